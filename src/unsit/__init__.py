@@ -1,0 +1,5 @@
+"""Unsit: a tray app that nudges you to stand up and open your hips."""
+
+__version__ = "0.1.0"
+APP_NAME = "Unsit"
+APP_ID = "unsit"

@@ -1,0 +1,213 @@
+"""The settings schema: one declarative table, a frozen dataclass, and validation.
+
+Every setting is described once in ``FIELDS`` (key, kind, unit, default, bounds or
+choices, description). ``validate`` turns a raw mapping (parsed TOML, dialog input)
+into a ``Settings`` plus a list of ``SettingProblem`` naming the key, the bad value
+and what is allowed. Invalid keys fall back to ``fallback`` (the previous good
+settings, or the defaults), so bad input never loses the good state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_RANGE_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One setting: its key, kind, unit, default, allowed values and description."""
+
+    key: str
+    kind: str  # "int", "bool", "choice", "weekdays", "time_ranges"
+    default: Any
+    description: str
+    unit: str = ""
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+
+    def allowed(self) -> str:
+        """Human text for what this key accepts."""
+        if self.kind == "int":
+            return f"a whole number from {self.minimum} to {self.maximum}" + (
+                f" ({self.unit})" if self.unit else ""
+            )
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "choice":
+            return "one of " + ", ".join(f'"{c}"' for c in self.choices)
+        if self.kind == "weekdays":
+            return "a list of weekdays from " + ", ".join(f'"{d}"' for d in WEEKDAYS)
+        if self.kind == "time_ranges":
+            return 'a non-empty list of "HH:MM-HH:MM" ranges, start before end, e.g. ["09:00-12:30", "13:30-17:30"]'
+        raise AssertionError(self.kind)
+
+    def check(self, value: Any) -> Any:
+        """Return the value normalised, or raise ValueError if it is not allowed."""
+        if self.kind == "int":
+            # bool is an int subclass in Python; "true" is never a number of minutes.
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError
+            if not (self.minimum <= value <= self.maximum):  # type: ignore[operator]
+                raise ValueError
+            return value
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise ValueError
+            return value
+        if self.kind == "choice":
+            if not isinstance(value, str) or value not in self.choices:
+                raise ValueError
+            return value
+        if self.kind == "weekdays":
+            if not isinstance(value, (list, tuple)) or not all(isinstance(d, str) for d in value):
+                raise ValueError
+            days = {d.strip().lower()[:3] for d in value}
+            if not days <= set(WEEKDAYS):
+                raise ValueError
+            return tuple(d for d in WEEKDAYS if d in days)
+        if self.kind == "time_ranges":
+            if not isinstance(value, (list, tuple)) or not value:
+                raise ValueError
+            out = []
+            for item in value:
+                if not isinstance(item, str):
+                    raise ValueError
+                start, end = parse_time_range(item)
+                out.append(f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}")
+            return tuple(out)
+        raise AssertionError(self.kind)
+
+
+def parse_time_range(text: str) -> tuple[int, int]:
+    """Parse "HH:MM-HH:MM" into (start, end) minutes after midnight; end may be 24:00.
+
+    Raises:
+        ValueError: if the text is malformed or the range is empty or reversed.
+    """
+    m = _RANGE_RE.match(text.strip().replace(" ", ""))
+    if not m:
+        raise ValueError(text)
+    start = int(m[1]) * 60 + int(m[2])
+    end = int(m[3]) * 60 + int(m[4])
+    if end > 24 * 60 or end <= start:
+        raise ValueError(text)
+    return start, end
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("interval_minutes", "int", 60, "Nudge after sitting this long.", "minutes", 1, 240),
+    Field(
+        "away_reset_minutes", "int", 5,
+        "Being away (no input, locked or asleep) this long ends the sitting streak.",
+        "minutes", 1, 60,
+    ),
+    Field("snooze_minutes", "int", 10, "Nudge again after this long when snoozed or ignored.", "minutes", 1, 60),
+    Field("work_hours_enabled", "bool", False, "Only nudge on work days inside the work hours."),
+    Field("work_days", "weekdays", ("mon", "tue", "wed", "thu", "fri"), "Days that have work hours."),
+    Field("work_hours", "time_ranges", ("09:00-17:00",), "Time ranges on work days when nudges may come."),
+    Field(
+        "drill_family", "choice", "alternate",
+        "Which drills to offer: alternate extension and rotation, or one family only.",
+        choices=("alternate", "extension", "rotation", "hinge"),
+    ),
+    Field(
+        "drill_length", "choice", "standard",
+        "Scale the drill holds: short (about 1 minute), standard (about 2), long (about 3).",
+        choices=("short", "standard", "long"),
+    ),
+    Field(
+        "notification_style", "choice", "system",
+        "How a nudge is shown: a system notification, the built-in popup, or both.",
+        choices=("system", "popup", "both"),
+    ),
+    Field("sounds_enabled", "bool", True, "Play a soft sound at each drill step and at the end."),
+    Field("start_at_login", "bool", False, "Start Unsit when you log in."),
+)
+
+FIELDS_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings, validated. Build with ``validate`` or ``Settings()`` for defaults."""
+
+    interval_minutes: int = 60
+    away_reset_minutes: int = 5
+    snooze_minutes: int = 10
+    work_hours_enabled: bool = False
+    work_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    work_hours: tuple[str, ...] = ("09:00-17:00",)
+    drill_family: str = "alternate"
+    drill_length: str = "standard"
+    notification_style: str = "system"
+    sounds_enabled: bool = True
+    start_at_login: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for TOML/JSON (tuples become lists)."""
+        return {
+            k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(self).items()
+        }
+
+    def replace(self, **changes: Any) -> "Settings":
+        """Validated copy with ``changes``; raises SettingsError on a bad value."""
+        new, problems = validate({**self.to_dict(), **changes}, fallback=self)
+        if problems:
+            raise SettingsError(problems)
+        return new
+
+
+@dataclass(frozen=True)
+class SettingProblem:
+    """A rejected value: which key, what it was, what is allowed."""
+
+    key: str
+    value: Any
+    allowed: str
+
+    def message(self) -> str:
+        """One line for logs and the user."""
+        if not self.allowed:
+            return f"unknown setting {self.key!r} (value {self.value!r}) was ignored"
+        return f"{self.key} = {self.value!r} is not allowed: use {self.allowed}"
+
+
+class SettingsError(ValueError):
+    """Raised by ``Settings.replace`` when a value is out of bounds."""
+
+    def __init__(self, problems: list[SettingProblem]):
+        super().__init__("; ".join(p.message() for p in problems))
+        self.problems = problems
+
+
+def validate(raw: Mapping[str, Any], fallback: Settings | None = None) -> tuple[Settings, list[SettingProblem]]:
+    """Check every key of ``raw``; keep the valid ones, take the rest from ``fallback``.
+
+    Args:
+        raw: parsed settings (e.g. from TOML); unknown keys are reported and ignored.
+        fallback: values used for missing or invalid keys (defaults when None).
+
+    Returns:
+        The settings and a list of problems (empty when everything was valid).
+    """
+    base = fallback or Settings()
+    values: dict[str, Any] = {}
+    problems: list[SettingProblem] = []
+    if not isinstance(raw, Mapping):
+        return base, [SettingProblem("<file>", raw, "a table of key = value settings")]
+    for key, value in raw.items():
+        field = FIELDS_BY_KEY.get(key)
+        if field is None:
+            problems.append(SettingProblem(str(key), value, ""))
+            continue
+        try:
+            values[key] = field.check(value)
+        except ValueError:
+            problems.append(SettingProblem(key, value, field.allowed()))
+    return dataclasses.replace(base, **values), problems
