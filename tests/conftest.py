@@ -1,0 +1,76 @@
+"""Suite-wide set-up: private XDG folders, and one real headless desktop for every Qt test.
+
+When the desktop programs are installed (the README's test command installs them), the
+whole session runs on Xvfb with a D-Bus session bus, dunst and trayer, and Qt uses the
+xcb platform. Tests marked ``desktop`` are skipped with the missing program named when
+they are not.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.desktop import HeadlessDesktop, missing_tools
+
+_state: dict = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    root = Path(tempfile.mkdtemp(prefix="unsit-tests-"))
+    _state["root"] = root
+    # Never touch the real user's settings, history or logs.
+    for var, sub in (
+        ("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"), ("XDG_RUNTIME_DIR", "runtime"),
+    ):
+        (root / sub).mkdir(mode=0o700)
+        os.environ[var] = str(root / sub)
+    missing = missing_tools()
+    _state["missing"] = missing
+    if missing:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return
+    desktop = HeadlessDesktop(root / "desktop")
+    os.environ.update(desktop.start())
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    _state["desktop"] = desktop
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    desktop = _state.get("desktop")
+    if desktop:
+        desktop.stop()
+    root = _state.get("root")
+    if root:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not _state.get("missing"):
+        return
+    skip = pytest.mark.skip(reason="headless desktop missing: " + ", ".join(_state["missing"]))
+    for item in items:
+        if "desktop" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def desktop() -> HeadlessDesktop:
+    """The session's running desktop (Xvfb, D-Bus, dunst, trayer)."""
+    d = _state.get("desktop")
+    if d is None:
+        pytest.skip("headless desktop missing: " + ", ".join(_state.get("missing", [])))
+    return d
+
+
+@pytest.fixture
+def fake_clock():
+    """A FakeClock starting Monday 2026-11-23 08:00 UTC."""
+    from tests.fakes import FakeClock
+
+    return FakeClock()
