@@ -1,0 +1,123 @@
+"""Command line: start the tray app, or send a command to the running one.
+
+Client commands (status, drill, pause, resume, quit) load no Qt on Linux/macOS so they
+answer quickly; only starting the app imports the GUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from typing import Any, Sequence
+
+from unsit import APP_NAME, __version__
+from unsit.core.durations import format_duration
+
+PAUSE_RE = re.compile(r"^(?:(\d+)h)?(?:(\d+)m(?:in)?)?$")
+
+
+def parse_pause(text: str) -> dict[str, Any]:
+    """Turn "30m", "1h", "1h30m", "90" or "tomorrow" into a pause request.
+
+    Raises:
+        argparse.ArgumentTypeError: for anything else, or durations outside 1 min – 24 h.
+    """
+    text = text.strip().lower()
+    if text in ("tomorrow", "until-tomorrow"):
+        return {"until": "tomorrow"}
+    if text in ("forever", "indefinitely", "off"):
+        return {"until": "indefinitely"}
+    if text.isdigit():
+        minutes = int(text)
+    else:
+        m = PAUSE_RE.match(text)
+        if not m or not (m[1] or m[2]):
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a pause length: use e.g. 30m, 1h, 1h30m, tomorrow or indefinitely"
+            )
+        minutes = int(m[1] or 0) * 60 + int(m[2] or 0)
+    if not 1 <= minutes <= 24 * 60:
+        raise argparse.ArgumentTypeError(f"{text!r}: a pause lasts from 1 minute to 24 hours")
+    return {"minutes": minutes}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="unsit",
+        description=f"{APP_NAME}: counts how long you have been sitting and nudges you to open your hips. "
+        "With no command it starts the tray app; commands go to the running instance.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--debug", action="store_true", help="log debug messages too")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    status = sub.add_parser("status", help="print the sitting streak, the phase and the time to the next nudge")
+    status.add_argument("--json", action="store_true", help="print one JSON object (for scripts and status bars)")
+    drill = sub.add_parser("drill", help="start a drill now")
+    drill.add_argument("family", nargs="?", choices=("extension", "rotation", "hinge"), help="pick from this family")
+    pause = sub.add_parser("pause", help="pause nudges (default 30m)")
+    pause.add_argument("length", nargs="?", default="30m", type=parse_pause,
+                       help="30m, 1h, 1h30m, tomorrow or indefinitely")
+    sub.add_parser("resume", help="resume nudges after a pause")
+    sub.add_parser("snooze", help="snooze the current nudge")
+    sub.add_parser("skip", help="skip the current nudge")
+    sub.add_parser("settings", help="open the settings window")
+    sub.add_parser("history", help="open the history window")
+    sub.add_parser("quit", help="stop the running app")
+    return parser
+
+
+def format_status(status: dict[str, Any]) -> str:
+    """Human lines for ``unsit status``."""
+    phase = str(status.get("phase", "?")).replace("_", " ")
+    lines = [
+        f"Sitting streak: {format_duration(status.get('streak_seconds'))}",
+        f"Phase:          {phase}",
+        f"Next nudge in:  {format_duration(status.get('next_nudge_in_seconds'))}",
+    ]
+    if status.get("paused_until"):
+        lines.append(f"Paused until:   {status['paused_until']}")
+    source = status.get("idle_source", "none")
+    lines.append(f"Idle detection: {source}" + (
+        " (not available: Unsit cannot tell when you are away)" if source == "none" else ""))
+    return "\n".join(lines)
+
+
+def run_client(args: argparse.Namespace) -> int:
+    """Send ``args.command`` to the running instance; print the answer; exit code."""
+    from unsit.paths import AppPaths
+    from unsit.platform.ipc_client import NotRunning, send_request
+
+    request: dict[str, Any] = {"command": args.command}
+    if args.command == "drill":
+        request["family"] = args.family
+    elif args.command == "pause":
+        request.update(args.length)
+    try:
+        reply = send_request(AppPaths.from_platform().socket_path, request)
+    except NotRunning:
+        print(f"{APP_NAME} is not running. Start it with: unsit", file=sys.stderr)
+        return 3
+    if not reply.get("ok"):
+        print(f"{APP_NAME}: {reply.get('error', 'the command failed')}", file=sys.stderr)
+        return 1
+    if args.command == "status":
+        status = reply["status"]
+        print(json.dumps(status) if args.json else format_status(status))
+    elif reply.get("message"):
+        print(reply["message"])
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command:
+        return run_client(args)
+    from unsit.app import run_app
+
+    return run_app(debug=args.debug)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,203 @@
+"""Composition root: builds the parts, wires them, runs the Qt event loop. No logic of its own."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from logging.handlers import RotatingFileHandler
+
+from unsit import APP_ID, APP_NAME, __version__
+from unsit.paths import AppPaths
+
+log = logging.getLogger("unsit")
+
+
+def setup_logging(paths: AppPaths, debug: bool) -> None:
+    """Log to a rotating file in the user log dir, and to stderr."""
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if debug else logging.INFO)
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        handler: logging.Handler = RotatingFileHandler(paths.log_file, maxBytes=1_000_000, backupCount=3,
+                                                       encoding="utf-8")
+        handler.setFormatter(fmt)
+        root.addHandler(handler)
+    except OSError as exc:
+        print(f"{APP_NAME}: cannot write the log file {paths.log_file}: {exc}", file=sys.stderr)
+    console = logging.StreamHandler()
+    console.setFormatter(fmt)
+    console.setLevel(logging.DEBUG if debug else logging.WARNING)
+    root.addHandler(console)
+    for noisy in ("apscheduler",):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def already_running(paths: AppPaths) -> bool:
+    """Tell a running instance we were started again; True if one answered."""
+    from unsit.platform.ipc_client import NotRunning, send_request
+
+    try:
+        send_request(paths.socket_path, {"command": "activate"}, timeout=2.0)
+    except NotRunning:
+        return False
+    return True
+
+
+def run_app(debug: bool = False) -> int:
+    """Start the tray app; returns the process exit code."""
+    paths = AppPaths.from_platform()
+    paths.ensure()
+    if already_running(paths):
+        print(f"{APP_NAME} is already running (see the tray, or run: unsit status)")
+        return 0
+    setup_logging(paths, debug)
+    log.info("%s %s starting", APP_NAME, __version__)
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName(APP_ID)
+    app.setQuitOnLastWindowClosed(False)
+    parts = build(app, paths)
+    if parts is None:
+        return 0
+    # Let Ctrl+C and SIGTERM end the event loop cleanly (Python handlers run between Qt events).
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    from PySide6.QtCore import QTimer
+
+    heartbeat = QTimer()
+    heartbeat.setObjectName("signal_heartbeat")
+    heartbeat.start(1000)  # wakes Python so pending POSIX signals are handled
+    heartbeat.timeout.connect(lambda: None)
+    code = app.exec()
+    shutdown(parts)
+    log.info("%s stopped", APP_NAME)
+    return code
+
+
+def build(app, paths: AppPaths) -> dict | None:
+    """Create and connect every part; None when another instance owns the socket."""
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from unsit.core.engine import Engine
+    from unsit.platform.clock import SystemClock
+    from unsit.platform.dnd import DndWatcher
+    from unsit.platform.idle import detect_idle_source
+    from unsit.platform.notify import pick_notifier
+    from unsit.platform.session import SessionWatcher
+    from unsit.resources import asset_path
+    from unsit.store.drill_library import load_library
+    from unsit.store.history import History
+    from unsit.store.settings_file import SettingsFile
+    from unsit.ui.commands import CommandHandler
+    from unsit.ui.controller import Controller
+    from unsit.ui.ipc_server import InstanceServer
+    from unsit.ui.nudge_presenter import NudgePresenter
+    from unsit.ui.settings_store import SettingsStore
+    from unsit.ui.tray import Tray
+    from unsit.ui.wall_jobs import WallClockJobs
+    from unsit.ui.windows import Windows
+
+    clock = SystemClock()
+    store = SettingsStore(SettingsFile(paths.settings_file))
+    problems = store.load_initial()
+    settings = store.settings
+    idle = detect_idle_source()
+    session = SessionWatcher()
+    session.start()
+    try:
+        history = History(paths.history_db)
+    except Exception:
+        log.exception("the history database %s cannot be opened; history is off", paths.history_db)
+        history = None
+    drills, drill_problems = load_library(asset_path("drills"), paths.user_drills_dir)
+    tray = Tray()
+    tray_ok = QSystemTrayIcon.isSystemTrayAvailable()
+    notifier = pick_notifier(tray.icon if tray_ok else None)
+    presenter = NudgePresenter(notifier, DndWatcher(), settings.notification_style)
+    wall_jobs = WallClockJobs()
+    windows = Windows(drills=drills, clock=clock, settings_store=store, history=history)
+    engine = Engine(settings, clock, idle_source=idle.name)
+    controller = Controller(engine=engine, clock=clock, idle_source=idle, session=session, presenter=presenter,
+                            tray=tray, wall_jobs=wall_jobs, history=history, windows=windows)
+
+    def inform(title: str, body: str) -> None:
+        log.warning("%s: %s", title, body)
+        notifier_info = getattr(notifier, "inform", None)
+        if notifier_info:
+            notifier_info(title, body)
+        elif tray_ok:
+            tray.icon.showMessage(title, body)
+
+    def status_extras() -> dict:
+        window = windows.drill_window
+        return {"version": __version__, "tray_available": QSystemTrayIcon.isSystemTrayAvailable(),
+                "notifier": presenter.notifier_name, "holding_nudge": presenter.holding,
+                "drill": window.describe() if window is not None and hasattr(window, "describe") else
+                ({"name": window.drill.name} if window is not None else None)}
+
+    handler = CommandHandler(controller, status_extras, app.quit, windows,
+                             on_activate=lambda: inform(APP_NAME, "Unsit is already running."))
+    server = InstanceServer(paths.socket_path, handler)
+    if not server.listen():
+        print(f"{APP_NAME} is already running", file=sys.stderr)
+        return None
+
+    tray.drill_requested.connect(lambda: controller.start_drill())
+    tray.snooze_requested.connect(controller.snooze)
+    tray.pause_requested.connect(controller.pause)
+    tray.resume_requested.connect(controller.resume)
+    tray.settings_requested.connect(windows.open_settings)
+    tray.history_requested.connect(windows.open_history)
+    tray.quit_requested.connect(app.quit)
+    tray.clicked.connect(lambda: controller.start_drill() if engine.status().phase.value in ("nudge_due", "snoozed")
+                         else tray.pop_menu())
+    store.settings_changed.connect(controller.apply_settings)
+    store.settings_problem.connect(lambda message: inform("Unsit settings", message))
+    store.settings_changed.connect(lambda s: _sync_autostart(s))
+
+    tray.show()
+    wall_jobs.start()
+    controller.start()
+    log.info("idle detection: %s; notifications: %s; tray: %s", idle.name, notifier.name,
+             "yes" if tray_ok else "no")
+    if idle.name == "none":
+        inform(APP_NAME, "Idle detection is not available on this desktop: Unsit cannot tell when you are away.")
+    if not tray_ok:
+        inform(APP_NAME, "No system tray was found. Unsit keeps counting and will still nudge you; "
+                         "use 'unsit status' to see your streak.")
+    for message in [*problems, *drill_problems]:
+        inform("Unsit found a problem", message)
+    _sync_autostart(settings)
+    return {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
+            "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
+            "store": store}
+
+
+def _sync_autostart(settings) -> None:
+    from unsit.platform.autostart import autostart_for_platform
+
+    try:
+        autostart = autostart_for_platform()
+        if autostart.is_enabled() != settings.start_at_login:
+            autostart.set_enabled(settings.start_at_login)
+    except Exception:
+        log.exception("could not change start at login")
+
+
+def shutdown(parts: dict) -> None:
+    """Stop timers and threads, close the notification, the socket and the database."""
+    parts["controller"].stop()
+    parts["windows"].close_all()
+    parts["presenter"].close()
+    parts["wall_jobs"].shutdown()
+    parts["session"].stop()
+    parts["server"].close()
+    parts["tray"].hide()
+    parts["idle"].close()
+    if parts["history"] is not None:
+        parts["history"].close()

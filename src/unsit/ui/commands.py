@@ -1,0 +1,90 @@
+"""Answers the requests the CLI sends to the running instance."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from unsit import __version__
+
+
+class CommandHandler:
+    """Turns one request dict into controller intents and one reply dict."""
+
+    def __init__(self, controller, status_extras: Callable[[], dict[str, Any]], quit_app: Callable[[], None],
+                 windows, on_activate: Callable[[], None]):
+        self._controller = controller
+        self._extras = status_extras
+        self._quit = quit_app
+        self._windows = windows
+        self._activate = on_activate
+
+    def __call__(self, request: dict[str, Any]) -> dict[str, Any]:
+        command = request.get("command")
+        method = getattr(self, f"_cmd_{command}", None) if isinstance(command, str) else None
+        if method is None:
+            return {"ok": False, "error": f"unknown command {command!r}"}
+        return method(request)
+
+    def _cmd_ping(self, request):
+        return {"ok": True, "version": __version__}
+
+    def _cmd_status(self, request):
+        return {"ok": True, "status": self.status()}
+
+    def status(self) -> dict[str, Any]:
+        status = self._controller.engine.status().to_json_dict()
+        status.update(self._extras())
+        return status
+
+    def _cmd_drill(self, request):
+        family = request.get("family")
+        if family not in (None, "extension", "rotation", "hinge"):
+            return {"ok": False, "error": f"unknown drill family {family!r}: use extension, rotation or hinge"}
+        name = self._controller.start_drill(family)
+        if not name:
+            return {"ok": False, "error": "no drill is available (see the log)"}
+        return {"ok": True, "message": f"Started: {name}", "drill": name}
+
+    def _cmd_pause(self, request):
+        if "minutes" in request:
+            minutes = request["minutes"]
+            if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 24 * 60:
+                return {"ok": False, "error": "minutes must be a whole number from 1 to 1440"}
+            pause = {"minutes": minutes}
+        else:
+            until = request.get("until", "tomorrow")
+            if until not in ("tomorrow", "indefinitely"):
+                return {"ok": False, "error": f"cannot pause until {until!r}"}
+            pause = {"until": until}
+        until_time = self._controller.pause(pause)
+        when = f"until {until_time:%a %H:%M}" if until_time else "until you resume"
+        return {"ok": True, "message": f"Paused {when}",
+                "paused_until": until_time.isoformat() if until_time else None}
+
+    def _cmd_resume(self, request):
+        self._controller.resume()
+        return {"ok": True, "message": "Resumed"}
+
+    def _cmd_snooze(self, request):
+        self._controller.snooze()
+        return {"ok": True, "message": "Snoozed"}
+
+    def _cmd_skip(self, request):
+        self._controller.skip()
+        return {"ok": True, "message": "Skipped"}
+
+    def _cmd_settings(self, request):
+        self._windows.open_settings()
+        return {"ok": True}
+
+    def _cmd_history(self, request):
+        self._windows.open_history()
+        return {"ok": True}
+
+    def _cmd_activate(self, request):
+        self._activate()
+        return {"ok": True, "message": "Unsit is already running"}
+
+    def _cmd_quit(self, request):
+        self._quit()
+        return {"ok": True, "message": "Unsit is quitting"}

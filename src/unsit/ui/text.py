@@ -1,0 +1,42 @@
+"""The words the tray, tooltip and nudges show, built from an engine Status."""
+
+from __future__ import annotations
+
+from unsit import APP_NAME
+from unsit.core.durations import format_duration
+from unsit.core.events import Phase
+
+
+def nudge_text(streak_seconds: float) -> tuple[str, str]:
+    """Title and body of a nudge."""
+    return ("Time to unsit",
+            f"You have been sitting for {format_duration(streak_seconds)}. "
+            "Stand up for a two-minute hip drill?")
+
+
+def status_line(status) -> str:
+    """One line for the top of the tray menu."""
+    phase = status.phase
+    if phase is Phase.PAUSED:
+        until = status.paused_until
+        return f"Paused until {until:%a %H:%M}" if until else "Paused"
+    if phase is Phase.OUTSIDE_WORK_HOURS:
+        return "Outside work hours"
+    if phase is Phase.AWAY:
+        return "Away: streak reset"
+    if phase is Phase.IN_DRILL:
+        return "Drill in progress"
+    line = f"Sitting for {format_duration(status.streak_seconds)}"
+    if phase is Phase.NUDGE_DUE:
+        return line + ": time for a drill"
+    if status.next_nudge_in_seconds is not None:
+        line += f", next nudge in {format_duration(status.next_nudge_in_seconds)}"
+    return line
+
+
+def tooltip_text(status) -> str:
+    """The tray tooltip: streak, time to the next nudge, paused-until, and a detector warning."""
+    lines = [APP_NAME, status_line(status)]
+    if status.idle_source == "none":
+        lines.append("Idle detection unavailable: away time is not noticed")
+    return "\n".join(lines)

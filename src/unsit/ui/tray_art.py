@@ -1,0 +1,106 @@
+"""Draws the tray icon: a ring that fills as the streak nears the interval.
+
+Every size is painted from vector shapes (no scaled bitmaps), so the icon is crisp at
+16 px and on HiDPI panels. Colours are chosen to read on light and dark panels alike:
+a mid-grey track, the orange accent, and a thin dark halo around light-on-light parts.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+
+ACCENT = QColor("#E8743B")
+DUE = QColor("#D9480F")
+TRACK = QColor(138, 143, 152, 200)
+HALO = QColor(0, 0, 0, 90)
+PAUSED = QColor("#8A8F98")
+ICON_SIZES = (16, 22, 24, 32, 48, 64)
+PROGRESS_STEPS = 48  # the ring moves in 48 visible steps; fewer repaints
+
+
+class TrayLook(enum.Enum):
+    """What the icon shows."""
+
+    PROGRESS = "progress"   # sitting: ring filled to the fraction of the interval
+    DUE = "due"             # a nudge is due: solid accent disc
+    PAUSED = "paused"       # paused or outside work hours: grey pause bars
+    AWAY = "away"           # away from the desk: empty, faint ring
+
+
+def quantise(fraction: float) -> float:
+    """Round the fill to a visible step so the icon is redrawn only when it changes."""
+    fraction = min(1.0, max(0.0, fraction))
+    return math.floor(fraction * PROGRESS_STEPS) / PROGRESS_STEPS
+
+
+def paint_icon(painter: QPainter, size: float, look: TrayLook, fraction: float) -> None:
+    """Paint the icon into a square of ``size`` logical pixels."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    width = max(2.0, size * 0.16)
+    inset = width / 2 + max(0.5, size * 0.04)
+    ring = QRectF(inset, inset, size - 2 * inset, size - 2 * inset)
+    centre = ring.center()
+    if look is TrayLook.DUE:
+        painter.setPen(QPen(HALO, max(1.0, size / 24)))
+        painter.setBrush(QBrush(DUE))
+        painter.drawEllipse(ring.adjusted(-width / 2, -width / 2, width / 2, width / 2))
+        _draw_figure(painter, centre, size * 0.30, QColor("white"))
+        return
+    track = QColor(TRACK)
+    if look is TrayLook.AWAY:
+        track.setAlpha(110)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(QPen(HALO, width + max(1.0, size / 24), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    painter.drawEllipse(ring)
+    painter.setPen(QPen(track, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    painter.drawEllipse(ring)
+    if look is TrayLook.PAUSED:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(PAUSED))
+        bar_w, bar_h = size * 0.12, size * 0.34
+        for dx in (-size * 0.10, size * 0.10):
+            painter.drawRoundedRect(QRectF(centre.x() + dx - bar_w / 2, centre.y() - bar_h / 2, bar_w, bar_h),
+                                    bar_w / 3, bar_w / 3)
+        return
+    if look is TrayLook.PROGRESS and fraction > 0:
+        painter.setPen(QPen(ACCENT, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        # Qt angles are in 1/16 degree, counter-clockwise from 3 o'clock: start at 12, go clockwise.
+        painter.drawArc(ring, 90 * 16, -int(360 * 16 * quantise(fraction)))
+    dot = QColor(ACCENT if look is TrayLook.PROGRESS else track)
+    _draw_figure(painter, centre, size * 0.26, dot)
+
+
+def _draw_figure(painter: QPainter, centre: QPointF, scale: float, colour: QColor) -> None:
+    """A tiny standing figure (head and body) in the middle of the ring."""
+    painter.setBrush(QBrush(colour))
+    painter.setPen(Qt.PenStyle.NoPen)
+    head_r = scale * 0.28
+    painter.drawEllipse(QPointF(centre.x(), centre.y() - scale * 0.55), head_r, head_r)
+    body = QPainterPath()
+    body.addRoundedRect(QRectF(centre.x() - scale * 0.22, centre.y() - scale * 0.2, scale * 0.44, scale * 0.9),
+                        scale * 0.2, scale * 0.2)
+    painter.drawPath(body)
+
+
+def render_pixmap(size: int, look: TrayLook, fraction: float, device_pixel_ratio: float = 1.0) -> QPixmap:
+    """One icon image of ``size`` logical pixels at the given device pixel ratio."""
+    pixmap = QPixmap(round(size * device_pixel_ratio), round(size * device_pixel_ratio))
+    pixmap.setDevicePixelRatio(device_pixel_ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    paint_icon(painter, size, look, fraction)
+    painter.end()
+    return pixmap
+
+
+def make_icon(look: TrayLook, fraction: float) -> QIcon:
+    """A QIcon with every tray size at 1x and 2x, so the panel never scales a bitmap."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        for ratio in (1.0, 2.0):
+            icon.addPixmap(render_pixmap(size, look, fraction, ratio))
+    return icon

@@ -1,0 +1,76 @@
+"""Wall-clock jobs (pause end, work-hours boundaries, the daily rollover) on APScheduler 3.
+
+Jobs run on APScheduler's own thread; they only emit Qt signals, which Qt queues to
+the GUI thread. Pitfalls handled here:
+- ``misfire_grace_time=None``: a job that came due while the machine slept still runs
+  on resume (the default of 1 s would silently drop it).
+- ``coalesce=True``: several missed runs of the rollover collapse into one.
+- APScheduler waits on a monotonic timeout, which stands still during suspend, so the
+  controller calls ``wakeup()`` after a resume or a wall-clock jump to re-check due jobs.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+DAY_STARTS_AT_HOUR = 4  # "until tomorrow" and the daily rollover happen at 04:00 local time
+
+
+class WallClockJobs(QObject):
+    """Owns the APScheduler instance and turns its jobs into signals."""
+
+    pause_ended = Signal()
+    work_hours_boundary = Signal()
+    day_rolled_over = Signal()
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        self._scheduler = BackgroundScheduler(
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+            daemon=True,
+        )
+
+    def start(self) -> None:
+        from apscheduler.triggers.cron import CronTrigger
+
+        self._scheduler.start()
+        self._scheduler.add_job(self.day_rolled_over.emit, CronTrigger(hour=DAY_STARTS_AT_HOUR, minute=0),
+                                id="daily_rollover", name="daily rollover", replace_existing=True)
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    def schedule_pause_end(self, at: datetime | None) -> None:
+        """Run ``pause_ended`` at ``at`` (None removes the job)."""
+        self._set_date_job("pause_end", "pause end", at, self.pause_ended.emit)
+
+    def schedule_work_hours_boundary(self, at: datetime | None) -> None:
+        """Run ``work_hours_boundary`` at the next open/close time (None removes the job)."""
+        self._set_date_job("work_hours", "work-hours boundary", at, self.work_hours_boundary.emit)
+
+    def wakeup(self) -> None:
+        """Re-check due jobs now (after a resume from sleep or a wall-clock jump)."""
+        if self._scheduler.running:
+            self._scheduler.wakeup()
+
+    def next_run(self, job_id: str) -> datetime | None:
+        """When a job runs next (for status and tests)."""
+        job = self._scheduler.get_job(job_id)
+        return job.next_run_time if job else None
+
+    def _set_date_job(self, job_id: str, name: str, at: datetime | None, func) -> None:
+        from apscheduler.triggers.date import DateTrigger
+
+        if self._scheduler.get_job(job_id):
+            self._scheduler.remove_job(job_id)
+        if at is not None:
+            self._scheduler.add_job(func, DateTrigger(run_date=at), id=job_id, name=name)
+            log.debug("%s scheduled at %s", name, at.isoformat())

@@ -1,0 +1,100 @@
+"""Opens the app's windows on demand (drill, settings, history), importing each lazily."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from unsit.core.drill_picker import DrillPicker
+from unsit.core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Windows(QObject):
+    """Keeps at most one window of each kind and brings it to the front when asked again."""
+
+    drill_finished = Signal(str, float)
+    drill_ended_early = Signal(str, float)
+
+    def __init__(self, *, drills: list, clock, settings_store=None, history=None, parent: QObject | None = None):
+        super().__init__(parent)
+        self._picker = DrillPicker(drills) if drills else None
+        self._clock = clock
+        self._settings_store = settings_store
+        self._history = history
+        self._drill_window = None
+        self._settings_dialog = None
+        self._history_window = None
+
+    @property
+    def drill_window(self):
+        return self._drill_window
+
+    def open_drill(self, family: str | None, settings: Settings) -> str:
+        """Show a drill window (a new drill, or the open one raised); returns the drill's name."""
+        if self._drill_window is not None:
+            _raise(self._drill_window)
+            return self._drill_window.drill.name
+        if self._picker is None:
+            log.error("no drills are available: the drill library could not be loaded")
+            return ""
+        from unsit.ui.drill_window import DrillWindow
+
+        drill = self._picker.next(settings.drill_family, family)
+        window = DrillWindow(drill, self._clock, length=settings.drill_length, sounds_enabled=settings.sounds_enabled)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.drill_finished.connect(self.drill_finished)
+        window.drill_ended_early.connect(self.drill_ended_early)
+        window.destroyed.connect(self._forget_drill)
+        self._drill_window = window
+        window.show_on_mouse_screen()
+        return drill.name
+
+    def _forget_drill(self) -> None:
+        self._drill_window = None
+
+    def open_settings(self) -> None:
+        if self._settings_dialog is None:
+            from unsit.ui.settings_dialog import SettingsDialog
+
+            self._settings_dialog = SettingsDialog(self._settings_store)
+            self._settings_dialog.finished.connect(self._forget_settings)
+        _raise(self._settings_dialog)
+
+    def _forget_settings(self) -> None:
+        dialog, self._settings_dialog = self._settings_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def open_history(self) -> None:
+        if self._history is None:
+            log.error("the history database is not available")
+            return
+        if self._history_window is None:
+            from unsit.ui.history_window import HistoryWindow
+
+            self._history_window = HistoryWindow(self._history, self._clock)
+            self._history_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self._history_window.destroyed.connect(self._forget_history)
+        self._history_window.refresh()
+        _raise(self._history_window)
+
+    def _forget_history(self) -> None:
+        self._history_window = None
+
+    def refresh_history(self) -> None:
+        if self._history_window is not None:
+            self._history_window.refresh()
+
+    def close_all(self) -> None:
+        for window in (self._drill_window, self._settings_dialog, self._history_window):
+            if window is not None:
+                window.close()
+
+
+def _raise(window) -> None:
+    window.show()
+    window.raise_()
+    window.activateWindow()

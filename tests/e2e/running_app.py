@@ -1,0 +1,87 @@
+"""Start the real `unsit` app on its own headless desktop and talk to it like a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.desktop import HeadlessDesktop
+
+
+class RunningApp:
+    """One desktop (Xvfb, D-Bus, dunst, optional trayer) with one `unsit` process on it."""
+
+    def __init__(self, root: Path, settings: str = "", with_tray: bool = True, command: list[str] | None = None):
+        self.root = root
+        self.desktop = HeadlessDesktop(root / "desktop")
+        self.env = dict(os.environ)
+        for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
+            (root / var).mkdir(parents=True, mode=0o700)
+            self.env[var] = str(root / var)
+        self.env.update(self.desktop.start(with_tray=with_tray))
+        self.env["QT_QPA_PLATFORM"] = "xcb"
+        self.command = command or [sys.executable, "-m", "unsit"]
+        (root / "XDG_CONFIG_HOME" / "unsit").mkdir(mode=0o700)
+        (root / "XDG_CONFIG_HOME" / "unsit" / "settings.toml").write_text(settings)
+        self.log = open(root / "app.out", "w")
+        self.proc = subprocess.Popen(self.command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.wait_until(lambda: self.cli("status").returncode == 0, 60, "the app to answer `unsit status`")
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*self.command, *args], env=self.env, capture_output=True, text=True, timeout=30)
+
+    def status(self) -> dict:
+        out = self.cli("status", "--json")
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    def wait_until(self, predicate, timeout: float, what: str):
+        deadline = time.monotonic() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if self.proc.poll() is not None:
+                raise AssertionError(f"unsit exited ({self.proc.returncode}) while waiting for {what}:\n{self.output()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}:\n{self.output()[-3000:]}")
+            time.sleep(0.5)
+
+    def poke(self, step: int) -> None:
+        """A little mouse movement: the user is at the desk."""
+        self.desktop.run("xdotool", "mousemove", str(100 + step % 50), str(100 + step % 30))
+
+    def windows_named(self, pattern: str) -> list[str]:
+        out = self.desktop.run("xdotool", "search", "--onlyvisible", "--name", pattern, check=False)
+        return [w for w in out.stdout.split() if w]
+
+    def window_name(self, window_id: str) -> str:
+        return self.desktop.run("xdotool", "getwindowname", window_id).stdout.strip()
+
+    def displayed_count(self) -> int:
+        """How many notifications dunst shows right now."""
+        return int(self.desktop.run("dunstctl", "count", "displayed").stdout.strip() or 0)
+
+    def history_json(self) -> list[dict]:
+        data = json.loads(self.desktop.run("dunstctl", "history").stdout or '{"data": [[]]}')
+        return [{k: v.get("data") for k, v in item.items()} for item in data["data"][0]]
+
+    def output(self) -> str:
+        self.log.flush()
+        return (self.root / "app.out").read_text(errors="replace")
+
+    def quit(self) -> int:
+        if self.proc.poll() is None:
+            self.cli("quit")
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        self.desktop.stop()
+        return self.proc.returncode

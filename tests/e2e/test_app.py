@@ -1,0 +1,121 @@
+"""The real app on real desktops: tray, live streak from real input, nudges through dunst.
+
+Each app runs on its own Xvfb so one can be kept busy with xdotool while another is left
+idle. These tests wait on the app's own clock (minutes), so they are marked slow.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.e2e.running_app import RunningApp
+
+pytestmark = [pytest.mark.desktop, pytest.mark.slow]
+
+
+def keep_active_until(apps, predicate, timeout, what):
+    """Move the mouse on every app's desktop every second until ``predicate()`` holds."""
+    deadline = time.monotonic() + timeout
+    step = 0
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        for app in apps:
+            app.poke(step)
+        step += 1
+        time.sleep(1)
+
+
+def test_tray_icon_and_live_streak_from_real_input(tmp_path):
+    app = RunningApp(tmp_path / "a", "interval_minutes = 60\naway_reset_minutes = 1\n")
+    try:
+        status = app.wait_until(lambda: (s := app.status()) and s["tray_embedded"] and s, 30, "the tray icon")
+        assert status["tray_available"] is True
+        assert status["idle_source"] == "x11"
+        assert status["next_nudge_in_seconds"] is not None
+        # The tray icon window is embedded in trayer's window on the X server.
+        assert app.desktop.tray_ready()
+        keep_active_until([app], lambda: app.status()["streak_seconds"] >= 15, 60, "the streak to grow")
+        status = app.status()
+        assert status["phase"] == "sitting"
+        assert 3000 < status["next_nudge_in_seconds"] <= 3600 - 15
+        # Hands off: a short pause still counts as sitting ...
+        idle_from = time.monotonic()
+        app.wait_until(lambda: time.monotonic() - idle_from > 25, 40, "25 s of idling")
+        mid = app.status()
+        assert mid["streak_seconds"] >= 35 and mid["phase"] == "sitting", mid
+        # ... but a minute away (away_reset_minutes = 1) ends the streak.
+        away = app.wait_until(lambda: (s := app.status())["streak_seconds"] == 0 and s, 90, "the streak to reset")
+        assert away["phase"] == "away"
+        assert time.monotonic() - idle_from >= 55
+        # Input again: a new streak starts.
+        keep_active_until([app], lambda: app.status()["phase"] == "sitting", 30, "a new streak")
+    finally:
+        assert app.quit() == 0
+
+
+def test_nudge_arrives_once_opens_a_drill_and_idle_sessions_get_none(tmp_path):
+    active = RunningApp(tmp_path / "active", "interval_minutes = 1\naway_reset_minutes = 5\n")
+    idle = RunningApp(tmp_path / "idle", "interval_minutes = 1\naway_reset_minutes = 1\n")
+    no_tray = RunningApp(tmp_path / "no_tray", "interval_minutes = 1\n", with_tray=False)
+    try:
+        assert no_tray.status()["tray_available"] is False
+        # Without a tray the user is told once (through the notification server) ...
+        no_tray_notes = no_tray.displayed_count()
+        assert no_tray_notes == 1
+        started = time.monotonic()
+        keep_active_until([active, no_tray], lambda: active.displayed_count() >= 1 and no_tray.displayed_count() >= 2,
+                          120, "the nudges")
+        waited = time.monotonic() - started
+        assert 45 <= waited <= 100, waited
+        assert active.status()["phase"] == "nudge_due"
+        # Exactly one: a few more seconds of sitting bring no second nudge (the repeat comes after snooze).
+        keep_active_until([active], lambda: time.monotonic() - started > waited + 8, 20, "a few seconds")
+        assert active.displayed_count() == 1
+        assert idle.displayed_count() == 0
+
+        # Clicking the notification (its default action) opens a drill window titled "Unsit ...".
+        active.desktop.run("dunstctl", "action", "0")
+        windows = active.wait_until(lambda: active.windows_named("^Unsit"), 20, "a window titled Unsit")
+        assert active.window_name(windows[0]).startswith("Unsit — ")
+        status = active.wait_until(lambda: (s := active.status())["phase"] == "in_drill" and s, 10, "in_drill")
+        assert status["drill"] is not None
+        # ... and its countdown moves.
+        first = status["drill"]["remaining_seconds"]
+        active.wait_until(lambda: active.status()["drill"]["remaining_seconds"] < first - 1, 15, "the countdown")
+        # The notification came from Unsit.
+        active.desktop.run("dunstctl", "close-all")
+        apps = {n["appname"] for n in active.history_json()}
+        assert apps == {"Unsit"}
+        # Nothing was ever shown on the idle desktop, whose streak has ended by now.
+        assert idle.displayed_count() == 0 and idle.history_json() == []
+        idle.wait_until(lambda: idle.status()["phase"] == "away", 30, "the idle desktop to count as away")
+        # No tray: still nudged, status and drill still work.
+        assert no_tray.status()["phase"] == "nudge_due"
+        assert no_tray.cli("drill", "rotation").returncode == 0
+        no_tray.wait_until(lambda: no_tray.windows_named("^Unsit"), 20, "a drill window without a tray")
+    finally:
+        codes = [app.quit() for app in (active, idle, no_tray)]
+    assert codes == [0, 0, 0]
+
+
+def test_second_start_hands_over_and_commands_reach_the_instance(tmp_path):
+    app = RunningApp(tmp_path / "a", "interval_minutes = 30\n")
+    try:
+        second = app.cli()  # `unsit` again
+        assert second.returncode == 0 and "already running" in second.stdout
+        assert app.proc.poll() is None
+        out = app.cli("pause", "1h")
+        assert out.returncode == 0 and out.stdout.startswith("Paused until")
+        status = app.status()
+        assert status["phase"] == "paused" and status["paused_until"] is not None
+        assert status["next_nudge_in_seconds"] is None
+        assert app.cli("resume").returncode == 0
+        assert app.status()["phase"] != "paused"
+        human = app.cli("status")
+        assert "Sitting streak:" in human.stdout and "Idle detection: x11" in human.stdout
+    finally:
+        assert app.quit() == 0
+    assert app.cli("status").returncode == 3

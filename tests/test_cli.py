@@ -1,0 +1,73 @@
+"""The command line: argument parsing, output formats, and behaviour with no instance running."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from unsit import __version__
+from unsit.__main__ import build_parser, format_status, parse_pause
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("30m", {"minutes": 30}), ("1h", {"minutes": 60}), ("1h30m", {"minutes": 90}), ("45", {"minutes": 45}),
+    ("tomorrow", {"until": "tomorrow"}), ("indefinitely", {"until": "indefinitely"}), ("2H", {"minutes": 120}),
+])
+def test_pause_lengths_parse(text, expected):
+    assert parse_pause(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "0", "0m", "abc", "25h", "-5m", "1d", "m"])
+def test_bad_pause_lengths_are_refused_with_a_clear_message(text):
+    with pytest.raises(argparse.ArgumentTypeError) as err:
+        parse_pause(text)
+    assert "pause" in str(err.value) or "minute" in str(err.value)
+
+
+def test_parser_knows_every_contract_command():
+    parser = build_parser()
+    assert parser.parse_args(["status", "--json"]).json is True
+    assert parser.parse_args(["drill", "rotation"]).family == "rotation"
+    assert parser.parse_args(["drill"]).family is None
+    assert parser.parse_args(["pause"]).length == {"minutes": 30}
+    for cmd in ("resume", "quit", "snooze", "skip", "settings", "history"):
+        assert parser.parse_args([cmd]).command == cmd
+    with pytest.raises(SystemExit):
+        parser.parse_args(["drill", "sideways"])
+
+
+def test_human_status_names_everything():
+    text = format_status({"phase": "nudge_due", "streak_seconds": 3725, "next_nudge_in_seconds": None,
+                          "paused_until": None, "idle_source": "none"})
+    assert "1 h 02 min" in text and "nudge due" in text and "—" in text
+    assert "cannot tell when you are away" in text
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "unsit", *args], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ))
+
+
+def test_version():
+    out = _cli("--version")
+    assert out.returncode == 0 and out.stdout.strip() == f"Unsit {__version__}"
+
+
+@pytest.mark.parametrize("cmd", [["status"], ["status", "--json"], ["drill"], ["pause", "1h"], ["resume"], ["quit"]])
+def test_commands_without_a_running_instance_say_so_and_fail(cmd):
+    out = _cli(*cmd)
+    assert out.returncode == 3
+    assert "not running" in out.stderr
+    assert out.stdout == ""
+
+
+def test_client_commands_do_not_load_qt():
+    code = ("import sys; from unsit.__main__ import main; rc = main(['status']); "
+            "print(any(m.startswith('PySide6') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False"

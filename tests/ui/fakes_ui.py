@@ -1,0 +1,106 @@
+"""Stand-ins for the desktop parts the Controller talks to (recording what they were told)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+
+class FakeIdle:
+    name = "fake"
+
+    def __init__(self):
+        self.value: float | None = 0.0
+
+    def idle_seconds(self):
+        return self.value
+
+    def close(self):
+        pass
+
+
+class FakeSession(QObject):
+    locked_changed = Signal(bool)
+    sleep_started = Signal()
+    resumed = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.locked = False
+
+
+class FakePresenter(QObject):
+    drill_requested = Signal()
+    snooze_requested = Signal()
+    skip_requested = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.presented = []
+        self.withdrawn = 0
+        self.style = None
+
+    def present(self, nudge):
+        self.presented.append(nudge)
+
+    def withdraw(self):
+        self.withdrawn += 1
+
+    def set_style(self, style):
+        self.style = style
+
+
+class FakeTray:
+    def __init__(self):
+        self.views = []
+
+    def update_view(self, look, fraction, tooltip, status_line, **kw):
+        self.views.append((look, fraction, tooltip, status_line, kw))
+
+
+class FakeJobs(QObject):
+    pause_ended = Signal()
+    work_hours_boundary = Signal()
+    day_rolled_over = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.pause_end = "unset"
+        self.boundary = "unset"
+        self.wakeups = 0
+
+    def schedule_pause_end(self, at):
+        self.pause_end = at
+
+    def schedule_work_hours_boundary(self, at):
+        self.boundary = at
+
+    def wakeup(self):
+        self.wakeups += 1
+
+
+class FakeHistory:
+    def __init__(self):
+        self.rows = []
+
+    def record(self, kind, at, **fields):
+        self.rows.append((kind, fields))
+
+    def kinds(self):
+        return [k for k, _ in self.rows]
+
+
+class FakeWindows(QObject):
+    drill_finished = Signal(str, float)
+    drill_ended_early = Signal(str, float)
+
+    def __init__(self):
+        super().__init__()
+        self.opened = []
+        self.history_refreshes = 0
+
+    def open_drill(self, family, settings):
+        self.opened.append(family)
+        return "Standing hip circles"
+
+    def refresh_history(self):
+        self.history_refreshes += 1

@@ -1,0 +1,146 @@
+"""The Controller on a fake clock: ticks become nudges, intents reach the engine, history records."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from unsit.core.engine import Engine
+from unsit.core.events import Phase
+from unsit.core.settings import Settings
+from unsit.ui.controller import Controller, pause_until
+from unsit.ui.tray_art import TrayLook
+from tests.ui.fakes_ui import (FakeHistory, FakeIdle, FakeJobs, FakePresenter, FakeSession, FakeTray,
+                               FakeWindows)
+
+
+@pytest.fixture
+def rig(qapp, fake_clock):
+    parts = dict(idle_source=FakeIdle(), session=FakeSession(), presenter=FakePresenter(), tray=FakeTray(),
+                 wall_jobs=FakeJobs(), history=FakeHistory(), windows=FakeWindows())
+    engine = Engine(Settings(interval_minutes=10, snooze_minutes=5), fake_clock, idle_source="fake")
+    controller = Controller(engine=engine, clock=fake_clock, **parts)
+    controller.refresh_work_hours()
+
+    class Rig:
+        pass
+
+    rig = Rig()
+    rig.__dict__.update(parts, engine=engine, controller=controller, clock=fake_clock)
+
+    def sit(seconds, step=5):
+        for _ in range(int(seconds // step)):
+            fake_clock.advance(step)
+            parts["idle_source"].value = 1.0
+            controller.tick()
+
+    rig.sit = sit
+    return rig
+
+
+def test_sitting_to_the_interval_presents_one_nudge_and_records_it(rig):
+    rig.sit(9 * 60)
+    assert rig.presenter.presented == []
+    assert rig.tray.views[-1][0] is TrayLook.PROGRESS
+    assert 0.85 < rig.tray.views[-1][1] < 0.95
+    rig.sit(65)
+    assert len(rig.presenter.presented) == 1
+    nudge = rig.presenter.presented[0]
+    assert "10 min" in nudge.body and nudge.snooze_minutes == 5
+    assert rig.tray.views[-1][0] is TrayLook.DUE
+    assert "time for a drill" in rig.tray.views[-1][3]
+    assert rig.history.kinds() == ["nudge"]
+
+
+def test_clicking_the_nudge_starts_a_drill_and_finishing_ends_the_streak(rig):
+    rig.sit(10 * 60 + 5)
+    rig.presenter.drill_requested.emit()
+    assert rig.windows.opened == [None]
+    assert rig.engine.status().phase is Phase.IN_DRILL
+    assert rig.presenter.withdrawn >= 1
+    rig.windows.drill_finished.emit("standing-hip-circles", 120.0)
+    assert rig.engine.status().streak_seconds == 0
+    assert rig.history.kinds()[-3:] == ["drill_started", "drill_finished", "streak_ended"] or \
+        set(rig.history.kinds()) >= {"drill_started", "drill_finished", "streak_ended"}
+
+
+def test_ending_a_drill_early_counts_as_skipped(rig):
+    rig.controller.start_drill("rotation")
+    rig.windows.drill_ended_early.emit("knee-in-knee-out", 20.0)
+    assert "drill_skipped" in rig.history.kinds()
+    assert rig.engine.status().phase is not Phase.IN_DRILL
+
+
+def test_snooze_from_the_notification(rig):
+    rig.sit(10 * 60 + 5)
+    rig.presenter.snooze_requested.emit()
+    assert rig.engine.status().phase is Phase.SNOOZED
+    assert "snooze" in rig.history.kinds()
+    rig.sit(4 * 60)
+    assert len(rig.presenter.presented) == 1
+    rig.sit(70)
+    assert len(rig.presenter.presented) == 2
+
+
+def test_pause_schedules_its_end_and_the_job_resumes(rig):
+    until = rig.controller.pause({"minutes": 30})
+    assert until == rig.clock.now() + timedelta(minutes=30)
+    assert rig.wall_jobs.pause_end == until
+    assert rig.engine.status().phase is Phase.PAUSED
+    assert rig.tray.views[-1][0] is TrayLook.PAUSED and rig.tray.views[-1][4]["paused"] is True
+    rig.sit(20 * 60)
+    assert rig.presenter.presented == []
+    rig.wall_jobs.pause_ended.emit()
+    assert rig.engine.status().phase is not Phase.PAUSED
+    assert rig.wall_jobs.pause_end is None
+
+
+def test_a_wall_clock_jump_wakes_the_scheduler(rig):
+    rig.sit(60)
+    before = rig.wall_jobs.wakeups
+    rig.clock.jump_wall(3600)
+    rig.sit(5)
+    assert rig.wall_jobs.wakeups == before + 1
+    rig.clock.suspend(600)
+    rig.sit(5)
+    assert rig.wall_jobs.wakeups == before + 2
+
+
+def test_resume_from_sleep_ticks_and_wakes_jobs(rig):
+    rig.session.resumed.emit()
+    assert rig.wall_jobs.wakeups == 1
+
+
+def test_lock_change_ticks_at_once(rig):
+    rig.sit(60)
+    views = len(rig.tray.views)
+    rig.session.locked = True
+    rig.session.locked_changed.emit(True)
+    assert len(rig.tray.views) == views + 1
+
+
+def test_work_hours_close_the_nudges(rig):
+    settings = Settings(interval_minutes=10, work_hours_enabled=True, work_days=("mon",),
+                        work_hours=("09:00-17:00",))
+    rig.controller.apply_settings(settings)  # the fake clock says Monday 08:00
+    assert rig.engine.status().phase is Phase.OUTSIDE_WORK_HOURS
+    assert rig.wall_jobs.boundary is not None and rig.wall_jobs.boundary.hour == 9
+    rig.sit(15 * 60)
+    assert rig.presenter.presented == []
+    assert rig.presenter.style == "system"
+
+
+def test_day_rollover_refreshes_history(rig):
+    rig.wall_jobs.day_rolled_over.emit()
+    assert rig.windows.history_refreshes == 1
+
+
+def test_pause_until_tomorrow_is_next_day_start(fake_clock):
+    now = fake_clock.now().replace(hour=10)
+    assert pause_until(now, {"until": "tomorrow"}) == (now + timedelta(days=1)).replace(hour=4, minute=0)
+    night = now.replace(hour=1)
+    assert pause_until(night, {"until": "tomorrow"}) == night.replace(hour=4)
+    assert pause_until(now, {"until": "indefinitely"}) is None
+    with pytest.raises(ValueError):
+        pause_until(now, {"until": "never"})
