@@ -1,0 +1,301 @@
+"""One run of a drill: get ready, the steps, switch-sides pauses; pure and clock-driven.
+
+The session lays the drill out as a timeline of phases and tracks how far along it
+the user is, measured with ``Clock.monotonic`` while not paused. ``tick()`` may be
+called at any rate: a stalled event loop (or a long gap) simply moves further along
+the timeline, crossing as many phases as needed, and reports each one entered.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass
+
+from unsit.core.clock import Clock
+from unsit.core.drills import SWITCH_SIDES_SECONDS, Drill, Step, needs_switch, scale_for
+
+GET_READY_SECONDS = 3.0
+HOLD_SECONDS_PER_FRAME = 2.0
+"""In a hold with several frames, each frame gets this long in the loop."""
+
+
+class State(enum.Enum):
+    """Where the session is."""
+
+    READY = "ready"  # built, not started
+    GET_READY = "get_ready"
+    STEP = "step"
+    SWITCH_SIDES = "switch_sides"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    ENDED_EARLY = "ended_early"
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One stretch of the timeline: get-ready, a step, or a switch-sides pause."""
+
+    state: State
+    step_index: int  # the step it is, or the step it leads to
+    start_seconds: float
+    duration_seconds: float
+
+    @property
+    def end_seconds(self) -> float:
+        return self.start_seconds + self.duration_seconds
+
+
+@dataclass(frozen=True)
+class StepChanged:
+    """A new phase began (``state`` is GET_READY, STEP or SWITCH_SIDES)."""
+
+    state: State
+    step_index: int
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The last step ran out. ``duration_seconds`` is the active time (pauses excluded)."""
+
+    duration_seconds: float
+
+
+@dataclass(frozen=True)
+class EndedEarly:
+    """The user stopped the drill; ``elapsed_seconds`` is the active time so far."""
+
+    elapsed_seconds: float
+
+
+Event = StepChanged | Finished | EndedEarly
+
+
+def build_timeline(drill: Drill, scale: float) -> tuple[Phase, ...]:
+    """Lay out get-ready, the steps and the switch-sides pauses back to back."""
+    phases = [Phase(State.GET_READY, 0, 0.0, GET_READY_SECONDS)]
+    at = GET_READY_SECONDS
+    for i, step in enumerate(drill.steps):
+        if i > 0 and needs_switch(drill.steps[i - 1], step):
+            phases.append(Phase(State.SWITCH_SIDES, i, at, SWITCH_SIDES_SECONDS))
+            at += SWITCH_SIDES_SECONDS
+        duration = step.duration_seconds(scale)
+        phases.append(Phase(State.STEP, i, at, duration))
+        at += duration
+    return tuple(phases)
+
+
+def frame_blend(frame_count: int, cycle_seconds: float, elapsed_seconds: float) -> tuple[int, int, float]:
+    """Which frames to show ``elapsed_seconds`` into a looping animation.
+
+    The loop visits frame 0, 1, ..., n-1 and back to 0 once per ``cycle_seconds``. Each
+    frame is held for the first 40% of its slot, then crossfades into the next one.
+
+    Returns:
+        (frame index, next frame index, blend 0..1 towards the next frame).
+    """
+    if frame_count <= 1 or cycle_seconds <= 0:
+        return 0, 0, 0.0
+    slot = cycle_seconds / frame_count
+    position = (max(0.0, elapsed_seconds) % cycle_seconds) / slot
+    index = min(int(position), frame_count - 1)
+    within = position - index
+    blend = 0.0 if within < 0.4 else (within - 0.4) / 0.6
+    return index, (index + 1) % frame_count, min(1.0, blend)
+
+
+class DrillSession:
+    """The state of one drill being done.
+
+    Args:
+        drill: the drill to run.
+        clock: the injected clock (only ``monotonic`` is read).
+        length: "short", "standard" or "long" (settings.drill_length).
+    """
+
+    def __init__(self, drill: Drill, clock: Clock, length: str = "standard"):
+        self.drill = drill
+        self.scale = scale_for(length)
+        self._clock = clock
+        self.timeline = build_timeline(drill, self.scale)
+        self._state = State.READY
+        self._paused_from: State | None = None
+        self._phase_index = 0
+        self._position = 0.0  # seconds along the timeline
+        self._skipped = 0.0  # timeline seconds jumped over by skips
+        self._last_mono = 0.0
+
+    # --- intents -------------------------------------------------------------------
+    def start(self) -> list[Event]:
+        """Begin with the get-ready phase."""
+        if self._state is not State.READY:
+            return []
+        self._last_mono = self._clock.monotonic()
+        self._state = State.GET_READY
+        return [StepChanged(State.GET_READY, 0)]
+
+    def tick(self) -> list[Event]:
+        """Move along the timeline by the time passed since the last call."""
+        if not self.running:
+            return []
+        now = self._clock.monotonic()
+        self._position += max(0.0, now - self._last_mono)
+        self._last_mono = now
+        return self._catch_up()
+
+    def pause(self) -> list[Event]:
+        """Stop the countdown (time passing while paused does not count).
+
+        Returns the events of the time up to the pause (the drill may end just then).
+        """
+        events = self.tick()
+        if self.running:
+            self._paused_from = self._state
+            self._state = State.PAUSED
+        return events
+
+    def resume(self) -> None:
+        """Carry on from where the pause began."""
+        if self._state is State.PAUSED and self._paused_from is not None:
+            self._state = self._paused_from
+            self._paused_from = None
+            self._last_mono = self._clock.monotonic()
+
+    def skip_step(self) -> list[Event]:
+        """Jump to the start of the next phase (finishing after the last step)."""
+        if self._state is State.PAUSED:
+            self.resume()
+            events = self._skip()
+            return events + (self.pause() if self.running else [])
+        if not self.running:
+            return []
+        events = self.tick()
+        if not self.running:
+            return events
+        return events + self._skip()
+
+    def end_early(self) -> list[Event]:
+        """Stop for good before the end."""
+        if self._state in (State.READY, State.FINISHED, State.ENDED_EARLY):
+            return []
+        events = self.tick()
+        if events and isinstance(events[-1], Finished):  # the last step ran out just now
+            return [events[-1]]
+        self._state = State.ENDED_EARLY
+        self._paused_from = None
+        return [EndedEarly(self.active_seconds)]
+
+    # --- readings ------------------------------------------------------------------
+    @property
+    def state(self) -> State:
+        return self._state
+
+    @property
+    def phase_state(self) -> State:
+        """The phase's own state, also while paused (GET_READY, STEP or SWITCH_SIDES)."""
+        if self._state is State.PAUSED and self._paused_from is not None:
+            return self._paused_from
+        return self._state
+
+    @property
+    def running(self) -> bool:
+        return self._state in (State.GET_READY, State.STEP, State.SWITCH_SIDES)
+
+    @property
+    def done(self) -> bool:
+        return self._state in (State.FINISHED, State.ENDED_EARLY)
+
+    @property
+    def phase(self) -> Phase:
+        return self.timeline[self._phase_index]
+
+    @property
+    def step_index(self) -> int:
+        """0-based index of the current step (or of the step coming up)."""
+        return self.phase.step_index
+
+    @property
+    def step_count(self) -> int:
+        return len(self.drill.steps)
+
+    @property
+    def step(self) -> Step:
+        return self.drill.steps[self.step_index]
+
+    @property
+    def side(self) -> str:
+        """"left", "right" or "both": the side of the current or coming step."""
+        return self.step.side
+
+    @property
+    def phase_elapsed_seconds(self) -> float:
+        return min(self.phase.duration_seconds, max(0.0, self._position - self.phase.start_seconds))
+
+    @property
+    def remaining_seconds(self) -> float:
+        """Seconds left in the current phase."""
+        if self._state is State.FINISHED:
+            return 0.0
+        return self.phase.duration_seconds - self.phase_elapsed_seconds
+
+    @property
+    def step_fraction(self) -> float:
+        """How much of the current phase is done, 0..1."""
+        if self._state is State.FINISHED:
+            return 1.0
+        return self.phase_elapsed_seconds / self.phase.duration_seconds
+
+    @property
+    def total_seconds(self) -> float:
+        """The whole timeline, get-ready included."""
+        return self.timeline[-1].end_seconds
+
+    @property
+    def active_seconds(self) -> float:
+        """Time spent in the drill so far, without pauses and skipped parts."""
+        return min(self._position, self.total_seconds) - self._skipped
+
+    @property
+    def rep(self) -> tuple[int, int] | None:
+        """(current rep counted from 1, reps) in a reps step, else None."""
+        step = self.step
+        if self.phase_state is not State.STEP or step.reps is None or not step.seconds_per_rep:
+            return None
+        reps = step.scaled_reps(self.scale) or 1
+        return min(reps, int(self.phase_elapsed_seconds // step.seconds_per_rep) + 1), reps
+
+    def frames_now(self) -> tuple[int, int, float]:
+        """Frame blend (see ``frame_blend``) for the current step at this moment."""
+        step = self.step
+        if self.phase_state is not State.STEP:
+            return 0, 0, 0.0
+        if step.reps is not None and step.seconds_per_rep:
+            cycle = step.seconds_per_rep
+        else:
+            cycle = HOLD_SECONDS_PER_FRAME * len(step.frames)
+        return frame_blend(len(step.frames), cycle, self.phase_elapsed_seconds)
+
+    # --- internals -----------------------------------------------------------------
+    def _catch_up(self) -> list[Event]:
+        events: list[Event] = []
+        while self._position >= self.phase.end_seconds:
+            if self._phase_index == len(self.timeline) - 1:
+                self._state = State.FINISHED
+                events.append(Finished(self.active_seconds))
+                return events
+            self._phase_index += 1
+            self._state = self.phase.state
+            events.append(StepChanged(self.phase.state, self.phase.step_index))
+        return events
+
+    def _skip(self) -> list[Event]:
+        target = self.phase.end_seconds
+        self._skipped += max(0.0, target - self._position)
+        self._position = target
+        return self._catch_up()
+
+
+def format_mm_ss(seconds: float) -> str:
+    """Seconds as m:ss, rounded up so a countdown shows 0:01 until it really ends."""
+    whole = max(0, math.ceil(seconds - 1e-9))
+    return f"{whole // 60}:{whole % 60:02d}"

@@ -1,0 +1,249 @@
+"""The engine the UI drives: ticks and intents in, events and status out.
+
+``Engine`` composes the ``StreakTracker`` (continuous sitting) and the ``NudgeMachine``
+(phases). It reads the injected Clock, owns no timers and returns a list of events from
+every call; the UI renders them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from unsit.core.clock import Clock
+from unsit.core.events import (
+    DrillFinished,
+    DrillSkipped,
+    DrillStarted,
+    EndReason,
+    Event,
+    Phase,
+    PhaseChanged,
+    StreakEnded,
+)
+from unsit.core.nudges import CYCLE_PHASES, NudgeMachine
+from unsit.core.settings import Settings
+from unsit.core.streak import StreakTracker, StreakUpdate
+from unsit.core.work_hours import is_open
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What the platform saw at a tick.
+
+    Attributes:
+        idle_seconds: OS time since the last keyboard/mouse input; None when no idle
+            detector works (the user then counts as present while unlocked).
+        locked: the session is locked.
+    """
+
+    idle_seconds: float | None
+    locked: bool = False
+
+
+@dataclass(frozen=True)
+class Status:
+    """A snapshot for the tray tooltip, the CLI and the status file.
+
+    Attributes:
+        next_nudge_in_seconds: streak time left until the next nudge if sitting goes
+            on; None when paused, outside work hours, in a drill or away.
+    """
+
+    phase: Phase
+    streak_seconds: float
+    next_nudge_in_seconds: float | None
+    paused_until: datetime | None
+    away_seconds: float
+    present: bool
+    idle_source: str
+    interval_seconds: float
+
+    def to_json_dict(self) -> dict:
+        """Plain JSON data: enum as its value, seconds as whole numbers, ISO 8601 time."""
+        return {
+            "phase": self.phase.value,
+            "streak_seconds": int(self.streak_seconds),
+            "next_nudge_in_seconds": (
+                None if self.next_nudge_in_seconds is None
+                else int(math.ceil(self.next_nudge_in_seconds))
+            ),
+            "paused_until": None if self.paused_until is None else self.paused_until.isoformat(),
+            "away_seconds": int(self.away_seconds),
+            "present": self.present,
+            "idle_source": self.idle_source,
+            "interval_seconds": int(self.interval_seconds),
+        }
+
+
+class Engine:
+    """Sitting streak + nudge phases, driven by ticks and user intents.
+
+    Args:
+        settings: the current settings.
+        clock: where time comes from (monotonic and boottime for durations, now() only
+            for work hours and pauses).
+        idle_source: name of the idle detector in use ("none" when there is none).
+    """
+
+    def __init__(self, settings: Settings, clock: Clock, idle_source: str = "none"):
+        self._settings = settings
+        self._clock = clock
+        self._idle_source = idle_source
+        self._tracker = StreakTracker(
+            settings.away_reset_minutes * 60, clock.monotonic(), clock.boottime()
+        )
+        self._machine = NudgeMachine(settings.interval_minutes * 60, settings.snooze_minutes * 60)
+        self._hours_open = is_open(clock.now(), settings)
+        self._machine.outside_work_hours = not self._hours_open
+        self._drill_streak_seconds: float | None = None  # streak when the drill began
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in force."""
+        return self._settings
+
+    def apply_settings(self, settings: Settings) -> list[Event]:
+        """Use new settings at once (a shorter interval can make a nudge due next tick)."""
+        before = self._phase()
+        self._settings = settings
+        self._tracker.away_reset_seconds = settings.away_reset_minutes * 60
+        self._machine.interval_seconds = settings.interval_minutes * 60
+        self._machine.snooze_seconds = settings.snooze_minutes * 60
+        self._hours_open = is_open(self._clock.now(), settings)
+        events = self._machine.set_outside_work_hours(not self._hours_open)
+        return self._with_phase_change(before, events)
+
+    def tick(self, obs: Observation) -> list[Event]:
+        """Account for the time since the last tick and deliver a nudge if one is due."""
+        before = self._phase()
+        events: list[Event] = []
+        now = self._clock.now()
+        if self._machine.paused and _reached(now, self._machine.paused_until):
+            events += self._machine.resume()
+        hours_open = is_open(now, self._settings)
+        if hours_open != self._hours_open:  # follow the edge; set_work_hours_open may override
+            self._hours_open = hours_open
+            events += self._machine.set_outside_work_hours(not hours_open)
+        update = self._tracker.observe(
+            self._clock.monotonic(), self._clock.boottime(), obs.idle_seconds, obs.locked
+        )
+        events += self._apply_update(update)
+        events += self._machine.evaluate(
+            self._tracker.streak_seconds, self._tracker.active, self._tracker.present
+        )
+        return self._with_phase_change(before, events)
+
+    def snooze(self) -> list[Event]:
+        """Nudge again after snooze_minutes more sitting (no-op unless a nudge cycle runs)."""
+        if self._phase() not in CYCLE_PHASES:
+            return []
+        before = self._phase()
+        events = self._machine.snooze(self._tracker.streak_seconds, self._settings.snooze_minutes)
+        return self._with_phase_change(before, events)
+
+    def skip(self) -> list[Event]:
+        """No nudge until another full interval of sitting (no-op unless a nudge cycle runs)."""
+        if self._phase() not in CYCLE_PHASES:
+            return []
+        before = self._phase()
+        events = self._machine.skip(self._tracker.streak_seconds)
+        return self._with_phase_change(before, events)
+
+    def start_drill(self) -> list[Event]:
+        """A drill window opened: no nudges until it finishes or is closed."""
+        if self._machine.in_drill:
+            return []
+        before = self._phase()
+        self._drill_streak_seconds = self._tracker.streak_seconds
+        events = self._machine.start_drill() + [DrillStarted()]
+        return self._with_phase_change(before, events)
+
+    def finish_drill(self, drill_id: str, duration_seconds: float) -> list[Event]:
+        """The drill was completed: the streak ends and a fresh one starts at zero."""
+        before = self._phase()
+        events: list[Event] = [DrillFinished(drill_id=drill_id, duration_seconds=duration_seconds)]
+        if self._tracker.active:
+            ended = self._drill_streak_seconds
+            if ended is None or not self._machine.in_drill:
+                ended = self._tracker.streak_seconds
+            events.append(StreakEnded(streak_seconds=ended, reason=EndReason.DRILL))
+        events += self._machine.streak_ended(EndReason.DRILL)
+        self._machine.in_drill = False
+        self._drill_streak_seconds = None
+        self._tracker.restart(self._clock.monotonic(), self._clock.boottime())
+        return self._with_phase_change(before, events)
+
+    def end_drill_early(self, drill_id: str, elapsed_seconds: float) -> list[Event]:
+        """The drill was closed before the end: recorded as skipped."""
+        before = self._phase()
+        self._machine.in_drill = False
+        events: list[Event] = [DrillSkipped(drill_id=drill_id, elapsed_seconds=elapsed_seconds)]
+        events += self._machine.skip(self._tracker.streak_seconds, announce=False)
+        return self._with_phase_change(before, events)
+
+    def pause(self, until: datetime | None) -> list[Event]:
+        """No nudges until ``until`` (None: until resume()); the streak keeps counting."""
+        before = self._phase()
+        return self._with_phase_change(before, self._machine.pause(until))
+
+    def resume(self) -> list[Event]:
+        """End a pause. Does nothing when not paused."""
+        before = self._phase()
+        return self._with_phase_change(before, self._machine.resume())
+
+    def set_work_hours_open(self, is_open: bool) -> list[Event]:
+        """Work hours opened or closed (the UI's wall-clock job calls this at each boundary)."""
+        before = self._phase()
+        events = self._machine.set_outside_work_hours(not is_open)
+        return self._with_phase_change(before, events)
+
+    def set_idle_source(self, name: str) -> None:
+        """Name of the idle detector now in use, for status()."""
+        self._idle_source = name
+
+    def status(self) -> Status:
+        """A snapshot as of the last tick."""
+        phase = self._phase()
+        streak = self._tracker.streak_seconds
+        next_in = None
+        if phase in CYCLE_PHASES:
+            next_in = max(0.0, self._machine.due_at_seconds() - streak)
+        return Status(
+            phase=phase,
+            streak_seconds=streak,
+            next_nudge_in_seconds=next_in,
+            paused_until=self._machine.paused_until,
+            away_seconds=self._tracker.away_seconds,
+            present=self._tracker.present,
+            idle_source=self._idle_source,
+            interval_seconds=self._machine.interval_seconds,
+        )
+
+    def _phase(self) -> Phase:
+        return self._machine.phase(self._tracker.active)
+
+    def _apply_update(self, update: StreakUpdate) -> list[Event]:
+        if update.ended is None:
+            return []
+        self._drill_streak_seconds = None  # a drill under way no longer ends that streak
+        events = self._machine.streak_ended(update.ended)
+        if update.ended_streak_seconds > 0:
+            events.append(StreakEnded(streak_seconds=update.ended_streak_seconds, reason=update.ended))
+        return events
+
+    def _with_phase_change(self, before: Phase, events: list[Event]) -> list[Event]:
+        after = self._phase()
+        if after is not before:
+            events.append(PhaseChanged(old=before, new=after))
+        return events
+
+
+def _reached(now: datetime, until: datetime | None) -> bool:
+    """True when a pause ``until`` has come (a pause without end never has)."""
+    if until is None:
+        return False
+    if (until.tzinfo is None) != (now.tzinfo is None):
+        now = now.replace(tzinfo=until.tzinfo)
+    return now >= until
