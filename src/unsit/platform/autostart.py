@@ -1,0 +1,269 @@
+"""Start Unsit at login: XDG autostart (Linux/BSD), Windows Run key, macOS LaunchAgent."""
+
+from __future__ import annotations
+
+import os
+import plistlib
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable, Protocol
+
+DESKTOP_FILE_NAME = "unsit.desktop"
+RUN_KEY_PATH = r"Software\Microsoft\Windows\CurrentVersion\Run"
+RUN_VALUE_NAME = "Unsit"
+LAUNCH_AGENT_LABEL = "app.unsit.Unsit"
+
+
+class Autostart(Protocol):
+    """Turns "start at login" on and off."""
+
+    def is_enabled(self) -> bool: ...
+
+    def set_enabled(self, on: bool) -> None: ...
+
+
+class NullAutostart:
+    """For platforms without a known mechanism: always off, setting it does nothing."""
+
+    def is_enabled(self) -> bool:
+        return False
+
+    def set_enabled(self, on: bool) -> None:
+        return None
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+# --- XDG ------------------------------------------------------------------------------------
+
+_EXEC_RESERVED = set(' \t\n"\'\\><~|&;$*?#()`')
+
+
+def desktop_exec(command: list[str]) -> str:
+    """The Exec= value for ``command`` per the Desktop Entry spec (quoting + escaping)."""
+    parts = []
+    for arg in command:
+        arg = arg.replace("%", "%%")
+        if not arg or any(ch in _EXEC_RESERVED for ch in arg):
+            inner = "".join("\\" + ch if ch in '"`$\\' else ch for ch in arg)
+            arg = f'"{inner}"'
+        parts.append(arg)
+    # The whole value is a desktop-file string: backslashes are escaped once more.
+    return " ".join(parts).replace("\\", "\\\\")
+
+
+class XdgAutostart:
+    """``<config_dir>/autostart/unsit.desktop`` (config_dir is XDG_CONFIG_HOME).
+
+    Args:
+        config_dir: the XDG config home (``~/.config`` by default).
+        command: the program and arguments to run at login.
+    """
+
+    def __init__(self, config_dir: Path, command: list[str]):
+        self.path = Path(config_dir) / "autostart" / DESKTOP_FILE_NAME
+        self.command = list(command)
+
+    def render(self) -> str:
+        """The desktop entry text."""
+        return (
+            "[Desktop Entry]\n"
+            "Type=Application\n"
+            "Version=1.4\n"
+            "Name=Unsit\n"
+            "Comment=Counts how long you have been sitting and nudges you to open your hips\n"
+            f"Exec={desktop_exec(self.command)}\n"
+            "Icon=unsit\n"
+            "Terminal=false\n"
+            "Categories=Utility;\n"
+            "NoDisplay=true\n"
+            "X-GNOME-Autostart-enabled=true\n"
+        )
+
+    def is_enabled(self) -> bool:
+        """True when the entry exists and is not hidden or disabled."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except OSError:
+            return False
+        lines = {line.strip().replace(" ", "") for line in text.splitlines()}
+        return "Hidden=true" not in lines and "X-GNOME-Autostart-enabled=false" not in lines
+
+    def set_enabled(self, on: bool) -> None:
+        """Write the entry, or remove it."""
+        if on:
+            _write_atomically(self.path, self.render().encode("utf-8"))
+        else:
+            try:
+                self.path.unlink()
+            except FileNotFoundError:
+                pass
+
+
+# --- Windows --------------------------------------------------------------------------------
+
+
+class RunRegistry(Protocol):
+    """String values under HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run."""
+
+    def get_value(self, name: str) -> str | None: ...
+
+    def set_value(self, name: str, value: str) -> None: ...
+
+    def delete_value(self, name: str) -> None: ...
+
+
+class WinregRunKey:
+    """The real Run key through ``winreg`` (imported only when used, on Windows)."""
+
+    def _open(self, write: bool):
+        import winreg
+
+        access = winreg.KEY_SET_VALUE if write else winreg.KEY_QUERY_VALUE
+        return winreg.CreateKeyEx(winreg.HKEY_CURRENT_USER, RUN_KEY_PATH, 0, access)
+
+    def get_value(self, name: str) -> str | None:
+        import winreg
+
+        with self._open(write=False) as key:
+            try:
+                value, _kind = winreg.QueryValueEx(key, name)
+            except FileNotFoundError:
+                return None
+        return str(value)
+
+    def set_value(self, name: str, value: str) -> None:
+        import winreg
+
+        with self._open(write=True) as key:
+            winreg.SetValueEx(key, name, 0, winreg.REG_SZ, value)
+
+    def delete_value(self, name: str) -> None:
+        import winreg
+
+        with self._open(write=True) as key:
+            try:
+                winreg.DeleteValue(key, name)
+            except FileNotFoundError:
+                pass
+
+
+class WindowsRunKey:
+    """A value named "Unsit" in the current user's Run key.
+
+    Args:
+        registry: where the Run key lives (``WinregRunKey()`` for real).
+        command: the program and arguments to run at login.
+    """
+
+    def __init__(self, registry: RunRegistry, command: list[str] | None = None):
+        self.registry = registry
+        self.command = list(command) if command else default_command()
+
+    def is_enabled(self) -> bool:
+        return self.registry.get_value(RUN_VALUE_NAME) is not None
+
+    def set_enabled(self, on: bool) -> None:
+        if on:
+            self.registry.set_value(RUN_VALUE_NAME, subprocess.list2cmdline(self.command))
+        else:
+            self.registry.delete_value(RUN_VALUE_NAME)
+
+
+# --- macOS ----------------------------------------------------------------------------------
+
+
+class MacLaunchAgent:
+    """``<agents_dir>/app.unsit.Unsit.plist`` with RunAtLoad (agents_dir is ~/Library/LaunchAgents)."""
+
+    def __init__(self, agents_dir: Path, command: list[str]):
+        self.path = Path(agents_dir) / f"{LAUNCH_AGENT_LABEL}.plist"
+        self.command = list(command)
+
+    def render(self) -> bytes:
+        """The property list bytes."""
+        return plistlib.dumps({
+            "Label": LAUNCH_AGENT_LABEL,
+            "ProgramArguments": self.command,
+            "RunAtLoad": True,
+            "ProcessType": "Interactive",
+        })
+
+    def is_enabled(self) -> bool:
+        try:
+            with open(self.path, "rb") as f:
+                data = plistlib.load(f)
+        except (OSError, plistlib.InvalidFileException, ValueError):
+            return False
+        return bool(data.get("RunAtLoad")) and not data.get("Disabled", False)
+
+    def set_enabled(self, on: bool) -> None:
+        if on:
+            _write_atomically(self.path, self.render())
+        else:
+            try:
+                self.path.unlink()
+            except FileNotFoundError:
+                pass
+
+
+# --- choosing -------------------------------------------------------------------------------
+
+
+def default_command(
+    executable: str | None = None,
+    frozen: bool | None = None,
+    which: Callable[[str], str | None] = shutil.which,
+) -> list[str]:
+    """How to start this Unsit: the frozen app, an ``unsit`` launcher, or ``python -m unsit``.
+
+    A launcher next to the interpreter (a venv's bin/ or Scripts/) wins over one on PATH,
+    so the autostart entry runs the same installation as the running app.
+    """
+    executable = executable or sys.executable
+    frozen = getattr(sys, "frozen", False) if frozen is None else frozen
+    if frozen:
+        return [executable]
+    folder = Path(executable).parent
+    for name in ("unsit.exe", "unsit") if os.name == "nt" else ("unsit",):
+        candidate = folder / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return [str(candidate)]
+    found = which("unsit")
+    if found:
+        return [os.path.abspath(found)]
+    return [executable, "-m", "unsit"]
+
+
+def autostart_for_platform(command: list[str] | None = None, platform: str | None = None) -> Autostart:
+    """The start-at-login mechanism for this OS."""
+    command = list(command) if command else default_command()
+    platform = platform or sys.platform
+    if platform == "win32":
+        return WindowsRunKey(WinregRunKey(), command)
+    if platform == "darwin":
+        return MacLaunchAgent(Path.home() / "Library" / "LaunchAgents", command)
+    if platform.startswith(("linux", "freebsd", "openbsd", "netbsd", "dragonfly", "sunos")):
+        config = os.environ.get("XDG_CONFIG_HOME") or ""
+        config_dir = Path(config) if os.path.isabs(config) else Path.home() / ".config"
+        return XdgAutostart(config_dir, command)
+    return NullAutostart()

@@ -1,0 +1,238 @@
+"""settings.toml on disk: commented, atomic saves, and recovery from bad edits.
+
+The file is meant to be edited by hand. Loading never raises for bad content: a file
+that does not parse, or holds a value the schema rejects, is copied aside as
+``settings.toml.bad-YYYYmmddTHHMMSS`` (kept for the user), the valid keys are used,
+the ``fallback`` settings fill the rest, and the repaired file is written back.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+from unsit.core.settings import FIELDS, Settings, validate
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+log = logging.getLogger(__name__)
+
+_HEADER = """\
+# Unsit settings.
+# You can edit this file while Unsit runs: changes apply within a second.
+# A value that is not allowed is reported and the previous value is kept;
+# the file with the mistake is copied aside as settings.toml.bad-<time>.
+"""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What ``SettingsFile.load`` found.
+
+    Attributes:
+        settings: valid settings to use.
+        problems: one human message per rejected or unknown key, or unreadable file.
+        set_aside: where the bad file was copied, or None when it was fine.
+    """
+
+    settings: Settings
+    problems: list[str] = field(default_factory=list)
+    set_aside: Path | None = None
+
+
+class SettingsFile:
+    """Reads and writes one settings.toml.
+
+    Args:
+        path: the settings file (its folder is created when needed).
+        now: local wall-clock time, used only to name set-aside copies.
+    """
+
+    def __init__(self, path: Path, now: Callable[[], datetime] = datetime.now):
+        self.path = Path(path)
+        self._now = now
+        self.known_content: bytes | None = None
+        """The bytes this object last read or wrote (lets a watcher skip its own saves)."""
+
+    def read_bytes(self) -> bytes | None:
+        """Current file content, or None when the file is missing or unreadable."""
+        try:
+            return self.path.read_bytes()
+        except OSError:
+            return None
+
+    def load(self, fallback: Settings | None = None) -> LoadResult:
+        """Read and validate the file; repair it on disk when needed. Never raises.
+
+        A missing file gives ``fallback`` (the defaults when None) and is written.
+        """
+        base = fallback or Settings()
+        data = self.read_bytes()
+        if data is None:
+            if self.path.exists():
+                # Present but unreadable (permissions): do not overwrite it.
+                msg = f"{self.path} could not be read; using the previous settings"
+                return LoadResult(base, [msg])
+            self._save_quietly(base)
+            return LoadResult(base)
+        self.known_content = data
+        try:
+            raw = tomllib.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
+            problems = [f"{self.path.name} is not valid TOML ({_short(exc)}); the previous settings were kept"]
+            return self._repair(data, base, problems)
+        settings, found = validate(raw, fallback=base)
+        problems = [p.message() for p in found]
+        if problems:
+            return self._repair(data, settings, problems)
+        if set(raw) != {f.key for f in FIELDS}:
+            # Valid but incomplete: write the missing keys (with comments) for the user.
+            self._save_quietly(settings)
+        return LoadResult(settings)
+
+    def save(self, settings: Settings) -> None:
+        """Write atomically: temp file in the same folder, fsync, replace, fsync folder.
+
+        Raises:
+            OSError: when the folder cannot be written.
+        """
+        data = render_toml(settings).encode("utf-8")
+        folder = self.path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as tmp:
+                tmp.write(data)
+                tmp.flush()
+                os.fsync(tmp.fileno())
+            os.replace(tmp_name, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+            raise
+        _fsync_folder(folder)
+        self.known_content = data
+
+    def _repair(self, data: bytes, settings: Settings, problems: list[str]) -> LoadResult:
+        set_aside = self._set_aside(data)
+        if set_aside is None:
+            problems.append(f"could not keep a copy of the bad {self.path.name}; it was left unchanged")
+            return LoadResult(settings, problems)
+        problems.append(f"the file with the mistake was kept as {set_aside.name}")
+        self._save_quietly(settings)
+        return LoadResult(settings, problems, set_aside)
+
+    def _set_aside(self, data: bytes) -> Path | None:
+        """Copy the bad content next to the file under a fresh name; None on failure."""
+        stamp = self._now().strftime("%Y%m%dT%H%M%S")
+        base = self.path.with_name(f"{self.path.name}.bad-{stamp}")
+        for n in range(1000):
+            target = base if n == 0 else base.with_name(f"{base.name}-{n}")
+            try:
+                # "xb" never overwrites an earlier copy.
+                with open(target, "xb") as out:
+                    out.write(data)
+                    out.flush()
+                    os.fsync(out.fileno())
+            except FileExistsError:
+                continue
+            except OSError:
+                log.exception("could not copy the bad settings file aside")
+                return None
+            _fsync_folder(target.parent)
+            return target
+        return None
+
+    def _save_quietly(self, settings: Settings) -> None:
+        try:
+            self.save(settings)
+        except OSError:
+            log.exception("could not write %s", self.path)
+
+
+def render_toml(settings: Settings) -> str:
+    """The settings as commented, human-readable TOML (one comment block per key)."""
+    values = settings.to_dict()
+    lines = [_HEADER]
+    for f in FIELDS:
+        lines.append(f"# {f.description}")
+        detail = f"Allowed: {f.allowed()}."
+        if f.unit and f.kind == "int":
+            detail = f"Unit: {f.unit}. " + detail
+        lines.append(f"# {detail} Default: {_toml_value(_plain(f.default))}.")
+        lines.append(f"{f.key} = {_toml_value(values[f.key])}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to settings.toml")
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string with quotes, backslashes and control characters escaped."""
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\u{code:04X}")
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\uFFFD")  # lone surrogates cannot be encoded in UTF-8
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:120]
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable (POSIX only; Windows cannot open folders)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,169 @@
+"""The history window: today at a glance, a 7/30-day chart, the day streak, CSV export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox, QPushButton,
+    QVBoxLayout, QWidget,
+)
+
+from unsit.core.clock import Clock
+from unsit.store.history import DaySummary, History
+from unsit.ui.history_chart import ChartDay, HistoryChart
+
+STREAK_MIN_DRILLS = 3
+
+
+def format_duration(seconds: float) -> str:
+    """Human duration: "0 min", "42 min", "3 h 05 min"."""
+    minutes = int(round(seconds / 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    h, m = divmod(minutes, 60)
+    return f"{h} h {m:02d} min"
+
+
+def encouragement(day_streak: int, min_drills: int, done_today: int) -> str:
+    """The line under the chart about the day streak."""
+    drills = "drill" if min_drills == 1 else "drills"
+    if day_streak >= 2:
+        return f"{day_streak} days in a row with at least {min_drills} {drills}. Keep it going!"
+    if day_streak == 1:
+        return f"1 day with at least {min_drills} {drills}. Do it again tomorrow to start a streak."
+    left = max(0, min_drills - done_today)
+    return f"{left} more {'drill' if left == 1 else 'drills'} today to start a streak."
+
+
+def to_chart_days(summaries: list[DaySummary]) -> list[ChartDay]:
+    """History summaries as plain chart data."""
+    return [ChartDay(s.date, s.drills_done, s.drills_skipped, s.longest_streak_seconds / 60) for s in summaries]
+
+
+class _Stat(QFrame):
+    """A caption over a big value."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        self.caption = QLabel(caption, self)
+        self.value = QLabel("–", self)
+        font = QFont(self.value.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+        self.setAccessibleName(caption)
+
+    def set_value(self, text: str) -> None:
+        self.value.setText(text)
+        self.value.setAccessibleName(f"{self.caption.text()}: {text}")
+
+
+class HistoryWindow(QWidget):
+    """Shows what the history database holds; ``refresh()`` re-reads it.
+
+    Args:
+        history: the database.
+        clock: gives "now" (local, timezone aware).
+        streak_min_drills: drills per day that count toward the day streak.
+    """
+
+    def __init__(self, history: History, clock: Clock, parent: QWidget | None = None,
+                 streak_min_drills: int = STREAK_MIN_DRILLS):
+        super().__init__(parent)
+        self.history = history
+        self.clock = clock
+        self.streak_min_drills = streak_min_drills
+        self.setWindowTitle("Unsit — History")
+        self.setObjectName("history_window")
+
+        outer = QVBoxLayout(self)
+        today_label = QLabel("<b>Today</b>", self)
+        outer.addWidget(today_label)
+        stats = QGridLayout()
+        self.sitting_stat = _Stat("Sitting time", self)
+        self.longest_stat = _Stat("Longest streak", self)
+        self.drills_stat = _Stat("Drills done / skipped", self)
+        for col, w in enumerate((self.sitting_stat, self.longest_stat, self.drills_stat)):
+            stats.addWidget(w, 0, col)
+        outer.addLayout(stats)
+
+        toggle_row = QHBoxLayout()
+        self.range_title = QLabel(self)
+        toggle_row.addWidget(self.range_title)
+        toggle_row.addStretch(1)
+        self.week_button = QPushButton("&7 days", self)
+        self.month_button = QPushButton("&30 days", self)
+        self.range_group = QButtonGroup(self)
+        for n, button in ((7, self.week_button), (30, self.month_button)):
+            button.setCheckable(True)
+            button.setAccessibleName(f"Show the last {n} days")
+            self.range_group.addButton(button, n)
+            toggle_row.addWidget(button)
+        self.week_button.setChecked(True)
+        self.range_group.idToggled.connect(lambda _id, on: on and self.refresh())
+        outer.addLayout(toggle_row)
+
+        self.chart = HistoryChart(self)
+        outer.addWidget(self.chart, 1)
+        self.encouragement_label = QLabel(self)
+        self.encouragement_label.setObjectName("encouragement")
+        self.encouragement_label.setWordWrap(True)
+        outer.addWidget(self.encouragement_label)
+
+        bottom = QHBoxLayout()
+        self.status_label = QLabel(self)
+        bottom.addWidget(self.status_label, 1)
+        self.export_button = QPushButton("&Export CSV…", self)
+        self.export_button.clicked.connect(self.choose_export_file)
+        self.close_button = QPushButton("Close", self)
+        self.close_button.clicked.connect(self.close)
+        bottom.addWidget(self.export_button)
+        bottom.addWidget(self.close_button)
+        outer.addLayout(bottom)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, activated=self.refresh)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.close)
+        self.resize(620, 480)
+        self.refresh()
+
+    @property
+    def days_shown(self) -> int:
+        """7 or 30."""
+        return self.range_group.checkedId() if self.range_group.checkedId() > 0 else 7
+
+    def refresh(self) -> None:
+        """Re-read today, the chart range and the day streak."""
+        now = self.clock.now()
+        today = self.history.today(now)
+        self.sitting_stat.set_value(format_duration(today.sitting_seconds))
+        self.longest_stat.set_value(format_duration(today.longest_streak_seconds))
+        self.drills_stat.set_value(f"{today.drills_done} / {today.drills_skipped}")
+        n = self.days_shown
+        self.range_title.setText(f"<b>Last {n} days</b>")
+        self.chart.set_days(to_chart_days(self.history.days(n, now)))
+        streak = self.history.day_streak(now, self.streak_min_drills)
+        self.encouragement_label.setText(encouragement(streak, self.streak_min_drills, today.drills_done))
+
+    def export_to(self, path: Path) -> int:
+        """Export every event to ``path``; shows the result and returns the rows written."""
+        rows = self.history.export_csv(Path(path))
+        self.status_label.setText(f"Exported {rows} events to {Path(path).name}.")
+        return rows
+
+    def choose_export_file(self) -> None:
+        """Ask where to save, then export."""
+        suggested = str(Path.home() / f"unsit-history-{self.clock.now():%Y-%m-%d}.csv")
+        name, _ = QFileDialog.getSaveFileName(self, "Export history", suggested, "CSV files (*.csv)")
+        if not name:
+            return
+        try:
+            self.export_to(Path(name))
+        except OSError as exc:
+            QMessageBox.warning(self, "Unsit — History", f"Could not export to {name}: {exc.strerror or exc}")

@@ -1,0 +1,384 @@
+"""The settings window: widgets built from the schema, inline validation, live apply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTime
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLayout,
+    QMessageBox, QPushButton, QSpinBox, QTimeEdit, QVBoxLayout, QWidget,
+)
+
+from unsit.core.settings import FIELDS_BY_KEY, WEEKDAYS, Settings, SettingsError, parse_time_range, validate
+from unsit.ui.settings_store import SettingsStore
+
+CHOICE_LABELS: dict[str, dict[str, str]] = {
+    "drill_family": {
+        "alternate": "Alternate extension and rotation",
+        "extension": "Hip extension only",
+        "rotation": "Hip rotation only",
+        "hinge": "Hip hinge only",
+    },
+    "drill_length": {"short": "Short (about 1 min)", "standard": "Standard (about 2 min)", "long": "Long (about 3 min)"},
+    "notification_style": {"system": "System notification", "popup": "Built-in popup", "both": "Both"},
+}
+FIELD_LABELS = {
+    "interval_minutes": "&Nudge after sitting",
+    "away_reset_minutes": "Streak &ends after away",
+    "snooze_minutes": "S&nooze for",
+    "work_hours_enabled": "Only nudge during &work hours",
+    "drill_family": "Drill &family",
+    "drill_length": "Drill &length",
+    "notification_style": "Show nudges &as",
+    "sounds_enabled": "Play &sounds during drills",
+    "start_at_login": "Start Unsit when I &log in",
+}
+WEEKDAY_LABELS = {"mon": "Mo", "tue": "Tu", "wed": "We", "thu": "Th", "fri": "Fr", "sat": "Sa", "sun": "Su"}
+WEEKDAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
+                 "sat": "Saturday", "sun": "Sunday"}
+MAX_TIME_RANGES = 6
+
+
+def _tooltip(key: str) -> str:
+    f = FIELDS_BY_KEY[key]
+    return f"{f.description}\nAllowed: {f.allowed()}."
+
+
+def _paint_as_error(label: QLabel) -> None:
+    """Error text colour that reads on light and dark palettes."""
+    pal = label.palette()
+    dark = pal.color(QPalette.ColorRole.Window).lightness() < 128
+    pal.setColor(QPalette.ColorRole.WindowText, QColor("#ff7b72" if dark else "#b3261e"))
+    label.setPalette(pal)
+
+
+class _TimeRangeRow(QWidget):
+    """One "from – to" pair with a remove button. An end of 00:00 means midnight."""
+
+    def __init__(self, text: str, number: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        start, end = parse_time_range(text)
+        self.start_edit = QTimeEdit(QTime(start // 60, start % 60), self)
+        self.end_edit = QTimeEdit(QTime((end // 60) % 24, end % 60), self)
+        self.remove_button = QPushButton("Remove", self)
+        self.problem_label = QLabel("⚠ end before start", self)
+        self.problem_label.setAccessibleName(f"Work hours range {number}: the end is before the start")
+        self.problem_label.hide()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for edit, what in ((self.start_edit, "start"), (self.end_edit, "end")):
+            edit.setDisplayFormat("HH:mm")
+            edit.setAccessibleName(f"Work hours range {number} {what}")
+        self.end_edit.setToolTip("End time; 00:00 means midnight (end of the day).")
+        self.remove_button.setAccessibleName(f"Remove work hours range {number}")
+        layout.addWidget(self.start_edit)
+        layout.addWidget(QLabel("to", self))
+        layout.addWidget(self.end_edit)
+        layout.addWidget(self.remove_button)
+        layout.addWidget(self.problem_label)
+        layout.addStretch(1)
+
+    def text(self) -> str:
+        s, e = self.start_edit.time(), self.end_edit.time()
+        end = "24:00" if (e.hour(), e.minute()) == (0, 0) else e.toString("HH:mm")
+        return f"{s.toString('HH:mm')}-{end}"
+
+
+class SettingsDialog(QDialog):
+    """Edit the settings; Apply/Save go through ``store.update`` and take effect at once."""
+
+    def __init__(self, store: SettingsStore, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("Unsit — Settings")
+        self.setObjectName("settings_dialog")
+        self._loading = False
+        self._range_rows: list[_TimeRangeRow] = []
+        self.spin_boxes: dict[str, QSpinBox] = {}
+        self.check_boxes: dict[str, QCheckBox] = {}
+        self.combos: dict[str, QComboBox] = {}
+        self.day_boxes: dict[str, QCheckBox] = {}
+
+        outer = QVBoxLayout(self)
+        # Grow when time ranges are added instead of squeezing the rows.
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        outer.addWidget(self._reminders_group())
+        outer.addWidget(self._work_hours_group())
+        outer.addWidget(self._simple_group("Drills", ["drill_family", "drill_length"]))
+        outer.addWidget(self._simple_group("Notifications", ["notification_style", "sounds_enabled"]))
+        outer.addWidget(self._simple_group("System", ["start_at_login"]))
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("settings_errors")
+        self.error_label.setWordWrap(True)
+        self.error_label.setAccessibleName("Problems with the settings")
+        self.error_label.hide()
+        outer.addWidget(self.error_label)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Apply
+            | QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.RestoreDefaults,
+            self,
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.defaults_button = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.apply_button.clicked.connect(self.apply)
+        self.defaults_button.clicked.connect(lambda: self.load_settings(Settings()))
+        outer.addWidget(self.buttons)
+
+        self.load_settings(store.settings)
+        store.settings_changed.connect(self._on_store_changed)
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _label(self, key: str, buddy: QWidget) -> QLabel:
+        label = QLabel(FIELD_LABELS[key], self)
+        label.setBuddy(buddy)
+        label.setToolTip(_tooltip(key))
+        return label
+
+    def _make_widget(self, key: str) -> QWidget:
+        f = FIELDS_BY_KEY[key]
+        plain_name = FIELD_LABELS[key].replace("&", "")
+        if f.kind == "int":
+            w: QWidget = QSpinBox(self)
+            w.setRange(f.minimum, f.maximum)
+            w.setSuffix(f" {'min' if f.unit == 'minutes' else f.unit}")
+            w.setAccessibleName(f"{plain_name} ({f.unit})")
+            w.valueChanged.connect(self._changed)
+            self.spin_boxes[key] = w
+        elif f.kind == "bool":
+            w = QCheckBox(FIELD_LABELS[key], self)
+            w.setAccessibleName(plain_name)
+            w.toggled.connect(self._changed)
+            self.check_boxes[key] = w
+        elif f.kind == "choice":
+            w = QComboBox(self)
+            for value in f.choices:
+                w.addItem(CHOICE_LABELS.get(key, {}).get(value, value), value)
+            w.setAccessibleName(plain_name)
+            w.currentIndexChanged.connect(self._changed)
+            self.combos[key] = w
+        else:
+            raise AssertionError(f.kind)
+        w.setObjectName(key)
+        w.setToolTip(_tooltip(key))
+        w.setAccessibleDescription(FIELDS_BY_KEY[key].description)
+        return w
+
+    def _add_row(self, form: QFormLayout, key: str) -> None:
+        w = self._make_widget(key)
+        if isinstance(w, QCheckBox):
+            form.addRow(w)
+        else:
+            form.addRow(self._label(key, w), w)
+
+    def _reminders_group(self) -> QGroupBox:
+        return self._simple_group("Reminders", ["interval_minutes", "away_reset_minutes", "snooze_minutes"])
+
+    def _simple_group(self, title: str, keys: list[str]) -> QGroupBox:
+        box = QGroupBox(title, self)
+        form = QFormLayout(box)
+        for key in keys:
+            self._add_row(form, key)
+        return box
+
+    def _work_hours_group(self) -> QGroupBox:
+        box = QGroupBox("Work hours", self)
+        form = QFormLayout(box)
+        self._add_row(form, "work_hours_enabled")
+        days_row = QWidget(box)
+        self._days_row = days_row
+        days_layout = QHBoxLayout(days_row)
+        days_layout.setContentsMargins(0, 0, 0, 0)
+        for day in WEEKDAYS:
+            cb = QCheckBox(WEEKDAY_LABELS[day], days_row)
+            cb.setObjectName(f"work_day_{day}")
+            cb.setAccessibleName(WEEKDAY_NAMES[day])
+            cb.setToolTip(WEEKDAY_NAMES[day])
+            cb.toggled.connect(self._changed)
+            self.day_boxes[day] = cb
+            days_layout.addWidget(cb)
+        days_layout.addStretch(1)
+        days_label = QLabel("Work &days", box)
+        days_label.setBuddy(self.day_boxes["mon"])
+        days_label.setToolTip(_tooltip("work_days"))
+        form.addRow(days_label, days_row)
+        self.days_error = self._error_label(box, "work_days_error")
+        form.addRow("", self.days_error)
+
+        ranges = QWidget(box)
+        self._ranges_widget = ranges
+        self._ranges_layout = QVBoxLayout(ranges)
+        self._ranges_layout.setContentsMargins(0, 0, 0, 0)
+        self.add_range_button = QPushButton("&Add time range", box)
+        self.add_range_button.setAccessibleName("Add work hours range")
+        self.add_range_button.clicked.connect(self._add_default_range)
+        self._ranges_layout.addWidget(self.add_range_button, 0, Qt.AlignmentFlag.AlignLeft)
+        hours_label = QLabel("&Hours", box)
+        hours_label.setToolTip(_tooltip("work_hours"))
+        hours_label.setBuddy(self.add_range_button)
+        form.addRow(hours_label, ranges)
+        self._hours_label = hours_label
+        self.hours_error = self._error_label(box, "work_hours_error")
+        form.addRow("", self.hours_error)
+        return box
+
+    def _error_label(self, parent: QWidget, name: str) -> QLabel:
+        label = QLabel(parent)
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        label.setAccessibleName("Problem")
+        _paint_as_error(label)
+        label.hide()
+        return label
+
+    # --- time ranges ------------------------------------------------------------------------
+
+    def _set_ranges(self, texts: tuple[str, ...]) -> None:
+        for row in self._range_rows:
+            row.setParent(None)
+            row.deleteLater()
+        self._range_rows = []
+        for text in texts:
+            self._append_range(text)
+
+    def _append_range(self, text: str) -> _TimeRangeRow:
+        row = _TimeRangeRow(text, len(self._range_rows) + 1, self)
+        _paint_as_error(row.problem_label)
+        row.start_edit.timeChanged.connect(self._changed)
+        row.end_edit.timeChanged.connect(self._changed)
+        row.remove_button.clicked.connect(lambda: self._remove_range(row))
+        self._ranges_layout.insertWidget(len(self._range_rows), row)
+        self._range_rows.append(row)
+        self._hours_label.setBuddy(self._range_rows[0].start_edit)
+        return row
+
+    def _add_default_range(self) -> None:
+        row = self._append_range("13:00-17:00")
+        row.start_edit.setFocus()
+        self._changed()
+
+    def _remove_range(self, row: _TimeRangeRow) -> None:
+        self._range_rows.remove(row)
+        row.setParent(None)
+        row.deleteLater()
+        if self._range_rows:
+            self._hours_label.setBuddy(self._range_rows[0].start_edit)
+        else:
+            self._hours_label.setBuddy(self.add_range_button)
+        self.add_range_button.setFocus()
+        self._changed()
+
+    # --- values -----------------------------------------------------------------------------
+
+    def load_settings(self, settings: Settings) -> None:
+        """Show ``settings`` in the widgets (not applied until Apply/Save)."""
+        self._loading = True
+        try:
+            values = settings.to_dict()
+            for key, w in self.spin_boxes.items():
+                w.setValue(values[key])
+            for key, w in self.check_boxes.items():
+                w.setChecked(values[key])
+            for key, w in self.combos.items():
+                w.setCurrentIndex(w.findData(values[key]))
+            for day, cb in self.day_boxes.items():
+                cb.setChecked(day in settings.work_days)
+            self._set_ranges(settings.work_hours)
+        finally:
+            self._loading = False
+        self._changed()
+
+    def raw_values(self) -> dict[str, Any]:
+        """The widgets' values as a raw settings mapping (may be invalid)."""
+        raw: dict[str, Any] = {key: w.value() for key, w in self.spin_boxes.items()}
+        raw.update({key: w.isChecked() for key, w in self.check_boxes.items()})
+        raw.update({key: w.currentData() for key, w in self.combos.items()})
+        raw["work_days"] = [day for day, cb in self.day_boxes.items() if cb.isChecked()]
+        raw["work_hours"] = [row.text() for row in self._range_rows]
+        return raw
+
+    def problems(self) -> dict[str, str]:
+        """Inline problems by key (empty when the values can be saved)."""
+        raw = self.raw_values()
+        found: dict[str, str] = {}
+        _, schema_problems = validate(raw, fallback=self.store.settings)
+        for p in schema_problems:
+            found[p.key] = p.message()
+        if raw["work_hours_enabled"] and not raw["work_days"]:
+            found["work_days"] = "Choose at least one work day, or turn work hours off."
+        bad_rows = []
+        for number, row in enumerate(self._range_rows, start=1):
+            try:
+                parse_time_range(row.text())
+            except ValueError:
+                bad_rows.append(number)
+        if bad_rows:
+            which = ", ".join(str(n) for n in bad_rows)
+            found["work_hours"] = (f"Range {which}: the end must be after the start "
+                                   "(00:00 as the end means midnight).")
+        elif not self._range_rows:
+            found["work_hours"] = "Add at least one time range."
+        return found
+
+    def current_settings(self) -> Settings | None:
+        """The widgets' values as Settings, or None while something is invalid."""
+        if self.problems():
+            return None
+        settings, _ = validate(self.raw_values(), fallback=self.store.settings)
+        return settings
+
+    def _changed(self, *_args: Any) -> None:
+        if self._loading:
+            return
+        problems = self.problems()
+        self.days_error.setText(problems.get("work_days", ""))
+        self.days_error.setVisible("work_days" in problems)
+        self.hours_error.setText(problems.get("work_hours", ""))
+        self.hours_error.setVisible("work_hours" in problems)
+        for row in self._range_rows:
+            try:
+                parse_time_range(row.text())
+                row.problem_label.hide()
+            except ValueError:
+                row.problem_label.show()
+        others = [msg for key, msg in problems.items() if key not in ("work_days", "work_hours")]
+        self.error_label.setText("\n".join(others))
+        self.error_label.setVisible(bool(others))
+        work_hours_on = self.check_boxes["work_hours_enabled"].isChecked()
+        self._days_row.setEnabled(work_hours_on)
+        self._ranges_widget.setEnabled(work_hours_on)
+        self.add_range_button.setEnabled(len(self._range_rows) < MAX_TIME_RANGES)
+        ok = not problems
+        self.save_button.setEnabled(ok)
+        self.apply_button.setEnabled(ok and self.current_settings() != self.store.settings)
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def apply(self) -> bool:
+        """Apply the shown values through the store; False when they are invalid."""
+        settings = self.current_settings()
+        if settings is None:
+            return False
+        try:
+            self.store.update(settings)
+        except SettingsError as exc:  # pragma: no cover - problems() catches these first
+            QMessageBox.warning(self, "Unsit — Settings", str(exc))
+            return False
+        self._changed()
+        return True
+
+    def save(self) -> None:
+        """Apply and close."""
+        if self.apply():
+            self.accept()
+
+    def _on_store_changed(self, settings: Settings) -> None:
+        """Show an external change unless the user has unapplied edits."""
+        if not self.apply_button.isEnabled():
+            self.load_settings(settings)

@@ -1,0 +1,151 @@
+"""Start at login: a real XDG entry (validated), a fake Windows registry, a temp LaunchAgents dir."""
+
+from __future__ import annotations
+
+import plistlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from unsit.platform.autostart import (
+    MacLaunchAgent, NullAutostart, WindowsRunKey, XdgAutostart, autostart_for_platform,
+    default_command, desktop_exec,
+)
+
+
+def test_xdg_on_off_and_valid(tmp_path):
+    auto = XdgAutostart(tmp_path / "config", ["/opt/unsit dir/bin/unsit", "--minimized"])
+    assert not auto.is_enabled()
+    auto.set_enabled(True)
+    path = tmp_path / "config" / "autostart" / "unsit.desktop"
+    assert path.exists() and auto.is_enabled()
+    text = path.read_text()
+    for line in ("Type=Application", "Name=Unsit", "Icon=unsit", "X-GNOME-Autostart-enabled=true"):
+        assert line in text.splitlines()
+    assert 'Exec="/opt/unsit dir/bin/unsit" --minimized' in text
+    if shutil.which("desktop-file-validate"):
+        done = subprocess.run(["desktop-file-validate", str(path)], capture_output=True, text=True)
+        assert done.returncode == 0 and done.stdout.strip() == "", done.stdout + done.stderr
+    auto.set_enabled(True)  # idempotent
+    auto.set_enabled(False)
+    assert not path.exists() and not auto.is_enabled()
+    auto.set_enabled(False)  # off twice is fine
+
+
+def test_xdg_disabled_entry_counts_as_off(tmp_path):
+    auto = XdgAutostart(tmp_path, ["unsit"])
+    auto.set_enabled(True)
+    auto.path.write_text(auto.path.read_text().replace("Autostart-enabled=true", "Autostart-enabled=false"))
+    assert not auto.is_enabled()
+
+
+@pytest.mark.parametrize("command", [
+    ["/usr/bin/unsit"], ["/a b/python3", "-m", "unsit"], ['/x/"q"', "$HOME", "100%", "back\\slash"],
+])
+def test_desktop_exec_quoting_round_trips(command):
+    assert split_exec(desktop_exec(command)) == command
+
+
+def split_exec(value: str) -> list[str]:
+    """Parse an Exec value the way the Desktop Entry spec says a launcher does."""
+    value = value.replace("\\\\", "\\")  # the string-level escape
+    args, cur, quoted, i, started = [], [], False, 0, False
+    while i < len(value):
+        ch = value[i]
+        if quoted and ch == "\\" and i + 1 < len(value) and value[i + 1] in '"`$\\':
+            cur.append(value[i + 1])
+            i += 2
+            continue
+        if ch == '"':
+            quoted, started = not quoted, True
+        elif ch == " " and not quoted:
+            if started:
+                args.append("".join(cur))
+            cur, started = [], False
+        elif ch == "%" and value[i + 1 : i + 2] == "%":
+            cur.append("%")
+            started = True
+            i += 1
+        else:
+            cur.append(ch)
+            started = True
+        i += 1
+    if started:
+        args.append("".join(cur))
+    return args
+
+
+def test_for_platform_uses_xdg_config_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    auto = autostart_for_platform(["unsit"], platform="linux")
+    assert isinstance(auto, XdgAutostart)
+    assert auto.path == tmp_path / "autostart" / "unsit.desktop"
+    assert isinstance(autostart_for_platform(["unsit"], platform="darwin"), MacLaunchAgent)
+    assert isinstance(autostart_for_platform(["unsit"], platform="plan9"), NullAutostart)
+
+
+class FakeRunRegistry:
+    def __init__(self):
+        self.values: dict[str, str] = {}
+
+    def get_value(self, name):
+        return self.values.get(name)
+
+    def set_value(self, name, value):
+        self.values[name] = value
+
+    def delete_value(self, name):
+        self.values.pop(name, None)
+
+
+def test_windows_run_key():
+    reg = FakeRunRegistry()
+    auto = WindowsRunKey(reg, [r"C:\Program Files\Unsit\unsit.exe"])
+    assert not auto.is_enabled()
+    auto.set_enabled(True)
+    assert reg.values == {"Unsit": r'"C:\Program Files\Unsit\unsit.exe"'}
+    assert auto.is_enabled()
+    auto.set_enabled(False)
+    assert reg.values == {} and not auto.is_enabled()
+    auto.set_enabled(False)
+
+
+def test_mac_launch_agent(tmp_path):
+    agents = tmp_path / "Library" / "LaunchAgents"
+    auto = MacLaunchAgent(agents, ["/Applications/Unsit.app/Contents/MacOS/Unsit"])
+    assert not auto.is_enabled()
+    auto.set_enabled(True)
+    path = agents / "app.unsit.Unsit.plist"
+    with open(path, "rb") as f:
+        data = plistlib.load(f)
+    assert data["Label"] == "app.unsit.Unsit"
+    assert data["ProgramArguments"] == ["/Applications/Unsit.app/Contents/MacOS/Unsit"]
+    assert data["RunAtLoad"] is True
+    assert auto.is_enabled()
+    auto.set_enabled(False)
+    assert not path.exists() and not auto.is_enabled()
+
+
+def test_default_command(tmp_path):
+    bin_dir = tmp_path / "venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    python = bin_dir / "python"
+    python.touch()
+    never = lambda name: None  # noqa: E731
+    assert default_command(str(python), frozen=True, which=never) == [str(python)]
+    assert default_command(str(python), frozen=False, which=never) == [str(python), "-m", "unsit"]
+    assert default_command(str(python), frozen=False, which=lambda n: "/usr/local/bin/unsit") == ["/usr/local/bin/unsit"]
+    launcher = bin_dir / "unsit"
+    launcher.touch()
+    launcher.chmod(0o755)
+    assert default_command(str(python), frozen=False, which=lambda n: "/usr/local/bin/unsit") == [str(launcher)]
+
+
+def test_default_command_in_this_venv_finds_the_launcher():
+    launcher = Path(sys.executable).parent / "unsit"
+    if not launcher.exists():
+        pytest.skip("no unsit launcher in this environment")
+    assert default_command() == [str(launcher)]

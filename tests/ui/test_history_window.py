@@ -1,0 +1,154 @@
+"""History window and chart: data mapping (pure), window contents, 7/30 toggle, export."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtGui import QColor, QImage, QPalette
+
+from unsit.store.history import DaySummary, History
+from unsit.ui.history_chart import Box, ChartDay, chart_layout, day_label, minutes_axis, nice_ceiling
+from unsit.ui.history_window import HistoryWindow, encouragement, format_duration, to_chart_days
+
+PLOT = Box(40, 20, 700, 200)
+D0 = date(2026, 11, 17)
+
+
+def week(values):
+    return [ChartDay(D0 + timedelta(days=i), done, skipped, streak) for i, (done, skipped, streak) in enumerate(values)]
+
+
+@pytest.mark.parametrize("value, expected", [(0, (4, 1)), (3, (3, 1)), (4, (4, 1)), (7, (8, 2)), (9, (10, 2)), (45, (50, 10))])
+def test_nice_ceiling(value, expected):
+    assert nice_ceiling(value) == expected
+
+
+def test_minutes_axis():
+    assert minutes_axis(60) == (60, 15)
+    assert minutes_axis(95) == (120, 30)
+    assert minutes_axis(301) == (360, 120)
+
+
+def test_bar_heights_scale_to_the_axis():
+    days = week([(4, 0, 30), (2, 1, 60), (0, 0, 0), (8, 2, 120), (1, 0, 15), (0, 3, 45), (3, 0, 90)])
+    lay = chart_layout(days, PLOT)
+    bottom = PLOT.y + PLOT.height
+    # Axis goes to 8 drills (ticks 0, 2, .. 8): 8 drills fill the plot, 4 fill half.
+    assert [v for v, _ in lay.count_ticks] == [0, 2, 4, 6, 8]
+    assert lay.done_bars[3].height == pytest.approx(200)
+    assert lay.done_bars[0].height == pytest.approx(100)
+    assert lay.skipped_bars[5].height == pytest.approx(75)
+    assert lay.done_bars[2].height == 0
+    for bar in lay.done_bars + lay.skipped_bars:
+        assert bar.y + bar.height == pytest.approx(bottom)
+        assert PLOT.x <= bar.x and bar.x + bar.width <= PLOT.x + PLOT.width
+    # Done and skipped sit side by side, one day per slot, left to right.
+    assert lay.done_bars[0].x + lay.done_bars[0].width == pytest.approx(lay.skipped_bars[0].x)
+    assert [b.x for b in lay.done_bars] == sorted(b.x for b in lay.done_bars)
+    # Streak points on the minutes axis (0..120 min).
+    assert [v for v, _ in lay.minute_ticks] == [0, 30, 60, 90, 120]
+    assert lay.streak_points[3][1] == pytest.approx(PLOT.y)
+    assert lay.streak_points[1][1] == pytest.approx(bottom - 100)
+    assert [t for _, t in lay.day_labels] == ["Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Mon"]
+
+
+def test_empty_week_still_has_axes():
+    lay = chart_layout(week([(0, 0, 0)] * 7), PLOT)
+    assert [v for v, _ in lay.count_ticks] == [0, 1, 2, 3, 4]
+    assert [v for v, _ in lay.minute_ticks][-1] == 60
+    assert all(b.height == 0 for b in lay.done_bars)
+
+
+def test_month_labels_every_fifth_day_ending_today():
+    days = [ChartDay(date(2026, 10, 25) + timedelta(days=i), 1, 0, 10) for i in range(30)]
+    lay = chart_layout(days, PLOT)
+    texts = [t for _, t in lay.day_labels]
+    assert texts[-1] == "23" and len(texts) == 6
+    assert day_label(date(2026, 11, 23), 7) == "Mon"
+
+
+def test_text_helpers():
+    assert format_duration(0) == "0 min"
+    assert format_duration(42 * 60 + 10) == "42 min"
+    assert format_duration(3 * 3600 + 5 * 60) == "3 h 05 min"
+    assert encouragement(4, 3, 0) == "4 days in a row with at least 3 drills. Keep it going!"
+    assert encouragement(0, 3, 1) == "2 more drills today to start a streak."
+    assert to_chart_days([DaySummary(D0, 100, 1800, 2, 1, 3)]) == [ChartDay(D0, 2, 1, 30.0)]
+
+
+@pytest.fixture
+def history(tmp_path, fake_clock):
+    h = History(tmp_path / "history.sqlite3")
+    now = fake_clock.now()
+    for days_ago in range(1, 5):
+        for _ in range(3):
+            h.record("drill_finished", now - timedelta(days=days_ago), drill_id="x")
+    h.record("drill_finished", now, drill_id="x")
+    h.record("drill_skipped", now, drill_id="y")
+    h.record("streak_ended", now, streak_seconds=62 * 60, reason="drill")
+    h.record("streak_ended", now, streak_seconds=20 * 60, reason="away")
+    h.record("drill_finished", now - timedelta(days=20), drill_id="x")
+    yield h
+    h.close()
+
+
+def test_window_shows_today_and_streak(history, fake_clock, qtbot):
+    w = HistoryWindow(history, fake_clock)
+    qtbot.addWidget(w)
+    assert w.windowTitle() == "Unsit — History"
+    assert w.sitting_stat.value.text() == "1 h 22 min"
+    assert w.longest_stat.value.text() == "1 h 02 min"
+    assert w.drills_stat.value.text() == "1 / 1"
+    assert w.encouragement_label.text().startswith("4 days in a row with at least 3 drills")
+    assert len(w.chart.days()) == 7
+    assert w.chart.days()[-1] == ChartDay(fake_clock.now().date(), 1, 1, 62.0)
+
+
+def test_toggle_to_30_days(history, fake_clock, qtbot):
+    w = HistoryWindow(history, fake_clock)
+    qtbot.addWidget(w)
+    w.month_button.click()
+    assert w.days_shown == 30 and len(w.chart.days()) == 30
+    assert sum(d.drills_done for d in w.chart.days()) == 14
+    w.week_button.click()
+    assert len(w.chart.days()) == 7
+
+
+def test_refresh_picks_up_new_events(history, fake_clock, qtbot):
+    w = HistoryWindow(history, fake_clock)
+    qtbot.addWidget(w)
+    history.record("drill_finished", fake_clock.now(), drill_id="z")
+    history.record("drill_finished", fake_clock.now(), drill_id="z")
+    w.refresh()
+    assert w.drills_stat.value.text() == "3 / 1"
+    assert w.encouragement_label.text().startswith("5 days in a row")
+
+
+def test_export_without_dialog(history, fake_clock, qtbot, tmp_path):
+    w = HistoryWindow(history, fake_clock)
+    qtbot.addWidget(w)
+    out = tmp_path / "out.csv"
+    assert w.export_to(out) == 17
+    assert len(list(csv.reader(out.open()))) == 18
+    assert "Exported 17 events" in w.status_label.text()
+
+
+@pytest.mark.parametrize("window_color", ["#f6f5f4", "#242424"])
+def test_chart_paints_bars_in_palette_colours(history, fake_clock, qtbot, window_color):
+    w = HistoryWindow(history, fake_clock)
+    qtbot.addWidget(w)
+    pal = w.palette()
+    pal.setColor(QPalette.ColorRole.Window, QColor(window_color))
+    pal.setColor(QPalette.ColorRole.WindowText, QColor("#1e1e1e" if window_color == "#f6f5f4" else "#eeeeee"))
+    pal.setColor(QPalette.ColorRole.Highlight, QColor("#3584e4"))
+    w.setPalette(pal)
+    w.chart.resize(600, 260)
+    image = QImage(w.chart.size(), QImage.Format.Format_ARGB32)
+    image.fill(QColor(window_color))
+    w.chart.render(image)
+    lay = chart_layout(w.chart.days(), w.chart.plot_box())
+    bar = lay.done_bars[-2]  # yesterday: 3 drills done
+    centre = image.pixelColor(int(bar.x + bar.width / 2), int(bar.y + bar.height / 2))
+    assert centre == QColor("#3584e4")
