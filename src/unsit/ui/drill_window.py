@@ -1,0 +1,342 @@
+"""The drill window: illustration, cue, countdown ring and controls for one drill run.
+
+It only renders a ``DrillSession`` (core) and forwards the user's intents to it. One
+named QTimer ("drill_tick") ticks the session while the window is shown and running;
+the clock is injected so tests drive it with a FakeClock. Imported lazily by the app.
+
+Keys: Space pauses/resumes (wherever the focus is), Right skips the step, Esc ends the
+drill (ended early), Tab + Return activates the focused button, and
+at the end Return or Esc closes it. Closing the window before the end counts as ended
+early. The window deletes itself when closed (``WA_DeleteOnClose``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QColor, QCursor, QFont, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from unsit.core.clock import Clock
+from unsit.core.drill_session import DrillSession, EndedEarly, Event, Finished, State, StepChanged, format_mm_ss
+from unsit.core.drills import Drill
+from unsit.ui.pose_view import PoseView
+from unsit.ui.progress_ring import ACCENT, ProgressRing
+
+log = logging.getLogger(__name__)
+
+TICK_MS = 100
+WINDOW_SIZE = (420, 520)
+SIDE_TEXT = {"left": "Left leg", "right": "Right leg", "both": "Both legs"}
+
+
+def _default_player(kind: str) -> None:
+    from unsit.platform.sound import play_cue
+
+    play_cue(kind)
+
+
+class DrillWindow(QWidget):
+    """Guides the user through one drill.
+
+    Args:
+        drill: the drill to run (frames hold absolute paths, as the library loads them).
+        clock: the injected clock.
+        length: settings.drill_length ("short", "standard", "long").
+        sounds_enabled: play the step and end cues.
+        cue_player: plays a cue kind ("step", "end"); defaults to platform.sound.play_cue.
+        parent: optional parent widget.
+
+    Signals:
+        drill_finished(drill_id, duration_seconds): the last step ran out.
+        drill_ended_early(drill_id, elapsed_seconds): End, Esc or closing the window.
+    """
+
+    drill_finished = Signal(str, float)
+    drill_ended_early = Signal(str, float)
+
+    def __init__(
+        self,
+        drill: Drill,
+        clock: Clock,
+        *,
+        length: str = "standard",
+        sounds_enabled: bool = True,
+        cue_player: Callable[[str], object] | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
+        self.setObjectName("drill_window")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.drill = drill
+        self.session = DrillSession(drill, clock, length)
+        self._sounds_enabled = sounds_enabled
+        self._play = cue_player or _default_player
+        self._reported = False
+        self.setWindowTitle(f"Unsit — {drill.name}")
+        self.setAccessibleName(f"Drill: {drill.name}")
+        self.resize(*WINDOW_SIZE)
+        self._timer = QTimer(self)
+        self._timer.setObjectName("drill_tick")
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self.tick)
+        self._build()
+        self._frame_paths = {name: path for name, path in drill.frames.items()}
+        self._refresh()
+
+    # --- layout -----------------------------------------------------------------
+    def _label(self, name: str, accessible: str, *, size_delta: float = 0, bold: bool = False) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName(name)
+        label.setAccessibleName(accessible)
+        label.setWordWrap(True)
+        font = QFont(self.font())
+        if size_delta:
+            font.setPointSizeF(max(6.0, font.pointSizeF() + size_delta))
+        font.setBold(bold)
+        label.setFont(font)
+        return label
+
+    def _button(self, name: str, text: str, accessible: str, slot) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setAccessibleName(accessible)
+        button.clicked.connect(slot)
+        return button
+
+    def _build(self) -> None:
+        self.name_label = self._label("name_label", "Drill name", size_delta=4, bold=True)
+        self.name_label.setText(self.drill.name)
+        self.name_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        total = format_mm_ss(self.drill.total_seconds(self.session.scale))
+        self.detail_label = self._label("detail_label", "What the drill is for and how long it takes", size_delta=-1)
+        self.detail_label.setText(f"{self.drill.purpose}\n{total} in total")
+        self.detail_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pose_view = PoseView(240, self)
+        self.ring = ProgressRing(112, self)
+        self.step_label = self._label("step_label", "Step", bold=True)
+        self.side_label = self._label("side_label", "Side", bold=True)
+        self.cue_label = self._label("cue_label", "What to do now", size_delta=1)
+        self.cue_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.cue_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.safety_label = self._label("safety_label", "Safety note", size_delta=-1.5)
+        self.safety_label.setText(self.drill.safety)
+        muted = self.safety_label.palette()
+        text_colour = muted.color(QPalette.ColorRole.WindowText)
+        base = muted.color(QPalette.ColorRole.Window)
+        muted.setColor(QPalette.ColorRole.WindowText, QColor(  # 70% text on 30% background
+            *(round(0.7 * a + 0.3 * b) for a, b in zip(text_colour.getRgb()[:3], base.getRgb()[:3]))
+        ))
+        self.safety_label.setPalette(muted)
+        self.pause_button = self._button("pause_button", "Pause", "Pause or resume the drill (Space)", self.toggle_pause)
+        self.skip_button = self._button("skip_button", "Skip step", "Skip this step (Right arrow)", self.skip_step)
+        self.end_button = self._button("end_button", "End", "End the drill now (Escape)", self.end_drill)
+        self.done_button = self._button("done_button", "Done", "Close the finished drill (Return)", self.close)
+        self.done_button.setVisible(False)
+        self.pause_button.setToolTip("Space")
+        self.skip_button.setToolTip("Right arrow")
+        self.end_button.setToolTip("Esc")
+
+        info = QVBoxLayout()
+        info.setSpacing(2)
+        info.addWidget(self.step_label)
+        info.addWidget(self.side_label)
+        info.addWidget(self.cue_label, 1)
+        middle = QHBoxLayout()
+        middle.setSpacing(14)
+        middle.addWidget(self.ring, 0, Qt.AlignmentFlag.AlignTop)
+        middle.addLayout(info, 1)
+        buttons = QHBoxLayout()
+        for button in (self.pause_button, self.skip_button, self.end_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.done_button)
+        root = QVBoxLayout(self)
+        root.setContentsMargins(18, 14, 18, 14)
+        root.setSpacing(8)
+        root.addWidget(self.name_label)
+        root.addWidget(self.detail_label)
+        root.addWidget(self.pose_view, 1)
+        root.addLayout(middle)
+        root.addWidget(self.safety_label)
+        root.addLayout(buttons)
+        self.step_label.setWordWrap(False)
+        self.side_label.setWordWrap(False)
+        side_palette = self.side_label.palette()
+        side_palette.setColor(QPalette.ColorRole.WindowText, QColor(ACCENT))
+        self.side_label.setPalette(side_palette)
+
+        for key, slot in (
+            (Qt.Key.Key_Space, self.toggle_pause),
+            (Qt.Key.Key_Right, self.skip_step),
+            (Qt.Key.Key_Escape, self.end_or_close),
+            (Qt.Key.Key_Return, self._return_pressed),
+            (Qt.Key.Key_Enter, self._return_pressed),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+        self.pause_button.setFocus()
+
+    # --- placement ----------------------------------------------------------------
+    def show_on_mouse_screen(self) -> None:
+        """Show centred on the screen under the mouse pointer, on top, focused."""
+        screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
+        if screen is not None:
+            area: QRect = screen.availableGeometry()
+            width, height = min(WINDOW_SIZE[0], area.width()), min(WINDOW_SIZE[1], area.height())
+            self.resize(width, height)
+            self.move(area.center() - QPoint(width // 2, height // 2))
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    # --- Qt events ----------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self.session.state is State.READY:
+            self._handle(self.session.start())
+        if self.session.running:
+            self._timer.start()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._timer.stop()
+        super().hideEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self._timer.stop()
+        if not self._reported:
+            self._handle(self.session.end_early())
+            if not self._reported:  # never started: nothing was done
+                self._report_ended_early(0.0)
+        super().closeEvent(event)
+
+    # --- intents --------------------------------------------------------------------
+    @Slot()
+    def tick(self) -> None:
+        """Advance the session to the clock's time and redraw."""
+        self._handle(self.session.tick())
+
+    @Slot()
+    def toggle_pause(self) -> None:
+        """Pause when running, resume when paused."""
+        if self.session.state is State.PAUSED:
+            self.session.resume()
+            if self.isVisible():
+                self._timer.start()
+        elif self.session.running:
+            self._timer.stop()
+            self._handle(self.session.pause())
+        self._refresh()
+
+    @Slot()
+    def skip_step(self) -> None:
+        """Jump to the next phase (the last skip finishes the drill)."""
+        self._handle(self.session.skip_step())
+
+    @Slot()
+    def end_drill(self) -> None:
+        """Stop now, report it as ended early, and close."""
+        self._handle(self.session.end_early())
+        self.close()
+
+    @Slot()
+    def end_or_close(self) -> None:
+        """Esc: close when finished, otherwise end the drill early."""
+        if self.session.state is State.FINISHED:
+            self.close()
+        else:
+            self.end_drill()
+
+    @Slot()
+    def _return_pressed(self) -> None:
+        if self.session.state is State.FINISHED:
+            self.close()
+        else:
+            focused = self.focusWidget()
+            if isinstance(focused, QPushButton) and focused.isVisible():
+                focused.click()
+
+    # --- events from the session ---------------------------------------------------
+    def _handle(self, events: list[Event]) -> None:
+        for event in events:
+            if isinstance(event, StepChanged):
+                if event.state is State.STEP:
+                    self._cue("step")
+            elif isinstance(event, Finished):
+                self._timer.stop()
+                self._cue("end")
+                if not self._reported:
+                    self._reported = True
+                    self.drill_finished.emit(self.drill.id, float(event.duration_seconds))
+            elif isinstance(event, EndedEarly):
+                self._timer.stop()
+                self._report_ended_early(event.elapsed_seconds)
+        self._refresh()
+
+    def _report_ended_early(self, elapsed_seconds: float) -> None:
+        if not self._reported:
+            self._reported = True
+            self.drill_ended_early.emit(self.drill.id, float(elapsed_seconds))
+
+    def _cue(self, kind: str) -> None:
+        if self._sounds_enabled and self.isVisible():
+            try:
+                self._play(kind)
+            except Exception:  # noqa: BLE001 - a cue must never break the drill
+                log.debug("sound cue %s failed", kind, exc_info=True)
+
+    # --- rendering ------------------------------------------------------------------
+    def _paths_for(self, frame_names: tuple[str, ...]) -> list[str | None]:
+        paths = []
+        for name in frame_names:
+            path = self._frame_paths.get(name)
+            if path is None:
+                log.warning("drill %s has no frame named %r", self.drill.id, name)
+            paths.append(path)
+        return paths
+
+    def _refresh(self) -> None:
+        s = self.session
+        phase = s.phase_state
+        step = s.step
+        paused = s.state is State.PAUSED
+        finished = s.state is State.FINISHED
+        side = SIDE_TEXT.get(step.side, "")
+        if phase in (State.READY, State.GET_READY):
+            step_text, side_text = "Get ready", f"{side} first" if step.side != "both" else side
+            cue = f"Coming up: {step.cue}"
+        elif phase is State.SWITCH_SIDES:
+            step_text, side_text = "Switch sides", f"{side} next"
+            cue = f"Switch sides and get set for the {step.side} leg."
+        elif finished:
+            step_text, side_text = "Done", ""
+            cue = "Well done! That's the drill finished. Enjoy the rest of your stand-up break."
+        else:
+            step_text = f"Step {s.step_index + 1} of {s.step_count}"
+            rep = s.rep
+            if rep is not None:
+                step_text += f"  ·  rep {rep[0]} of {rep[1]}"
+            side_text, cue = side, step.cue
+        if paused:
+            step_text = f"Paused  ·  {step_text}"
+        self.step_label.setText(step_text)
+        self.side_label.setText(side_text)
+        self.side_label.setAccessibleDescription(side_text)
+        self.cue_label.setText(cue)
+        self.cue_label.setAccessibleDescription(cue)
+        self.ring.set_progress(s.step_fraction, format_mm_ss(s.remaining_seconds))
+        if finished:
+            self.pose_view.set_frames(self._paths_for(step.frames[:1]), step.side == "right")
+            self.pose_view.set_blend(0, 0, 0.0)
+        else:
+            self.pose_view.set_frames(self._paths_for(step.frames), step.side == "right")
+            self.pose_view.set_blend(*s.frames_now())
+        self.pause_button.setText("Resume" if paused else "Pause")
+        for button in (self.pause_button, self.skip_button, self.end_button):
+            button.setVisible(not finished)
+        if finished and self.done_button.isHidden():
+            self.done_button.setVisible(True)
+            self.done_button.setFocus()
