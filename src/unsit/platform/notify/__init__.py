@@ -1,1 +1,68 @@
-"""notify package."""
+"""Nudge notifiers: freedesktop D-Bus (clickable, with buttons), Qt tray balloon, plyer.
+
+``pick_notifier`` chooses the best one this desktop offers.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import TYPE_CHECKING
+
+from unsit.platform.notify.base import Notifier, NotifierSignals, Nudge, action_labels
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+__all__ = ["Notifier", "NotifierSignals", "Nudge", "action_labels", "nudge_icon_path", "pick_notifier"]
+
+log = logging.getLogger(__name__)
+
+
+def nudge_icon_path() -> str:
+    """Path of Unsit's icon for notifications, or "" when the asset is missing."""
+    from unsit.resources import asset_path
+
+    try:
+        path = asset_path("icons", "unsit.svg")
+    except FileNotFoundError:
+        return ""
+    return str(path) if path.is_file() else ""
+
+
+def pick_notifier(tray: QSystemTrayIcon | None, *, platform: str = sys.platform,
+                  activate_server: bool = True) -> Notifier:
+    """The best notifier for this desktop; logs which one.
+
+    Linux/BSD: the freedesktop server if one answers ``GetServerInformation`` on the session
+    bus; otherwise the tray's balloon when there is a tray (an XEmbed tray gets Qt's own
+    clickable balloon); otherwise plyer. Windows/macOS: the tray balloon (a toast / a
+    Notification Center entry), or plyer without a tray.
+
+    Args:
+        tray: The app's tray icon, or None when there is no system tray.
+        platform: ``sys.platform``; tests pass another value.
+        activate_server: Let D-Bus start an activatable server that is not running yet.
+    """
+    icon = nudge_icon_path()
+    if platform.startswith(("linux", "freebsd", "openbsd", "netbsd", "dragonfly")):
+        from unsit.platform.notify.freedesktop import FreedesktopNotifier, server_information
+
+        info = server_information(activate=activate_server)
+        if info is not None:
+            try:
+                notifier = FreedesktopNotifier(icon_path=icon)
+            except Exception as exc:
+                log.warning("notification server %s answered but could not be used: %s", info[0], exc)
+            else:
+                log.info("nudges go to the notification server %s %s", info[0], info[2])
+                return notifier
+    if tray is not None:
+        from unsit.platform.notify.qt_tray import QtTrayNotifier
+
+        log.info("nudges are tray balloons")
+        return QtTrayNotifier(tray)
+    from unsit.platform.notify.plyer_notify import PlyerNotifier
+
+    log.info("nudges go through plyer (not clickable)")
+    return PlyerNotifier(icon_path=icon)

@@ -1,0 +1,57 @@
+"""What every nudge notifier offers: the nudge, the signals it emits, the protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Signal
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """One nudge as the user sees it.
+
+    Attributes:
+        title: Summary line, e.g. "Time to unsit".
+        body: One or two sentences naming the streak, e.g. "You have been sitting for 1 h 02 min.".
+        snooze_minutes: Shown on the snooze button ("Snooze 10 min").
+    """
+
+    title: str
+    body: str
+    snooze_minutes: int
+
+
+class NotifierSignals(QObject):
+    """The user's answer to a nudge; always emitted on the GUI thread."""
+
+    drill_requested = Signal()
+    snooze_requested = Signal()
+    skip_requested = Signal()
+    dismissed = Signal()  # closed by the user without choosing
+
+
+def action_labels(nudge: Nudge) -> tuple[str, str, str]:
+    """Button texts for (drill, snooze, skip), shared by the notification and the popup."""
+    return "Start drill", f"Snooze {nudge.snooze_minutes} min", "Skip"
+
+
+class Notifier(Protocol):
+    """Shows one nudge at a time and reports the answer through ``signals``."""
+
+    name: str
+    signals: NotifierSignals
+    clickable: bool
+
+    def show_nudge(self, nudge: Nudge) -> None:
+        """Show ``nudge``, replacing this app's previous one (never stacks). Never raises."""
+
+    def inform(self, title: str, body: str) -> None:
+        """A plain message without actions (a problem, a hint). Never raises."""
+
+    def withdraw(self) -> None:
+        """Close the current nudge, if any. Never raises."""
+
+    def close(self) -> None:
+        """Withdraw and release every resource (connections, threads)."""

@@ -1,0 +1,146 @@
+"""Unsit's own nudge popup: a small card in the bottom-right corner that never steals focus.
+
+Focus and the keyboard:
+- Shown, the popup never takes the keyboard from what the user is typing into: it is a
+  frameless tool window that stays on top, shown without activation
+  (``WA_ShowWithoutActivating``) and marked ``WindowDoesNotAcceptFocus`` (on X11 its WM_HINTS
+  say "input: false", so window managers do not focus it either).
+- Keyboard use begins with the user's choice: a click anywhere on the card outside the
+  buttons lifts ``WindowDoesNotAcceptFocus`` on the native window, activates it and focuses
+  "Start drill" (a click on a button simply answers). Then Alt+S (start), Alt+N (snooze), Alt+K (skip), Tab,
+  Space/Enter on the focused button, and Escape (hide) work. Every action also sits in the
+  tray menu, which keyboard users reach without the popup.
+- The next ``show_nudge`` puts the no-focus flag back.
+- Not ``X11BypassWindowManagerHint``: an override-redirect window could not be focused by
+  the window manager after a click and would float above full-screen apps and lock screens.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from unsit.platform.notify.base import Nudge, action_labels
+
+MARGIN_PIXELS = 16
+WIDTH_PIXELS = 360
+
+
+class NudgePopup(QWidget):
+    """The built-in nudge: title, body (the streak) and Start drill / Snooze / Skip buttons."""
+
+    drill_requested = Signal()
+    snooze_requested = Signal()
+    skip_requested = Signal()
+    dismissed = Signal()  # Escape: hidden without choosing
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlags(
+            Qt.WindowType.Tool
+            | Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowStaysOnTopHint
+            | Qt.WindowType.WindowDoesNotAcceptFocus
+        )
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setObjectName("nudge_popup")
+        self.setWindowTitle("Unsit")
+        self.setAccessibleName("Unsit nudge")
+        self.setFixedWidth(WIDTH_PIXELS)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)  # draws the border below
+        self.setStyleSheet(
+            "#nudge_popup { border: 1px solid palette(mid); }"
+            " #nudge_title { font-weight: bold; font-size: 12pt; }"
+        )
+
+        self._title = QLabel(objectName="nudge_title")
+        self._body = QLabel(objectName="nudge_body", wordWrap=True)
+        self._drill = QPushButton(objectName="drill_button")
+        self._snooze = QPushButton(objectName="snooze_button")
+        self._skip = QPushButton(objectName="skip_button")
+        for button, signal in ((self._drill, self.drill_requested), (self._snooze, self.snooze_requested),
+                               (self._skip, self.skip_requested)):
+            button.clicked.connect(lambda _=False, signal=signal: self._answer(signal))
+        self._drill.setDefault(True)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self._drill)
+        buttons.addStretch(1)
+        buttons.addWidget(self._snooze)
+        buttons.addWidget(self._skip)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.addWidget(self._title)
+        layout.addWidget(self._body)
+        layout.addLayout(buttons)
+
+    @property
+    def buttons(self) -> tuple[QPushButton, QPushButton, QPushButton]:
+        """(start drill, snooze, skip), for tests and the lead's wiring."""
+        return self._drill, self._snooze, self._skip
+
+    def show_nudge(self, nudge: Nudge) -> None:
+        """Show (or update) the popup for ``nudge`` without taking focus."""
+        drill, snooze, skip = action_labels(nudge)
+        self._title.setText(nudge.title)
+        self._body.setText(nudge.body)
+        self._drill.setText("&" + drill)  # Alt+S
+        self._snooze.setText(snooze.replace("Snooze", "S&nooze", 1))  # Alt+N
+        self._skip.setText(skip.replace("Skip", "S&kip", 1))  # Alt+K
+        self._drill.setAccessibleName(drill)
+        self._snooze.setAccessibleName(f"Snooze {nudge.snooze_minutes} minutes")
+        self._skip.setAccessibleName("Skip this nudge")
+        self._drill.setAccessibleDescription("Open the hip drill window now")
+        self._snooze.setAccessibleDescription(f"Remind me again in {nudge.snooze_minutes} minutes")
+        self._skip.setAccessibleDescription("No more nudges until another full interval of sitting")
+        self.setWindowTitle(f"Unsit — {nudge.title}")
+        self.setAccessibleDescription(nudge.body)
+        self._set_accepts_focus(False)
+        self.adjustSize()
+        self.move(self._corner_position())
+        self.show()
+        self.raise_()
+
+    def withdraw(self) -> None:
+        """Hide the popup without emitting anything."""
+        self.hide()
+
+    def accept_keyboard(self) -> None:
+        """Let the popup take focus (the user clicked into it) and focus "Start drill"."""
+        self._set_accepts_focus(True)
+        self.activateWindow()
+        self._drill.setFocus(Qt.FocusReason.MouseFocusReason)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        """A click on the card itself opts into keyboard use."""
+        self.accept_keyboard()
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        """Enter presses the focused (or default) button; Escape hides the popup."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focused = self.focusWidget()
+            (focused if isinstance(focused, QPushButton) else self._drill).click()
+        elif event.key() == Qt.Key.Key_Escape:
+            self.hide()
+            self.dismissed.emit()
+        else:
+            super().keyPressEvent(event)
+
+    def _answer(self, signal) -> None:
+        self.hide()
+        signal.emit()
+
+    def _set_accepts_focus(self, accepts: bool) -> None:
+        # Only the native window's flag changes: QWidget.setWindowFlag would re-create (and
+        # hide) the window. Qt's xcb backend rewrites WM_HINTS "input" in place.
+        self.winId()  # make sure the native window exists
+        self.windowHandle().setFlag(Qt.WindowType.WindowDoesNotAcceptFocus, not accepts)
+
+    def _corner_position(self) -> QPoint:
+        screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        size = self.sizeHint().expandedTo(self.size())
+        return QPoint(area.right() - size.width() - MARGIN_PIXELS + 1,
+                      area.bottom() - size.height() - MARGIN_PIXELS + 1)

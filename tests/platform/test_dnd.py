@@ -1,0 +1,110 @@
+"""DndWatcher against the real dunst and the Xvfb display of the test session."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QWidget
+
+from unsit.platform.dnd import DndWatcher
+
+pytestmark = pytest.mark.desktop
+
+
+@pytest.fixture
+def watcher(qapp):
+    w = DndWatcher(poll_seconds=0.05)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def dunst_pause(desktop):
+    yield lambda paused: desktop.run("dunstctl", "set-paused", "true" if paused else "false")
+    desktop.run("dunstctl", "set-paused", "false")
+
+
+@pytest.fixture
+def root_active_window(desktop):
+    """Sets the root window's _NET_ACTIVE_WINDOW (no window manager runs here to do it)."""
+
+    def set_active(window_id: int) -> None:
+        desktop.run("xprop", "-root", "-f", "_NET_ACTIVE_WINDOW", "32x", "-set", "_NET_ACTIVE_WINDOW", hex(window_id))
+
+    yield set_active
+    desktop.run("xprop", "-root", "-remove", "_NET_ACTIVE_WINDOW", check=False)
+
+
+def test_not_quiet_on_a_plain_desktop(watcher):
+    assert watcher.is_quiet() is False
+    assert watcher.quiet_reasons() == []
+
+
+def test_dunst_paused_is_quiet_until_unpaused(watcher, dunst_pause):
+    dunst_pause(True)
+    assert watcher.is_quiet() is True
+    assert watcher.quiet_reasons() == ["notifications paused"]
+    dunst_pause(False)
+    assert watcher.is_quiet() is False
+
+
+def test_watch_emits_quiet_ended_once_and_stops(watcher, dunst_pause, qtbot):
+    dunst_pause(True)
+    watcher.watch_until_quiet_ends()
+    watcher.watch_until_quiet_ends()  # idempotent
+    assert watcher.watching
+    emitted = []
+    watcher.quiet_ended.connect(lambda: emitted.append(True))
+    polls = []
+    watcher._timer.timeout.connect(lambda: polls.append(True))
+    qtbot.waitUntil(lambda: len(polls) >= 3)
+    assert emitted == []  # polled while paused: nothing yet
+    assert watcher.watching
+    with qtbot.waitSignal(watcher.quiet_ended, timeout=5000):
+        dunst_pause(False)
+    assert not watcher.watching
+    assert emitted == [True]
+
+
+def test_nothing_runs_while_nothing_is_held(watcher):
+    assert not watcher.watching
+    assert watcher.findChild(type(watcher._timer), "dnd_poll_timer").isActive() is False
+
+
+def test_poll_interval_is_settable(qapp):
+    w = DndWatcher()
+    assert w.poll_seconds == 15
+    w.poll_seconds = 0.25
+    assert w.poll_seconds == 0.25
+    w.close()
+
+
+def test_full_screen_active_window_is_quiet(watcher, desktop, root_active_window, qtbot):
+    window = QWidget()
+    window.setWindowTitle("Unsit test full screen")
+    qtbot.addWidget(window)
+    window.showFullScreen()
+    qtbot.waitExposed(window)
+    window_id = int(window.winId())
+    # No window manager: write the EWMH state ourselves, as a WM would for a full-screen window.
+    desktop.run("xprop", "-id", hex(window_id), "-f", "_NET_WM_STATE", "32a",
+                "-set", "_NET_WM_STATE", "_NET_WM_STATE_FULLSCREEN")
+    root_active_window(window_id)
+    assert watcher.is_quiet() is True
+    assert watcher.quiet_reasons() == ["full screen"]
+
+    desktop.run("xprop", "-id", hex(window_id), "-remove", "_NET_WM_STATE")
+    assert watcher.is_quiet() is False
+
+
+def test_active_window_not_full_screen_is_not_quiet(watcher, root_active_window, qtbot):
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    root_active_window(int(window.winId()))
+    assert watcher.is_quiet() is False
+
+
+def test_vanished_active_window_is_not_quiet_and_does_not_crash(watcher, root_active_window):
+    root_active_window(0x3FFFFFF)  # no such window: xcb reports BadWindow, Xlib would exit
+    assert watcher.is_quiet() is False
