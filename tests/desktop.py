@@ -107,7 +107,13 @@ class HeadlessDesktop:
         _wait_for(self._dunst_ready, 10, "dunst on the session bus")
 
     def _dunst_ready(self) -> bool:
-        r = subprocess.run(["dunstctl", "is-paused"], env=self._env(), capture_output=True)
+        # Ask the bus who owns the name; never call the service itself, or D-Bus activation
+        # would start a second dunst (with the default config) before ours takes the name.
+        r = subprocess.run(
+            ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+             "org.freedesktop.DBus.GetNameOwner", "string:org.freedesktop.Notifications"],
+            env=self._env(), capture_output=True,
+        )
         return r.returncode == 0
 
     def stop_dunst(self) -> None:

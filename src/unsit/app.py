@@ -127,18 +127,14 @@ def build(app, paths: AppPaths) -> dict | None:
 
     def inform(title: str, body: str) -> None:
         log.warning("%s: %s", title, body)
-        notifier_info = getattr(notifier, "inform", None)
-        if notifier_info:
-            notifier_info(title, body)
-        elif tray_ok:
-            tray.icon.showMessage(title, body)
+        notifier.inform(title, body)
 
     def status_extras() -> dict:
         window = windows.drill_window
         return {"version": __version__, "tray_available": QSystemTrayIcon.isSystemTrayAvailable(),
+                "tray_embedded": tray.icon.isVisible() and not tray.icon.geometry().isEmpty(),
                 "notifier": presenter.notifier_name, "holding_nudge": presenter.holding,
-                "drill": window.describe() if window is not None and hasattr(window, "describe") else
-                ({"name": window.drill.name} if window is not None else None)}
+                "drill": window.describe() if window is not None else None}
 
     handler = CommandHandler(controller, status_extras, app.quit, windows,
                              on_activate=lambda: inform(APP_NAME, "Unsit is already running."))

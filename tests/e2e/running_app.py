@@ -71,7 +71,8 @@ class RunningApp:
         return [{k: v.get("data") for k, v in item.items()} for item in data["data"][0]]
 
     def output(self) -> str:
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         return (self.root / "app.out").read_text(errors="replace")
 
     def quit(self) -> int:

@@ -288,6 +288,18 @@ class DrillWindow(QWidget):
             except Exception:  # noqa: BLE001 - a cue must never break the drill
                 log.debug("sound cue %s failed", kind, exc_info=True)
 
+    def describe(self) -> dict:
+        """Plain data about the running drill for `unsit status --json`."""
+        s = self.session
+        return {
+            "id": self.drill.id, "name": self.drill.name, "title": self.windowTitle(),
+            "state": s.state.value,
+            "step": s.step_index + 1, "step_count": s.step_count, "side": s.step.side,
+            "remaining_seconds": round(s.remaining_seconds, 1),
+            "illustration": {"drawn": self.pose_view.drawn_count > 0 and not self.pose_view.missing,
+                             "missing": sorted(self.pose_view.missing)},
+        }
+
     # --- rendering ------------------------------------------------------------------
     def _paths_for(self, frame_names: tuple[str, ...]) -> list[str | None]:
         paths = []

@@ -51,6 +51,11 @@ class PoseView(QWidget):
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(self._side_px // 2, self._side_px // 2)
 
+    @property
+    def drawn_count(self) -> int:
+        """How many frame images have been rendered so far (0 until the first paint)."""
+        return len(self._pixmaps)
+
     def set_frames(self, paths: Sequence[str | None], mirrored: bool) -> None:
         """Choose the frames to show (None = no file) and the side."""
         paths = tuple(paths)
