@@ -70,6 +70,28 @@ class RunningApp:
         data = json.loads(self.desktop.run("dunstctl", "history").stdout or '{"data": [[]]}')
         return [{k: v.get("data") for k, v in item.items()} for item in data["data"][0]]
 
+    def network_sockets(self) -> list[str]:
+        """The app's open IP sockets (TCP/UDP/raw, v4 and v6): the privacy promise says none."""
+        inodes = set()
+        fd_dir = Path(f"/proc/{self.proc.pid}/fd")
+        for fd in fd_dir.iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+        found = []
+        for table in ("tcp", "tcp6", "udp", "udp6", "raw", "raw6"):
+            path = Path(f"/proc/{self.proc.pid}/net/{table}")
+            if not path.exists():
+                continue
+            for line in path.read_text().splitlines()[1:]:
+                fields = line.split()
+                if len(fields) > 9 and fields[9] in inodes:
+                    found.append(f"{table}: {line.strip()}")
+        return found
+
     def output(self) -> str:
         if not self.log.closed:
             self.log.flush()

@@ -114,6 +114,8 @@ def test_second_start_hands_over_and_commands_reach_the_instance(tmp_path):
         assert status["next_nudge_in_seconds"] is None
         assert app.cli("resume").returncode == 0
         assert app.status()["phase"] != "paused"
+        # Privacy: the app holds no network socket at all (only its local Unix sockets).
+        assert app.network_sockets() == []
         human = app.cli("status")
         assert "Sitting streak:" in human.stdout and "Idle detection: x11" in human.stdout
     finally:

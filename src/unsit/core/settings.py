@@ -42,7 +42,7 @@ class Field:
         if self.kind == "choice":
             return "one of " + ", ".join(f'"{c}"' for c in self.choices)
         if self.kind == "weekdays":
-            return "a list of weekdays from " + ", ".join(f'"{d}"' for d in WEEKDAYS)
+            return "a non-empty list of weekdays from " + ", ".join(f'"{d}"' for d in WEEKDAYS)
         if self.kind == "time_ranges":
             return 'a non-empty list of "HH:MM-HH:MM" ranges, start before end, e.g. ["09:00-12:30", "13:30-17:30"]'
         raise AssertionError(self.kind)
@@ -68,7 +68,7 @@ class Field:
             if not isinstance(value, (list, tuple)) or not all(isinstance(d, str) for d in value):
                 raise ValueError
             days = {d.strip().lower()[:3] for d in value}
-            if not days <= set(WEEKDAYS):
+            if not days or not days <= set(WEEKDAYS):
                 raise ValueError
             return tuple(d for d in WEEKDAYS if d in days)
         if self.kind == "time_ranges":

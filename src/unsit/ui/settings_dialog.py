@@ -300,6 +300,9 @@ class SettingsDialog(QDialog):
         raw.update({key: w.isChecked() for key, w in self.check_boxes.items()})
         raw.update({key: w.currentData() for key, w in self.combos.items()})
         raw["work_days"] = [day for day, cb in self.day_boxes.items() if cb.isChecked()]
+        if not raw["work_days"] and not raw["work_hours_enabled"]:
+            # No day ticked only matters while work hours are on; keep the saved days meanwhile.
+            raw["work_days"] = list(self.store.settings.work_days)
         raw["work_hours"] = [row.text() for row in self._range_rows]
         return raw
 
@@ -310,7 +313,7 @@ class SettingsDialog(QDialog):
         _, schema_problems = validate(raw, fallback=self.store.settings)
         for p in schema_problems:
             found[p.key] = p.message()
-        if raw["work_hours_enabled"] and not raw["work_days"]:
+        if raw["work_hours_enabled"] and not any(cb.isChecked() for cb in self.day_boxes.values()):
             found["work_days"] = "Choose at least one work day, or turn work hours off."
         bad_rows = []
         for number, row in enumerate(self._range_rows, start=1):
