@@ -3,3 +3,4 @@
 __version__ = "0.1.0"
 APP_NAME = "Unsit"
 APP_ID = "unsit"
+DESKTOP_ID = "app.unsit.Unsit"  # the installed .desktop file and AppStream id

@@ -7,7 +7,7 @@ import signal
 import sys
 from logging.handlers import RotatingFileHandler
 
-from unsit import APP_ID, APP_NAME, __version__
+from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
 from unsit.paths import AppPaths
 
 log = logging.getLogger("unsit")
@@ -58,8 +58,8 @@ def run_app(debug: bool = False) -> int:
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_ID)
-    app.setApplicationDisplayName(APP_NAME)
-    app.setDesktopFileName(APP_ID)
+    # No applicationDisplayName: Qt would append " — Unsit" to every window title.
+    app.setDesktopFileName(DESKTOP_ID)
     app.setQuitOnLastWindowClosed(False)
     parts = build(app, paths)
     if parts is None:

@@ -20,6 +20,7 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.threading import DBusRouter, Proxy, open_dbus_connection
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from unsit import DESKTOP_ID
 from unsit.platform.notify.base import Nudge, NotifierSignals, action_labels
 
 log = logging.getLogger(__name__)
@@ -140,7 +141,7 @@ class FreedesktopNotifier(QObject):
         hints = {
             "urgency": ("y", URGENCY_NORMAL),  # not critical: critical ones bypass do-not-disturb
             "category": ("s", CATEGORY),
-            "desktop-entry": ("s", "unsit"),
+            "desktop-entry": ("s", DESKTOP_ID),
             # Not resident: once the user answered, the server removes it; the engine nudges again.
             "resident": ("b", False),
         }
@@ -155,7 +156,7 @@ class FreedesktopNotifier(QObject):
 
     def inform(self, title: str, body: str) -> None:
         """A plain message (no actions) that expires as the server sees fit; replaces our last one."""
-        hints = {"urgency": ("y", URGENCY_NORMAL), "desktop-entry": ("s", "unsit")}
+        hints = {"urgency": ("y", URGENCY_NORMAL), "desktop-entry": ("s", DESKTOP_ID)}
         msg = new_method_call(
             _NOTIFICATIONS, "Notify", "susssasa{sv}i",
             ("Unsit", self._info_id, self._icon_path, title, body, [], hints, -1),
