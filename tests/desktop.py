@@ -50,6 +50,18 @@ def _wait_for(predicate, timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
+def stop_process(proc: subprocess.Popen) -> None:
+    """Terminate a child politely, then kill it if it lingers."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @dataclass
 class HeadlessDesktop:
     """The running parts and the environment that reaches them."""
@@ -141,13 +153,8 @@ class HeadlessDesktop:
 
     def _kill(self, name: str) -> None:
         proc = self.procs.pop(name, None)
-        if proc and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        if proc:
+            stop_process(proc)
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """Run a command (xdotool, dunstctl, ...) against this desktop."""

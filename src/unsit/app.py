@@ -166,8 +166,8 @@ def build(app, paths: AppPaths) -> dict | None:
     if not tray_ok:
         inform(APP_NAME, "No system tray was found. Unsit keeps counting and will still nudge you; "
                          "use 'unsit status' to see your streak.")
-    for message in [*problems, *drill_problems]:
-        inform("Unsit found a problem", message)
+    if problems or drill_problems:
+        inform("Unsit found a problem", "\n".join([*problems, *drill_problems]))
     _sync_autostart(settings)
     return {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
             "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,

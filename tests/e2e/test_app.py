@@ -121,3 +121,28 @@ def test_second_start_hands_over_and_commands_reach_the_instance(tmp_path):
     finally:
         assert app.quit() == 0
     assert app.cli("status").returncode == 3
+
+
+def test_hand_edits_to_settings_apply_live_and_bad_ones_are_refused(tmp_path):
+    app = RunningApp(tmp_path / "a", "interval_minutes = 30\n")
+    settings_file = tmp_path / "a" / "XDG_CONFIG_HOME" / "unsit" / "settings.toml"
+    autostart = tmp_path / "a" / "XDG_CONFIG_HOME" / "autostart" / "unsit.desktop"
+    try:
+        assert app.status()["interval_seconds"] == 30 * 60
+        settings_file.write_text("interval_minutes = 45\nstart_at_login = true\n")
+        app.wait_until(lambda: app.status()["interval_seconds"] == 45 * 60, 10, "the edit to apply")
+        app.wait_until(autostart.exists, 10, "the autostart entry")
+        assert "Exec=" in autostart.read_text()
+        before = app.displayed_count()
+        settings_file.write_text("interval_minutes = 999\nstart_at_login = true\n")
+        app.wait_until(lambda: app.displayed_count() > before, 10, "a message about the bad value")
+        assert app.status()["interval_seconds"] == 45 * 60  # the previous good value is kept
+        app.desktop.run("dunstctl", "close-all")
+        bodies = " ".join(n["body"] for n in app.history_json())
+        assert "interval_minutes" in bodies and "999" in bodies and "240" in bodies
+        assert list(settings_file.parent.glob("settings.toml.bad-*"))  # the bad file is kept aside
+        settings_file.write_text("start_at_login = false\n")
+        app.wait_until(lambda: not autostart.exists(), 10, "the autostart entry to go")
+        assert app.proc.poll() is None
+    finally:
+        assert app.quit() == 0

@@ -17,7 +17,7 @@ from jeepney import DBusAddress, MatchRule, MessageType, new_method_call
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import Proxy, open_dbus_connection
 
-from tests.desktop import DUNSTRC, _wait_for
+from tests.desktop import DUNSTRC, _wait_for, stop_process
 from unsit.platform.notify.base import Nudge
 from unsit.platform.notify.freedesktop import FreedesktopNotifier
 
@@ -88,15 +88,6 @@ def start_owned_dunst(desktop, rc, what: str) -> subprocess.Popen:
         stop_process(proc)
         raise
     return proc
-
-
-def stop_process(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def restart_session_dunst(desktop) -> None:

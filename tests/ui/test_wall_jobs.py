@@ -16,6 +16,9 @@ def test_a_job_due_while_the_machine_slept_still_runs_on_resume(qtbot):
         with qtbot.waitSignal(jobs.pause_ended, timeout=5000):
             jobs.schedule_pause_end(datetime.now().astimezone() - timedelta(minutes=20))
             jobs.wakeup()
+        # A one-off job is dropped once it ran (APScheduler empties its store on shutdown,
+        # so wait for that first rather than race it).
+        qtbot.waitUntil(lambda: jobs.next_run("pause_end") is None, timeout=5000)
     finally:
         jobs.shutdown()
 
@@ -45,7 +48,7 @@ def test_signal_is_delivered_on_the_gui_thread(qtbot, qapp):
     try:
         with qtbot.waitSignal(jobs.work_hours_boundary, timeout=5000):
             jobs.schedule_work_hours_boundary(datetime.now().astimezone())
-        qtbot.waitUntil(lambda: bool(seen))
+        qtbot.waitUntil(lambda: bool(seen) and jobs.next_run("work_hours") is None)
         assert seen == [True]
     finally:
         jobs.shutdown()

@@ -92,7 +92,8 @@ class SettingsStore(QObject):
         result = self._file.load(fallback=self._settings)
         for problem in result.problems:
             log.warning("settings: %s", problem)
-            self.settings_problem.emit(problem)
+        if result.problems:  # one message, so a notification shows every problem at once
+            self.settings_problem.emit("\n".join(result.problems))
         self._apply(result.settings)
 
     def _apply(self, settings: Settings) -> None:

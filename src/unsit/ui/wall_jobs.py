@@ -67,10 +67,13 @@ class WallClockJobs(QObject):
         return job.next_run_time if job else None
 
     def _set_date_job(self, job_id: str, name: str, at: datetime | None, func) -> None:
+        from apscheduler.jobstores.base import JobLookupError
         from apscheduler.triggers.date import DateTrigger
 
-        if self._scheduler.get_job(job_id):
+        try:
             self._scheduler.remove_job(job_id)
+        except JobLookupError:
+            pass  # none scheduled, or the scheduler thread just ran and dropped it
         if at is not None:
             self._scheduler.add_job(func, DateTrigger(run_date=at), id=job_id, name=name)
             log.debug("%s scheduled at %s", name, at.isoformat())
