@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import signal
 import sys
-from logging.handlers import RotatingFileHandler
 
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
 from unsit.paths import AppPaths
@@ -13,14 +12,36 @@ from unsit.paths import AppPaths
 log = logging.getLogger("unsit")
 
 
+LOG_KEEP_BYTES = 1_000_000
+LOG_BACKUPS = 3
+
+
+def rotate_log(path) -> None:
+    """Start a fresh log when the last one grew past 1 MB, keeping three old ones.
+
+    Unsit logs a few lines an hour, so rotating at start-up is enough, and it spares the
+    tray process logging.handlers (and what it imports).
+    """
+    try:
+        if path.stat().st_size < LOG_KEEP_BYTES:
+            return
+    except OSError:
+        return
+    for n in range(LOG_BACKUPS - 1, 0, -1):
+        older = path.with_name(f"{path.name}.{n}")
+        if older.exists():
+            older.replace(path.with_name(f"{path.name}.{n + 1}"))
+    path.replace(path.with_name(f"{path.name}.1"))
+
+
 def setup_logging(paths: AppPaths, debug: bool) -> None:
-    """Log to a rotating file in the user log dir, and to stderr."""
+    """Log to a file in the user log dir (rotated at start-up), and warnings to stderr."""
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if debug else logging.INFO)
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        handler: logging.Handler = RotatingFileHandler(paths.log_file, maxBytes=1_000_000, backupCount=3,
-                                                       encoding="utf-8")
+        rotate_log(paths.log_file)
+        handler: logging.Handler = logging.FileHandler(paths.log_file, encoding="utf-8")
         handler.setFormatter(fmt)
         root.addHandler(handler)
     except OSError as exc:
@@ -149,6 +170,7 @@ def build(app, paths: AppPaths) -> dict | None:
     tray.resume_requested.connect(controller.resume)
     tray.settings_requested.connect(windows.open_settings)
     tray.history_requested.connect(windows.open_history)
+    windows.history_opened.connect(wall_jobs.ensure_started)  # its "today" turns over at the rollover
     tray.quit_requested.connect(app.quit)
     tray.clicked.connect(lambda: controller.start_drill() if engine.status().phase.value in ("nudge_due", "snoozed")
                          else tray.pop_menu())

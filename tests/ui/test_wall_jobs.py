@@ -52,3 +52,30 @@ def test_signal_is_delivered_on_the_gui_thread(qtbot, qapp):
         assert seen == [True]
     finally:
         jobs.shutdown()
+
+
+LAZY = """
+import sys
+from datetime import datetime, timedelta
+from PySide6.QtCore import QCoreApplication
+from unsit.ui.wall_jobs import WallClockJobs
+app = QCoreApplication([])
+jobs = WallClockJobs()
+jobs.start()
+jobs.schedule_pause_end(None)
+jobs.schedule_work_hours_boundary(None)
+jobs.wakeup()
+print("apscheduler" in sys.modules, jobs.started)
+jobs.schedule_pause_end(datetime.now().astimezone() + timedelta(hours=1))
+print("apscheduler" in sys.modules, jobs.started, jobs.next_run("daily_rollover") is not None)
+jobs.shutdown()
+"""
+
+
+def test_apscheduler_loads_only_when_a_wall_clock_job_is_needed():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", LAZY], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["False False", "True True True"]

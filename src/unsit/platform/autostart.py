@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import plistlib
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -184,6 +182,8 @@ class WindowsRunKey:
 
     def set_enabled(self, on: bool) -> None:
         if on:
+            import subprocess  # Windows only: its quoting rules
+
             self.registry.set_value(RUN_VALUE_NAME, subprocess.list2cmdline(self.command))
         else:
             self.registry.delete_value(RUN_VALUE_NAME)
@@ -201,6 +201,8 @@ class MacLaunchAgent:
 
     def render(self) -> bytes:
         """The property list bytes."""
+        import plistlib  # macOS only; keeps expat out of the Linux process
+
         return plistlib.dumps({
             "Label": LAUNCH_AGENT_LABEL,
             "ProgramArguments": self.command,
@@ -209,6 +211,7 @@ class MacLaunchAgent:
         })
 
     def is_enabled(self) -> bool:
+        import plistlib
         try:
             with open(self.path, "rb") as f:
                 data = plistlib.load(f)

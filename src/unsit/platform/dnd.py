@@ -15,7 +15,6 @@ Quiet means any of:
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import logging
 import sys
 
@@ -118,11 +117,16 @@ class _X11FullscreenProbe:
     def _connect(self) -> bool:
         if self._conn is not None:
             return True
-        path = ctypes.util.find_library("xcb")
-        if path is None:
-            self._failed = True
-            return False
-        xcb = ctypes.CDLL(path)
+        try:
+            xcb = ctypes.CDLL("libxcb.so.1")  # by soname: find_library would load subprocess
+        except OSError:
+            from ctypes.util import find_library
+
+            path = find_library("xcb")
+            if path is None:
+                self._failed = True
+                return False
+            xcb = ctypes.CDLL(path)
         xcb.xcb_connect.restype = ctypes.c_void_p
         xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]
         xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]

@@ -16,7 +16,6 @@ counted on the day it ends, whole).
 
 from __future__ import annotations
 
-import csv
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -214,6 +213,8 @@ class History:
         with self._lock:
             rows = self._db.execute(f"SELECT {', '.join(CSV_COLUMNS)} FROM events ORDER BY id").fetchall()
         with open(path, "w", newline="", encoding="utf-8") as out:
+            import csv  # only for an export
+
             writer = csv.writer(out)
             writer.writerow(CSV_COLUMNS)
             writer.writerows(rows)

@@ -1,14 +1,21 @@
-"""The running app's side of the single-instance socket."""
+"""The running app's side of the single-instance socket.
+
+On Linux and macOS it is a plain Unix domain socket in the user's private runtime folder
+(mode 0600 inside a 0700 folder), watched with QSocketNotifier, so the app does not load
+QtNetwork (about 3 MB) just for this. On Windows it is a QLocalServer named pipe limited to
+the user.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtCore import QObject, QSocketNotifier
 
 from unsit.platform.ipc_client import NotRunning, send_request, server_name
 
@@ -16,6 +23,20 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
 MAX_REQUEST_BYTES = 64 * 1024
+CLIENT_TIMEOUT_SECONDS = 2.0
+
+
+def answer(handler: Handler, data: bytes) -> bytes:
+    """Decode one request line, run the handler, encode its reply (errors become replies)."""
+    try:
+        request = json.loads(data.decode())
+        if not isinstance(request, dict):
+            raise ValueError("request is not an object")
+        reply = handler(request)
+    except Exception as exc:  # a bad request must never take the app down
+        log.exception("request failed: %r", data[:200])
+        reply = {"ok": False, "error": str(exc)}
+    return (json.dumps(reply) + "\n").encode()
 
 
 class InstanceServer(QObject):
@@ -25,9 +46,9 @@ class InstanceServer(QObject):
         super().__init__(parent)
         self._path = socket_path
         self._handler = handler
-        self._server = QLocalServer(self)
-        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        self._server.newConnection.connect(self._on_new_connection)
+        self._sock: socket.socket | None = None
+        self._notifier: QSocketNotifier | None = None
+        self._qt_server = None
 
     def listen(self) -> bool:
         """Take the socket. False when another live instance already answers on it.
@@ -40,39 +61,93 @@ class InstanceServer(QObject):
             return False
         except NotRunning:
             pass
-        name = server_name(self._path)
-        QLocalServer.removeServer(name)
-        if not self._server.listen(name):
-            log.error("cannot listen on %s: %s", name, self._server.errorString())
+        if os.name == "nt":
+            return self._listen_qt()
+        try:
+            self._path.unlink(missing_ok=True)
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            old_umask = os.umask(0o177)  # the socket file is created 0600
+            try:
+                sock.bind(str(self._path))
+            finally:
+                os.umask(old_umask)
+            sock.listen(8)
+            sock.setblocking(False)
+        except OSError as exc:
+            log.error("cannot listen on %s: %s", self._path, exc)
             return False
+        self._sock = sock
+        self._notifier = QSocketNotifier(sock.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._on_connection)
         return True
 
     def close(self) -> None:
-        self._server.close()
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier = None
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+            try:
+                self._path.unlink()
+            except OSError:
+                pass
+        if self._qt_server is not None:
+            self._qt_server.close()
 
-    def _on_new_connection(self) -> None:
-        while self._server.hasPendingConnections():
-            conn = self._server.nextPendingConnection()
-            conn.setParent(self)
+    def _on_connection(self, *_args) -> None:
+        while self._sock is not None:
+            try:
+                conn, _ = self._sock.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                log.warning("accepting a command connection failed: %s", exc)
+                return
+            with conn:
+                # The CLI sends its one short line right after connecting; a client that
+                # stalls is cut off after a moment rather than blocking the app.
+                conn.settimeout(CLIENT_TIMEOUT_SECONDS)
+                try:
+                    data = b""
+                    while not data.endswith(b"\n") and len(data) <= MAX_REQUEST_BYTES:
+                        chunk = conn.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                    if data.endswith(b"\n"):
+                        conn.sendall(answer(self._handler, data))
+                except OSError as exc:
+                    log.warning("a command connection failed: %s", exc)
+
+    # -- Windows: a named pipe through QLocalServer --------------------------------------
+    def _listen_qt(self) -> bool:
+        from PySide6.QtNetwork import QLocalServer
+
+        name = server_name(self._path)
+        server = QLocalServer(self)
+        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        QLocalServer.removeServer(name)
+        if not server.listen(name):
+            log.error("cannot listen on %s: %s", name, server.errorString())
+            return False
+        server.newConnection.connect(self._on_qt_connection)
+        self._qt_server = server
+        return True
+
+    def _on_qt_connection(self) -> None:
+        while self._qt_server.hasPendingConnections():
+            conn = self._qt_server.nextPendingConnection()
             buffer = bytearray()
-            conn.readyRead.connect(lambda c=conn, b=buffer: self._on_ready_read(c, b))
-            conn.disconnected.connect(conn.deleteLater)
 
-    def _on_ready_read(self, conn: QLocalSocket, buffer: bytearray) -> None:
-        buffer += bytes(conn.readAll())
-        if len(buffer) > MAX_REQUEST_BYTES:
-            conn.abort()
-            return
-        if not buffer.endswith(b"\n"):
-            return
-        try:
-            request = json.loads(buffer.decode())
-            if not isinstance(request, dict):
-                raise ValueError("request is not an object")
-            reply = self._handler(request)
-        except Exception as exc:  # a bad request must never take the app down
-            log.exception("request failed: %r", bytes(buffer[:200]))
-            reply = {"ok": False, "error": str(exc)}
-        conn.write((json.dumps(reply) + "\n").encode())
-        conn.flush()
-        conn.disconnectFromServer()
+            def ready(c=conn, b=buffer) -> None:
+                b += bytes(c.readAll())
+                if len(b) > MAX_REQUEST_BYTES:
+                    c.abort()
+                elif b.endswith(b"\n"):
+                    c.write(answer(self._handler, bytes(b)))
+                    c.flush()
+                    c.disconnectFromServer()
+
+            conn.readyRead.connect(ready)
+            conn.disconnected.connect(conn.deleteLater)

@@ -30,22 +30,40 @@ class WallClockJobs(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
+        self._scheduler = None  # APScheduler is imported and started on first need
+
+    @property
+    def started(self) -> bool:
+        """True once APScheduler runs (it is loaded only when a wall-clock job is needed)."""
+        return self._scheduler is not None
+
+    def ensure_started(self) -> None:
+        """Load and start APScheduler with the daily rollover job, if not running yet.
+
+        With no pause, no work hours and no history window open there is no wall-clock
+        job at all, and APScheduler (about 13 MB with what it imports) stays unloaded.
+        """
+        if self._scheduler is not None:
+            return
+        from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.schedulers.background import BackgroundScheduler
+        from apscheduler.triggers.cron import CronTrigger
 
         self._scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(max_workers=1)},
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
             daemon=True,
         )
-
-    def start(self) -> None:
-        from apscheduler.triggers.cron import CronTrigger
-
         self._scheduler.start()
         self._scheduler.add_job(self.day_rolled_over.emit, CronTrigger(hour=DAY_STARTS_AT_HOUR, minute=0),
                                 id="daily_rollover", name="daily rollover", replace_existing=True)
+        log.info("wall-clock scheduler started")
+
+    def start(self) -> None:
+        """Kept for symmetry with shutdown(); the scheduler starts on first need."""
 
     def shutdown(self) -> None:
-        if self._scheduler.running:
+        if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
     def schedule_pause_end(self, at: datetime | None) -> None:
@@ -58,15 +76,18 @@ class WallClockJobs(QObject):
 
     def wakeup(self) -> None:
         """Re-check due jobs now (after a resume from sleep or a wall-clock jump)."""
-        if self._scheduler.running:
+        if self._scheduler is not None and self._scheduler.running:
             self._scheduler.wakeup()
 
     def next_run(self, job_id: str) -> datetime | None:
         """When a job runs next (for status and tests)."""
-        job = self._scheduler.get_job(job_id)
+        job = self._scheduler.get_job(job_id) if self._scheduler is not None else None
         return job.next_run_time if job else None
 
     def _set_date_job(self, job_id: str, name: str, at: datetime | None, func) -> None:
+        if at is None and self._scheduler is None:
+            return
+        self.ensure_started()
         from apscheduler.jobstores.base import JobLookupError
         from apscheduler.triggers.date import DateTrigger
 

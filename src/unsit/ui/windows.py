@@ -17,6 +17,7 @@ class Windows(QObject):
 
     drill_finished = Signal(str, float)
     drill_ended_early = Signal(str, float)
+    history_opened = Signal()
 
     def __init__(self, *, drills: list, clock, settings_store=None, history=None, parent: QObject | None = None):
         super().__init__(parent)
@@ -80,6 +81,7 @@ class Windows(QObject):
             self._history_window.destroyed.connect(self._forget_history)
         self._history_window.refresh()
         _raise(self._history_window)
+        self.history_opened.emit()
 
     def _forget_history(self) -> None:
         self._history_window = None
