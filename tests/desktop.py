@@ -11,11 +11,11 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 TOOLS = ("Xvfb", "dbus-daemon", "dunst", "dunstctl", "trayer", "xdotool")
+NOTIFICATIONS = "org.freedesktop.Notifications"
 
 DUNSTRC = """\
 [global]
@@ -39,15 +39,6 @@ DUNSTRC = """\
 def missing_tools() -> list[str]:
     """Names of the desktop programs that are not installed."""
     return [t for t in TOOLS if shutil.which(t) is None]
-
-
-def _wait_for(predicate, timeout: float, what: str) -> None:
-    # Start-up polling of external processes, not a timed test: bounded and condition-driven.
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def stop_process(proc: subprocess.Popen) -> None:
@@ -109,42 +100,57 @@ class HeadlessDesktop:
         return {**os.environ, **self.env}
 
     def start_dunst(self) -> None:
-        """Start (or restart) the notification server."""
+        """Start (or restart) the notification server with the session's config."""
         rc = self.workdir / "dunstrc"
         rc.write_text(DUNSTRC)
-        self.procs["dunst"] = subprocess.Popen(
-            ["dunst", "-config", str(rc)], env=self._env(),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        _wait_for(self._dunst_ready, 10, "dunst on the session bus")
+        self.procs["dunst"] = self.launch_dunst(rc)
 
-    def _dunst_ready(self) -> bool:
-        # Ask the bus who owns the name; never call the service itself, or D-Bus activation
-        # would start a second dunst (with the default config) before ours takes the name.
-        r = subprocess.run(
-            ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
-             "org.freedesktop.DBus.GetNameOwner", "string:org.freedesktop.Notifications"],
-            env=self._env(), capture_output=True,
-        )
-        return r.returncode == 0
+    def launch_dunst(self, rc: Path, timeout: float = 10.0) -> subprocess.Popen:
+        """Start a dunst with config ``rc``; return once it owns the notifications bus name.
+
+        Waits for the bus's NameOwnerChanged signal instead of calling the service: a call
+        while nobody owns the name would make D-Bus start a second dunst (default config).
+        """
+        from jeepney import MatchRule, MessageType
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.blocking import Proxy, open_dbus_connection
+
+        with open_dbus_connection(self.env["DBUS_SESSION_BUS_ADDRESS"]) as conn:
+            rule = MatchRule(type="signal", sender="org.freedesktop.DBus", interface="org.freedesktop.DBus",
+                             member="NameOwnerChanged", path="/org/freedesktop/DBus")
+            rule.add_arg_condition(0, NOTIFICATIONS)
+            Proxy(message_bus, conn).AddMatch(rule)
+            with conn.filter(rule) as owners:
+                proc = subprocess.Popen(["dunst", "-config", str(rc)], env=self._env(),
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                try:
+                    while not conn.recv_until_filtered(owners, timeout=timeout).body[2]:
+                        pass  # the name was released (an old dunst leaving); wait for the new owner
+                except TimeoutError:
+                    stop_process(proc)
+                    raise RuntimeError("dunst did not take the notifications bus name") from None
+            reply = conn.send_and_get_reply(message_bus.GetConnectionUnixProcessID(NOTIFICATIONS), timeout=5)
+        if reply.header.message_type != MessageType.method_return or reply.body[0] != proc.pid:
+            stop_process(proc)
+            raise RuntimeError("another process owns the notifications bus name")
+        return proc
 
     def stop_dunst(self) -> None:
         """Stop the notification server (to test the fallbacks)."""
         self._kill("dunst")
 
     def start_tray(self) -> None:
-        """Start an XEmbed system tray (trayer) and wait until it owns the tray selection."""
+        """Start an XEmbed system tray (trayer) and wait until its window exists."""
         self.procs["trayer"] = subprocess.Popen(
             ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request", "--height", "24",
              "--transparent", "false", "--tint", "0x333333"],
             env=self._env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        _wait_for(self.tray_ready, 10, "trayer to own _NET_SYSTEM_TRAY_S0")
+        # xdotool --sync blocks until the window appears; the subprocess timeout bounds it.
+        self.run("xdotool", "search", "--sync", "--class", "trayer")
 
     def tray_ready(self) -> bool:
-        """True when a window owns the system tray selection."""
-        if shutil.which("xdotool") is None:
-            return True
+        """True when trayer's window is on the X server."""
         r = subprocess.run(["xdotool", "search", "--class", "trayer"], env=self._env(), capture_output=True)
         return r.returncode == 0 and bool(r.stdout.strip())
 

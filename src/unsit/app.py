@@ -94,6 +94,7 @@ def run_app(debug: bool = False) -> int:
     heartbeat.setObjectName("signal_heartbeat")
     heartbeat.start(1000)  # wakes Python so pending POSIX signals are handled
     heartbeat.timeout.connect(lambda: None)
+    QTimer.singleShot(3000, release_start_up_memory)
     code = app.exec()
     shutdown(parts)
     log.info("%s stopped", APP_NAME)
@@ -194,6 +195,24 @@ def build(app, paths: AppPaths) -> dict | None:
     return {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
             "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
             "store": store}
+
+
+def release_start_up_memory() -> None:
+    """Hand the heap that start-up used and freed back to the OS (glibc keeps it otherwise).
+
+    A tray app idles for hours after a busy start (imports, TOML, the first icons); on
+    Linux this trims a few MB off its resident memory. Elsewhere it only collects garbage.
+    """
+    import gc
+
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc (musl): nothing to trim
+            pass
 
 
 def _sync_autostart(settings) -> None:

@@ -13,11 +13,11 @@ import os
 import subprocess
 
 import pytest
-from jeepney import DBusAddress, MatchRule, MessageType, new_method_call
+from jeepney import DBusAddress, MatchRule, new_method_call
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import Proxy, open_dbus_connection
 
-from tests.desktop import DUNSTRC, _wait_for, stop_process
+from tests.desktop import DUNSTRC, stop_process
 from unsit.platform.notify.base import Nudge
 from unsit.platform.notify.freedesktop import FreedesktopNotifier
 
@@ -63,37 +63,10 @@ def received(notifier):
     return seen
 
 
-def notification_server_pid() -> int | None:
-    """Pid of the process owning org.freedesktop.Notifications; never starts one."""
-    with open_dbus_connection("SESSION") as conn:
-        reply = conn.send_and_get_reply(message_bus.GetConnectionUnixProcessID("org.freedesktop.Notifications"),
-                                        timeout=5)
-    return reply.body[0] if reply.header.message_type == MessageType.method_return else None
-
-
-def start_owned_dunst(desktop, rc, what: str) -> subprocess.Popen:
-    """Start a dunst with config ``rc`` and wait until it owns the bus name.
-
-    Waits with GetConnectionUnixProcessID, which never starts anything: the bus auto-starts
-    /usr/bin/dunst (default config) when someone *calls* the name while nobody owns it, so
-    ``dunstctl`` must not be the readiness probe (``HeadlessDesktop.start_dunst`` races on it).
-    """
-    proc = subprocess.Popen(["dunst", "-config", str(rc)], env={**os.environ, **desktop.env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _wait_for(lambda: notification_server_pid() is not None or proc.poll() is not None, 10, what)
-        if notification_server_pid() != proc.pid:
-            raise RuntimeError(f"{what}: the bus name belongs to pid {notification_server_pid()}")
-    except Exception:
-        stop_process(proc)
-        raise
-    return proc
-
-
 def restart_session_dunst(desktop) -> None:
     """Bring back the session's own dunst (same config) after a test stopped or replaced it."""
     desktop.stop_dunst()
-    desktop.procs["dunst"] = start_owned_dunst(desktop, desktop.workdir / "dunstrc", "the session dunst")
+    desktop.procs["dunst"] = desktop.launch_dunst(desktop.workdir / "dunstrc")
 
 
 @pytest.fixture
@@ -107,7 +80,7 @@ def menu_dunst(desktop, tmp_path):
     desktop.stop_dunst()
     proc = None
     try:
-        proc = start_owned_dunst(desktop, rc, "dunst with the stand-in dmenu")
+        proc = desktop.launch_dunst(rc)
 
         def choose(notification_id: int, action_key: str) -> None:
             (tmp_path / "wanted").write_text(f"{notification_id},{action_key}")

@@ -83,7 +83,7 @@ class StreakTracker:
 
     @property
     def present(self) -> bool:
-        """True when the user touched the computer less than a minute ago."""
+        """True when the user touched the computer within PRESENT_IDLE_SECONDS (30 s)."""
         return self._away_seconds < PRESENT_IDLE_SECONDS
 
     def restart(self, monotonic: float, boottime: float) -> None:

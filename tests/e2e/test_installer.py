@@ -23,7 +23,7 @@ import unsit
 
 pytestmark = [pytest.mark.slow, pytest.mark.desktop]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP_ID = "app.unsit.Unsit"
 NAME = f"unsit-{unsit.__version__}-linux-x86_64"
 HICOLOR_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
