@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +24,16 @@ class AppPaths:
     def from_platform(cls) -> "AppPaths":
         """Resolve from platformdirs (honours XDG_* variables on Linux)."""
         dirs = platformdirs.PlatformDirs(APP_ID, appauthor=False)
+        with warnings.catch_warnings():
+            # No XDG_RUNTIME_DIR (a bare ssh or cron session): platformdirs falls back to
+            # /tmp/runtime-<uid> and warns on every CLI call; the fallback is fine for us.
+            warnings.simplefilter("ignore")
+            runtime_dir = Path(dirs.user_runtime_dir)
         return cls(
             config_dir=Path(dirs.user_config_dir),
             data_dir=Path(dirs.user_data_dir),
             log_dir=Path(dirs.user_log_dir),
-            runtime_dir=Path(dirs.user_runtime_dir),
+            runtime_dir=runtime_dir,
         )
 
     @property

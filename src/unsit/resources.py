@@ -13,9 +13,10 @@ def _candidates() -> list[Path]:
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:  # PyInstaller one-folder build: assets are copied next to the code
         found.append(Path(frozen_root) / "assets")
-    found.append(here.parent.parent / "assets")  # a source checkout: src/unsit/ -> ./assets
-    found.append(Path(sys.prefix) / "share" / "unsit" / "assets")  # pip/pipx: data-files
+    # A checkout or an installed wheel: src/unsit/assets links to the top-level assets/
+    # folder, and setuptools copies what it points at into the wheel.
     found.append(here / "assets")
+    found.append(here.parent.parent / "assets")  # a checkout on a file system without links
     return found
 
 
