@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import copy
-import tomllib
+import sys
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the backport the app itself depends on there
+    import tomli as tomllib
 from pathlib import Path
 
 import pytest

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
+import sys
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the backport the app itself depends on there
+    import tomli as tomllib
 from datetime import datetime
 from pathlib import Path
 

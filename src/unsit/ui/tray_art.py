@@ -48,7 +48,7 @@ def paint_icon(painter: QPainter, size: float, look: TrayLook, fraction: float) 
         painter.setPen(QPen(HALO, max(1.0, size / 24)))
         painter.setBrush(QBrush(DUE))
         painter.drawEllipse(ring.adjusted(-width / 2, -width / 2, width / 2, width / 2))
-        _draw_figure(painter, centre, size * 0.30, QColor("white"))
+        _draw_figure(painter, centre, size * 0.62, QColor("white"))
         return
     track = QColor(TRACK)
     if look is TrayLook.AWAY:
@@ -71,19 +71,38 @@ def paint_icon(painter: QPainter, size: float, look: TrayLook, fraction: float) 
         # Qt angles are in 1/16 degree, counter-clockwise from 3 o'clock: start at 12, go clockwise.
         painter.drawArc(ring, 90 * 16, -int(360 * 16 * quantise(fraction)))
     dot = QColor(ACCENT if look is TrayLook.PROGRESS else track)
-    _draw_figure(painter, centre, size * 0.26, dot)
+    _draw_figure(painter, centre, size * 0.46, dot)
 
 
 def _draw_figure(painter: QPainter, centre: QPointF, scale: float, colour: QColor) -> None:
-    """A tiny standing figure (head and body) in the middle of the ring."""
-    painter.setBrush(QBrush(colour))
+    """The app icon's figure, standing up with one leg swinging out, inside the ring.
+
+    Drawn from a 100-unit sketch centred on ``centre``; ``scale`` is its height in pixels.
+    """
+    if scale * painter.device().devicePixelRatioF() < 12:  # a figure this small is mush: a dot reads better
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(colour))
+        painter.drawEllipse(centre, scale * 0.3, scale * 0.3)
+        return
+    unit = scale / 100.0
+
+    def at(x: float, y: float) -> QPointF:
+        return QPointF(centre.x() + x * unit, centre.y() + y * unit)
+
+    pen = QPen(colour, max(1.0, 13 * unit), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+               Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    for stroke in (((-4, -22), (-4, 8)),                      # body
+                   ((-26, -38), (-4, -18), (18, -38)),         # arms raised
+                   ((-14, 46), (-4, 8), (30, 22))):            # one leg down, one swinging out
+        path = QPainterPath(at(*stroke[0]))
+        for point in stroke[1:]:
+            path.lineTo(at(*point))
+        painter.drawPath(path)
     painter.setPen(Qt.PenStyle.NoPen)
-    head_r = scale * 0.28
-    painter.drawEllipse(QPointF(centre.x(), centre.y() - scale * 0.55), head_r, head_r)
-    body = QPainterPath()
-    body.addRoundedRect(QRectF(centre.x() - scale * 0.22, centre.y() - scale * 0.2, scale * 0.44, scale * 0.9),
-                        scale * 0.2, scale * 0.2)
-    painter.drawPath(body)
+    painter.setBrush(QBrush(colour))
+    painter.drawEllipse(at(-4, -42), 12 * unit, 12 * unit)
 
 
 def render_pixmap(size: int, look: TrayLook, fraction: float, device_pixel_ratio: float = 1.0) -> QPixmap:
