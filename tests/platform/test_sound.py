@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from unsit.resources import assets_dir
 from unsit.platform.sound import CUE_KINDS, cue_file, play_cue, player_command
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
+ASSETS = assets_dir()
 
 
 def fake_player(folder: Path, name: str, log: Path) -> Path:
