@@ -99,8 +99,10 @@ class FakeWindows(QObject):
         self.history_refreshes = 0
 
     def open_drill(self, family, settings):
+        from types import SimpleNamespace
+
         self.opened.append(family)
-        return "Standing hip circles"
+        return SimpleNamespace(id="standing-hip-circles", name="Standing hip circles")
 
     def refresh_history(self):
         self.history_refreshes += 1

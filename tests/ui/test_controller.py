@@ -57,6 +57,7 @@ def test_clicking_the_nudge_starts_a_drill_and_finishing_ends_the_streak(rig):
     rig.sit(10 * 60 + 5)
     rig.presenter.drill_requested.emit()
     assert rig.windows.opened == [None]
+    assert ("drill_started", {"drill_id": "standing-hip-circles"}) in rig.history.rows
     assert rig.engine.status().phase is Phase.IN_DRILL
     assert rig.presenter.withdrawn >= 1
     rig.windows.drill_finished.emit("standing-hip-circles", 120.0)

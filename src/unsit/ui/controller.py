@@ -45,6 +45,7 @@ class Controller(QObject):
         self._history = history
         self._windows = windows
         self._wall_offset: float | None = None
+        self._drill_id: str | None = None
         self._timer = QTimer(self)
         self._timer.setObjectName("engine_tick")
         self._timer.setInterval(TICK_MILLISECONDS)
@@ -56,7 +57,7 @@ class Controller(QObject):
                                                    reason=e.reason.value),
             ev.Snoozed: lambda e: self._record("snooze"),
             ev.Skipped: lambda e: self._record("skip"),
-            ev.DrillStarted: lambda e: self._record("drill_started"),
+            ev.DrillStarted: lambda e: self._record("drill_started", drill_id=self._drill_id),
             ev.DrillFinished: lambda e: self._record("drill_finished", drill_id=e.drill_id,
                                                      duration_seconds=e.duration_seconds),
             ev.DrillSkipped: lambda e: self._record("drill_skipped", drill_id=e.drill_id,
@@ -120,11 +121,14 @@ class Controller(QObject):
     # -- intents -------------------------------------------------------------------------
     def start_drill(self, family: str | None = None) -> str:
         """Open a drill (or raise the open one); returns its name."""
-        name = self._windows.open_drill(family, self.engine.settings)
-        if name and self.engine.status().phase is not Phase.IN_DRILL:
+        drill = self._windows.open_drill(family, self.engine.settings)
+        if drill is None:
+            return ""
+        if self.engine.status().phase is not Phase.IN_DRILL:
             self._presenter.withdraw()
+            self._drill_id = drill.id
             self._apply(self.engine.start_drill())
-        return name
+        return drill.name
 
     def snooze(self) -> None:
         self._presenter.withdraw()

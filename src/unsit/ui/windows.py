@@ -33,14 +33,14 @@ class Windows(QObject):
     def drill_window(self):
         return self._drill_window
 
-    def open_drill(self, family: str | None, settings: Settings) -> str:
-        """Show a drill window (a new drill, or the open one raised); returns the drill's name."""
+    def open_drill(self, family: str | None, settings: Settings):
+        """Show a drill window (a new drill, or the open one raised); returns the Drill or None."""
         if self._drill_window is not None:
             _raise(self._drill_window)
-            return self._drill_window.drill.name
+            return self._drill_window.drill
         if self._picker is None:
             log.error("no drills are available: the drill library could not be loaded")
-            return ""
+            return None
         from unsit.ui.drill_window import DrillWindow
 
         drill = self._picker.next(settings.drill_family, family)
@@ -51,7 +51,7 @@ class Windows(QObject):
         window.destroyed.connect(self._forget_drill)
         self._drill_window = window
         window.show_on_mouse_screen()
-        return drill.name
+        return drill
 
     def _forget_drill(self) -> None:
         self._drill_window = None
