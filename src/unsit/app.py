@@ -85,17 +85,12 @@ def run_app(debug: bool = False) -> int:
     parts = build(app, paths)
     if parts is None:
         return 0
-    # Let Ctrl+C and SIGTERM end the event loop cleanly (Python handlers run between Qt events).
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    signal_watch = quit_on_signals(app)
     from PySide6.QtCore import QTimer
 
-    heartbeat = QTimer()
-    heartbeat.setObjectName("signal_heartbeat")
-    heartbeat.start(1000)  # wakes Python so pending POSIX signals are handled
-    heartbeat.timeout.connect(lambda: None)
     QTimer.singleShot(3000, release_start_up_memory)
     code = app.exec()
+    del signal_watch
     shutdown(parts)
     log.info("%s stopped", APP_NAME)
     return code
@@ -195,6 +190,38 @@ def build(app, paths: AppPaths) -> dict | None:
     return {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
             "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
             "store": store}
+
+
+def quit_on_signals(app):
+    """End the event loop cleanly on Ctrl+C and SIGTERM (a logout, `kill`).
+
+    Python runs signal handlers only between bytecodes, and Qt's loop may sleep for
+    minutes. Instead of a polling timer (which would wake the idle app every second), the
+    signal writes a byte to a socket pair that Qt watches, which runs Python at once.
+    Returns what must stay alive while the loop runs (None where this is unavailable).
+    """
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: app.quit())
+    if not hasattr(signal, "set_wakeup_fd") or sys.platform == "win32":
+        return None
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
+
+    def drain() -> None:
+        try:
+            reader.recv(64)  # the handler itself runs as soon as Python gets control
+        except OSError:
+            pass
+
+    notifier.activated.connect(drain)
+    return reader, writer, notifier
 
 
 def release_start_up_memory() -> None:

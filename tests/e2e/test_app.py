@@ -145,3 +145,20 @@ def test_hand_edits_to_settings_apply_live_and_bad_ones_are_refused(tmp_path):
         assert app.proc.poll() is None
     finally:
         assert app.quit() == 0
+
+
+def test_sigterm_ends_the_app_cleanly_at_once(tmp_path):
+    import signal
+
+    app = RunningApp(tmp_path / "a", "")
+    socket_file = tmp_path / "a" / "XDG_RUNTIME_DIR" / "unsit" / "unsit.sock"
+    try:
+        assert socket_file.exists()
+        started = time.monotonic()
+        app.proc.send_signal(signal.SIGTERM)
+        assert app.proc.wait(10) == 0
+        assert time.monotonic() - started < 3  # no polling timer to wait for
+        assert not socket_file.exists()
+        assert "stopped" in (tmp_path / "a" / "XDG_STATE_HOME" / "unsit" / "log" / "unsit.log").read_text()
+    finally:
+        app.quit()
