@@ -71,3 +71,10 @@ def test_client_commands_do_not_load_qt():
             "print(any(m.startswith('PySide6') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False"
+
+
+def test_starting_without_a_graphical_session_says_so_instead_of_crashing():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    out = subprocess.run([sys.executable, "-m", "unsit"], capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 2
+    assert "no graphical session" in out.stderr and "Traceback" not in out.stderr

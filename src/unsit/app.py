@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 
@@ -54,6 +55,19 @@ def setup_logging(paths: AppPaths, debug: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def missing_display(env, platform: str) -> str | None:
+    """Why a tray app cannot start here (no graphical session), or None.
+
+    Without this, Qt's xcb plugin aborts the process with a core dump and a long message.
+    """
+    if platform in ("win32", "darwin") or env.get("QT_QPA_PLATFORM"):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return ("no graphical session found (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+            "Start Unsit from your desktop session; `unsit status` works from anywhere.")
+
+
 def already_running(paths: AppPaths) -> bool:
     """Tell a running instance we were started again; True if one answered."""
     from unsit.platform.ipc_client import NotRunning, send_request
@@ -74,6 +88,11 @@ def run_app(debug: bool = False) -> int:
         return 0
     setup_logging(paths, debug)
     log.info("%s %s starting", APP_NAME, __version__)
+    problem = missing_display(os.environ, sys.platform)
+    if problem:
+        log.error(problem)
+        print(f"{APP_NAME}: {problem}", file=sys.stderr)
+        return 2
 
     from PySide6.QtWidgets import QApplication
 
@@ -108,7 +127,7 @@ def build(app, paths: AppPaths) -> dict | None:
     from unsit.platform.session import SessionWatcher
     from unsit.resources import asset_path
     from unsit.store.drill_library import load_library
-    from unsit.store.history import History
+    from unsit.store.history import open_history
     from unsit.store.settings_file import SettingsFile
     from unsit.ui.commands import CommandHandler
     from unsit.ui.controller import Controller
@@ -126,11 +145,9 @@ def build(app, paths: AppPaths) -> dict | None:
     idle = detect_idle_source()
     session = SessionWatcher()
     session.start()
-    try:
-        history = History(paths.history_db)
-    except Exception:
-        log.exception("the history database %s cannot be opened; history is off", paths.history_db)
-        history = None
+    history, history_problem = open_history(paths.history_db, clock.now())
+    if history_problem:
+        problems = [*problems, history_problem]
     drills, drill_problems = load_library(asset_path("drills"), paths.user_drills_dir)
     tray = Tray()
     tray_ok = QSystemTrayIcon.isSystemTrayAvailable()

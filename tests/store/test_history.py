@@ -134,3 +134,32 @@ def test_reopen_keeps_events(tmp_path):
     h = History(path)
     assert h.today(NOW).nudges == 1
     h.close()
+
+
+def test_a_damaged_database_is_kept_aside_and_a_new_one_started(tmp_path):
+    from unsit.store.history import open_history
+
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(b"this is not a database, it was hit by a cosmic ray" * 100)
+    now = datetime(2026, 11, 23, 9, 30, 5, tzinfo=timezone.utc)
+    history, message = open_history(path, now)
+    assert history is not None
+    history.record("nudge", now, streak_seconds=3600)
+    assert history.today(now).nudges == 1
+    kept = tmp_path / "history.sqlite3.bad-20261123T093005"
+    assert kept.read_bytes().startswith(b"this is not a database")
+    assert kept.name in message
+    history.close()
+
+
+def test_a_database_from_a_newer_unsit_is_left_untouched(tmp_path):
+    import sqlite3
+
+    from unsit.store.history import SCHEMA_VERSION, open_history
+
+    path = tmp_path / "history.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    history, message = open_history(path, datetime(2026, 11, 23, tzinfo=timezone.utc))
+    assert history is None and "schema version" in message
+    assert sorted(p.name for p in tmp_path.iterdir() if "bad" in p.name) == []

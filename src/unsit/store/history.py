@@ -71,6 +71,33 @@ class DaySummary:
     nudges: int = 0
 
 
+def open_history(path: Path, now: datetime) -> tuple["History | None", str | None]:
+    """Open the history, setting a damaged database aside instead of failing.
+
+    Returns:
+        The history (None when it cannot be used at all) and a message for the user
+        when something had to be done about the file.
+    """
+    try:
+        return History(path), None
+    except HistoryError as exc:  # e.g. written by a newer Unsit: leave it untouched
+        return None, f"History is off: {exc}"
+    except sqlite3.DatabaseError as exc:
+        kept = path.with_name(f"{path.name}.bad-{now:%Y%m%dT%H%M%S}")
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{path}{suffix}")
+            if part.exists():
+                part.replace(Path(f"{kept}{suffix}"))
+        try:
+            history = History(path)
+        except (sqlite3.Error, HistoryError, OSError) as again:
+            return None, f"History is off: {path} cannot be used ({again})"
+        return history, (f"The history database could not be read ({exc}); it was kept as "
+                         f"{kept.name} and a new one was started.")
+    except OSError as exc:
+        return None, f"History is off: {path} cannot be opened ({exc})"
+
+
 class History:
     """Append-only event log with day summaries.
 
@@ -85,12 +112,16 @@ class History:
         self._db = sqlite3.connect(
             str(self.path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
         )
-        self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-        mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal":  # pragma: no cover - e.g. a network file system
-            raise HistoryError(f"cannot use WAL journal for {self.path} (got {mode})")
-        self._db.execute("PRAGMA synchronous = FULL")
-        self._migrate()
+        try:
+            self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":  # pragma: no cover - e.g. a network file system
+                raise HistoryError(f"cannot use WAL journal for {self.path} (got {mode})")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._migrate()
+        except sqlite3.DatabaseError:
+            self._db.close()  # let the caller move the damaged file aside
+            raise
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
