@@ -82,7 +82,8 @@ def already_running(paths: AppPaths) -> bool:
 def run_app(debug: bool = False) -> int:
     """Start the tray app; returns the process exit code."""
     paths = AppPaths.from_platform()
-    paths.ensure()
+    for problem in paths.ensure():
+        print(f"{APP_NAME}: {problem}", file=sys.stderr)
     if already_running(paths):
         print(f"{APP_NAME} is already running (see the tray, or run: unsit status)")
         return 0
@@ -173,9 +174,14 @@ def build(app, paths: AppPaths) -> dict | None:
     handler = CommandHandler(controller, status_extras, app.quit, windows,
                              on_activate=lambda: inform(APP_NAME, "Unsit is already running."))
     server = InstanceServer(paths.socket_path, handler)
-    if not server.listen():
-        print(f"{APP_NAME} is already running", file=sys.stderr)
-        return None
+    try:
+        if not server.listen():
+            print(f"{APP_NAME} is already running", file=sys.stderr)
+            return None
+    except OSError as exc:  # keep going: only the command line cannot reach this instance
+        log.error("cannot open the command socket %s: %s", paths.socket_path, exc)
+        problems = [*problems, f"`unsit status` and the other commands cannot reach this Unsit: "
+                               f"{paths.socket_path} cannot be created ({exc.strerror or exc})."]
 
     tray.drill_requested.connect(lambda: controller.start_drill())
     tray.snooze_requested.connect(controller.snooze)

@@ -56,7 +56,16 @@ class AppPaths:
     def socket_path(self) -> Path:
         return self.runtime_dir / "unsit.sock"
 
-    def ensure(self) -> None:
-        """Create the folders (private to the user) if they are missing."""
+    def ensure(self) -> list[str]:
+        """Create the folders (private to the user) if they are missing.
+
+        Returns:
+            A message for each folder that could not be created (the app carries on).
+        """
+        failed = []
         for d in (self.config_dir, self.data_dir, self.log_dir, self.runtime_dir):
-            d.mkdir(parents=True, exist_ok=True, mode=0o700)
+            try:
+                d.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except OSError as exc:
+                failed.append(f"cannot create {d}: {exc.strerror or exc}")
+        return failed

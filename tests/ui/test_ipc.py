@@ -92,3 +92,11 @@ def test_a_live_instance_keeps_its_socket_and_a_dead_ones_socket_is_taken_over(q
 def test_nobody_listening_is_not_running(tmp_path):
     with pytest.raises(NotRunning):
         send_request(tmp_path / "none.sock", {"command": "status"}, timeout=1)
+
+
+def test_a_socket_that_cannot_be_created_is_an_error_not_another_instance(tmp_path):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")  # the runtime "folder" is a file: bind fails, even for root
+    server = InstanceServer(not_a_folder / "s.sock", lambda r: {"ok": True})
+    with pytest.raises(OSError):
+        server.listen()

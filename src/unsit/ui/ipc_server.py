@@ -55,6 +55,9 @@ class InstanceServer(QObject):
 
         A socket file left by an instance that died (SIGKILL, power loss) answers nobody;
         it is removed and taken over.
+
+        Raises:
+            OSError: the socket cannot be created (e.g. the runtime folder is not writable).
         """
         try:
             send_request(self._path, {"command": "ping"}, timeout=2.0)
@@ -63,9 +66,9 @@ class InstanceServer(QObject):
             pass
         if os.name == "nt":
             return self._listen_qt()
+        self._path.unlink(missing_ok=True)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            self._path.unlink(missing_ok=True)
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             old_umask = os.umask(0o177)  # the socket file is created 0600
             try:
                 sock.bind(str(self._path))
@@ -73,9 +76,9 @@ class InstanceServer(QObject):
                 os.umask(old_umask)
             sock.listen(8)
             sock.setblocking(False)
-        except OSError as exc:
-            log.error("cannot listen on %s: %s", self._path, exc)
-            return False
+        except OSError:
+            sock.close()
+            raise
         self._sock = sock
         self._notifier = QSocketNotifier(sock.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._on_connection)
@@ -129,8 +132,7 @@ class InstanceServer(QObject):
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         QLocalServer.removeServer(name)
         if not server.listen(name):
-            log.error("cannot listen on %s: %s", name, server.errorString())
-            return False
+            raise OSError(f"cannot listen on {name}: {server.errorString()}")
         server.newConnection.connect(self._on_qt_connection)
         self._qt_server = server
         return True
