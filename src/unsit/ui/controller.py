@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer
 
 from unsit.core import events as ev
 from unsit.core import work_hours
@@ -28,9 +28,7 @@ WALL_JUMP_SECONDS = 30.0  # a change of (wall - monotonic) beyond this is a susp
 
 
 class Controller(QObject):
-    """Wires the engine to the desktop. Intents arrive as method calls; state goes out as signals."""
-
-    status_changed = Signal()
+    """Wires the engine to the desktop. Intents arrive as method calls; state goes to the tray."""
 
     def __init__(self, *, engine: Engine, clock, idle_source, session, presenter, tray, wall_jobs,
                  history, windows, parent: QObject | None = None):
@@ -116,7 +114,6 @@ class Controller(QObject):
             paused=phase is Phase.PAUSED, can_snooze=phase in (Phase.NUDGE_DUE, Phase.SNOOZED),
             snooze_minutes=self.engine.settings.snooze_minutes,
         )
-        self.status_changed.emit()
 
     # -- intents -------------------------------------------------------------------------
     def start_drill(self, family: str | None = None) -> str:
@@ -183,7 +180,6 @@ class Controller(QObject):
             log.info("wall clock moved by %+.0f s against the monotonic clock (suspend or clock change)",
                      offset - self._wall_offset)
             self._jobs.wakeup()
-            self._wall_offset = offset
             self.refresh_work_hours()
         self._wall_offset = offset
 
@@ -202,7 +198,7 @@ def pause_until(now: datetime, request: dict) -> datetime | None:
         return now + timedelta(minutes=int(request["minutes"]))
     if request.get("until") == "tomorrow":
         start = now.replace(hour=DAY_STARTS_AT_HOUR, minute=0, second=0, microsecond=0)
-        return start if start > now and now.hour < DAY_STARTS_AT_HOUR else start + timedelta(days=1)
+        return start if start > now else start + timedelta(days=1)
     if request.get("until") == "indefinitely":
         return None
     raise ValueError(f"not a pause request: {request!r}")

@@ -30,7 +30,6 @@ class NudgePresenter(QObject):
         self._style = style
         self._popup = None
         self._held: Nudge | None = None
-        self.shown_count = 0
         sig = notifier.signals
         sig.drill_requested.connect(self.drill_requested)
         sig.snooze_requested.connect(self.snooze_requested)
@@ -76,7 +75,6 @@ class NudgePresenter(QObject):
             self._show(nudge)
 
     def _show(self, nudge: Nudge) -> None:
-        self.shown_count += 1
         use_system = self._style in ("system", "both")
         use_popup = self._style in ("popup", "both") or not self._notifier.clickable
         if use_system or not use_popup:

@@ -73,15 +73,6 @@ class Tray(QObject):
         self._pause_menu.menuAction().setVisible(not paused)
         self._resume_action.setVisible(paused)
 
-    @property
-    def drawn_look(self) -> tuple[TrayLook, float] | None:
-        """What the icon currently shows (for tests)."""
-        return self._drawn
-
-    @property
-    def menu(self) -> QMenu:
-        return self._menu
-
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:
             self.clicked.emit()
