@@ -147,6 +147,7 @@ class SniWatch(QObject):
         except Exception as exc:  # the connection closed (shutdown) or the bus went away
             if not self._stopping.is_set():
                 log.info("StatusNotifier watch ended: %s", exc)
+                self._arrived.emit(SniState())  # no bus to us: no host can be showing our item
 
     def _read(self, conn: DBusConnection) -> SniState:
         address = DBusAddress(WATCHER_PATH, bus_name=WATCHER_NAME, interface=WATCHER_NAME)
