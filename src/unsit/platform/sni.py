@@ -15,6 +15,7 @@ import socket
 import threading
 from collections import deque
 from dataclasses import dataclass
+from typing import Callable
 
 from jeepney import DBusAddress, MatchRule, MessageType, Properties
 from jeepney.bus_messages import message_bus
@@ -53,7 +54,7 @@ def item_service(entry: str) -> str:
     return entry.split("/", 1)[0]
 
 
-def state_from_properties(props: dict, owner_pid, pid: int) -> SniState:
+def state_from_properties(props: dict, owner_pid: Callable[[str], int | None], pid: int) -> SniState:
     """Turn the watcher's GetAll answer ({name: (signature, value)}) into an SniState.
 
     Args:

@@ -8,7 +8,7 @@ as signals, like the tray.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QCursor, QGuiApplication
@@ -18,6 +18,11 @@ from unsit import APP_NAME
 from unsit.core.events import Phase
 from unsit.ui.floating import DIALOG_FLAGS, fit_to_contents
 from unsit.ui.text import status_line
+
+if TYPE_CHECKING:
+    from unsit.core.engine import Status
+    from unsit.ui.controller import Controller
+    from unsit.ui.windows import Windows
 
 STATUS_WIDTH_PIXELS = 340
 PAUSES = (("&30 min", {"minutes": 30}), ("&1 hour", {"minutes": 60}), ("&Until tomorrow", {"until": "tomorrow"}))
@@ -82,13 +87,13 @@ class MainWindow(QWidget):
         self._placed = False
         self.update_view(None, snooze_minutes=10)
 
-    def _button(self, name: str, text: str, slot) -> QPushButton:
+    def _button(self, name: str, text: str, slot: Callable[[], object]) -> QPushButton:
         button = QPushButton(text, self)
         button.setObjectName(name)
         button.clicked.connect(lambda _=False: slot())
         return button
 
-    def update_view(self, status, *, snooze_minutes: int) -> None:
+    def update_view(self, status: Status | None, *, snooze_minutes: int) -> None:
         """Show an engine Status (None: not known yet); buttons follow the phase."""
         phase = status.phase if status is not None else None
         self.status_label.setText(status_line(status) if status is not None else "Starting…")
@@ -118,7 +123,8 @@ class MainWindow(QWidget):
 class MainWindowOpener(QObject):
     """Builds the main window on first use, wires its intents, and keeps it following the controller."""
 
-    def __init__(self, controller, windows, quit_app: Callable[[], None], parent: QObject | None = None) -> None:
+    def __init__(self, controller: Controller, windows: Windows, quit_app: Callable[[], None],
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._controller = controller
         self._windows = windows
@@ -147,6 +153,6 @@ class MainWindowOpener(QObject):
         if self.window is not None:
             self.window.close()
 
-    def _follow(self, status) -> None:
+    def _follow(self, status: Status) -> None:
         if self.window is not None:
             self.window.update_view(status, snooze_minutes=self._controller.engine.settings.snooze_minutes)
