@@ -39,7 +39,12 @@ def test_an_sni_only_tray_shows_the_icon_and_its_menu_and_clicks_work(tmp_path):
         item = host.items[-1]
         assert host.item_property(item, "Status") in ("Active", "NeedsAttention")
 
-        # A left click (the host calls Activate) with no nudge due opens the main window.
+        # "Open Unsit" in the menu, as the panel draws it (dbusmenu), opens the main window ...
+        host.menu_click(item, "Open Unsit")
+        [window] = app.wait_until(lambda: app.windows_named("^Unsit$"), 20, "the main window from the menu")
+        press(app, window, "Escape")
+        app.wait_until(lambda: not app.windows_named("^Unsit$"), 10, "the main window to close")
+        # ... and so does a left click (the host calls Activate) while no nudge is due.
         host.call_item(item, "/StatusNotifierItem", ITEM, "Activate", "ii", (10, 10))
         app.wait_until(lambda: app.windows_named("^Unsit$"), 20, "the main window after a left click")
         # The menu as a panel shows it (dbusmenu): its entries reach the app.

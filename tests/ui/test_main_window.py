@@ -64,8 +64,10 @@ def test_opens_once_titled_unsit_and_follows_the_streak_live(rig, qtbot):
     sit(3 * 60)
     assert window.status_label.text().startswith("Sitting for 3 min")
     assert "next nudge in 7 min" in window.status_label.text()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not window.isVisible()
     opener.open()
-    assert opener.window is window  # raised again, not a second one
+    assert opener.window is window and window.isVisible()  # shown again, not a second one
 
 
 def test_snooze_and_skip_show_only_while_a_nudge_is_due_and_answer_it(rig, qtbot):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QCursor, QGuiApplication
+from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from unsit import APP_NAME
@@ -106,6 +106,13 @@ class MainWindow(QWidget):
             button.setVisible(not paused)
         self._pause_label.setText("Paused:" if paused else "Pause:")
         self.resume_button.setVisible(paused)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        """Escape closes the window (Unsit keeps running)."""
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+        else:
+            super().keyPressEvent(event)
 
     def present(self) -> None:
         """Show the window, raised and focused (the user asked for it); centred the first time."""
