@@ -199,8 +199,7 @@ def build(app, paths: AppPaths) -> dict | None:
     windows.history_opened.connect(wall_jobs.ensure_started)  # its "today" turns over at the rollover
     tray.quit_requested.connect(app.quit)
     tray.open_requested.connect(main_window.open)
-    tray.clicked.connect(lambda: controller.start_drill() if engine.status().phase.value in ("nudge_due", "snoozed")
-                         else main_window.open())
+    tray.clicked.connect(main_window.icon_clicked)
     store.settings_changed.connect(controller.apply_settings)
     store.settings_problem.connect(lambda message: inform("Unsit settings", message))
     store.settings_changed.connect(lambda s: _sync_autostart(s))

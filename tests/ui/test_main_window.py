@@ -102,6 +102,19 @@ def test_pause_and_resume_swap_places_and_reach_the_engine(rig, qtbot):
     assert controller.engine.status().paused_until.hour == 4
 
 
+def test_a_left_click_on_the_icon_starts_a_due_drill_and_otherwise_opens_the_window(rig, qtbot):
+    controller, windows, opener, _quits, sit = rig
+    opener.icon_clicked()
+    assert opener.window is not None and opener.window.isVisible()
+    assert windows.opened == []
+    opener.window.close()
+    sit(10 * 60 + 5)
+    opener.icon_clicked()
+    assert windows.opened == [None]
+    assert controller.engine.status().phase is Phase.IN_DRILL
+    assert not opener.window.isVisible()
+
+
 def test_drill_settings_history_and_quit_buttons(rig, qtbot):
     controller, windows, opener, quits, _sit = rig
     opener.open()

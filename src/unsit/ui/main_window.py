@@ -156,6 +156,13 @@ class MainWindowOpener(QObject):
         self._follow(self._controller.engine.status())
         self.window.present()
 
+    def icon_clicked(self) -> None:
+        """A left click on the tray icon: the drill when a nudge is waiting, else this window."""
+        if self._controller.engine.status().phase in (Phase.NUDGE_DUE, Phase.SNOOZED):
+            self._controller.start_drill()
+        else:
+            self.open()
+
     def close(self) -> None:
         if self.window is not None:
             self.window.close()
