@@ -86,6 +86,7 @@ install_app() {
     desktop="$DATA_DIR/applications/$APP_ID.desktop"
     while IFS= read -r line; do
         case $line in
+            Exec=unsit\ *) say "Exec=$exec_value ${line#Exec=unsit }" ;;  # desktop actions keep their command
             Exec=*) say "Exec=$exec_value" ;;
             *) say "$line" ;;
         esac

@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("resume", help="resume nudges after a pause")
     sub.add_parser("snooze", help="snooze the current nudge")
     sub.add_parser("skip", help="skip the current nudge")
+    sub.add_parser("open", help="open the main window (status, drill, pause, settings, history)")
     sub.add_parser("settings", help="open the settings window")
     sub.add_parser("history", help="open the history window")
     sub.add_parser("quit", help="stop the running app")

@@ -85,7 +85,7 @@ def run_app(debug: bool = False) -> int:
     for problem in paths.ensure():
         print(f"{APP_NAME}: {problem}", file=sys.stderr)
     if already_running(paths):
-        print(f"{APP_NAME} is already running (see the tray, or run: unsit status)")
+        print(f"{APP_NAME} is already running: its window is open now (or run: unsit status)")
         return 0
     setup_logging(paths, debug)
     log.info("%s %s starting", APP_NAME, __version__)
@@ -126,6 +126,7 @@ def build(app, paths: AppPaths) -> dict | None:
     from unsit.platform.idle import detect_idle_source
     from unsit.platform.notify import pick_notifier
     from unsit.platform.session import SessionWatcher
+    from unsit.platform.sni import SniWatch
     from unsit.resources import asset_path
     from unsit.store.drill_library import load_library
     from unsit.store.history import open_history
@@ -133,9 +134,10 @@ def build(app, paths: AppPaths) -> dict | None:
     from unsit.ui.commands import CommandHandler
     from unsit.ui.controller import Controller
     from unsit.ui.ipc_server import InstanceServer
+    from unsit.ui.main_window import MainWindowOpener
     from unsit.ui.nudge_presenter import NudgePresenter
     from unsit.ui.settings_store import SettingsStore
-    from unsit.ui.tray import Tray
+    from unsit.ui.tray import Tray, TrayKind
     from unsit.ui.wall_jobs import WallClockJobs
     from unsit.ui.windows import Windows
 
@@ -151,6 +153,8 @@ def build(app, paths: AppPaths) -> dict | None:
         problems = [*problems, history_problem]
     drills, drill_problems = load_library(asset_path("drills"), paths.user_drills_dir)
     tray = Tray()
+    sni = SniWatch()  # an SNI host shows the icon without a geometry: ask its watcher
+    sni.start()
     tray_ok = QSystemTrayIcon.isSystemTrayAvailable()
     notifier = pick_notifier(tray.icon if tray_ok else None)
     presenter = NudgePresenter(notifier, DndWatcher(), settings.notification_style)
@@ -164,15 +168,18 @@ def build(app, paths: AppPaths) -> dict | None:
         log.warning("%s: %s", title, body)
         notifier.inform(title, body)
 
+    main_window = MainWindowOpener(controller, windows, app.quit)
+
     def status_extras() -> dict:
         window = windows.drill_window
+        kind = tray.kind(sni.state.shows_icon)
         return {"version": __version__, "tray_available": QSystemTrayIcon.isSystemTrayAvailable(),
-                "tray_embedded": tray.icon.isVisible() and not tray.icon.geometry().isEmpty(),
+                "tray_embedded": kind is not TrayKind.NONE, "tray_kind": kind.value,
                 "notifier": presenter.notifier_name, "holding_nudge": presenter.holding,
                 "drill": window.describe() if window is not None else None}
 
     handler = CommandHandler(controller, status_extras, app.quit, windows,
-                             on_activate=lambda: inform(APP_NAME, "Unsit is already running."))
+                             on_activate=main_window.open)  # launched again: show the main window
     server = InstanceServer(paths.socket_path, handler)
     try:
         if not server.listen():
@@ -191,8 +198,8 @@ def build(app, paths: AppPaths) -> dict | None:
     tray.history_requested.connect(windows.open_history)
     windows.history_opened.connect(wall_jobs.ensure_started)  # its "today" turns over at the rollover
     tray.quit_requested.connect(app.quit)
-    tray.clicked.connect(lambda: controller.start_drill() if engine.status().phase.value in ("nudge_due", "snoozed")
-                         else tray.pop_menu())
+    tray.open_requested.connect(main_window.open)
+    tray.clicked.connect(main_window.icon_clicked)
     store.settings_changed.connect(controller.apply_settings)
     store.settings_problem.connect(lambda message: inform("Unsit settings", message))
     store.settings_changed.connect(lambda s: _sync_autostart(s))
@@ -206,13 +213,13 @@ def build(app, paths: AppPaths) -> dict | None:
         inform(APP_NAME, "Idle detection is not available on this desktop: Unsit cannot tell when you are away.")
     if not tray_ok:
         inform(APP_NAME, "No system tray was found. Unsit keeps counting and will still nudge you; "
-                         "use 'unsit status' to see your streak.")
+                         "start Unsit again from your applications menu to open its window.")
     if problems or drill_problems:
         inform("Unsit found a problem", "\n".join([*problems, *drill_problems]))
     _sync_autostart(settings)
     return {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
             "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
-            "store": store}
+            "store": store, "sni": sni, "main_window": main_window}
 
 
 def quit_on_signals(app):
@@ -280,6 +287,8 @@ def shutdown(parts: dict) -> None:
     """Stop timers and threads, close the notification, the socket and the database."""
     parts["controller"].stop()
     parts["windows"].close_all()
+    parts["main_window"].close()
+    parts["sni"].close()
     parts["presenter"].close()
     parts["wall_jobs"].shutdown()
     parts["session"].stop()

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 from tests.desktop import HeadlessDesktop
 
@@ -15,7 +16,8 @@ from tests.desktop import HeadlessDesktop
 class RunningApp:
     """One desktop (Xvfb, D-Bus, dunst, optional trayer) with one `unsit` process on it."""
 
-    def __init__(self, root: Path, settings: str = "", with_tray: bool = True, command: list[str] | None = None):
+    def __init__(self, root: Path, settings: str = "", with_tray: bool = True, command: list[str] | None = None,
+                 before_start: Callable[[HeadlessDesktop], object] | None = None):
         self.root = root
         self.desktop = HeadlessDesktop(root / "desktop")
         self.env = dict(os.environ)
@@ -23,6 +25,8 @@ class RunningApp:
             (root / var).mkdir(parents=True, mode=0o700)
             self.env[var] = str(root / var)
         self.env.update(self.desktop.start(with_tray=with_tray))
+        # Desktop parts the test brings (an SNI host, a window manager) start before the app.
+        self.extra = before_start(self.desktop) if before_start else None
         self.env["QT_QPA_PLATFORM"] = "xcb"
         self.command = command or [sys.executable, "-m", "unsit"]
         (root / "XDG_CONFIG_HOME" / "unsit").mkdir(mode=0o700)

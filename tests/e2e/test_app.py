@@ -33,6 +33,7 @@ def test_tray_icon_and_live_streak_from_real_input(tmp_path):
     try:
         status = app.wait_until(lambda: (s := app.status()) and s["tray_embedded"] and s, 30, "the tray icon")
         assert status["tray_available"] is True
+        assert status["tray_kind"] == "xembed"
         assert status["idle_source"] == "x11"
         assert status["next_nudge_in_seconds"] is not None
         # The tray icon window is embedded in trayer's window on the X server.

@@ -158,6 +158,8 @@ def test_install_puts_app_menu_entry_and_icons_in_local_and_uninstall_removes_th
     entry = local / f"share/applications/{APP_ID}.desktop"
     assert (local / "bin/unsit").resolve() == binary.resolve()
     assert f"Exec={binary}\n" in entry.read_text()
+    assert f"Exec={binary} drill\n" in entry.read_text()  # the desktop actions keep their command
+    assert f"Exec={binary} pause 30m\n" in entry.read_text()
     assert "Icon=unsit\n" in entry.read_text()
     for size in HICOLOR_SIZES:
         assert (local / f"share/icons/hicolor/{size}x{size}/apps/unsit.png").is_file()

@@ -85,6 +85,10 @@ class CommandHandler:
         self._activate()
         return {"ok": True, "message": "Unsit is already running"}
 
+    def _cmd_open(self, request):
+        self._activate()  # the same as launching Unsit again: the main window
+        return {"ok": True}
+
     def _cmd_quit(self, request):
         self._quit()
         return {"ok": True, "message": "Unsit is quitting"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from unsit.core import events as ev
 from unsit.core import work_hours
@@ -29,6 +29,8 @@ WALL_JUMP_SECONDS = 30.0  # a change of (wall - monotonic) beyond this is a susp
 
 class Controller(QObject):
     """Wires the engine to the desktop. Intents arrive as method calls; state goes to the tray."""
+
+    rendered = Signal(object)  # the engine Status, after each render (the main window follows it)
 
     def __init__(self, *, engine: Engine, clock, idle_source, session, presenter, tray, wall_jobs,
                  history, windows, parent: QObject | None = None):
@@ -114,6 +116,7 @@ class Controller(QObject):
             paused=phase is Phase.PAUSED, can_snooze=phase in (Phase.NUDGE_DUE, Phase.SNOOZED),
             snooze_minutes=self.engine.settings.snooze_minutes,
         )
+        self.rendered.emit(status)
 
     # -- intents -------------------------------------------------------------------------
     def start_drill(self, family: str | None = None) -> str:

@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QColor, QCursor, QFont, QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from unsit.core.clock import Clock
 from unsit.core.drill_session import DrillSession, EndedEarly, Event, Finished, State, StepChanged, format_mm_ss
 from unsit.core.drills import Drill
+from unsit.ui.floating import DIALOG_FLAGS, fix_size
 from unsit.ui.pose_view import PoseView
 from unsit.ui.progress_ring import ACCENT, ProgressRing
 
@@ -67,7 +68,8 @@ class DrillWindow(QWidget):
         cue_player: Callable[[str], object] | None = None,
         parent: QWidget | None = None,
     ):
-        super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
+        # A dialog of fixed size: tiling window managers (i3, sway) float it instead of filling the screen.
+        super().__init__(parent, DIALOG_FLAGS)
         self.setObjectName("drill_window")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.drill = drill
@@ -77,7 +79,7 @@ class DrillWindow(QWidget):
         self._reported = False
         self.setWindowTitle(f"Unsit — {drill.name}")
         self.setAccessibleName(f"Drill: {drill.name}")
-        self.resize(*WINDOW_SIZE)
+        fix_size(self, QSize(*WINDOW_SIZE))
         self._timer = QTimer(self)
         self._timer.setObjectName("drill_tick")
         self._timer.setInterval(TICK_MS)
@@ -187,7 +189,7 @@ class DrillWindow(QWidget):
         if screen is not None:
             area: QRect = screen.availableGeometry()
             width, height = min(WINDOW_SIZE[0], area.width()), min(WINDOW_SIZE[1], area.height())
-            self.resize(width, height)
+            fix_size(self, QSize(width, height))
             self.move(area.center() - QPoint(width // 2, height // 2))
         self.show()
         self.raise_()

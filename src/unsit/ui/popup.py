@@ -97,7 +97,9 @@ class NudgePopup(QWidget):
         self.setWindowTitle(f"Unsit — {nudge.title}")
         self.setAccessibleDescription(nudge.body)
         self._set_accepts_focus(False)
-        self.adjustSize()
+        # Width and height fixed (min = max): tiling window managers float it (as its Tool type asks).
+        height = self.heightForWidth(WIDTH_PIXELS)
+        self.setFixedHeight(height if height > 0 else self.sizeHint().height())
         self.move(self._corner_position())
         self.show()
         self.raise_()
@@ -141,6 +143,6 @@ class NudgePopup(QWidget):
     def _corner_position(self) -> QPoint:
         screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
         area = screen.availableGeometry()
-        size = self.sizeHint().expandedTo(self.size())
+        size = self.size()
         return QPoint(area.right() - size.width() - MARGIN_PIXELS + 1,
                       area.bottom() - size.height() - MARGIN_PIXELS + 1)

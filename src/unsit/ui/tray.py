@@ -1,13 +1,38 @@
-"""The tray icon and its menu. It renders what it is told and sends intents back as signals."""
+"""The tray icon and its menu. It renders what it is told and sends intents back as signals.
+
+A left click never pops the menu up by hand: on Wayland ``QMenu.popup()`` from a tray
+activation fails ("Failed to create grabbing popup") without a transient parent that got
+input. It emits ``clicked`` instead (the app starts a due drill or opens the main window);
+the context menu stays on right click, where the tray host or Qt shows it.
+"""
 
 from __future__ import annotations
 
+from enum import Enum
+
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QCursor
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from unsit import APP_NAME
 from unsit.ui.tray_art import TrayLook, make_icon, quantise
+
+
+class TrayKind(Enum):
+    """Who shows the icon: an XEmbed tray (its window is embedded), an SNI host, or nobody."""
+
+    XEMBED = "xembed"
+    SNI = "sni"
+    NONE = "none"
+
+
+def tray_kind(*, icon_visible: bool, geometry_empty: bool, sni_shows_icon: bool) -> TrayKind:
+    """Decide the TrayKind: an SNI item has no geometry, an embedded XEmbed icon has one."""
+    if not icon_visible:
+        return TrayKind.NONE
+    if sni_shows_icon:
+        return TrayKind.SNI
+    return TrayKind.NONE if geometry_empty else TrayKind.XEMBED
 
 
 class Tray(QObject):
@@ -20,6 +45,7 @@ class Tray(QObject):
     settings_requested = Signal()
     history_requested = Signal()
     quit_requested = Signal()
+    open_requested = Signal()  # "Open Unsit": the main window
     clicked = Signal()
 
     def __init__(self, parent: QObject | None = None):
@@ -29,6 +55,7 @@ class Tray(QObject):
         self._menu = QMenu()
         self._status_action = self._menu.addAction("")
         self._status_action.setEnabled(False)
+        self._add(f"Open {APP_NAME}", self.open_requested.emit)
         self._menu.addSeparator()
         self._drill_action = self._add("Start drill now", self.drill_requested.emit)
         self._snooze_action = self._add("Snooze", self.snooze_requested.emit)
@@ -77,6 +104,7 @@ class Tray(QObject):
         if reason == QSystemTrayIcon.ActivationReason.Trigger:
             self.clicked.emit()
 
-    def pop_menu(self) -> None:
-        """Open the menu at the pointer (left click when no nudge is waiting)."""
-        self._menu.popup(QCursor.pos())
+    def kind(self, sni_shows_icon: bool) -> TrayKind:
+        """Who shows the icon now, given what the StatusNotifierWatcher says."""
+        return tray_kind(icon_visible=self.icon.isVisible(), geometry_empty=self.icon.geometry().isEmpty(),
+                         sni_shows_icon=sni_shows_icon)
