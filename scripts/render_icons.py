@@ -75,7 +75,7 @@ def ico_bytes(renderer: IconRenderer) -> bytes:
     offset = 6 + 16 * len(images)
     header = struct.pack("<HHH", 0, 1, len(images))
     entries = b""
-    for size, data in zip(ICO_SIZES, images):
+    for size, data in zip(ICO_SIZES, images, strict=True):
         side = 0 if size >= 256 else size  # 0 means 256 in an ICO directory
         entries += struct.pack("<BBBBHHII", side, side, 0, 0, 1, 32, len(data), offset)
         offset += len(data)

@@ -13,8 +13,7 @@ import threading
 import time
 from typing import Any
 
-from jeepney import (DBusAddress, HeaderFields, MessageType, new_error, new_method_call, new_method_return,
-                     new_signal)
+from jeepney import DBusAddress, HeaderFields, MessageType, new_error, new_method_call, new_method_return, new_signal
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import DBusConnection, Proxy, open_dbus_connection
 

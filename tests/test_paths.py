@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from unsit.paths import AppPaths
 from unsit.resources import assets_dir
 

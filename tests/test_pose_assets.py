@@ -70,7 +70,7 @@ def count_pixels(image: QImage, colour: str | None = None, tolerance: int = 12) 
         and abs(red - target.red()) <= tolerance
         and abs(green - target.green()) <= tolerance
         and abs(blue - target.blue()) <= tolerance
-        for red, green, blue, alpha in zip(reds, greens, blues, alphas)
+        for red, green, blue, alpha in zip(reds, greens, blues, alphas, strict=True)
     )
 
 

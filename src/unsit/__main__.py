@@ -10,7 +10,8 @@ import argparse
 import json
 import re
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from unsit import APP_NAME, __version__
 from unsit.core.durations import format_duration

@@ -187,8 +187,8 @@ def build(app, paths: AppPaths) -> dict | None:
             return None
     except OSError as exc:  # keep going: only the command line cannot reach this instance
         log.error("cannot open the command socket %s: %s", paths.socket_path, exc)
-        problems = [*problems, f"`unsit status` and the other commands cannot reach this Unsit: "
-                               f"{paths.socket_path} cannot be created ({exc.strerror or exc})."]
+        problems = [*problems, (f"`unsit status` and the other commands cannot reach this Unsit: "
+                                f"{paths.socket_path} cannot be created ({exc.strerror or exc}).")]
 
     tray.drill_requested.connect(lambda: controller.start_drill())
     tray.snooze_requested.connect(controller.snooze)

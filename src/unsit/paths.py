@@ -21,7 +21,7 @@ class AppPaths:
     runtime_dir: Path
 
     @classmethod
-    def from_platform(cls) -> "AppPaths":
+    def from_platform(cls) -> AppPaths:
         """Resolve from platformdirs (honours XDG_* variables on Linux)."""
         dirs = platformdirs.PlatformDirs(APP_ID, appauthor=False)
         with warnings.catch_warnings():

@@ -14,8 +14,8 @@ from unsit.core.drill_session import (
     Finished,
     State,
     StepChanged,
-    frame_blend,
     format_mm_ss,
+    frame_blend,
 )
 from unsit.core.drills import SWITCH_SIDES_SECONDS, parse_drill
 
@@ -45,8 +45,7 @@ def clock():
 
 @pytest.fixture
 def session(clock):
-    s = DrillSession(sided_drill(), clock)
-    return s
+    return DrillSession(sided_drill(), clock)
 
 
 def test_timeline_has_get_ready_steps_and_one_switch_pause(session):
@@ -217,7 +216,7 @@ def test_any_sequence_keeps_invariants(actions):
     finished = 0
     for action, seconds in actions:
         clock.advance(seconds)
-        events = {"tick": s.tick, "skip": s.skip_step, "pause": s.pause}.get(action, lambda: [])()
+        events = {"tick": s.tick, "skip": s.skip_step, "pause": s.pause}.get(action, list)()
         if action == "resume":
             s.resume()
         finished += sum(isinstance(e, Finished) for e in events)
@@ -228,6 +227,7 @@ def test_any_sequence_keeps_invariants(actions):
     assert (s.state is State.FINISHED) == (finished == 1)
 
 
-@pytest.mark.parametrize(("seconds", "text"), [(0, "0:00"), (0.2, "0:01"), (59.0, "0:59"), (59.5, "1:00"), (125, "2:05")])
+@pytest.mark.parametrize(("seconds", "text"),
+                         [(0, "0:00"), (0.2, "0:01"), (59.0, "0:59"), (59.5, "1:00"), (125, "2:05")])
 def test_format_mm_ss_rounds_up(seconds, text):
     assert format_mm_ss(seconds) == text

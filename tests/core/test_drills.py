@@ -161,7 +161,7 @@ def _parse_ok_or_error(data) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from(_KEYS + ["extra"]), _values, max_size=9))
+@given(st.dictionaries(st.sampled_from([*_KEYS, "extra"]), _values, max_size=9))
 def test_fuzz_random_tables(data):
     _parse_ok_or_error(data)
 
@@ -177,8 +177,9 @@ def test_fuzz_mutated_valid_drill(top, step, drop):
     for key, value in top:
         data[key] = value
     for index, key, value in step:
-        if isinstance(data.get("steps"), list) and index < len(data["steps"]) and isinstance(data["steps"][index], dict):
-            data["steps"][index][key] = value
+        steps = data.get("steps")
+        if isinstance(steps, list) and index < len(steps) and isinstance(steps[index], dict):
+            steps[index][key] = value
     for key in drop:
         data.pop(key, None)
     _parse_ok_or_error(data)

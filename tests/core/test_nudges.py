@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.core.test_engine import Desk
 from unsit.core.events import (
     DrillFinished,
     DrillSkipped,
@@ -21,7 +22,6 @@ from unsit.core.events import (
 )
 from unsit.core.nudges import NudgeMachine
 from unsit.core.settings import Settings
-from tests.core.test_engine import Desk
 
 
 @pytest.fixture

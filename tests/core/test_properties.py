@@ -7,7 +7,8 @@ and after every step we check what must always hold.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.fakes import FakeClock
 from unsit.core.engine import Engine, Observation

@@ -24,9 +24,8 @@ def violations(source: str) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name.split(".")[0] in FORBIDDEN_MODULES:
-                    found.append(f"{node.lineno}: import {alias.name}")
+            found.extend(f"{node.lineno}: import {alias.name}" for alias in node.names
+                         if alias.name.split(".")[0] in FORBIDDEN_MODULES)
         elif isinstance(node, ast.ImportFrom) and node.module:
             top = node.module.split(".")[0]
             if top in FORBIDDEN_MODULES:

@@ -31,7 +31,7 @@ class Desk:
     def idle(self) -> float:
         return self._now() - self.last_input
 
-    def tick(self, idle: float | None | str = "auto"):
+    def tick(self, idle: float | str | None = "auto"):
         value = self.idle() if idle == "auto" else idle
         update = self.tracker.observe(
             self.clock.monotonic(), self.clock.boottime(), value, self.locked

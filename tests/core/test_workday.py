@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import pytest
 
-from unsit.core.events import EndReason, NudgeDue, Phase, StreakEnded
 from tests.core.test_engine import Desk
+from unsit.core.events import EndReason, NudgeDue, Phase, StreakEnded
 
 STEP_SECONDS = 5.0
 
@@ -36,7 +36,7 @@ def seconds_since_eight(hhmmss: str) -> float:
 
 
 def clock_time(seconds: float) -> str:
-    total = int(round(seconds)) + 8 * 3600
+    total = round(seconds) + 8 * 3600
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 

@@ -7,8 +7,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from tests.desktop import HeadlessDesktop
 
@@ -31,7 +31,7 @@ class RunningApp:
         self.command = command or [sys.executable, "-m", "unsit"]
         (root / "XDG_CONFIG_HOME" / "unsit").mkdir(mode=0o700)
         (root / "XDG_CONFIG_HOME" / "unsit" / "settings.toml").write_text(settings)
-        self.log = open(root / "app.out", "w")
+        self.log = open(root / "app.out", "w")  # noqa: SIM115 - open for the whole run; stop() closes it
         self.proc = subprocess.Popen(self.command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         self.wait_until(lambda: self.cli("status").returncode == 0, 60, "the app to answer `unsit status`")
 
@@ -50,7 +50,8 @@ class RunningApp:
             if value:
                 return value
             if self.proc.poll() is not None:
-                raise AssertionError(f"unsit exited ({self.proc.returncode}) while waiting for {what}:\n{self.output()}")
+                raise AssertionError(
+                    f"unsit exited ({self.proc.returncode}) while waiting for {what}:\n{self.output()}")
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out waiting for {what}:\n{self.output()[-3000:]}")
             time.sleep(0.5)

@@ -11,8 +11,13 @@ from pathlib import Path
 import pytest
 
 from unsit.platform.autostart import (
-    MacLaunchAgent, NullAutostart, WindowsRunKey, XdgAutostart, autostart_for_platform,
-    default_command, desktop_exec,
+    MacLaunchAgent,
+    NullAutostart,
+    WindowsRunKey,
+    XdgAutostart,
+    autostart_for_platform,
+    default_command,
+    desktop_exec,
 )
 
 
@@ -137,7 +142,8 @@ def test_default_command(tmp_path):
     never = lambda name: None  # noqa: E731
     assert default_command(str(python), frozen=True, which=never) == [str(python)]
     assert default_command(str(python), frozen=False, which=never) == [str(python), "-m", "unsit"]
-    assert default_command(str(python), frozen=False, which=lambda n: "/usr/local/bin/unsit") == ["/usr/local/bin/unsit"]
+    command = default_command(str(python), frozen=False, which=lambda n: "/usr/local/bin/unsit")
+    assert command == ["/usr/local/bin/unsit"]
     launcher = bin_dir / "unsit"
     launcher.touch()
     launcher.chmod(0o755)

@@ -107,8 +107,7 @@ def session_bus(desktop):
 
 
 def _detect(env) -> IdleSource:
-    source = detect_idle_source(env, platform="linux")
-    return source
+    return detect_idle_source(env, platform="linux")
 
 
 # --- detection on the real test session -------------------------------------------------

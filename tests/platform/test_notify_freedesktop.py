@@ -9,8 +9,6 @@ those tests dunst is restarted with a stand-in dmenu script that picks one menu 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 
 import pytest
 from jeepney import DBusAddress, MatchRule, new_method_call

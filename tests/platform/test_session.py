@@ -94,7 +94,8 @@ def test_reads_the_lock_state_at_start(qtbot, make_watcher, tmp_path):
 
 def test_prepare_for_sleep_reports_sleep_and_resume(qtbot, make_watcher, session_address, tmp_path):
     # No real logind here: a fake login1 on the test bus stands in for the system bus.
-    with FakeDBusService(LOGIND, {}) as logind, FakeDBusService(FDO, {(FDO_PATH, FDO, "GetActive"): answer("b", False)}) as saver:
+    saver_answers = {(FDO_PATH, FDO, "GetActive"): answer("b", False)}
+    with FakeDBusService(LOGIND, {}) as logind, FakeDBusService(FDO, saver_answers) as saver:
         watcher = make_watcher(system_bus=session_address)
         watcher.start()
         _wait_listening(qtbot, saver)

@@ -11,7 +11,8 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets"
 BUILTIN_IDS = {
     "standing-hip-flexor-stretch", "standing-hip-extension", "standing-hip-circles", "knee-in-knee-out", "hip-hinge",
 }
-SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 240 240"><circle cx="120" cy="120" r="50" fill="#2B2F36"/></svg>'
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 240 240">'
+       '<circle cx="120" cy="120" r="50" fill="#2B2F36"/></svg>')
 
 
 def user_drill(drill_id: str, frame: str = "mine/pose.svg", family: str = "rotation", extra: str = "") -> str:

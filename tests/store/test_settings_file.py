@@ -12,7 +12,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from unsit.core.settings import FIELDS, Settings
 from unsit.store.settings_file import SettingsFile, render_toml, toml_string
@@ -121,7 +123,8 @@ def test_partial_file_is_completed_without_problems(tmp_path):
 _keys = st.sampled_from([f.key for f in FIELDS] + ["bogus", "work days"])
 _toml_scalars = st.one_of(
     st.integers(-10**20, 10**20).map(str), st.booleans().map(lambda b: "true" if b else "false"),
-    st.text(max_size=12).map(toml_string), st.sampled_from(['"09:00-17:00"', '"mon"', '"24:00-01:00"', "1979-05-27", "3.5", "{a = 1}"]),
+    st.text(max_size=12).map(toml_string),
+    st.sampled_from(['"09:00-17:00"', '"mon"', '"24:00-01:00"', "1979-05-27", "3.5", "{a = 1}"]),
 )
 _toml_values = st.one_of(_toml_scalars, st.lists(_toml_scalars, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]"))
 _tomlish = st.lists(st.tuples(_keys, _toml_values), max_size=8).map(
@@ -160,11 +163,14 @@ def test_fuzz_tomlish_text(tmp_path, content):
     _check_load(tmp_path, content.encode("utf-8", "surrogatepass"))
 
 
+_DAYS_AND_RANGES = ["mon", "Tue", "sun", "09:00-10:00", "10:00-09:00", "23:00-24:00"]
+
+
 @_fuzz
 @given(key=st.sampled_from([f.key for f in FIELDS]),
        value=st.one_of(st.integers(-1000, 1000), st.booleans(), st.text(max_size=15),
                        st.lists(st.text(max_size=12), max_size=3),
-                       st.lists(st.sampled_from(["mon", "Tue", "sun", "09:00-10:00", "10:00-09:00", "23:00-24:00"]), max_size=3)))
+                       st.lists(st.sampled_from(_DAYS_AND_RANGES), max_size=3)))
 def test_fuzz_value_per_key(tmp_path, key, value):
     from unsit.store.settings_file import _toml_value
 

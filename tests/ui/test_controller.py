@@ -6,19 +6,18 @@ from datetime import timedelta
 
 import pytest
 
+from tests.ui.fakes_ui import FakeHistory, FakeIdle, FakeJobs, FakePresenter, FakeSession, FakeTray, FakeWindows
 from unsit.core.engine import Engine
 from unsit.core.events import Phase
 from unsit.core.settings import Settings
 from unsit.ui.controller import Controller, pause_until
 from unsit.ui.tray_art import TrayLook
-from tests.ui.fakes_ui import (FakeHistory, FakeIdle, FakeJobs, FakePresenter, FakeSession, FakeTray,
-                               FakeWindows)
 
 
 @pytest.fixture
 def rig(qapp, fake_clock):
-    parts = dict(idle_source=FakeIdle(), session=FakeSession(), presenter=FakePresenter(), tray=FakeTray(),
-                 wall_jobs=FakeJobs(), history=FakeHistory(), windows=FakeWindows())
+    parts = {"idle_source": FakeIdle(), "session": FakeSession(), "presenter": FakePresenter(), "tray": FakeTray(),
+                 "wall_jobs": FakeJobs(), "history": FakeHistory(), "windows": FakeWindows()}
     engine = Engine(Settings(interval_minutes=10, snooze_minutes=5), fake_clock, idle_source="fake")
     controller = Controller(engine=engine, clock=fake_clock, **parts)
     controller.refresh_work_hours()

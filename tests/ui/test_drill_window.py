@@ -177,9 +177,8 @@ def test_escape_ends_early_and_closes(qtbot, open_window, library, fake_clock):
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
     advance(w, fake_clock, 7)
-    with qtbot.assertNotEmitted(w.drill_finished):
-        with qtbot.waitSignal(w.drill_ended_early, timeout=1000) as blocker:
-            qtbot.keyClick(w, Qt.Key.Key_Escape)
+    with qtbot.assertNotEmitted(w.drill_finished), qtbot.waitSignal(w.drill_ended_early, timeout=1000) as blocker:
+        qtbot.keyClick(w, Qt.Key.Key_Escape)
     assert blocker.args == ["sided", pytest.approx(7.0)]
     assert not w.isVisible()
 
@@ -242,7 +241,8 @@ def test_sounds_off_plays_nothing(open_window, library, fake_clock):
 
 def test_missing_frame_shows_a_placeholder_and_does_not_crash(qtbot, open_window, library, fake_clock, tmp_path):
     (tmp_path / "bad.svg").write_text("<svg><not closed")
-    drill = replace(library["hip-hinge"], frames={"start": str(tmp_path / "gone.svg"), "end": str(tmp_path / "bad.svg")})
+    frames = {"start": str(tmp_path / "gone.svg"), "end": str(tmp_path / "bad.svg")}
+    drill = replace(library["hip-hinge"], frames=frames)
     w = open_window(drill)
     advance(w, fake_clock, 3 + 6 + 2)  # into the reps, crossfading between both frames
     assert 0 < w.pose_view._blend[2] < 1

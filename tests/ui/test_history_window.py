@@ -20,7 +20,8 @@ def week(values):
     return [ChartDay(D0 + timedelta(days=i), done, skipped, streak) for i, (done, skipped, streak) in enumerate(values)]
 
 
-@pytest.mark.parametrize("value, expected", [(0, (4, 1)), (3, (3, 1)), (4, (4, 1)), (7, (8, 2)), (9, (10, 2)), (45, (50, 10))])
+@pytest.mark.parametrize("value, expected",
+                         [(0, (4, 1)), (3, (3, 1)), (4, (4, 1)), (7, (8, 2)), (9, (10, 2)), (45, (50, 10))])
 def test_nice_ceiling(value, expected):
     assert nice_ceiling(value) == expected
 

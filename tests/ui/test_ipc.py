@@ -18,7 +18,7 @@ from unsit.ui.ipc_server import InstanceServer
 def _ask(path, request, results):
     try:
         results.append(send_request(path, request, timeout=5))
-    except Exception as exc:  # recorded for the assertion
+    except Exception as exc:  # noqa: BLE001 - recorded for the assertion
         results.append(exc)
 
 

@@ -55,7 +55,7 @@ def click(qtbot, button) -> None:
 
 
 def test_opens_once_titled_unsit_and_follows_the_streak_live(rig, qtbot):
-    controller, _windows, opener, _quits, sit = rig
+    _controller, _windows, opener, _quits, sit = rig
     assert opener.window is None  # built on first use only
     opener.open()
     window = opener.window

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QObject, Signal
 
-from unsit.platform.notify.base import Nudge, NotifierSignals
+from unsit.platform.notify.base import NotifierSignals, Nudge
 from unsit.ui.nudge_presenter import NudgePresenter
 
 NUDGE = Nudge(title="Time to unsit", body="You have been sitting for 1 h 00 min.", snooze_minutes=10)

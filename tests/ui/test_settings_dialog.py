@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QTime, Qt
+from PySide6.QtCore import Qt, QTime
 
 from unsit.core.settings import FIELDS_BY_KEY, Settings
 from unsit.store.settings_file import SettingsFile

@@ -84,9 +84,9 @@ def test_bad_external_edit_keeps_previous_good_value(store, qtbot):
     store.update(Settings(interval_minutes=45))
     text = render_toml(Settings(interval_minutes=45)).replace("interval_minutes = 45", "interval_minutes = 999")
     text = text.replace("snooze_minutes = 10", "snooze_minutes = 15")
-    with qtbot.waitSignal(store.settings_problem, timeout=3000) as problem:
-        with qtbot.waitSignal(store.settings_changed, timeout=3000):
-            edit_externally(store.path, text)
+    with (qtbot.waitSignal(store.settings_problem, timeout=3000) as problem,
+          qtbot.waitSignal(store.settings_changed, timeout=3000)):
+        edit_externally(store.path, text)
     assert "interval_minutes = 999" in problem.args[0] and "1 to 240" in problem.args[0]
     assert store.settings.interval_minutes == 45  # previous good value
     assert store.settings.snooze_minutes == 15  # the valid part of the edit applies
@@ -96,8 +96,8 @@ def test_bad_external_edit_keeps_previous_good_value(store, qtbot):
 
 def test_unparsable_external_edit_changes_nothing(store, qtbot):
     store.update(Settings(interval_minutes=50))
-    with qtbot.assertNotEmitted(store.settings_changed):
-        with qtbot.waitSignal(store.settings_problem, timeout=3000) as problem:
-            edit_externally(store.path, "interval_minutes = [\n")
+    with (qtbot.assertNotEmitted(store.settings_changed),
+          qtbot.waitSignal(store.settings_problem, timeout=3000) as problem):
+        edit_externally(store.path, "interval_minutes = [\n")
     assert "not valid TOML" in problem.args[0]
     assert store.settings.interval_minutes == 50

@@ -15,7 +15,7 @@ Rules:
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from unsit.core.drills import FAMILIES, Drill
 
@@ -67,10 +67,7 @@ class DrillPicker:
             family: an explicit family (``unsit drill rotation``); overrides ``preference``.
         """
         wanted = family or preference
-        if wanted in FAMILIES and wanted in self.families():
-            chosen_family = wanted
-        else:
-            chosen_family = self._alternate_family()
+        chosen_family = wanted if wanted in FAMILIES and wanted in self.families() else self._alternate_family()
         drill = self._next_in(chosen_family)
         self.note_done(drill.id)
         return drill

@@ -7,9 +7,11 @@ TOML, this module only checks the resulting mapping. Every problem is reported a
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 SCHEMA_VERSION = 1
 FAMILIES: tuple[str, ...] = ("extension", "rotation", "hinge")
@@ -127,7 +129,7 @@ class Drill:
     def total_seconds(self, scale: float = 1.0) -> float:
         """All steps plus the switch-sides pauses (the 3-s get-ready is not counted)."""
         total = sum(s.duration_seconds(scale) for s in self.steps)
-        switches = sum(1 for a, b in zip(self.steps, self.steps[1:]) if needs_switch(a, b))
+        switches = sum(1 for a, b in zip(self.steps, self.steps[1:], strict=False) if needs_switch(a, b))
         return total + switches * SWITCH_SIDES_SECONDS
 
     @property
@@ -148,7 +150,8 @@ def _text(data: Mapping, key: str, where: str, source: str) -> str:
 
 
 def _number(value: Any, where: str, source: str, minimum: float, maximum: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not is_number or (isinstance(value, float) and math.isnan(value)):
         raise DrillError(source, where, f"must be a number of seconds, got {value!r}")
     if not (minimum < value <= maximum):
         raise DrillError(source, where, f"must be more than {minimum:g} and at most {maximum:g}, got {value!r}")

@@ -7,7 +7,7 @@ def format_duration(seconds: float | None) -> str:
     """"1 h 05 min", "12 min", "45 s"; "—" for None."""
     if seconds is None:
         return "—"
-    seconds = max(0, int(round(seconds)))
+    seconds = max(0, round(seconds))
     if seconds < 60:
         return f"{seconds} s"
     minutes = seconds // 60

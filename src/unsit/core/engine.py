@@ -67,7 +67,7 @@ class Status:
             "streak_seconds": int(self.streak_seconds),
             "next_nudge_in_seconds": (
                 None if self.next_nudge_in_seconds is None
-                else int(math.ceil(self.next_nudge_in_seconds))
+                else math.ceil(self.next_nudge_in_seconds)
             ),
             "paused_until": None if self.paused_until is None else self.paused_until.isoformat(),
             "away_seconds": int(self.away_seconds),
@@ -157,7 +157,7 @@ class Engine:
             return []
         before = self._phase()
         self._drill_streak_seconds = self._tracker.streak_seconds
-        events = self._machine.start_drill() + [DrillStarted()]
+        events = [*self._machine.start_drill(), DrillStarted()]
         return self._with_phase_change(before, events)
 
     def finish_drill(self, drill_id: str, duration_seconds: float) -> list[Event]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Union
+from typing import TypeAlias
 
 
 class Phase(Enum):
@@ -116,7 +116,7 @@ class Resumed:
     """Nudges are back on after a pause."""
 
 
-Event = Union[
-    NudgeDue, NudgeWithdrawn, StreakEnded, PhaseChanged, Snoozed, Skipped,
-    DrillStarted, DrillFinished, DrillSkipped, Paused, Resumed,
-]
+Event: TypeAlias = (
+    NudgeDue | NudgeWithdrawn | StreakEnded | PhaseChanged | Snoozed | Skipped
+    | DrillStarted | DrillFinished | DrillSkipped | Paused | Resumed
+)

@@ -115,7 +115,7 @@ class NudgeMachine:
         due_before = self.due_at_seconds()
         self._cycle = Phase.SNOOZED
         self._anchor_seconds = max(streak_seconds, due_before - self.snooze_seconds)
-        return events + [Snoozed(minutes=snooze_minutes)]
+        return [*events, Snoozed(minutes=snooze_minutes)]
 
     def skip(self, streak_seconds: float, *, announce: bool = True) -> list[Event]:
         """No nudge until the streak has grown by another full interval."""
@@ -135,7 +135,7 @@ class NudgeMachine:
         events = self._withdraw("paused")
         self.paused = True
         self.paused_until = until
-        return events + [Paused(until=until)]
+        return [*events, Paused(until=until)]
 
     def resume(self) -> list[Event]:
         """Nudges are allowed again (a nudge already due comes at the next tick)."""

@@ -6,8 +6,9 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 DESKTOP_FILE_NAME = "unsit.desktop"
 RUN_KEY_PATH = r"Software\Microsoft\Windows\CurrentVersion\Run"
@@ -60,11 +61,11 @@ def desktop_exec(command: list[str]) -> str:
     """The Exec= value for ``command`` per the Desktop Entry spec (quoting + escaping)."""
     parts = []
     for arg in command:
-        arg = arg.replace("%", "%%")
-        if not arg or any(ch in _EXEC_RESERVED for ch in arg):
-            inner = "".join("\\" + ch if ch in '"`$\\' else ch for ch in arg)
-            arg = f'"{inner}"'
-        parts.append(arg)
+        part = arg.replace("%", "%%")
+        if not part or any(ch in _EXEC_RESERVED for ch in part):
+            inner = "".join("\\" + ch if ch in '"`$\\' else ch for ch in part)
+            part = f'"{inner}"'
+        parts.append(part)
     # The whole value is a desktop-file string: backslashes are escaped once more.
     return " ".join(parts).replace("\\", "\\\\")
 

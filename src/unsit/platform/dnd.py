@@ -42,7 +42,7 @@ class _NotificationServerProbe:
     def inhibited(self) -> bool:
         try:
             return any(self._read_flag(interface, name) for interface, name in self._PROPERTIES)
-        except Exception as exc:  # no bus, bus gone: reconnect next time
+        except Exception as exc:  # noqa: BLE001 - no bus, bus gone: reconnect next time
             log.debug("cannot ask the notification server about do-not-disturb: %s", exc)
             self.close()
             return False

@@ -48,7 +48,7 @@ def send_request(socket_path: Path, request: dict[str, Any], timeout: float = TI
                 if not chunk:
                     break
                 data += chunk
-    except (FileNotFoundError, ConnectionRefusedError, socket.timeout, OSError) as exc:
+    except (TimeoutError, FileNotFoundError, ConnectionRefusedError, OSError) as exc:
         raise NotRunning(str(exc)) from exc
     return _decode(data)
 

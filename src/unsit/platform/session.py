@@ -61,7 +61,7 @@ class _BusListener(threading.Thread):
 
         try:
             connection = open_dbus_connection(self._address, auth_timeout=CONNECT_TIMEOUT_SECONDS)
-        except Exception as error:  # unset variable, no socket, refused, bad address...
+        except Exception as error:  # noqa: BLE001 - unset variable, no socket, refused, bad address...
             logger.warning("no %s D-Bus (%s): carrying on without its events", self._label, error)
             return
         with self._guard:

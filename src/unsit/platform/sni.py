@@ -14,8 +14,8 @@ import os
 import socket
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from jeepney import DBusAddress, MatchRule, MessageType, Properties
 from jeepney.bus_messages import message_bus
@@ -96,7 +96,7 @@ class SniWatch(QObject):
             return
         try:
             self._conn = open_dbus_connection(self._bus)
-        except Exception as exc:  # no session bus: no SNI host can show anything either
+        except Exception as exc:  # noqa: BLE001 - no session bus: no SNI host can show anything either
             log.info("no session bus for the StatusNotifier watch: %s", exc)
             return
         self._thread = threading.Thread(target=self._run, name="unsit-sni-watch", daemon=True)
@@ -145,7 +145,7 @@ class SniWatch(QObject):
                     conn.recv_until_filtered(incoming)
                     incoming.clear()  # one re-read answers all of them
                     self._arrived.emit(self._read(conn))
-        except Exception as exc:  # the connection closed (shutdown) or the bus went away
+        except Exception as exc:  # noqa: BLE001 - the connection closed (shutdown) or the bus went away
             if not self._stopping.is_set():
                 log.info("StatusNotifier watch ended: %s", exc)
                 self._arrived.emit(SniState())  # no bus to us: no host can be showing our item

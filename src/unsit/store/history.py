@@ -71,7 +71,7 @@ class DaySummary:
     nudges: int = 0
 
 
-def open_history(path: Path, now: datetime) -> tuple["History | None", str | None]:
+def open_history(path: Path, now: datetime) -> tuple[History | None, str | None]:
     """Open the history, setting a damaged database aside instead of failing.
 
     Returns:

@@ -13,7 +13,7 @@ early. The window deletes itself when closed (``WA_DeleteOnClose``).
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QColor, QCursor, QFont, QGuiApplication, QKeySequence, QPalette, QShortcut
@@ -85,7 +85,7 @@ class DrillWindow(QWidget):
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self.tick)
         self._build()
-        self._frame_paths = {name: path for name, path in drill.frames.items()}
+        self._frame_paths = dict(drill.frames.items())
         self._refresh()
 
     # --- layout -----------------------------------------------------------------
@@ -128,11 +128,12 @@ class DrillWindow(QWidget):
         muted = self.safety_label.palette()
         text_colour = muted.color(QPalette.ColorRole.WindowText)
         base = muted.color(QPalette.ColorRole.Window)
-        muted.setColor(QPalette.ColorRole.WindowText, QColor(  # 70% text on 30% background
-            *(round(0.7 * a + 0.3 * b) for a, b in zip(text_colour.getRgb()[:3], base.getRgb()[:3]))
-        ))
+        mixed = zip(text_colour.getRgb()[:3], base.getRgb()[:3], strict=True)
+        # 70% text on 30% background
+        muted.setColor(QPalette.ColorRole.WindowText, QColor(*(round(0.7 * a + 0.3 * b) for a, b in mixed)))
         self.safety_label.setPalette(muted)
-        self.pause_button = self._button("pause_button", "Pause", "Pause or resume the drill (Space)", self.toggle_pause)
+        self.pause_button = self._button("pause_button", "Pause", "Pause or resume the drill (Space)",
+                                         self.toggle_pause)
         self.skip_button = self._button("skip_button", "Skip step", "Skip this step (Right arrow)", self.skip_step)
         self.end_button = self._button("end_button", "End", "End the drill now (Escape)", self.end_drill)
         self.done_button = self._button("done_button", "Done", "Close the finished drill (Return)", self.close)
@@ -287,7 +288,7 @@ class DrillWindow(QWidget):
         if self._sounds_enabled and self.isVisible():
             try:
                 self._play(kind)
-            except Exception:  # noqa: BLE001 - a cue must never break the drill
+            except Exception:  # a cue must never break the drill
                 log.debug("sound cue %s failed", kind, exc_info=True)
 
     def describe(self) -> dict:

@@ -55,13 +55,13 @@ def nice_ceiling(value: float, steps: tuple[int, ...] = (1, 2, 5)) -> tuple[int,
     """A round axis maximum >= value and its tick step, e.g. 7 -> (8, 2), 45 -> (50, 10)."""
     if value <= 0:
         return steps[0] * 4, steps[0]
-    for magnitude in (10 ** e for e in range(0, 7)):
+    for magnitude in (10 ** e for e in range(7)):
         for s in steps:
             step = s * magnitude
             if value <= step * 5:
                 top = step * math.ceil(value / step)
                 return max(top, step), step
-    return int(math.ceil(value)), int(math.ceil(value / 5))
+    return math.ceil(value), math.ceil(value / 5)
 
 
 def minutes_axis(value: float) -> tuple[int, int]:

@@ -7,8 +7,21 @@ from typing import Any
 from PySide6.QtCore import Qt, QTime
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLayout,
-    QMessageBox, QPushButton, QSpinBox, QTimeEdit, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
 )
 
 from unsit.core.settings import FIELDS_BY_KEY, WEEKDAYS, Settings, SettingsError, parse_time_range, validate
@@ -21,7 +34,8 @@ CHOICE_LABELS: dict[str, dict[str, str]] = {
         "rotation": "Hip rotation only",
         "hinge": "Hip hinge only",
     },
-    "drill_length": {"short": "Short (about 1 min)", "standard": "Standard (about 2 min)", "long": "Long (about 3 min)"},
+    "drill_length": {"short": "Short (about 1 min)", "standard": "Standard (about 2 min)",
+                     "long": "Long (about 3 min)"},
     "notification_style": {"system": "System notification", "popup": "Built-in popup", "both": "Both"},
 }
 FIELD_LABELS = {

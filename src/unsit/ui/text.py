@@ -10,8 +10,8 @@ from unsit.core.events import Phase
 def nudge_text(streak_seconds: float) -> tuple[str, str]:
     """Title and body of a nudge."""
     return ("Time to unsit",
-            f"You have been sitting for {format_duration(streak_seconds)}. "
-            "Stand up for a two-minute hip drill?")
+            (f"You have been sitting for {format_duration(streak_seconds)}. "
+             "Stand up for a two-minute hip drill?"))
 
 
 def status_line(status) -> str:

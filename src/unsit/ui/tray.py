@@ -72,7 +72,8 @@ class Tray(QObject):
         self._add(f"Quit {APP_NAME}", self.quit_requested.emit)
         self.icon.setContextMenu(self._menu)
         self.icon.activated.connect(self._on_activated)
-        self.update_view(TrayLook.PROGRESS, 0.0, "Unsit", "Starting…", paused=False, can_snooze=False, snooze_minutes=10)
+        self.update_view(TrayLook.PROGRESS, 0.0, "Unsit", "Starting…", paused=False, can_snooze=False,
+                         snooze_minutes=10)
 
     def _add(self, text: str, slot) -> QAction:
         action = self._menu.addAction(text)

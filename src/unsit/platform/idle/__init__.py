@@ -19,7 +19,7 @@ from unsit.platform.idle.macos import MacIdleSource
 from unsit.platform.idle.windows import WindowsIdleSource
 from unsit.platform.idle.x11 import X11IdleSource
 
-__all__ = ["IdleSource", "IdleSourceUnavailable", "NullIdleSource", "detect_idle_source", "candidate_sources"]
+__all__ = ["IdleSource", "IdleSourceUnavailable", "NullIdleSource", "candidate_sources", "detect_idle_source"]
 
 logger = logging.getLogger(__name__)
 

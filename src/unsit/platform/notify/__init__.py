@@ -52,7 +52,7 @@ def pick_notifier(tray: QSystemTrayIcon | None, *, platform: str = sys.platform,
         if info is not None:
             try:
                 notifier = FreedesktopNotifier(icon_path=icon)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - any failure means: try the next notifier
                 log.warning("notification server %s answered but could not be used: %s", info[0], exc)
             else:
                 log.info("nudges go to the notification server %s %s", info[0], info[2])

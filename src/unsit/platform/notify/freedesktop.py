@@ -21,7 +21,7 @@ from jeepney.io.threading import DBusRouter, Proxy, open_dbus_connection
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from unsit import DESKTOP_ID
-from unsit.platform.notify.base import Nudge, NotifierSignals, action_labels
+from unsit.platform.notify.base import NotifierSignals, Nudge, action_labels
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def server_information(*, bus: str = "SESSION", activate: bool = True,
     """
     try:
         conn = open_dbus_connection(bus)
-    except Exception as exc:  # no bus at all (Windows, a bare X session, a broken address)
+    except Exception as exc:  # noqa: BLE001 - no bus at all (Windows, a bare X session, a broken address)
         log.debug("no D-Bus %s bus: %s", bus, exc)
         return None
     try:
@@ -66,7 +66,7 @@ def server_information(*, bus: str = "SESSION", activate: bool = True,
             if not activate:
                 msg.header.flags |= MessageFlag.no_auto_start
             reply = router.send_and_get_reply(msg, timeout=timeout_seconds)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - jeepney raises many types; any means no server
         log.debug("GetServerInformation failed: %s", exc)
         return None
     finally:
@@ -190,7 +190,7 @@ class FreedesktopNotifier(QObject):
     def _call(self, msg):
         try:
             reply = self._router.send_and_get_reply(msg, timeout=CALL_TIMEOUT_SECONDS)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a failed call must not crash the app
             log.warning("notification server call %s failed: %s", msg.header.fields.get(HeaderFields.member), exc)
             return None
         if reply.header.message_type != MessageType.method_return:

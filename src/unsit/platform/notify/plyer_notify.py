@@ -7,7 +7,7 @@ import warnings
 
 from PySide6.QtCore import QObject
 
-from unsit.platform.notify.base import Nudge, NotifierSignals
+from unsit.platform.notify.base import NotifierSignals, Nudge
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class PlyerNotifier(QObject):
                 from plyer import notification
 
                 notification.notify(**kwargs)
-        except Exception as exc:  # plyer raises NotImplementedError, dbus errors, OSError, ...
+        except Exception as exc:  # noqa: BLE001 - plyer raises NotImplementedError, dbus errors, OSError, ...
             log.warning("plyer could not show the notification: %s", exc)
 
     def withdraw(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from unsit.platform.notify.base import Nudge, NotifierSignals
+from unsit.platform.notify.base import NotifierSignals, Nudge
 
 # How long the OS shows the balloon. Windows caps and manages this itself; the engine
 # repeats an ignored nudge anyway.
