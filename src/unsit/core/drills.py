@@ -138,7 +138,7 @@ class Drill:
         return any(s.side != "both" for s in self.steps)
 
 
-def _text(data: Mapping, key: str, where: str, source: str) -> str:
+def _text(data: Mapping[str, Any], key: str, where: str, source: str) -> str:
     value = data.get(key)
     if value is None:
         raise DrillError(source, where, "is missing")
@@ -158,14 +158,14 @@ def _number(value: Any, where: str, source: str, minimum: float, maximum: float)
     return float(value)
 
 
-def _unknown_keys(data: Mapping, allowed: set[str], where: str, source: str) -> None:
+def _unknown_keys(data: Mapping[str, Any], allowed: set[str], where: str, source: str) -> None:
     extra = sorted(str(k) for k in data if k not in allowed)
     if extra:
         prefix = f"{where}." if where else ""
         raise DrillError(source, prefix + extra[0], "is not a known field (a typo?)")
 
 
-def _parse_frames(data: Mapping, source: str) -> dict[str, str]:
+def _parse_frames(data: Mapping[str, Any], source: str) -> dict[str, str]:
     frames = data.get("frames")
     if frames is None:
         raise DrillError(source, "frames", "is missing")
@@ -223,7 +223,7 @@ def _parse_step(raw: Any, index: int, frame_names: set[str], source: str) -> Ste
     return Step(cue=cue, seconds=seconds, reps=reps, seconds_per_rep=per_rep, side=side, frames=tuple(frames))
 
 
-def parse_drill(data: Mapping, source: str) -> Drill:
+def parse_drill(data: Mapping[str, Any], source: str) -> Drill:
     """Check parsed TOML data and build a ``Drill``.
 
     Args:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from unsit.core.clock import Clock
 from unsit.core.events import (
@@ -60,7 +61,7 @@ class Status:
     idle_source: str
     interval_seconds: float
 
-    def to_json_dict(self) -> dict:
+    def to_json_dict(self) -> dict[str, Any]:
         """Plain JSON data: enum as its value, seconds as whole numbers, ISO 8601 time."""
         return {
             "phase": self.phase.value,

@@ -7,8 +7,9 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 DESKTOP_FILE_NAME = "unsit.desktop"
 RUN_KEY_PATH = r"Software\Microsoft\Windows\CurrentVersion\Run"
@@ -131,16 +132,28 @@ class RunRegistry(Protocol):
     def delete_value(self, name: str) -> None: ...
 
 
-class WinregRunKey:
-    """The real Run key through ``winreg`` (imported only when used, on Windows)."""
+def _no_registry() -> OSError:
+    return OSError("the Windows registry exists only on Windows")
 
-    def _open(self, write: bool):
+
+class WinregRunKey:
+    """The real Run key through ``winreg`` (imported only when used, on Windows).
+
+    Each method checks ``sys.platform`` first: elsewhere there is no registry, and the check
+    tells mypy which platform the rest of the method is for.
+    """
+
+    def _open(self, write: bool) -> AbstractContextManager[Any]:
+        if sys.platform != "win32":
+            raise _no_registry()
         import winreg
 
         access = winreg.KEY_SET_VALUE if write else winreg.KEY_QUERY_VALUE
         return winreg.CreateKeyEx(winreg.HKEY_CURRENT_USER, RUN_KEY_PATH, 0, access)
 
     def get_value(self, name: str) -> str | None:
+        if sys.platform != "win32":
+            raise _no_registry()
         import winreg
 
         with self._open(write=False) as key:
@@ -151,12 +164,16 @@ class WinregRunKey:
         return str(value)
 
     def set_value(self, name: str, value: str) -> None:
+        if sys.platform != "win32":
+            raise _no_registry()
         import winreg
 
         with self._open(write=True) as key:
             winreg.SetValueEx(key, name, 0, winreg.REG_SZ, value)
 
     def delete_value(self, name: str) -> None:
+        if sys.platform != "win32":
+            raise _no_registry()
         import winreg
 
         with self._open(write=True) as key:

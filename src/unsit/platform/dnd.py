@@ -17,8 +17,12 @@ from __future__ import annotations
 import ctypes
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
+
+if TYPE_CHECKING:
+    from jeepney.io.blocking import DBusConnection
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +41,7 @@ class _NotificationServerProbe:
 
     def __init__(self, bus: str) -> None:
         self._bus = bus
-        self._conn = None
+        self._conn: DBusConnection | None = None
 
     def inhibited(self) -> bool:
         try:
@@ -99,8 +103,8 @@ class _X11FullscreenProbe:
     _ANY_TYPE = 0  # XCB_GET_PROPERTY_TYPE_ANY: some tools write WINDOW ids typed CARDINAL
 
     def __init__(self) -> None:
-        self._xcb = None
-        self._conn = None
+        self._xcb: ctypes.CDLL | None = None
+        self._conn: int | None = None  # xcb_connection_t *
         self._root = 0
         self._atoms: dict[str, int] = {}
         self._failed = False
@@ -169,6 +173,8 @@ class _X11FullscreenProbe:
 
     def _read_ids(self, window: int, atom: int, atom_type: int) -> list[int]:
         xcb = self._xcb
+        if xcb is None or self._conn is None:
+            return []  # not connected
         error = ctypes.c_void_p()
         cookie = xcb.xcb_get_property(self._conn, 0, window, atom, atom_type, 0, 64)
         reply = xcb.xcb_get_property_reply(self._conn, cookie, ctypes.byref(error))
@@ -185,7 +191,7 @@ class _X11FullscreenProbe:
             self._libc_free(reply)
 
     def close(self) -> None:
-        if self._conn is not None:
+        if self._conn is not None and self._xcb is not None:
             self._xcb.xcb_disconnect(self._conn)
             self._conn = None
 

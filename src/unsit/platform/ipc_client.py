@@ -64,7 +64,7 @@ def _send_qt(name: str, payload: bytes, timeout: float) -> dict[str, Any]:
     sock.waitForBytesWritten(int(timeout * 1000))
     data = b""
     while not data.endswith(b"\n") and sock.waitForReadyRead(int(timeout * 1000)):
-        data += bytes(sock.readAll())
+        data += sock.readAll().data()
     sock.disconnectFromServer()
     return _decode(data)
 

@@ -86,7 +86,7 @@ class _BusListener(threading.Thread):
         from jeepney.io.blocking import Proxy
         from jeepney.wrappers import DBusErrorResponse
 
-        matches: deque = deque()
+        matches: deque[Any] = deque()  # jeepney Messages
         for rule in self._rules:
             connection.filter(rule, queue=matches)
         bus = Proxy(message_bus, connection, timeout=CALL_TIMEOUT_SECONDS)

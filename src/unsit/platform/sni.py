@@ -16,8 +16,9 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from jeepney import DBusAddress, MatchRule, MessageType, Properties
+from jeepney import DBusAddress, MatchRule, Message, MessageType, Properties
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import DBusConnection, Proxy, open_dbus_connection
 from PySide6.QtCore import QObject, Qt, Signal
@@ -54,7 +55,8 @@ def item_service(entry: str) -> str:
     return entry.split("/", 1)[0]
 
 
-def state_from_properties(props: dict, owner_pid: Callable[[str], int | None], pid: int) -> SniState:
+def state_from_properties(props: dict[str, tuple[str, Any]], owner_pid: Callable[[str], int | None],
+                          pid: int) -> SniState:
     """Turn the watcher's GetAll answer ({name: (signature, value)}) into an SniState.
 
     Args:
@@ -138,7 +140,7 @@ class SniWatch(QObject):
             owner_rule.add_arg_condition(0, WATCHER_NAME)
             bus.AddMatch(watcher_rule)
             bus.AddMatch(owner_rule)
-            incoming: deque = deque(maxlen=16)
+            incoming: deque[Message] = deque(maxlen=16)
             with conn.filter(watcher_rule, queue=incoming), conn.filter(owner_rule, queue=incoming):
                 self._arrived.emit(self._read(conn))
                 while not self._stopping.is_set():

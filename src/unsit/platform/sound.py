@@ -48,7 +48,7 @@ def player_command(platform: str = sys.platform) -> list[str] | None:
     return None
 
 
-def play_cue(kind: str, platform: str = sys.platform) -> subprocess.Popen | None:
+def play_cue(kind: str, platform: str = sys.platform) -> subprocess.Popen[bytes] | None:
     """Start playing a cue and return at once.
 
     Args:
@@ -80,6 +80,8 @@ def play_cue(kind: str, platform: str = sys.platform) -> subprocess.Popen | None
 
 
 def _play_windows(path: Path) -> None:
-    import winsound  # type: ignore[import-not-found]
+    if sys.platform != "win32":
+        raise OSError("winsound exists only on Windows")
+    import winsound
 
     winsound.PlaySound(str(path), winsound.SND_FILENAME | winsound.SND_ASYNC | winsound.SND_NODEFAULT)

@@ -145,7 +145,8 @@ class History:
     @property
     def schema_version(self) -> int:
         """The database's PRAGMA user_version."""
-        return self._db.execute("PRAGMA user_version").fetchone()[0]
+        version: int = self._db.execute("PRAGMA user_version").fetchone()[0]
+        return version
 
     def record(
         self,

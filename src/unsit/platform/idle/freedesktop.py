@@ -55,7 +55,7 @@ class SessionBusCaller:
         except (OSError, RuntimeError, ValueError, KeyError, StopIteration) as error:
             raise IdleSourceUnavailable(f"cannot reach D-Bus at {self._address!r}: {error}") from error
 
-    def call(self, bus_name: str, path: str, interface: str, member: str) -> tuple | None:
+    def call(self, bus_name: str, path: str, interface: str, member: str) -> tuple[Any, ...] | None:
         """Call a method without arguments; its reply body, or None on any failure."""
         from jeepney import DBusAddress, MessageFlag, MessageType, new_method_call
 
@@ -78,7 +78,8 @@ class SessionBusCaller:
         if reply.header.message_type is MessageType.error:
             logger.debug("%s.%s on %s failed: %s", interface, member, bus_name, reply.body)
             return None
-        return reply.body
+        body: tuple[Any, ...] = reply.body
+        return body
 
     def close(self) -> None:
         if self._connection is not None:

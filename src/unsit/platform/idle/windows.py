@@ -61,7 +61,7 @@ class WindowsIdleSource:
         # dwTime is the 32-bit tick count of the last input: compare in 32 bits so the
         # 49.7-day wrap-around of the low word does not produce a huge idle time.
         now_ticks = int(self._get_tick_count()) & _TICK_MASK
-        return ((now_ticks - self._info.dwTime) & _TICK_MASK) / 1000.0
+        return ((now_ticks - int(self._info.dwTime)) & _TICK_MASK) / 1000.0
 
     def close(self) -> None:
         pass

@@ -94,7 +94,7 @@ class X11IdleSource:
         if not self._xss.XScreenSaverQueryInfo(self._display, self._root_window, ctypes.byref(self._info)):
             logger.debug("XScreenSaverQueryInfo failed")
             return None
-        return self._info.idle / 1000.0
+        return float(self._info.idle) / 1000.0
 
     def close(self) -> None:
         if self._display is not None:

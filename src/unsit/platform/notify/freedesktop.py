@@ -15,8 +15,9 @@ import logging
 import queue
 import threading
 
-from jeepney import DBusAddress, HeaderFields, MatchRule, MessageFlag, MessageType, new_method_call
+from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageFlag, MessageType, new_method_call
 from jeepney.bus_messages import message_bus
+from jeepney.io.common import FilterHandle
 from jeepney.io.threading import DBusRouter, Proxy, open_dbus_connection
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
@@ -74,7 +75,7 @@ def server_information(*, bus: str = "SESSION", activate: bool = True,
     if reply.header.message_type != MessageType.method_return:
         log.debug("GetServerInformation answered with an error: %s", reply.body)
         return None
-    return tuple(reply.body)  # type: ignore[return-value]
+    return tuple(reply.body)
 
 
 class FreedesktopNotifier(QObject):
@@ -105,17 +106,18 @@ class FreedesktopNotifier(QObject):
         self._info_id = 0
         self._conn = open_dbus_connection(bus)
         self._router = DBusRouter(self._conn)
-        self._incoming: queue.Queue = queue.Queue()
+        self._incoming: queue.Queue[Message | None] = queue.Queue()
         self._action_arrived.connect(self._on_action, Qt.ConnectionType.QueuedConnection)
         self._closed_arrived.connect(self._on_closed, Qt.ConnectionType.QueuedConnection)
-        self._filters = []
+        self._filters: list[FilterHandle] = []
         try:
             self._subscribe()
         except Exception:
             self._router.close()
             self._conn.close()
             raise
-        self._listener = threading.Thread(target=self._listen, name="unsit-notify-listener", daemon=True)
+        self._listener: threading.Thread | None = threading.Thread(
+            target=self._listen, name="unsit-notify-listener", daemon=True)
         self._listener.start()
 
     def _subscribe(self) -> None:
@@ -187,7 +189,7 @@ class FreedesktopNotifier(QObject):
             self._router.close()
             self._conn.close()
 
-    def _call(self, msg):
+    def _call(self, msg: Message) -> Message | None:
         try:
             reply = self._router.send_and_get_reply(msg, timeout=CALL_TIMEOUT_SECONDS)
         except Exception as exc:  # noqa: BLE001 - a failed call must not crash the app
