@@ -6,9 +6,18 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
 from unsit.paths import AppPaths
+
+if TYPE_CHECKING:  # Qt and the settings load after the cheap checks in run_app
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from unsit.core.settings import Settings
 
 log = logging.getLogger("unsit")
 
@@ -17,7 +26,7 @@ LOG_KEEP_BYTES = 1_000_000
 LOG_BACKUPS = 3
 
 
-def rotate_log(path) -> None:
+def rotate_log(path: Path) -> None:
     """Start a fresh log when the last one grew past 1 MB, keeping three old ones.
 
     Unsit logs a few lines an hour, so rotating at start-up is enough, and it spares the
@@ -55,7 +64,7 @@ def setup_logging(paths: AppPaths, debug: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def missing_display(env, platform: str) -> str | None:
+def missing_display(env: Mapping[str, str], platform: str) -> str | None:
     """Why a tray app cannot start here (no graphical session), or None.
 
     Without this, Qt's xcb plugin aborts the process with a core dump and a long message.
@@ -89,10 +98,10 @@ def run_app(debug: bool = False) -> int:
         return 0
     setup_logging(paths, debug)
     log.info("%s %s starting", APP_NAME, __version__)
-    problem = missing_display(os.environ, sys.platform)
-    if problem:
-        log.error(problem)
-        print(f"{APP_NAME}: {problem}", file=sys.stderr)
+    no_display = missing_display(os.environ, sys.platform)
+    if no_display:
+        log.error(no_display)
+        print(f"{APP_NAME}: {no_display}", file=sys.stderr)
         return 2
 
     from PySide6.QtWidgets import QApplication
@@ -116,7 +125,7 @@ def run_app(debug: bool = False) -> int:
     return code
 
 
-def build(app, paths: AppPaths) -> dict | None:
+def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     """Create and connect every part; None when another instance owns the socket."""
     from PySide6.QtWidgets import QSystemTrayIcon
 
@@ -170,7 +179,7 @@ def build(app, paths: AppPaths) -> dict | None:
 
     main_window = MainWindowOpener(controller, windows, app.quit)
 
-    def status_extras() -> dict:
+    def status_extras() -> dict[str, Any]:
         window = windows.drill_window
         kind = tray.kind(sni.state.shows_icon)
         return {"version": __version__, "tray_available": QSystemTrayIcon.isSystemTrayAvailable(),
@@ -222,7 +231,7 @@ def build(app, paths: AppPaths) -> dict | None:
             "store": store, "sni": sni, "main_window": main_window}
 
 
-def quit_on_signals(app):
+def quit_on_signals(app: QCoreApplication) -> object | None:
     """End the event loop cleanly on Ctrl+C and SIGTERM (a logout, `kill`).
 
     Python runs signal handlers only between bytecodes, and Qt's loop may sleep for
@@ -272,7 +281,7 @@ def release_start_up_memory() -> None:
             pass
 
 
-def _sync_autostart(settings) -> None:
+def _sync_autostart(settings: Settings) -> None:
     from unsit.platform.autostart import autostart_for_platform
 
     try:
@@ -283,7 +292,7 @@ def _sync_autostart(settings) -> None:
         log.exception("could not change start at login")
 
 
-def shutdown(parts: dict) -> None:
+def shutdown(parts: dict[str, Any]) -> None:
     """Stop timers and threads, close the notification, the socket and the database."""
     parts["controller"].stop()
     parts["windows"].close_all()

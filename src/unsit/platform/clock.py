@@ -38,13 +38,13 @@ class SystemClock:
 
     def monotonic(self) -> float:
         """Seconds of awake time since an arbitrary point (stands still in suspend)."""
-        if self._awake_id is None:
+        if self._awake_id is None or sys.platform == "win32":  # Windows has no clock_gettime
             return time.monotonic()
         return time.clock_gettime(self._awake_id)
 
     def boottime(self) -> float:
         """Seconds including suspend; where the OS gives no such clock, ``monotonic()``."""
-        if self._boot_id is None:
+        if self._boot_id is None or sys.platform == "win32":
             return self.monotonic()
         return time.clock_gettime(self._boot_id)
 

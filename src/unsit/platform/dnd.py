@@ -197,9 +197,11 @@ class _X11FullscreenProbe:
 
 
 def _windows_busy() -> bool:
+    if sys.platform != "win32":
+        return False
     state = ctypes.c_int(0)
     try:
-        result = ctypes.windll.shell32.SHQueryUserNotificationState(ctypes.byref(state))  # type: ignore[attr-defined]
+        result = ctypes.windll.shell32.SHQueryUserNotificationState(ctypes.byref(state))
     except (AttributeError, OSError):
         return False
     return result == 0 and state.value in (_QUNS_BUSY, _QUNS_RUNNING_D3D_FULL_SCREEN, _QUNS_PRESENTATION_MODE)

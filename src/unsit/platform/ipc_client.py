@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ class NotRunning(Exception):
 
 def server_name(socket_path: Path) -> str:
     """The name the server listens on: a file path on POSIX, a pipe name on Windows."""
-    if os.name == "nt":
+    if sys.platform == "win32":
         return f"unsit-{os.environ.get('USERNAME', 'user')}"
     return str(socket_path)
 
@@ -35,7 +36,7 @@ def send_request(socket_path: Path, request: dict[str, Any], timeout: float = TI
         NotRunning: when nothing listens, or the listener does not answer in time.
     """
     payload = (json.dumps(request) + "\n").encode()
-    if os.name == "nt":
+    if sys.platform == "win32":
         return _send_qt(server_name(socket_path), payload, timeout)
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:

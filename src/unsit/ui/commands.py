@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from unsit import __version__
+
+if TYPE_CHECKING:
+    from unsit.ui.controller import Controller
+    from unsit.ui.windows import Windows
+
+Reply = dict[str, Any]
 
 
 class CommandHandler:
     """Turns one request dict into controller intents and one reply dict."""
 
-    def __init__(self, controller, status_extras: Callable[[], dict[str, Any]], quit_app: Callable[[], None],
-                 windows, on_activate: Callable[[], None]):
+    def __init__(self, controller: Controller, status_extras: Callable[[], dict[str, Any]],
+                 quit_app: Callable[[], None], windows: Windows, on_activate: Callable[[], None]) -> None:
         self._controller = controller
         self._extras = status_extras
         self._quit = quit_app
@@ -21,15 +27,16 @@ class CommandHandler:
 
     def __call__(self, request: dict[str, Any]) -> dict[str, Any]:
         command = request.get("command")
-        method = getattr(self, f"_cmd_{command}", None) if isinstance(command, str) else None
+        method: Callable[[dict[str, Any]], Reply] | None = (
+            getattr(self, f"_cmd_{command}", None) if isinstance(command, str) else None)
         if method is None:
             return {"ok": False, "error": f"unknown command {command!r}"}
         return method(request)
 
-    def _cmd_ping(self, request):
+    def _cmd_ping(self, request: dict[str, Any]) -> Reply:
         return {"ok": True, "version": __version__}
 
-    def _cmd_status(self, request):
+    def _cmd_status(self, request: dict[str, Any]) -> Reply:
         return {"ok": True, "status": self.status()}
 
     def status(self) -> dict[str, Any]:
@@ -37,7 +44,7 @@ class CommandHandler:
         status.update(self._extras())
         return status
 
-    def _cmd_drill(self, request):
+    def _cmd_drill(self, request: dict[str, Any]) -> Reply:
         family = request.get("family")
         if family not in (None, "extension", "rotation", "hinge"):
             return {"ok": False, "error": f"unknown drill family {family!r}: use extension, rotation or hinge"}
@@ -46,12 +53,12 @@ class CommandHandler:
             return {"ok": False, "error": "no drill is available (see the log)"}
         return {"ok": True, "message": f"Started: {name}", "drill": name}
 
-    def _cmd_pause(self, request):
+    def _cmd_pause(self, request: dict[str, Any]) -> Reply:
         if "minutes" in request:
             minutes = request["minutes"]
             if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 24 * 60:
                 return {"ok": False, "error": "minutes must be a whole number from 1 to 1440"}
-            pause = {"minutes": minutes}
+            pause: dict[str, Any] = {"minutes": minutes}
         else:
             until = request.get("until", "tomorrow")
             if until not in ("tomorrow", "indefinitely"):
@@ -62,34 +69,34 @@ class CommandHandler:
         return {"ok": True, "message": f"Paused {when}",
                 "paused_until": until_time.isoformat() if until_time else None}
 
-    def _cmd_resume(self, request):
+    def _cmd_resume(self, request: dict[str, Any]) -> Reply:
         self._controller.resume()
         return {"ok": True, "message": "Resumed"}
 
-    def _cmd_snooze(self, request):
+    def _cmd_snooze(self, request: dict[str, Any]) -> Reply:
         self._controller.snooze()
         return {"ok": True, "message": "Snoozed"}
 
-    def _cmd_skip(self, request):
+    def _cmd_skip(self, request: dict[str, Any]) -> Reply:
         self._controller.skip()
         return {"ok": True, "message": "Skipped"}
 
-    def _cmd_settings(self, request):
+    def _cmd_settings(self, request: dict[str, Any]) -> Reply:
         self._windows.open_settings()
         return {"ok": True}
 
-    def _cmd_history(self, request):
+    def _cmd_history(self, request: dict[str, Any]) -> Reply:
         self._windows.open_history()
         return {"ok": True}
 
-    def _cmd_activate(self, request):
+    def _cmd_activate(self, request: dict[str, Any]) -> Reply:
         self._activate()
         return {"ok": True, "message": "Unsit is already running"}
 
-    def _cmd_open(self, request):
+    def _cmd_open(self, request: dict[str, Any]) -> Reply:
         self._activate()  # the same as launching Unsit again: the main window
         return {"ok": True}
 
-    def _cmd_quit(self, request):
+    def _cmd_quit(self, request: dict[str, Any]) -> Reply:
         self._quit()
         return {"ok": True, "message": "Unsit is quitting"}

@@ -7,19 +7,31 @@ runs while it is open). The engine owns no timers; it is ticked and returns even
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from unsit.core import events as ev
 from unsit.core import work_hours
+from unsit.core.clock import Clock
 from unsit.core.engine import Engine, Observation
 from unsit.core.events import Phase
 from unsit.core.settings import Settings
+from unsit.platform.idle.base import IdleSource
 from unsit.platform.notify.base import Nudge
 from unsit.ui.text import nudge_text, status_line, tooltip_text
 from unsit.ui.tray_art import TrayLook
 from unsit.ui.wall_jobs import DAY_STARTS_AT_HOUR
+
+if TYPE_CHECKING:
+    from unsit.platform.session import SessionWatcher
+    from unsit.store.history import History
+    from unsit.ui.nudge_presenter import NudgePresenter
+    from unsit.ui.tray import Tray
+    from unsit.ui.wall_jobs import WallClockJobs
+    from unsit.ui.windows import Windows
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +44,9 @@ class Controller(QObject):
 
     rendered = Signal(object)  # the engine Status, after each render (the main window follows it)
 
-    def __init__(self, *, engine: Engine, clock, idle_source, session, presenter, tray, wall_jobs,
-                 history, windows, parent: QObject | None = None):
+    def __init__(self, *, engine: Engine, clock: Clock, idle_source: IdleSource, session: SessionWatcher,
+                 presenter: NudgePresenter, tray: Tray, wall_jobs: WallClockJobs, history: History | None,
+                 windows: Windows, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
         self._clock = clock
@@ -50,7 +63,7 @@ class Controller(QObject):
         self._timer.setObjectName("engine_tick")
         self._timer.setInterval(TICK_MILLISECONDS)
         self._timer.timeout.connect(self.tick)
-        self._handlers = {
+        self._handlers: dict[type[ev.Event], Callable[[Any], None]] = {
             ev.NudgeDue: self._on_nudge_due,
             ev.NudgeWithdrawn: lambda e: self._presenter.withdraw(),
             ev.StreakEnded: lambda e: self._record("streak_ended", streak_seconds=e.streak_seconds,
@@ -92,7 +105,7 @@ class Controller(QObject):
         obs = Observation(idle_seconds=self._idle.idle_seconds(), locked=self._session.locked)
         self._apply(self.engine.tick(obs))
 
-    def _apply(self, events: list) -> None:
+    def _apply(self, events: list[ev.Event]) -> None:
         for event in events:
             handler = self._handlers.get(type(event))
             if handler:
@@ -138,7 +151,7 @@ class Controller(QObject):
         self._presenter.withdraw()
         self._apply(self.engine.skip())
 
-    def pause(self, request: dict) -> datetime | None:
+    def pause(self, request: dict[str, Any]) -> datetime | None:
         """Pause for ``{"minutes": N}``, ``{"until": "tomorrow"}`` or ``{"until": "indefinitely"}``."""
         until = pause_until(self._clock.now(), request)
         self._presenter.withdraw()
@@ -186,7 +199,7 @@ class Controller(QObject):
             self.refresh_work_hours()
         self._wall_offset = offset
 
-    def _record(self, kind: str, **fields) -> None:
+    def _record(self, kind: str, **fields: Any) -> None:
         if self._history is None:
             return
         try:
@@ -195,7 +208,7 @@ class Controller(QObject):
             log.exception("could not record %s in the history", kind)
 
 
-def pause_until(now: datetime, request: dict) -> datetime | None:
+def pause_until(now: datetime, request: dict[str, Any]) -> datetime | None:
     """When a pause request ends: N minutes from now, tomorrow's day start, or never (None)."""
     if "minutes" in request:
         return now + timedelta(minutes=int(request["minutes"]))

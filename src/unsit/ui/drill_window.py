@@ -14,9 +14,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QColor, QCursor, QFont, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QCursor,
+    QFont,
+    QGuiApplication,
+    QHideEvent,
+    QKeySequence,
+    QPalette,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from unsit.core.clock import Clock
@@ -67,7 +79,7 @@ class DrillWindow(QWidget):
         sounds_enabled: bool = True,
         cue_player: Callable[[str], object] | None = None,
         parent: QWidget | None = None,
-    ):
+    ) -> None:
         # A dialog of fixed size: tiling window managers (i3, sway) float it instead of filling the screen.
         super().__init__(parent, DIALOG_FLAGS)
         self.setObjectName("drill_window")
@@ -101,7 +113,7 @@ class DrillWindow(QWidget):
         label.setFont(font)
         return label
 
-    def _button(self, name: str, text: str, accessible: str, slot) -> QPushButton:
+    def _button(self, name: str, text: str, accessible: str, slot: Callable[[], object]) -> QPushButton:
         button = QPushButton(text, self)
         button.setObjectName(name)
         button.setAccessibleName(accessible)
@@ -128,7 +140,8 @@ class DrillWindow(QWidget):
         muted = self.safety_label.palette()
         text_colour = muted.color(QPalette.ColorRole.WindowText)
         base = muted.color(QPalette.ColorRole.Window)
-        mixed = zip(text_colour.getRgb()[:3], base.getRgb()[:3], strict=True)
+        mixed = zip((text_colour.red(), text_colour.green(), text_colour.blue()),
+                    (base.red(), base.green(), base.blue()), strict=True)
         # 70% text on 30% background
         muted.setColor(QPalette.ColorRole.WindowText, QColor(*(round(0.7 * a + 0.3 * b) for a, b in mixed)))
         self.safety_label.setPalette(muted)
@@ -197,14 +210,14 @@ class DrillWindow(QWidget):
         self.activateWindow()
 
     # --- Qt events ----------------------------------------------------------------
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if self.session.state is State.READY:
             self._handle(self.session.start())
         if self.session.running:
             self._timer.start()
 
-    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
         self._timer.stop()
         super().hideEvent(event)
 
@@ -291,7 +304,7 @@ class DrillWindow(QWidget):
             except Exception:  # a cue must never break the drill
                 log.debug("sound cue %s failed", kind, exc_info=True)
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         """Plain data about the running drill for `unsit status --json`."""
         s = self.session
         return {

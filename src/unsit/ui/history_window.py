@@ -116,7 +116,7 @@ class HistoryWindow(QWidget):
             self.range_group.addButton(button, n)
             toggle_row.addWidget(button)
         self.week_button.setChecked(True)
-        self.range_group.idToggled.connect(lambda _id, on: on and self.refresh())
+        self.range_group.idToggled.connect(self._range_toggled)
         outer.addLayout(toggle_row)
 
         self.chart = HistoryChart(self)
@@ -136,10 +136,14 @@ class HistoryWindow(QWidget):
         bottom.addWidget(self.export_button)
         bottom.addWidget(self.close_button)
         outer.addLayout(bottom)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, activated=self.refresh)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.close)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self).activated.connect(self.refresh)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self).activated.connect(self.close)
         self.resize(620, 480)
         self.refresh()
+
+    def _range_toggled(self, _button_id: int, checked: bool) -> None:
+        if checked:
+            self.refresh()
 
     @property
     def days_shown(self) -> int:

@@ -12,11 +12,15 @@ import json
 import logging
 import os
 import socket
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSocketNotifier
+
+if TYPE_CHECKING:  # QtNetwork loads only on Windows, where the named pipe needs it
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from unsit.platform.ipc_client import NotRunning, send_request, server_name
 
@@ -49,7 +53,7 @@ class InstanceServer(QObject):
         self._handler = handler
         self._sock: socket.socket | None = None
         self._notifier: QSocketNotifier | None = None
-        self._qt_server = None
+        self._qt_server: QLocalServer | None = None
 
     def listen(self) -> bool:
         """Take the socket. False when another live instance already answers on it.
@@ -65,7 +69,7 @@ class InstanceServer(QObject):
             return False
         except NotRunning:
             pass
-        if os.name == "nt":
+        if sys.platform == "win32":
             return self._listen_qt()
         self._path.unlink(missing_ok=True)
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -99,7 +103,7 @@ class InstanceServer(QObject):
         if self._qt_server is not None:
             self._qt_server.close()
 
-    def _on_connection(self, *_args) -> None:
+    def _on_connection(self, *_args: object) -> None:
         while self._sock is not None:
             try:
                 conn, _ = self._sock.accept()
@@ -139,12 +143,12 @@ class InstanceServer(QObject):
         return True
 
     def _on_qt_connection(self) -> None:
-        while self._qt_server.hasPendingConnections():
+        while self._qt_server is not None and self._qt_server.hasPendingConnections():
             conn = self._qt_server.nextPendingConnection()
             buffer = bytearray()
 
-            def ready(c=conn, b=buffer) -> None:
-                b += bytes(c.readAll())
+            def ready(c: QLocalSocket = conn, b: bytearray = buffer) -> None:
+                b += c.readAll().data()
                 if len(b) > MAX_REQUEST_BYTES:
                     c.abort()
                 elif b.endswith(b"\n"):

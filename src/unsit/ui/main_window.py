@@ -9,6 +9,7 @@ as signals, like the tray.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -46,14 +47,15 @@ class MainWindow(QWidget):
         self.setObjectName("main_window")
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName(f"{APP_NAME} main window")
-        self.status_label = QLabel("Starting…", objectName="status_label")
+        self.status_label = QLabel("Starting…")
+        self.status_label.setObjectName("status_label")
         self.status_label.setMinimumWidth(STATUS_WIDTH_PIXELS)
         self.status_label.setAccessibleName("Status")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.drill_button = self._button("drill_button", "&Start drill", self.drill_requested.emit)
         self.snooze_button = self._button("snooze_button", "S&nooze", self.snooze_requested.emit)
         self.skip_button = self._button("skip_button", "S&kip", self.skip_requested.emit)
-        self.pause_buttons = [self._button(f"pause_{n}", label, lambda r=request: self.pause_requested.emit(r))
+        self.pause_buttons = [self._button(f"pause_{n}", label, partial(self.pause_requested.emit, request))
                               for n, (label, request) in enumerate(PAUSES)]
         self.resume_button = self._button("resume_button", "&Resume", self.resume_requested.emit)
         self.settings_button = self._button("settings_button", "Se&ttings…", self.settings_requested.emit)

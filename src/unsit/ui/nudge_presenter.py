@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from unsit.platform.notify.base import Nudge
+from unsit.platform.notify.base import Notifier, Nudge
+
+if TYPE_CHECKING:
+    from unsit.platform.dnd import DndWatcher
+    from unsit.ui.popup import NudgePopup
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +28,12 @@ class NudgePresenter(QObject):
     snooze_requested = Signal()
     skip_requested = Signal()
 
-    def __init__(self, notifier, dnd, style: str, parent: QObject | None = None):
+    def __init__(self, notifier: Notifier, dnd: DndWatcher | None, style: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._notifier = notifier
         self._dnd = dnd
         self._style = style
-        self._popup = None
+        self._popup: NudgePopup | None = None
         self._held: Nudge | None = None
         sig = notifier.signals
         sig.drill_requested.connect(self.drill_requested)
@@ -82,7 +87,7 @@ class NudgePresenter(QObject):
         if use_popup:
             self._ensure_popup().show_nudge(nudge)
 
-    def _ensure_popup(self):
+    def _ensure_popup(self) -> NudgePopup:
         if self._popup is None:
             from unsit.ui.popup import NudgePopup  # lazy: most users never see it
 

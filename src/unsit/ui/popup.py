@@ -17,7 +17,7 @@ Focus and the keyboard:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal, SignalInstance
 from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -54,11 +54,16 @@ class NudgePopup(QWidget):
             " #nudge_title { font-weight: bold; font-size: 12pt; }"
         )
 
-        self._title = QLabel(objectName="nudge_title")
-        self._body = QLabel(objectName="nudge_body", wordWrap=True)
-        self._drill = QPushButton(objectName="drill_button")
-        self._snooze = QPushButton(objectName="snooze_button")
-        self._skip = QPushButton(objectName="skip_button")
+        self._title = QLabel()
+        self._title.setObjectName("nudge_title")
+        self._body = QLabel(wordWrap=True)
+        self._body.setObjectName("nudge_body")
+        self._drill = QPushButton()
+        self._drill.setObjectName("drill_button")
+        self._snooze = QPushButton()
+        self._snooze.setObjectName("snooze_button")
+        self._skip = QPushButton()
+        self._skip.setObjectName("skip_button")
         for button, signal in ((self._drill, self.drill_requested), (self._snooze, self.snooze_requested),
                                (self._skip, self.skip_requested)):
             button.clicked.connect(lambda _=False, signal=signal: self._answer(signal))
@@ -130,7 +135,7 @@ class NudgePopup(QWidget):
         else:
             super().keyPressEvent(event)
 
-    def _answer(self, signal) -> None:
+    def _answer(self, signal: SignalInstance) -> None:
         self.hide()
         signal.emit()
 

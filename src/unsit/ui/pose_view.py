@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -41,7 +41,7 @@ class PoseView(QWidget):
         self._mirrored = False
         self._blend: tuple[int, int, float] = (0, 0, 0.0)
         self._renderers: dict[tuple[str, str], QSvgRenderer | None] = {}
-        self._pixmaps: dict[tuple, QPixmap] = {}
+        self._pixmaps: dict[tuple[str, bool, int, float, str], QPixmap] = {}  # path, mirrored, side, DPR, ink
         self.missing: set[str] = set()
         """Frame paths that could not be drawn (shown as a placeholder)."""
 
@@ -121,7 +121,7 @@ class PoseView(QWidget):
         self._pixmaps[key] = pixmap
         return pixmap
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         side = float(min(self.width(), self.height()))
         target = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
         painter = QPainter(self)

@@ -158,25 +158,27 @@ class SettingsDialog(QDialog):
     def _make_widget(self, key: str) -> QWidget:
         f = FIELDS_BY_KEY[key]
         plain_name = FIELD_LABELS[key].replace("&", "")
+        w: QWidget
         if f.kind == "int":
-            w: QWidget = QSpinBox(self)
-            w.setRange(f.minimum, f.maximum)
-            w.setSuffix(f" {'min' if f.unit == 'minutes' else f.unit}")
-            w.setAccessibleName(f"{plain_name} ({f.unit})")
-            w.valueChanged.connect(self._changed)
-            self.spin_boxes[key] = w
+            spin = QSpinBox(self)
+            if f.minimum is not None and f.maximum is not None:  # every whole-number field has both
+                spin.setRange(f.minimum, f.maximum)
+            spin.setSuffix(f" {'min' if f.unit == 'minutes' else f.unit}")
+            spin.setAccessibleName(f"{plain_name} ({f.unit})")
+            spin.valueChanged.connect(self._changed)
+            self.spin_boxes[key] = w = spin
         elif f.kind == "bool":
-            w = QCheckBox(FIELD_LABELS[key], self)
-            w.setAccessibleName(plain_name)
-            w.toggled.connect(self._changed)
-            self.check_boxes[key] = w
+            check = QCheckBox(FIELD_LABELS[key], self)
+            check.setAccessibleName(plain_name)
+            check.toggled.connect(self._changed)
+            self.check_boxes[key] = w = check
         elif f.kind == "choice":
-            w = QComboBox(self)
+            combo = QComboBox(self)
             for value in f.choices:
-                w.addItem(CHOICE_LABELS.get(key, {}).get(value, value), value)
-            w.setAccessibleName(plain_name)
-            w.currentIndexChanged.connect(self._changed)
-            self.combos[key] = w
+                combo.addItem(CHOICE_LABELS.get(key, {}).get(value, value), value)
+            combo.setAccessibleName(plain_name)
+            combo.currentIndexChanged.connect(self._changed)
+            self.combos[key] = w = combo
         else:
             raise AssertionError(f.kind)
         w.setObjectName(key)
@@ -295,12 +297,12 @@ class SettingsDialog(QDialog):
         self._loading = True
         try:
             values = settings.to_dict()
-            for key, w in self.spin_boxes.items():
-                w.setValue(values[key])
-            for key, w in self.check_boxes.items():
-                w.setChecked(values[key])
-            for key, w in self.combos.items():
-                w.setCurrentIndex(w.findData(values[key]))
+            for key, spin in self.spin_boxes.items():
+                spin.setValue(values[key])
+            for key, check in self.check_boxes.items():
+                check.setChecked(values[key])
+            for key, combo in self.combos.items():
+                combo.setCurrentIndex(combo.findData(values[key]))
             for day, cb in self.day_boxes.items():
                 cb.setChecked(day in settings.work_days)
             self._set_ranges(settings.work_hours)

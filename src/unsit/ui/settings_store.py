@@ -9,6 +9,7 @@ previous good value and is reported with ``settings_problem``.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
@@ -51,7 +52,7 @@ class SettingsStore(QObject):
         return self._settings
 
     @property
-    def path(self):
+    def path(self) -> Path:
         """The settings file's path."""
         return self._file.path
 

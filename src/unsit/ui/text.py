@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from unsit import APP_NAME
 from unsit.core.durations import format_duration
+from unsit.core.engine import Status
 from unsit.core.events import Phase
 
 
@@ -14,7 +15,7 @@ def nudge_text(streak_seconds: float) -> tuple[str, str]:
              "Stand up for a two-minute hip drill?"))
 
 
-def status_line(status) -> str:
+def status_line(status: Status) -> str:
     """One line for the top of the tray menu."""
     phase = status.phase
     if phase is Phase.PAUSED:
@@ -34,7 +35,7 @@ def status_line(status) -> str:
     return line
 
 
-def tooltip_text(status) -> str:
+def tooltip_text(status: Status) -> str:
     """The tray tooltip: streak, time to the next nudge, paused-until, and a detector warning."""
     lines = [APP_NAME, status_line(status)]
     if status.idle_source == "none":

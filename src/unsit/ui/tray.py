@@ -8,6 +8,7 @@ the context menu stays on right click, where the tray host or Qt shows it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 
 from PySide6.QtCore import QObject, Signal
@@ -75,7 +76,7 @@ class Tray(QObject):
         self.update_view(TrayLook.PROGRESS, 0.0, "Unsit", "Starting…", paused=False, can_snooze=False,
                          snooze_minutes=10)
 
-    def _add(self, text: str, slot) -> QAction:
+    def _add(self, text: str, slot: Callable[[], object]) -> QAction:
         action = self._menu.addAction(text)
         action.triggered.connect(lambda _=False: slot())
         return action

@@ -12,9 +12,14 @@ the GUI thread. Pitfalls handled here:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:  # loaded on first need (see ensure_started)
+    from apscheduler.schedulers.background import BackgroundScheduler
 
 log = logging.getLogger(__name__)
 
@@ -28,36 +33,41 @@ class WallClockJobs(QObject):
     work_hours_boundary = Signal()
     day_rolled_over = Signal()
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._scheduler = None  # APScheduler is imported and started on first need
+        self._scheduler: BackgroundScheduler | None = None  # imported and started on first need
 
     @property
     def started(self) -> bool:
         """True once APScheduler runs (it is loaded only when a wall-clock job is needed)."""
         return self._scheduler is not None
 
-    def ensure_started(self) -> None:
+    def ensure_started(self) -> BackgroundScheduler:
         """Load and start APScheduler with the daily rollover job, if not running yet.
 
         With no pause, no work hours and no history window open there is no wall-clock
         job at all, and APScheduler (about 13 MB with what it imports) stays unloaded.
+
+        Returns:
+            The running scheduler.
         """
         if self._scheduler is not None:
-            return
+            return self._scheduler
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.schedulers.background import BackgroundScheduler
         from apscheduler.triggers.cron import CronTrigger
 
-        self._scheduler = BackgroundScheduler(
+        scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=1)},
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
             daemon=True,
         )
-        self._scheduler.start()
-        self._scheduler.add_job(self.day_rolled_over.emit, CronTrigger(hour=DAY_STARTS_AT_HOUR, minute=0),
-                                id="daily_rollover", name="daily rollover", replace_existing=True)
+        self._scheduler = scheduler
+        scheduler.start()
+        scheduler.add_job(self.day_rolled_over.emit, CronTrigger(hour=DAY_STARTS_AT_HOUR, minute=0),
+                          id="daily_rollover", name="daily rollover", replace_existing=True)
         log.info("wall-clock scheduler started")
+        return scheduler
 
     def start(self) -> None:
         """Kept for symmetry with shutdown(); the scheduler starts on first need."""
@@ -84,17 +94,17 @@ class WallClockJobs(QObject):
         job = self._scheduler.get_job(job_id) if self._scheduler is not None else None
         return job.next_run_time if job else None
 
-    def _set_date_job(self, job_id: str, name: str, at: datetime | None, func) -> None:
+    def _set_date_job(self, job_id: str, name: str, at: datetime | None, func: Callable[[], None]) -> None:
         if at is None and self._scheduler is None:
             return
-        self.ensure_started()
+        scheduler = self.ensure_started()
         from apscheduler.jobstores.base import JobLookupError
         from apscheduler.triggers.date import DateTrigger
 
         try:
-            self._scheduler.remove_job(job_id)
+            scheduler.remove_job(job_id)
         except JobLookupError:
             pass  # none scheduled, or the scheduler thread just ran and dropped it
         if at is not None:
-            self._scheduler.add_job(func, DateTrigger(run_date=at), id=job_id, name=name)
+            scheduler.add_job(func, DateTrigger(run_date=at), id=job_id, name=name)
             log.debug("%s scheduled at %s", name, at.isoformat())

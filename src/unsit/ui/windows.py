@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QWidget
 
+from unsit.core.clock import Clock
 from unsit.core.drill_picker import DrillPicker
+from unsit.core.drills import Drill
 from unsit.core.settings import Settings
+
+if TYPE_CHECKING:  # imported lazily at run time: each window loads when first opened
+    from unsit.store.history import History
+    from unsit.ui.drill_window import DrillWindow
+    from unsit.ui.history_window import HistoryWindow
+    from unsit.ui.settings_dialog import SettingsDialog
+    from unsit.ui.settings_store import SettingsStore
 
 log = logging.getLogger(__name__)
 
@@ -19,21 +31,22 @@ class Windows(QObject):
     drill_ended_early = Signal(str, float)
     history_opened = Signal()
 
-    def __init__(self, *, drills: list, clock, settings_store=None, history=None, parent: QObject | None = None):
+    def __init__(self, *, drills: Sequence[Drill], clock: Clock, settings_store: SettingsStore | None = None,
+                 history: History | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._picker = DrillPicker(drills) if drills else None
         self._clock = clock
         self._settings_store = settings_store
         self._history = history
-        self._drill_window = None
-        self._settings_dialog = None
-        self._history_window = None
+        self._drill_window: DrillWindow | None = None
+        self._settings_dialog: SettingsDialog | None = None
+        self._history_window: HistoryWindow | None = None
 
     @property
-    def drill_window(self):
+    def drill_window(self) -> DrillWindow | None:
         return self._drill_window
 
-    def open_drill(self, family: str | None, settings: Settings):
+    def open_drill(self, family: str | None, settings: Settings) -> Drill | None:
         """Show a drill window (a new drill, or the open one raised); returns the Drill or None."""
         if self._drill_window is not None:
             _raise(self._drill_window)
@@ -57,6 +70,9 @@ class Windows(QObject):
         self._drill_window = None
 
     def open_settings(self) -> None:
+        if self._settings_store is None:
+            log.error("the settings are not available")
+            return
         if self._settings_dialog is None:
             from unsit.ui.settings_dialog import SettingsDialog
 
@@ -96,7 +112,7 @@ class Windows(QObject):
                 window.close()
 
 
-def _raise(window) -> None:
+def _raise(window: QWidget) -> None:
     window.show()
     window.raise_()
     window.activateWindow()
