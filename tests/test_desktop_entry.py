@@ -16,9 +16,13 @@ from unsit.__main__ import build_parser
 ENTRY = Path(__file__).parents[1] / "installer" / "linux" / f"{DESKTOP_ID}.desktop"
 
 
+class _CaseSensitiveParser(configparser.ConfigParser):
+    def optionxform(self, optionstr: str) -> str:
+        return optionstr  # keys are case-sensitive in desktop files
+
+
 def read_entry() -> configparser.ConfigParser:
-    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
-    parser.optionxform = str  # keys are case-sensitive in desktop files
+    parser = _CaseSensitiveParser(interpolation=None, delimiters=("=",))
     parser.read(ENTRY, encoding="utf-8")
     return parser
 

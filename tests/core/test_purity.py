@@ -21,7 +21,7 @@ FORBIDDEN_FROM_TIME = {"time", "monotonic", "time_ns", "monotonic_ns", "perf_cou
 
 def violations(source: str) -> list[str]:
     """Every impure import or call in ``source``, as "line: what"."""
-    found = []
+    found: list[str] = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             found.extend(f"{node.lineno}: import {alias.name}" for alias in node.names

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 
 from unsit.core.events import EndReason
-from unsit.core.streak import PRESENT_IDLE_SECONDS, StreakTracker
+from unsit.core.streak import PRESENT_IDLE_SECONDS, StreakTracker, StreakUpdate
 
 RESET = 300.0  # 5 minutes
 
@@ -23,7 +25,7 @@ class Desk:
         self.idle_through_sleep = idle_through_sleep
         self.last_input = self._now()
         self.locked = False
-        self.updates = []
+        self.updates: list[StreakUpdate] = []
 
     def _now(self) -> float:
         return self.clock.boottime() if self.idle_through_sleep else self.clock.monotonic()
@@ -31,8 +33,8 @@ class Desk:
     def idle(self) -> float:
         return self._now() - self.last_input
 
-    def tick(self, idle: float | str | None = "auto"):
-        value = self.idle() if idle == "auto" else idle
+    def tick(self, idle: float | Literal["auto"] | None = "auto") -> StreakUpdate:
+        value = self.idle() if isinstance(idle, str) else idle
         update = self.tracker.observe(
             self.clock.monotonic(), self.clock.boottime(), value, self.locked
         )

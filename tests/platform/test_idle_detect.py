@@ -5,6 +5,7 @@ import socket
 import threading
 from collections.abc import Callable
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,7 @@ class FakeDBusService:
         self.address = address or os.environ["DBUS_SESSION_BUS_ADDRESS"]
         self.calls: list[tuple[str, str, str]] = []
         self._thread = threading.Thread(target=self._serve, name=f"fake-{bus_name}", daemon=True)
-        self._connection = None
+        self._connection: Any = None  # a jeepney blocking connection once entered (jeepney is untyped)
 
     def __enter__(self) -> "FakeDBusService":
         from jeepney import message_bus

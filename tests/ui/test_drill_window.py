@@ -53,7 +53,7 @@ def open_window(qtbot, fake_clock):
         kwargs.setdefault("cue_player", played.append)
         w = DrillWindow(drill, fake_clock, **kwargs)
         qtbot.addWidget(w)
-        w.played = played
+        w.played = played  # type: ignore[attr-defined]  # the cue list rides on the window for the tests
         w.show()
         qtbot.waitExposed(w)
         return w

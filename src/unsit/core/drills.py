@@ -92,8 +92,9 @@ class Step:
 
     def duration_seconds(self, scale: float = 1.0) -> float:
         """How long the step lasts at a length factor (whole seconds for holds, at least 1)."""
-        if self.reps is not None and self.seconds_per_rep is not None:
-            return float(self.scaled_reps(scale) * self.seconds_per_rep)  # type: ignore[operator]
+        reps = self.scaled_reps(scale)
+        if reps is not None and self.seconds_per_rep is not None:
+            return float(reps * self.seconds_per_rep)
         return float(max(1, _round_half_up((self.seconds or 0.0) * scale)))
 
 

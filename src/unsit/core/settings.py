@@ -54,7 +54,9 @@ class Field:
             # bool is an int subclass in Python; "true" is never a number of minutes.
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError
-            if not (self.minimum <= value <= self.maximum):  # type: ignore[operator]
+            if self.minimum is not None and value < self.minimum:
+                raise ValueError
+            if self.maximum is not None and value > self.maximum:
                 raise ValueError
             return value
         if self.kind == "bool":
