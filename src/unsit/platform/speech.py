@@ -79,7 +79,7 @@ class SpeechCommand:
         name: what to call it in logs and ``unsit status`` ("spd-say", "espeak-ng", ...).
         argv: the program's path and its options, without the text.
         text_via: how the text is handed over.
-        windows: start it the Windows way (no console window, no process group).
+        windows: it is the Windows voice (PowerShell).
     """
 
     name: str
@@ -167,7 +167,7 @@ class CommandSpeaker:
         if process is None or process.poll() is not None:
             return
         try:
-            if self.command.windows:
+            if os.name == "nt":
                 process.kill()
             else:
                 os.killpg(process.pid, signal.SIGTERM)
@@ -175,7 +175,7 @@ class CommandSpeaker:
             log.debug("stopping %s: %s", self.name, exc)
 
     def _start_options(self) -> dict[str, object]:
-        if self.command.windows:
+        if os.name == "nt":
             return {"creationflags": _WINDOWS_NO_WINDOW}
         return {"start_new_session": True}  # its own group, so stop() reaches its children
 
