@@ -5,7 +5,6 @@ interruption, stopping, and a quiet no-op when nothing can speak."""
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import signal
 import stat
@@ -16,7 +15,13 @@ from pathlib import Path
 import pytest
 
 from unsit.platform.speech import (
-    MAX_TEXT_CHARS, CommandSpeaker, NullSpeaker, TextVia, clean_text, detect_speaker, find_speech_command,
+    MAX_TEXT_CHARS,
+    CommandSpeaker,
+    NullSpeaker,
+    TextVia,
+    clean_text,
+    detect_speaker,
+    find_speech_command,
 )
 
 REAL_ESPEAK = shutil.which("espeak-ng")
@@ -80,8 +85,8 @@ def test_nothing_to_speak_with_is_quiet_and_logged_once(tmp_path, monkeypatch, c
     speaker.say("Hello")
     speaker.stop()
     assert [r.message for r in caplog.records if "text-to-speech" in r.message] == [
-        "no text-to-speech program found (spd-say, espeak-ng, espeak, say or PowerShell): "
-        "drill cues will not be spoken"
+        ("no text-to-speech program found (spd-say, espeak-ng, espeak, say or PowerShell): "
+         "drill cues will not be spoken"),
     ]
 
 

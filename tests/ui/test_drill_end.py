@@ -9,12 +9,22 @@ import pytest
 from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QCursor, QGuiApplication
 
-from tests.ui.test_drill_window import advance, library, sided  # noqa: F401 - library is a fixture
+from tests.ui.test_drill_window import ASSETS, advance, sided
+from unsit.core.drills import Drill
+from unsit.store.drill_library import load_library
 from unsit.store.history import History
 from unsit.ui.drill_end import CLOSE_AFTER_SECONDS, GRACE_SECONDS, end_text
 from unsit.ui.drill_window import DrillWindow
 
 SIDED_SECONDS = 3 + 10 + 8 + 5 + 10 + 8  # get ready, steps and the switch-sides pause
+
+
+@pytest.fixture(scope="module")
+def drill() -> Drill:
+    """The sided test drill on the real hip extension frames."""
+    drills, messages = load_library(ASSETS / "drills", None)
+    assert messages == []
+    return sided({d.id: d for d in drills})
 
 
 class RecordingSpeaker:
@@ -71,33 +81,33 @@ def test_end_text_names_the_drill_its_length_the_streak_and_today():
     assert end_text("Hip hinge", 60, None) == "Well done: Hip hinge, 1:00.\nSitting streak reset to zero."
 
 
-def test_the_end_screen_counts_todays_drills_from_the_history(qtbot, make_window, library, fake_clock, tmp_path):
+def test_the_end_screen_counts_todays_drills_from_the_history(qtbot, make_window, drill, fake_clock, tmp_path):
     history = History(tmp_path / "history.sqlite3")
     history.record("drill_finished", fake_clock.now() - timedelta(hours=2), drill_id="hip-hinge", duration_seconds=60)
     history.record("drill_finished", fake_clock.now() - timedelta(days=1), drill_id="hip-hinge", duration_seconds=60)
-    w = make_window(sided(library), drills_today=lambda: history.today(fake_clock.now()).drills_done)
+    w = make_window(drill, drills_today=lambda: history.today(fake_clock.now()).drills_done)
     # What the controller does with the signal: the drill just done is in the count.
     w.drill_finished.connect(lambda drill_id, seconds: history.record(
         "drill_finished", fake_clock.now(), drill_id=drill_id, duration_seconds=seconds))
     pointer_away(qtbot, w)
     advance(w, fake_clock, SIDED_SECONDS)
     assert w.step_label.text() == "Done"
-    assert w.cue_label.text() == "Well done: Sided test, 0:44.\nSitting streak reset to zero.\nDrills today: 2."
+    assert w.cue_label.text() == "Well done: Sided test, 0:41.\nSitting streak reset to zero.\nDrills today: 2."
     assert w.done_button.isVisible() and w.done_button.text() == f"Done · closes in {int(CLOSE_AFTER_SECONDS)} s"
     history.close()
 
 
-def test_a_failing_history_still_shows_the_end(qtbot, make_window, library, fake_clock):
+def test_a_failing_history_still_shows_the_end(qtbot, make_window, drill, fake_clock):
     def broken() -> int:
         raise OSError("disk gone")
 
-    w = make_window(sided(library), drills_today=broken)
+    w = make_window(drill, drills_today=broken)
     advance(w, fake_clock, SIDED_SECONDS)
-    assert w.cue_label.text() == "Well done: Sided test, 0:44.\nSitting streak reset to zero."
+    assert w.cue_label.text() == "Well done: Sided test, 0:41.\nSitting streak reset to zero."
 
 
-def test_closes_itself_after_a_few_seconds_with_the_pointer_away(qtbot, make_window, library, fake_clock):
-    w = make_window(sided(library))
+def test_closes_itself_after_a_few_seconds_with_the_pointer_away(qtbot, make_window, drill, fake_clock):
+    w = make_window(drill)
     pointer_away(qtbot, w)
     ended_early = []
     w.drill_ended_early.connect(lambda *args: ended_early.append(args))
@@ -114,8 +124,8 @@ def test_closes_itself_after_a_few_seconds_with_the_pointer_away(qtbot, make_win
     assert ended_early == []  # a finished drill closing is not an early end
 
 
-def test_stays_while_the_pointer_is_over_it_then_closes_after_a_grace(qtbot, make_window, library, fake_clock):
-    w = make_window(sided(library))
+def test_stays_while_the_pointer_is_over_it_then_closes_after_a_grace(qtbot, make_window, drill, fake_clock):
+    w = make_window(drill)
     move_pointer(qtbot, w.frameGeometry().center())
     advance(w, fake_clock, SIDED_SECONDS)
     assert w.done_button.text() == "Done"
@@ -137,8 +147,8 @@ def test_stays_while_the_pointer_is_over_it_then_closes_after_a_grace(qtbot, mak
     qtbot.waitUntil(lambda: bool(gone), timeout=3000)
 
 
-def test_closing_by_hand_stops_the_countdown(qtbot, make_window, library, fake_clock):
-    w = make_window(sided(library))
+def test_closing_by_hand_stops_the_countdown(qtbot, make_window, drill, fake_clock):
+    w = make_window(drill)
     pointer_away(qtbot, w)
     advance(w, fake_clock, SIDED_SECONDS)
     timer = w.findChild(QTimer, "drill_auto_close")
@@ -146,9 +156,9 @@ def test_closing_by_hand_stops_the_countdown(qtbot, make_window, library, fake_c
     assert not w.isVisible() and not timer.isActive() and not w.auto_closer.active
 
 
-def test_spoken_cues_follow_the_drill_and_closing_stops_the_voice(qtbot, make_window, library, fake_clock):
+def test_spoken_cues_follow_the_drill_and_closing_stops_the_voice(qtbot, make_window, drill, fake_clock):
     speaker = RecordingSpeaker()
-    w = make_window(sided(library), speak_cues=True, speaker=speaker)
+    w = make_window(drill, speak_cues=True, speaker=speaker)
     assert speaker.said == ["Get ready. Left leg first."]
     advance(w, fake_clock, 3)
     advance(w, fake_clock, 10)
@@ -163,15 +173,15 @@ def test_spoken_cues_follow_the_drill_and_closing_stops_the_voice(qtbot, make_wi
     assert speaker.stops > stops + 1
 
 
-def test_spoken_cues_off_says_nothing(qtbot, make_window, library, fake_clock):
+def test_spoken_cues_off_says_nothing(qtbot, make_window, drill, fake_clock):
     speaker = RecordingSpeaker()
-    w = make_window(sided(library), speak_cues=False, speaker=speaker)
+    w = make_window(drill, speak_cues=False, speaker=speaker)
     advance(w, fake_clock, 1000)
     assert speaker.said == []
 
 
-def test_speech_and_sounds_are_independent(qtbot, make_window, library, fake_clock):
+def test_speech_and_sounds_are_independent(qtbot, make_window, drill, fake_clock):
     speaker, played = RecordingSpeaker(), []
-    w = make_window(sided(library), speak_cues=True, speaker=speaker, sounds_enabled=False, cue_player=played.append)
+    w = make_window(drill, speak_cues=True, speaker=speaker, sounds_enabled=False, cue_player=played.append)
     advance(w, fake_clock, 1000)
     assert played == [] and speaker.said[-1] == "Done. Well done."

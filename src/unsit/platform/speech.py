@@ -152,7 +152,9 @@ class CommandSpeaker:
                 argv,
                 stdin=subprocess.PIPE if self.command.text_via is TextVia.STDIN else subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True,
-                **self._start_options(),
+                # Unix: its own process group, so stop() reaches its children too.
+                start_new_session=os.name != "nt",
+                creationflags=_WINDOWS_NO_WINDOW if os.name == "nt" else 0,
             )
             if self.command.text_via is TextVia.STDIN and self._process.stdin is not None:
                 with self._process.stdin as pipe:  # a line is far below the pipe's buffer
@@ -173,11 +175,6 @@ class CommandSpeaker:
                 os.killpg(process.pid, signal.SIGTERM)
         except (OSError, ProcessLookupError) as exc:
             log.debug("stopping %s: %s", self.name, exc)
-
-    def _start_options(self) -> dict[str, object]:
-        if os.name == "nt":
-            return {"creationflags": _WINDOWS_NO_WINDOW}
-        return {"start_new_session": True}  # its own group, so stop() reaches its children
 
 
 def detect_speaker(platform: str = sys.platform) -> Speaker:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVB
 
 from unsit.core.clock import Clock
 from unsit.core.drill_cues import CueTracker
-from unsit.core.drill_session import DrillSession, EndedEarly, Event, Finished, State, format_mm_ss
+from unsit.core.drill_session import GET_READY_SECONDS, DrillSession, EndedEarly, Event, Finished, State, format_mm_ss
 from unsit.core.drills import Drill
 from unsit.platform.speech import Speaker
 from unsit.ui.drill_cue_player import DrillCuePlayer
@@ -310,7 +310,8 @@ class DrillWindow(QWidget):
                 today = self._drills_today()
             except Exception:  # noqa: BLE001 - the count is a nicety; the end screen must show
                 log.debug("drills today unknown", exc_info=True)
-        self._end_text = end_text(self.drill.name, duration_seconds, today)
+        # The length as the header counts it: the get-ready countdown is not part of the drill.
+        self._end_text = end_text(self.drill.name, max(0.0, duration_seconds - GET_READY_SECONDS), today)
         self.auto_closer.start()
 
     @Slot(int)
