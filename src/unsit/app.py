@@ -124,7 +124,7 @@ def build(app, paths: AppPaths) -> dict | None:
     from unsit.platform.clock import SystemClock
     from unsit.platform.dnd import DndWatcher
     from unsit.platform.idle import detect_idle_source
-    from unsit.platform.notify import pick_notifier
+    from unsit.platform.notify import pick_fallback, pick_notifier
     from unsit.platform.session import SessionWatcher
     from unsit.resources import asset_path
     from unsit.store.drill_library import load_library
@@ -153,7 +153,8 @@ def build(app, paths: AppPaths) -> dict | None:
     tray = Tray()
     tray_ok = QSystemTrayIcon.isSystemTrayAvailable()
     notifier = pick_notifier(tray.icon if tray_ok else None)
-    presenter = NudgePresenter(notifier, DndWatcher(), settings.notification_style)
+    presenter = NudgePresenter(notifier, DndWatcher(), settings.notification_style,
+                               fallback=pick_fallback(notifier, tray.icon if tray_ok else None))
     wall_jobs = WallClockJobs()
     windows = Windows(drills=drills, clock=clock, settings_store=store, history=history)
     engine = Engine(settings, clock, idle_source=idle.name)
@@ -168,7 +169,7 @@ def build(app, paths: AppPaths) -> dict | None:
         window = windows.drill_window
         return {"version": __version__, "tray_available": QSystemTrayIcon.isSystemTrayAvailable(),
                 "tray_embedded": tray.icon.isVisible() and not tray.icon.geometry().isEmpty(),
-                "notifier": presenter.notifier_name, "holding_nudge": presenter.holding,
+                **presenter.status(), "holding_nudge": presenter.holding,
                 "drill": window.describe() if window is not None else None}
 
     handler = CommandHandler(controller, status_extras, app.quit, windows,

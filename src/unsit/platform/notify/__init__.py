@@ -14,7 +14,8 @@ from unsit.platform.notify.base import Notifier, NotifierSignals, Nudge, action_
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QSystemTrayIcon
 
-__all__ = ["Notifier", "NotifierSignals", "Nudge", "action_labels", "nudge_icon_path", "pick_notifier"]
+__all__ = ["Notifier", "NotifierSignals", "Nudge", "action_labels", "nudge_icon_path", "pick_fallback",
+           "pick_notifier"]
 
 log = logging.getLogger(__name__)
 
@@ -46,17 +47,13 @@ def pick_notifier(tray: QSystemTrayIcon | None, *, platform: str = sys.platform,
     """
     icon = nudge_icon_path()
     if platform.startswith(("linux", "freebsd", "openbsd", "netbsd", "dragonfly")):
-        from unsit.platform.notify.freedesktop import FreedesktopNotifier, server_information
+        from unsit.platform.notify.freedesktop import FreedesktopNotifier, server_profile
 
-        info = server_information(activate=activate_server)
-        if info is not None:
-            try:
-                notifier = FreedesktopNotifier(icon_path=icon)
-            except Exception as exc:
-                log.warning("notification server %s answered but could not be used: %s", info[0], exc)
-            else:
-                log.info("nudges go to the notification server %s %s", info[0], info[2])
-                return notifier
+        profile = server_profile(activate=activate_server)
+        if profile is not None:
+            log.info("nudges go to the notification server %s (capabilities: %s)", profile.describe(),
+                     ", ".join(sorted(profile.capabilities)) or "none")
+            return FreedesktopNotifier(icon_path=icon, profile=profile)
     if tray is not None:
         from unsit.platform.notify.qt_tray import QtTrayNotifier
 
@@ -66,3 +63,16 @@ def pick_notifier(tray: QSystemTrayIcon | None, *, platform: str = sys.platform,
 
     log.info("nudges go through plyer (not clickable)")
     return PlyerNotifier(icon_path=icon)
+
+
+def pick_fallback(primary: Notifier, tray: QSystemTrayIcon | None) -> Notifier | None:
+    """The channel a nudge falls back to when ``primary`` cannot deliver it.
+
+    The tray's message when there is a tray and the primary is not the tray itself;
+    otherwise None (the presenter's built-in popup is the last channel).
+    """
+    if tray is None or primary.name != "freedesktop":
+        return None
+    from unsit.platform.notify.qt_tray import QtTrayNotifier
+
+    return QtTrayNotifier(tray)
