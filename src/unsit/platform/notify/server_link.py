@@ -28,7 +28,9 @@ from typing import Any
 from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageFlag, MessageType, new_method_call
 from jeepney.bus_messages import message_bus
 from jeepney.io.common import RouterClosed
-from jeepney.io.threading import DBusConnection, DBusRouter, Proxy, open_dbus_connection
+from jeepney.bus import get_bus
+from jeepney.io.blocking import prep_socket
+from jeepney.io.threading import DBusConnection, DBusRouter, Proxy
 
 from unsit.platform.notify.server_profile import ServerProfile
 
@@ -40,6 +42,7 @@ INTERFACE = "org.freedesktop.Notifications"
 NOTIFICATIONS = DBusAddress(OBJECT_PATH, bus_name=BUS_NAME, interface=INTERFACE)
 NOTIFY_SIGNATURE = "susssasa{sv}i"
 CALL_TIMEOUT_SECONDS = 3.0
+AUTH_TIMEOUT_SECONDS = 1.0
 RECONNECT_SECONDS = 30.0
 
 
@@ -278,13 +281,16 @@ class ServerLink:
 
     def _connect(self) -> bool:
         try:
-            conn = open_dbus_connection(self._bus)
+            # Not jeepney's open_dbus_connection: its Hello runs on a router of its own whose
+            # thread dies with a traceback when the bus goes away in that moment.
+            conn = DBusConnection(prep_socket(get_bus(self._bus), False, timeout=AUTH_TIMEOUT_SECONDS))
         except Exception as exc:  # no bus at the address, refused, a broken address
             log.debug("no D-Bus bus %s: %s", self._bus, exc)
             return False
         router = _QuietRouter(conn, lambda lost: self._requests.put((Request.BUS_LOST, lost)))
         try:
             bus_proxy = Proxy(message_bus, router, timeout=CALL_TIMEOUT_SECONDS)
+            conn.unique_name = bus_proxy.Hello()[0]
             for member in ("ActionInvoked", "NotificationClosed"):
                 # The bus filters on the sender's well-known name; our local filter cannot
                 # (it sees the unique name), so it matches on interface, path and member.
@@ -298,7 +304,7 @@ class ServerLink:
             bus_proxy.AddMatch(owner_rule)
             self._filters.append(router.filter(owner_rule, queue=self._incoming))
         except Exception as exc:
-            log.debug("could not subscribe to the notification signals: %s", exc)
+            log.debug("could not set up the D-Bus connection: %s", exc)
             self._conn, self._router = conn, router
             self._disconnect()
             return False
