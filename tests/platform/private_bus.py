@@ -79,6 +79,10 @@ class PrivateBus:
         rc.write_text(DUNSTRC)
         self._launch(["dunst", "-config", str(rc)])
 
+    def start_server(self, *command: str) -> None:
+        """Start a real notification server program on this bus."""
+        self._launch(list(command))
+
     def start_standin(self, *args: str) -> None:
         """Start the stand-in server (notification_standin.py) with ``args``."""
         self._launch([sys.executable, "-m", "tests.platform.notification_standin", *args])

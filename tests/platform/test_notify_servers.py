@@ -7,6 +7,7 @@ and drives the real presenter: the notifier, the tray fallback (trayer) and the 
 
 from __future__ import annotations
 
+import glob
 import logging
 
 import pytest
@@ -24,6 +25,9 @@ pytestmark = pytest.mark.desktop
 
 NUDGE = Nudge("Time to unsit", "You have been sitting for 1 h 02 min.", 10)
 ANSWERS = ("drill_requested", "snooze_requested", "skip_requested")
+# Debian's real servers (scripts/setup installs them for the tests); neither is D-Bus activatable.
+NOTIFY_OSD = next(iter(glob.glob("/usr/lib/*/notify-osd") + glob.glob("/usr/lib/notify-osd/notify-osd")), None)
+NOTIFICATION_DAEMON = next(iter(glob.glob("/usr/lib/notification-daemon/notification-daemon")), None)
 
 
 @pytest.fixture
@@ -107,6 +111,7 @@ def test_a_server_without_actions_gets_a_plain_bubble_and_the_popup_answers(bus,
     qtbot.waitUntil(lambda: len(bus.calls()) == 1)
     (call,) = bus.calls()
     assert call["actions"] == []  # no actions: notify-osd would make a dialog nobody can answer
+    assert call["expire_timeout"] == -1  # nor one that never expires
     assert call["summary"] == NUDGE.title
     assert h.popup_visible()
     assert h.presenter.status() == {
@@ -223,3 +228,63 @@ def test_the_session_bus_gone_and_back(bus, harness_factory, qtbot):
         bus.dunstctl("action", "0")
     assert h.answers == ["skip_requested", "drill_requested"]
     assert not h.popup_visible()
+
+
+def visible_windows(desktop, wm_class: str) -> list[str]:
+    out = desktop.run("xdotool", "search", "--onlyvisible", "--class", wm_class, check=False)
+    return out.stdout.split()
+
+
+def window_type(desktop, window: str) -> str:
+    return desktop.run("xprop", "-id", window, "_NET_WM_WINDOW_TYPE").stdout.split("=")[-1].strip()
+
+
+def bubbles(desktop, wm_class: str) -> list[str]:
+    """The program's visible notification windows."""
+    return [w for w in visible_windows(desktop, wm_class)
+            if window_type(desktop, w) == "_NET_WM_WINDOW_TYPE_NOTIFICATION"]
+
+
+@pytest.mark.skipif(NOTIFY_OSD is None, reason="notify-osd is not installed (scripts/setup --test installs it)")
+def test_real_notify_osd_shows_a_bubble_not_a_dialog_and_the_popup_answers(bus, harness_factory, desktop, qtbot,
+                                                                            caplog):
+    bus.start_server(NOTIFY_OSD)
+    h = harness_factory(bus)
+    assert h.presenter.status()["notify_server"] == "notify-osd 1.0"
+    assert not h.notifier.clickable  # notify-osd has no "actions"
+    h.presenter.present(NUDGE)
+    qtbot.waitUntil(lambda: bubbles(desktop, "notify-osd") != [], timeout=5000)
+    # A bubble; with actions, or never expiring, notify-osd would open a dialog nobody closes.
+    kinds = {window_type(desktop, w) for w in visible_windows(desktop, "notify-osd")}
+    assert "_NET_WM_WINDOW_TYPE_DIALOG" not in kinds
+    assert h.popup_visible()
+    h.click_popup(qtbot, 0)
+    assert h.answers == ["drill_requested"]
+    h.presenter.withdraw()
+    assert warnings_from_unsit(caplog) == []
+
+
+@pytest.mark.skipif(NOTIFICATION_DAEMON is None,
+                    reason="notification-daemon is not installed (scripts/setup --test installs it)")
+def test_real_notification_daemon_closes_its_bubble_on_click_and_the_drill_starts_once(
+        bus, harness_factory, desktop, qtbot, caplog):
+    bus.start_server(NOTIFICATION_DAEMON)
+    h = harness_factory(bus)
+    dismissed: list[bool] = []
+    h.notifier.signals.dismissed.connect(lambda: dismissed.append(True))
+    assert h.notifier.clickable
+    h.presenter.present(NUDGE)
+    qtbot.waitUntil(lambda: h.notifier.current_id > 0 and bubbles(desktop, "notification-daemon") != [],
+                    timeout=5000)
+    assert not h.popup_visible()
+    (window,) = bubbles(desktop, "notification-daemon")
+    geometry = dict(line.split("=") for line in desktop.run("xdotool", "getwindowgeometry", "--shell",
+                                                             window).stdout.split())
+    x, y = int(geometry["X"]) + 100, int(geometry["Y"]) + int(geometry["HEIGHT"]) // 2
+    with qtbot.waitSignal(h.presenter.drill_requested, timeout=5000):
+        desktop.run("xdotool", "mousemove", str(x), str(y), "click", "1")
+    # It sends ActionInvoked("default") and closes the bubble itself (reason 2): one answer,
+    # no dismissal, and our own CloseNotification for the gone bubble is no warning.
+    qtbot.waitUntil(lambda: bubbles(desktop, "notification-daemon") == [], timeout=5000)
+    assert h.answers == ["drill_requested"] and dismissed == []
+    assert warnings_from_unsit(caplog) == []

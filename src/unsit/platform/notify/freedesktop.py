@@ -5,9 +5,9 @@ Python. Every call runs on the worker thread of a ``ServerLink`` (server_link.py
 never waits for the bus; results come back as queued Qt signals and every bit of state
 here (the profile, the nudge on screen) lives on the GUI thread.
 
-What is sent depends on the server (server_profile.py): no actions to a server without the
-``actions`` capability (``clickable`` is then False and the presenter adds the built-in
-popup), and no ``default`` button on servers that draw it as one. When a nudge cannot be
+What is sent depends on the server (server_profile.py): to a server without the
+``actions`` capability, a plain bubble that may expire (``clickable`` is then False and the
+presenter adds the built-in popup); no ``default`` button on servers that draw it as one. When a nudge cannot be
 delivered, or the server leaves while it is on screen, ``signals.delivery_failed`` tells
 the presenter to use the next channel; ``signals.server_appeared`` tells it a server is
 back.
@@ -32,7 +32,14 @@ from unsit.platform.notify.server_link import (
     ServerLink,
     read_profile,
 )
-from unsit.platform.notify.server_profile import Answer, ServerProfile, ShownNudge, answer_for, nudge_actions
+from unsit.platform.notify.server_profile import (
+    Answer,
+    ServerProfile,
+    ShownNudge,
+    answer_for,
+    nudge_actions,
+    nudge_expire_timeout,
+)
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +186,7 @@ class FreedesktopNotifier(QObject):
         }
         self._serial += 1
         self._pending = (self._serial, bool(actions))
-        self._link.nudge(self._serial, nudge.title, nudge.body, actions, hints)
+        self._link.nudge(self._serial, nudge.title, nudge.body, actions, hints, nudge_expire_timeout(self._profile))
 
     def inform(self, title: str, body: str) -> None:
         """A plain message (no actions) that expires as the server sees fit; replaces our last one."""

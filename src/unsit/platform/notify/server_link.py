@@ -170,13 +170,14 @@ class ServerLink:
 
     # GUI side: only queue requests. -------------------------------------------------
 
-    def nudge(self, serial: int, title: str, body: str, actions: list[str], hints: dict[str, Any]) -> None:
+    def nudge(self, serial: int, title: str, body: str, actions: list[str], hints: dict[str, Any],
+              expire_timeout: int) -> None:
         """Show (or replace) the nudge; ``delivered`` or ``failed`` follows with ``serial``."""
-        self._requests.put((Request.NUDGE, serial, title, body, actions, hints))
+        self._requests.put((Request.NUDGE, serial, title, body, actions, hints, expire_timeout))
 
     def inform(self, title: str, body: str, hints: dict[str, Any]) -> None:
-        """Show a plain message that replaces our previous one."""
-        self._requests.put((Request.INFORM, 0, title, body, [], hints))
+        """Show a plain message that replaces our previous one and expires as the server sees fit."""
+        self._requests.put((Request.INFORM, 0, title, body, [], hints, -1))
 
     def withdraw(self) -> None:
         """Close the nudge (the latest one sent, once its id is known)."""
@@ -223,12 +224,9 @@ class ServerLink:
                 self._notify(kind, *request[1:])
 
     def _notify(self, kind: Request, serial: int, title: str, body: str, actions: list[str],
-                hints: dict[str, Any]) -> None:
+                hints: dict[str, Any], expire: int) -> None:
         is_nudge = kind is Request.NUDGE
         replaces = self._nudge_id if is_nudge else self._info_id
-        # A nudge never expires (an ignored one is repeated, replacing this one); a plain
-        # message expires as the server sees fit.
-        expire = 0 if is_nudge else -1
         msg = new_method_call(NOTIFICATIONS, "Notify", NOTIFY_SIGNATURE,
                               (self._app_name, replaces, self._icon_path, title, body, actions, hints, expire))
         try:

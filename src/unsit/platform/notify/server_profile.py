@@ -9,6 +9,9 @@ Servers differ in ways that matter to a nudge with buttons:
   click. notify-osd even turns a notification *with* actions into its own dialog whose
   buttons send ``ActionInvoked(0, ...)`` and which nobody closes. So such a server gets no
   actions at all: a plain bubble, and the built-in popup carries the buttons.
+- A nudge never expires (an ignored one is repeated, replacing it), but notify-osd turns
+  every notification that never expires into such a dialog too, actions or not. Without
+  actions the bubble only informs, so it expires as the server sees fit.
 - xfce4-notifyd draws *every* action as a button, ``default`` included. Our ``default``
   action (a click on the bubble) starts the drill, with the same label as the "Start drill"
   button, so the bubble would read "Start drill" twice. For those servers ``default`` is
@@ -29,6 +32,9 @@ DRILL_KEY = "drill"
 SNOOZE_KEY = "snooze"
 SKIP_KEY = "skip"
 DEFAULT_KEY = "default"
+# Notify's expire_timeout: never, or as the server sees fit.
+EXPIRE_NEVER = 0
+EXPIRE_SERVER_DEFAULT = -1
 
 
 class Answer(Enum):
@@ -94,6 +100,13 @@ def nudge_actions(profile: ServerProfile | None, drill_label: str, snooze_label:
     if profile is not None and profile.draws_default_as_button:
         return buttons
     return [DEFAULT_KEY, drill_label, *buttons]
+
+
+def nudge_expire_timeout(profile: ServerProfile | None) -> int:
+    """``Notify``'s expire_timeout for a nudge on this server (see the module docstring)."""
+    if profile is not None and not profile.has_actions:
+        return EXPIRE_SERVER_DEFAULT
+    return EXPIRE_NEVER
 
 
 @dataclass(frozen=True)
