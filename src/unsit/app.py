@@ -163,7 +163,7 @@ def build(app, paths: AppPaths) -> dict | None:
 
     def inform(title: str, body: str) -> None:
         log.warning("%s: %s", title, body)
-        notifier.inform(title, body)
+        presenter.inform(title, body)
 
     def status_extras() -> dict:
         window = windows.drill_window

@@ -18,6 +18,7 @@ class Notifier:
         self.signals = NotifierSignals()
         self.clickable = clickable
         self.shown = []
+        self.informed = []
         self.withdrawn = 0
 
     def show_nudge(self, nudge):
@@ -25,6 +26,9 @@ class Notifier:
 
     def withdraw(self):
         self.withdrawn += 1
+
+    def inform(self, title, body):
+        self.informed.append(title)
 
     def close(self):
         pass
@@ -154,3 +158,18 @@ def test_a_notifier_without_actions_is_listed_with_the_popup(qtbot):
     assert presenter.status()["notify_server"] is None
     assert NudgePresenter(Notifier(), Dnd(), "popup").status()["nudge_channels"] == ["popup"]
     assert NudgePresenter(Notifier(), Dnd(), "both").status()["nudge_channels"] == ["fake", "popup"]
+
+
+def test_messages_go_to_the_channel_in_use(qtbot):
+    notifier, tray = Notifier(), Notifier()
+    tray.name = "tray"
+    presenter = NudgePresenter(notifier, Dnd(), "system", fallback=tray)
+    presenter.inform("Unsit", "first")
+    notifier.signals.delivery_failed.emit()
+    presenter.inform("Unsit", "second")
+    assert notifier.informed == ["Unsit"] and tray.informed == ["Unsit"]
+    lone = Notifier()
+    alone = NudgePresenter(lone, Dnd(), "system")
+    lone.signals.delivery_failed.emit()
+    alone.inform("Unsit", "nowhere to show it")  # only the popup is left: logged by the app, not shown
+    assert lone.informed == []

@@ -104,6 +104,12 @@ class NudgePresenter(QObject):
             return
         self._show(nudge)
 
+    def inform(self, title: str, body: str) -> None:
+        """A plain message (a problem, a hint) on the channel in use; dropped when only the popup is."""
+        channel = self._system_channel()
+        if channel is not None:
+            channel.inform(title, body)
+
     def withdraw(self) -> None:
         """Take back any nudge on screen or held."""
         self._held = None
