@@ -16,7 +16,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from tests.platform.private_bus import PrivateBus
-from unsit.platform.notify import pick_fallback
+from unsit.platform.notify import pick_fallback, pick_notifier
 from unsit.platform.notify.base import Nudge
 from unsit.platform.notify.freedesktop import FreedesktopNotifier, server_profile
 from unsit.ui.nudge_presenter import NudgePresenter
@@ -288,3 +288,28 @@ def test_real_notification_daemon_closes_its_bubble_on_click_and_the_drill_start
     qtbot.waitUntil(lambda: bubbles(desktop, "notification-daemon") == [], timeout=5000)
     assert h.answers == ["drill_requested"] and dismissed == []
     assert warnings_from_unsit(caplog) == []
+
+
+def test_started_before_any_server_it_moves_to_the_first_one(bus, qapp, qtbot, monkeypatch):
+    # Unsit autostarted before the desktop's notification server: the popup until one comes.
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
+    notifier = pick_notifier(None)
+    presenter = NudgePresenter(notifier, None, "system")
+    answers: list[str] = []
+    presenter.drill_requested.connect(lambda: answers.append("drill"))
+    try:
+        assert notifier.name == "freedesktop" and presenter.status()["notifier"] == "popup"
+        presenter.present(NUDGE)
+        assert presenter._popup.isVisible()
+        presenter.withdraw()
+        bus.start_dunst()
+        qtbot.waitUntil(lambda: presenter.notifier_name == "freedesktop", timeout=5000)
+        assert presenter.status()["notify_server"].startswith("dunst")
+        presenter.present(NUDGE)
+        qtbot.waitUntil(lambda: bus.dunstctl("count", "displayed") == "1" and notifier.current_id > 0)
+        assert not presenter._popup.isVisible()
+        with qtbot.waitSignal(presenter.drill_requested, timeout=5000):
+            bus.dunstctl("action", "0")
+        assert answers == ["drill"]
+    finally:
+        presenter.close()

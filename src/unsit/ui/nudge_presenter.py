@@ -49,7 +49,8 @@ class NudgePresenter(QObject):
         self._popup: Any = None
         self._held: Nudge | None = None
         self._current: Nudge | None = None  # on screen, not answered or withdrawn
-        self._notifier_failed = False
+        # A notifier still waiting for its server (none answered at start) starts on the fallback.
+        self._notifier_failed = not getattr(notifier, "available", True)
         for channel in (notifier, fallback):
             if channel is None:
                 continue

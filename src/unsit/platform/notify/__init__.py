@@ -35,10 +35,12 @@ def pick_notifier(tray: QSystemTrayIcon | None, *, platform: str = sys.platform,
                   activate_server: bool = True) -> Notifier:
     """The best notifier for this desktop; logs which one.
 
-    Linux/BSD: the freedesktop server if one answers ``GetServerInformation`` on the session
-    bus; otherwise the tray's balloon when there is a tray (an XEmbed tray gets Qt's own
-    clickable balloon); otherwise plyer. Windows/macOS: the tray balloon (a toast / a
-    Notification Center entry), or plyer without a tray.
+    Linux/BSD: the freedesktop notifier whenever the session bus answers: ready when a server
+    answers ``GetServerInformation``, otherwise waiting for one (``available`` False; the
+    presenter uses the tray or the popup until a server takes the name). Without a session
+    bus: the tray's balloon when there is a tray (an XEmbed tray gets Qt's own clickable
+    balloon), otherwise plyer. Windows/macOS: the tray balloon (a toast / a Notification
+    Center entry), or plyer without a tray.
 
     Args:
         tray: The app's tray icon, or None when there is no system tray.
@@ -47,13 +49,16 @@ def pick_notifier(tray: QSystemTrayIcon | None, *, platform: str = sys.platform,
     """
     icon = nudge_icon_path()
     if platform.startswith(("linux", "freebsd", "openbsd", "netbsd", "dragonfly")):
-        from unsit.platform.notify.freedesktop import FreedesktopNotifier, server_profile
+        from unsit.platform.notify.freedesktop import FreedesktopNotifier, server_profile, session_bus_reachable
 
         profile = server_profile(activate=activate_server)
         if profile is not None:
             log.info("nudges go to the notification server %s (capabilities: %s)", profile.describe(),
                      ", ".join(sorted(profile.capabilities)) or "none")
-            return FreedesktopNotifier(icon_path=icon, profile=profile)
+            return FreedesktopNotifier(icon_path=icon, profile=profile, activate_server=activate_server)
+        if session_bus_reachable():
+            log.info("no notification server answers yet: nudges use the tray or the popup until one appears")
+            return FreedesktopNotifier(icon_path=icon, available=False, activate_server=activate_server)
     if tray is not None:
         from unsit.platform.notify.qt_tray import QtTrayNotifier
 

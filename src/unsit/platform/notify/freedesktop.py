@@ -107,6 +107,17 @@ def server_profile(*, bus: str = "SESSION", activate: bool = True,
         conn.close()
 
 
+def session_bus_reachable(bus: str = "SESSION") -> bool:
+    """True when a D-Bus bus answers at ``bus`` (a quick local connect and Hello)."""
+    try:
+        conn = open_dbus_connection(bus)
+    except Exception as exc:
+        log.debug("no D-Bus %s bus: %s", bus, exc)
+        return False
+    conn.close()
+    return True
+
+
 class FreedesktopNotifier(QObject):
     """Nudges as freedesktop notifications with "Start drill", "Snooze", "Skip" actions.
 
@@ -118,6 +129,9 @@ class FreedesktopNotifier(QObject):
         bus: "SESSION" or a D-Bus address.
         profile: The server as read at start-up (``server_profile``), or None when unknown.
         reconnect_seconds: How often to try a bus that went away again.
+        available: False when no server answered at start-up: the presenter starts on its
+            fallback and comes back when ``server_appeared`` says a server took the name.
+        activate_server: Let D-Bus start an activatable server when the link probes.
         parent: Qt parent.
     """
 
@@ -132,10 +146,12 @@ class FreedesktopNotifier(QObject):
     _closed_arrived = Signal(int, int)
 
     def __init__(self, icon_path: str = "", bus: str = "SESSION", profile: ServerProfile | None = None,
-                 reconnect_seconds: float = RECONNECT_SECONDS, parent: QObject | None = None) -> None:
+                 reconnect_seconds: float = RECONNECT_SECONDS, parent: QObject | None = None, *,
+                 available: bool = True, activate_server: bool = True) -> None:
         super().__init__(parent)
         self.signals = NotifierSignals(self)
         self._profile = profile
+        self._available = available
         self._serial = 0
         self._pending: tuple[int, bool] | None = None  # (serial, with actions) of a Notify on its way
         self._shown: ShownNudge | None = None
@@ -149,13 +165,18 @@ class FreedesktopNotifier(QObject):
         events = LinkEvents(delivered=self._delivered.emit, failed=self._failed.emit,
                             profile_found=self._profile_found.emit, owner_changed=self._owner_changed.emit,
                             action_invoked=self._action_arrived.emit, closed=self._closed_arrived.emit)
-        self._link: ServerLink | None = ServerLink(bus, events, icon_path=icon_path,
+        self._link: ServerLink | None = ServerLink(bus, events, icon_path=icon_path, activate=activate_server,
                                                    reconnect_seconds=reconnect_seconds)
 
     @property
     def clickable(self) -> bool:
         """True when the server reports clicks (has ``actions``); assumed while unknown."""
         return self._profile is None or self._profile.has_actions
+
+    @property
+    def available(self) -> bool:
+        """False from a failed delivery (or a start without a server) until a server answers."""
+        return self._available
 
     @property
     def profile(self) -> ServerProfile | None:
@@ -224,6 +245,7 @@ class FreedesktopNotifier(QObject):
         if self._pending is None or self._pending[0] != serial:
             return
         self._pending = None
+        self._available = False
         log.info("the nudge could not be shown by the notification server: %s", reason)
         self.signals.delivery_failed.emit()
 
@@ -231,6 +253,7 @@ class FreedesktopNotifier(QObject):
     def _on_profile(self, profile: ServerProfile) -> None:
         changed = profile != self._profile
         self._profile = profile
+        self._available = True
         if changed:
             log.info("notification server %s; capabilities: %s", profile.describe(),
                      ", ".join(sorted(profile.capabilities)) or "none")
@@ -247,6 +270,7 @@ class FreedesktopNotifier(QObject):
         # exit when idle and are started again by D-Bus, which is no failure.)
         shown, self._shown = self._shown, None
         if shown is not None and shown.with_actions:
+            self._available = False
             self.signals.delivery_failed.emit()
 
     @Slot(int, str)

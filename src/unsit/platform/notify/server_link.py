@@ -146,11 +146,13 @@ class ServerLink:
         icon_path: ``app_icon`` of every notification.
         app_name: ``app_name`` of every notification.
         reconnect_seconds: How often to try the bus again while it is gone.
+        activate: Let D-Bus start an activatable server when asking who the server is.
     """
 
     def __init__(self, bus: str, events: LinkEvents, *, icon_path: str = "", app_name: str = "Unsit",
-                 reconnect_seconds: float = RECONNECT_SECONDS) -> None:
+                 reconnect_seconds: float = RECONNECT_SECONDS, activate: bool = True) -> None:
         self._bus = bus
+        self._activate = activate
         self._events = events
         self._icon_path = icon_path
         self._app_name = app_name
@@ -269,7 +271,7 @@ class ServerLink:
     def _probe(self) -> None:
         assert self._router is not None
         try:
-            profile = read_profile(self._router)
+            profile = read_profile(self._router, activate=self._activate)
         except CallFailed as exc:
             if exc.broken:
                 self._disconnect()
