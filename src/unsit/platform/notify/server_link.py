@@ -216,12 +216,10 @@ class ServerLink:
                     self._disconnect()
                     self._on_owner_changed("(the bus)", "")
                 continue
-            if self._router is None and not self._connect():
-                if kind is not Request.WITHDRAW:
-                    self._events.failed(request[1], kind is Request.NUDGE, "no D-Bus session bus")
-                continue
             if kind is Request.WITHDRAW:
-                self._close_nudge()
+                self._close_nudge()  # nothing to do without a connection: a new one shows nothing of ours
+            elif self._router is None and not self._connect():
+                self._events.failed(request[1], kind is Request.NUDGE, "no D-Bus session bus")
             else:
                 self._notify(kind, *request[1:])
 
