@@ -24,12 +24,16 @@ class Nudge:
 
 
 class NotifierSignals(QObject):
-    """The user's answer to a nudge; always emitted on the GUI thread."""
+    """The user's answer to a nudge, and the channel's health; always emitted on the GUI thread."""
 
     drill_requested = Signal()
     snooze_requested = Signal()
     skip_requested = Signal()
     dismissed = Signal()  # closed by the user without choosing
+    # The current nudge could not be shown, or vanished with its server: use another channel.
+    delivery_failed = Signal()
+    # A server answers (again): nudges can go back to this channel.
+    server_appeared = Signal()
 
 
 def action_labels(nudge: Nudge) -> tuple[str, str, str]:
