@@ -133,7 +133,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.platform.clock import SystemClock
     from unsit.platform.dnd import DndWatcher
     from unsit.platform.idle import detect_idle_source
-    from unsit.platform.notify import pick_notifier
+    from unsit.platform.notify import pick_fallback, pick_notifier
     from unsit.platform.session import SessionWatcher
     from unsit.platform.sni import SniWatch
     from unsit.resources import asset_path
@@ -166,7 +166,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     sni.start()
     tray_ok = QSystemTrayIcon.isSystemTrayAvailable()
     notifier = pick_notifier(tray.icon if tray_ok else None)
-    presenter = NudgePresenter(notifier, DndWatcher(), settings.notification_style)
+    presenter = NudgePresenter(notifier, DndWatcher(), settings.notification_style,
+                               fallback=pick_fallback(notifier, tray.icon if tray_ok else None))
     wall_jobs = WallClockJobs()
     windows = Windows(drills=drills, clock=clock, settings_store=store, history=history)
     engine = Engine(settings, clock, idle_source=idle.name)
@@ -175,7 +176,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
 
     def inform(title: str, body: str) -> None:
         log.warning("%s: %s", title, body)
-        notifier.inform(title, body)
+        presenter.inform(title, body)
 
     main_window = MainWindowOpener(controller, windows, app.quit)
 
@@ -184,7 +185,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
         kind = tray.kind(sni.state.shows_icon)
         return {"version": __version__, "tray_available": QSystemTrayIcon.isSystemTrayAvailable(),
                 "tray_embedded": kind is not TrayKind.NONE, "tray_kind": kind.value,
-                "notifier": presenter.notifier_name, "holding_nudge": presenter.holding,
+                **presenter.status(), "holding_nudge": presenter.holding,
                 "drill": window.describe() if window is not None else None}
 
     handler = CommandHandler(controller, status_extras, app.quit, windows,

@@ -36,6 +36,10 @@ def test_tray_icon_and_live_streak_from_real_input(tmp_path):
         assert status["tray_kind"] == "xembed"
         assert status["idle_source"] == "x11"
         assert status["next_nudge_in_seconds"] is not None
+        # Nudges go to dunst, which has actions; the tray would take them if it failed.
+        assert status["notifier"] == "freedesktop" and status["notifier_fallback"] is False
+        assert status["notify_server"].startswith("dunst") and "actions" in status["notify_capabilities"]
+        assert status["nudge_channels"] == ["freedesktop"]
         # The tray icon window is embedded in trayer's window on the X server.
         assert app.desktop.tray_ready()
         keep_active_until([app], lambda: app.status()["streak_seconds"] >= 15, 60, "the streak to grow")

@@ -6,10 +6,11 @@ import pytest
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from unsit.platform.notify import pick_notifier
+from unsit.platform.notify import pick_fallback, pick_notifier
 from unsit.platform.notify.base import Nudge
 from unsit.platform.notify.plyer_notify import PlyerNotifier
 from unsit.platform.notify.qt_tray import QtTrayNotifier
+from unsit.ui.nudge_presenter import NudgePresenter
 
 NUDGE = Nudge("Time to unsit", "You have been sitting for 1 h 02 min.", 10)
 
@@ -49,19 +50,31 @@ def test_running_server_gives_the_freedesktop_notifier(desktop, tray):
 
 
 # activate_server=False: the bus would otherwise start dunst again from its .service file.
+# Without a server (but with a bus) the freedesktop notifier waits for one; until then the
+# presenter uses the tray balloon (or the popup without a tray).
 @pytest.mark.desktop
-def test_without_a_server_the_tray_balloon_is_used(dunst_stopped, tray):
+def test_without_a_server_the_tray_balloon_is_used(dunst_stopped, tray, qapp):
     notifier = pick_notifier(tray, activate_server=False)
-    assert isinstance(notifier, QtTrayNotifier)
-    assert notifier.name == "tray" and notifier.clickable
-    notifier.close()
+    try:
+        assert notifier.name == "freedesktop" and not notifier.available
+        fallback = pick_fallback(notifier, tray)
+        assert isinstance(fallback, QtTrayNotifier)
+        assert fallback.name == "tray" and fallback.clickable
+        presenter = NudgePresenter(notifier, None, "system", fallback=fallback)
+        assert presenter.notifier_name == "tray" and presenter.status()["notifier_fallback"] is True
+    finally:
+        notifier.close()
 
 
 @pytest.mark.desktop
-def test_without_a_server_or_tray_plyer_is_used(dunst_stopped):
+def test_without_a_server_or_tray_the_popup_is_used(dunst_stopped, qapp):
     notifier = pick_notifier(None, activate_server=False)
-    assert isinstance(notifier, PlyerNotifier)
-    assert notifier.name == "plyer" and not notifier.clickable
+    try:
+        assert pick_fallback(notifier, None) is None
+        presenter = NudgePresenter(notifier, None, "system")
+        assert presenter.status()["nudge_channels"] == ["popup"]
+    finally:
+        notifier.close()
 
 
 def test_without_a_session_bus_falls_back(no_session_bus, tray):

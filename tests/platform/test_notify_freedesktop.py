@@ -117,7 +117,7 @@ def other_app():
 
 def test_show_nudge_displays_one_unsit_notification(notifier, desktop, qtbot):
     notifier.show_nudge(NUDGE)
-    qtbot.waitUntil(lambda: displayed(desktop) == "1")
+    qtbot.waitUntil(lambda: displayed(desktop) == "1" and not notifier.delivering)
     assert notifier.current_id > 0
 
     notifier.withdraw()  # dunst lists a notification in its history once it is closed
@@ -131,10 +131,11 @@ def test_show_nudge_displays_one_unsit_notification(notifier, desktop, qtbot):
 
 def test_showing_again_replaces_instead_of_stacking(notifier, desktop, qtbot):
     notifier.show_nudge(NUDGE)
-    qtbot.waitUntil(lambda: displayed(desktop) == "1")
+    qtbot.waitUntil(lambda: displayed(desktop) == "1" and not notifier.delivering)
     first_id = notifier.current_id
     notifier.show_nudge(Nudge("Time to unsit", "You have been sitting for 1 h 12 min.", 10))
     notifier.show_nudge(Nudge("Time to unsit", "You have been sitting for 1 h 22 min.", 10))
+    qtbot.waitUntil(lambda: not notifier.delivering)  # Notify is asynchronous: wait for its answer
     assert notifier.current_id == first_id
     assert displayed(desktop) == "1"
     assert desktop.run("dunstctl", "count", "waiting").stdout.strip() == "0"
@@ -142,7 +143,7 @@ def test_showing_again_replaces_instead_of_stacking(notifier, desktop, qtbot):
 
 def test_default_action_requests_the_drill(notifier, received, desktop, qtbot):
     notifier.show_nudge(NUDGE)
-    qtbot.waitUntil(lambda: displayed(desktop) == "1")
+    qtbot.waitUntil(lambda: displayed(desktop) == "1" and not notifier.delivering)
     with qtbot.waitSignal(notifier.signals.drill_requested, timeout=5000):
         desktop.run("dunstctl", "action", "0")
     qtbot.waitUntil(lambda: displayed(desktop) == "0")
@@ -152,7 +153,7 @@ def test_default_action_requests_the_drill(notifier, received, desktop, qtbot):
 
 def test_dismissing_by_the_user_emits_dismissed(notifier, received, desktop, qtbot):
     notifier.show_nudge(NUDGE)
-    qtbot.waitUntil(lambda: displayed(desktop) == "1")
+    qtbot.waitUntil(lambda: displayed(desktop) == "1" and not notifier.delivering)
     with qtbot.waitSignal(notifier.signals.dismissed, timeout=5000):
         desktop.run("dunstctl", "close")  # dunst reports reason 2, "dismissed by the user"
     assert received == ["dismissed"]
@@ -160,14 +161,14 @@ def test_dismissing_by_the_user_emits_dismissed(notifier, received, desktop, qtb
 
 def test_withdraw_closes_it_without_signals(notifier, received, desktop, qtbot):
     notifier.show_nudge(NUDGE)
-    qtbot.waitUntil(lambda: displayed(desktop) == "1")
+    qtbot.waitUntil(lambda: displayed(desktop) == "1" and not notifier.delivering)
     notifier.withdraw()
     qtbot.waitUntil(lambda: displayed(desktop) == "0")
     notifier.withdraw()  # nothing left: a no-op
     # A later answer flows again: proves the queue held no stray signal from the withdraw.
     notifier.show_nudge(NUDGE)
     with qtbot.waitSignal(notifier.signals.drill_requested, timeout=5000):
-        qtbot.waitUntil(lambda: displayed(desktop) == "1")
+        qtbot.waitUntil(lambda: displayed(desktop) == "1" and not notifier.delivering)
         desktop.run("dunstctl", "action", "0")
     assert received == ["drill_requested"]
 
@@ -180,7 +181,7 @@ def test_menu_actions_reach_their_signal(menu_dunst, qapp, qtbot, desktop, actio
         getattr(notifier.signals, name).connect(lambda name=name: seen.append(name))
     try:
         notifier.show_nudge(NUDGE)
-        qtbot.waitUntil(lambda: displayed(desktop) == "1")
+        qtbot.waitUntil(lambda: displayed(desktop) == "1" and not notifier.delivering)
         with qtbot.waitSignal(getattr(notifier.signals, signal_name), timeout=5000):
             menu_dunst(notifier.current_id, action_key)
         assert seen == [signal_name]
@@ -195,7 +196,7 @@ def test_other_apps_notifications_do_not_trigger_ours(menu_dunst, other_app, qap
         getattr(notifier.signals, name).connect(lambda name=name: seen.append(name))
     try:
         notifier.show_nudge(NUDGE)
-        qtbot.waitUntil(lambda: displayed(desktop) == "1")
+        qtbot.waitUntil(lambda: displayed(desktop) == "1" and not notifier.delivering)
         # The other app's "snooze" and default actions: the same keys as ours, not our id.
         for action_key in ("snooze", "default"):
             other_id = other_app.notify()
@@ -204,7 +205,7 @@ def test_other_apps_notifications_do_not_trigger_ours(menu_dunst, other_app, qap
             menu_dunst(other_id, action_key)
             assert other_app.next_action() == (other_id, action_key)
             other_app.close(other_id)
-            qtbot.waitUntil(lambda: displayed(desktop) == "1")
+            qtbot.waitUntil(lambda: displayed(desktop) == "1" and not notifier.delivering)
         # Signals arrive in order on our connection: once ours is answered, the others were seen.
         with qtbot.waitSignal(notifier.signals.drill_requested, timeout=5000):
             desktop.run("dunstctl", "action", "0")

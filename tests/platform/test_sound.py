@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import stat
 import wave
 from pathlib import Path
@@ -73,3 +74,27 @@ def test_cue_files_are_short_small_mono_wavs(kind):
     with wave.open(str(path)) as wav:
         assert wav.getnchannels() == 1 and wav.getsampwidth() == 2
         assert 0.1 < wav.getnframes() / wav.getframerate() < 1.5
+
+
+REAL_APLAY = shutil.which("aplay")
+
+
+@pytest.mark.skipif(REAL_APLAY is None, reason="aplay is not installed (scripts/setup --test installs alsa-utils)")
+@pytest.mark.parametrize("kind", CUE_KINDS)
+def test_every_sound_really_plays_through_alsa(tmp_path, monkeypatch, kind):
+    """The real aplay decodes the cue and ALSA writes what it would send to the speakers into a file."""
+    out = tmp_path / "played.raw"
+    (tmp_path / ".asoundrc").write_text(
+        f'pcm.!default {{\n type file\n slave.pcm "null"\n file "{out}"\n format "raw"\n}}\n'
+    )
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "aplay").symlink_to(REAL_APLAY)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.delenv("ALSA_CONFIG_PATH", raising=False)
+    proc = play_cue(kind, platform="linux")
+    assert proc is not None and proc.wait(timeout=30) == 0
+    with wave.open(str(cue_file(kind))) as wav:
+        samples = wav.readframes(wav.getnframes())
+    played = out.read_bytes()
+    assert played[:len(samples)] == samples  # every sample reached the device, in order

@@ -106,7 +106,8 @@ def test_step_sequence_with_get_ready_switch_sides_and_both_sides(open_window, l
     advance(w, fake_clock, 5)
     assert texts(w) == ("Step 3 of 4", "Right leg", "0:10")
     assert w.pose_view._mirrored
-    assert w.played == ["step", "step", "step"]
+    # get ready, step 1, step 2 (rep 1), rep 2's tick, switch sides, step 3
+    assert w.played == ["ready", "step", "step", "tick", "ready", "step"]
 
 
 def test_finishing_emits_drill_finished_with_the_duration_and_shows_done(qtbot, open_window, library, fake_clock):

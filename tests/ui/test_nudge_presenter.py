@@ -18,6 +18,7 @@ class Notifier:
         self.signals = NotifierSignals()
         self.clickable = clickable
         self.shown = []
+        self.informed = []
         self.withdrawn = 0
 
     def show_nudge(self, nudge):
@@ -25,6 +26,9 @@ class Notifier:
 
     def withdraw(self):
         self.withdrawn += 1
+
+    def inform(self, title, body):
+        self.informed.append(title)
 
     def close(self):
         pass
@@ -95,3 +99,77 @@ def test_a_withdrawn_held_nudge_is_never_shown(qtbot):
     presenter.withdraw()  # the user walked away meanwhile
     dnd.quiet_ended.emit()
     assert notifier.shown == []
+
+
+def test_a_failed_delivery_moves_the_nudge_to_the_fallback_at_once(qtbot):
+    notifier, tray = Notifier(), Notifier()
+    tray.name = "tray"
+    presenter = NudgePresenter(notifier, Dnd(), "system", fallback=tray)
+    assert presenter.status()["notifier"] == "fake" and not presenter.status()["notifier_fallback"]
+    presenter.present(NUDGE)
+    assert notifier.shown == [NUDGE] and tray.shown == []
+    notifier.signals.delivery_failed.emit()
+    assert tray.shown == [NUDGE]  # the same nudge, on the next channel
+    assert presenter.status()["notifier"] == "tray" and presenter.status()["notifier_fallback"]
+    assert presenter.status()["nudge_channels"] == ["tray"]
+    with qtbot.waitSignal(presenter.drill_requested):
+        tray.signals.drill_requested.emit()
+    presenter.present(NUDGE)  # while it fails, nudges go straight to the fallback
+    assert notifier.shown == [NUDGE] and tray.shown == [NUDGE, NUDGE]
+    notifier.signals.server_appeared.emit()
+    presenter.present(NUDGE)
+    assert notifier.shown == [NUDGE, NUDGE] and len(tray.shown) == 2
+    assert presenter.status()["notifier"] == "fake" and not presenter.status()["notifier_fallback"]
+    presenter.withdraw()
+    assert tray.withdrawn >= 1
+
+
+def test_without_a_fallback_the_popup_takes_a_failed_nudge(qtbot):
+    notifier = Notifier()
+    presenter = NudgePresenter(notifier, Dnd(), "system")
+    presenter.present(NUDGE)
+    assert presenter._popup is None
+    notifier.signals.delivery_failed.emit()
+    assert presenter._popup.isVisible()
+    assert presenter.status()["notifier"] == "popup" and presenter.status()["nudge_channels"] == ["popup"]
+    with qtbot.waitSignal(presenter.skip_requested):
+        presenter._popup.buttons[2].click()
+    presenter.withdraw()
+
+
+def test_a_failure_after_the_answer_or_withdraw_shows_nothing(qtbot):
+    notifier, tray = Notifier(), Notifier()
+    tray.name = "tray"
+    presenter = NudgePresenter(notifier, Dnd(), "system", fallback=tray)
+    presenter.present(NUDGE)
+    notifier.signals.snooze_requested.emit()  # answered on the notification
+    notifier.signals.delivery_failed.emit()  # then the server went away
+    assert tray.shown == []
+    notifier.signals.server_appeared.emit()
+    presenter.present(NUDGE)
+    presenter.withdraw()
+    notifier.signals.delivery_failed.emit()
+    assert tray.shown == [] and presenter._popup is None
+
+
+def test_a_notifier_without_actions_is_listed_with_the_popup(qtbot):
+    presenter = NudgePresenter(Notifier(clickable=False), Dnd(), "system")
+    assert presenter.status()["nudge_channels"] == ["fake", "popup"]
+    assert presenter.status()["notify_server"] is None
+    assert NudgePresenter(Notifier(), Dnd(), "popup").status()["nudge_channels"] == ["popup"]
+    assert NudgePresenter(Notifier(), Dnd(), "both").status()["nudge_channels"] == ["fake", "popup"]
+
+
+def test_messages_go_to_the_channel_in_use(qtbot):
+    notifier, tray = Notifier(), Notifier()
+    tray.name = "tray"
+    presenter = NudgePresenter(notifier, Dnd(), "system", fallback=tray)
+    presenter.inform("Unsit", "first")
+    notifier.signals.delivery_failed.emit()
+    presenter.inform("Unsit", "second")
+    assert notifier.informed == ["Unsit"] and tray.informed == ["Unsit"]
+    lone = Notifier()
+    alone = NudgePresenter(lone, Dnd(), "system")
+    lone.signals.delivery_failed.emit()
+    alone.inform("Unsit", "nowhere to show it")  # only the popup is left: logged by the app, not shown
+    assert lone.informed == []

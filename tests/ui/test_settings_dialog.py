@@ -123,3 +123,14 @@ def test_restore_defaults(dialog, store):
     dialog.defaults_button.click()
     assert dialog.raw_values() == Settings().to_dict()
     assert dialog.apply_button.isEnabled()
+
+
+def test_speak_cues_is_a_checkbox_off_by_default_and_saved(dialog, store, qtbot, tmp_path):
+    box = dialog.check_boxes["speak_cues"]
+    assert not box.isChecked() and not store.settings.speak_cues
+    assert "text-to-speech" in box.toolTip()
+    box.setChecked(True)
+    with qtbot.waitSignal(store.settings_changed, timeout=2000):
+        dialog.apply_button.click()
+    assert store.settings.speak_cues
+    assert "speak_cues = true" in (tmp_path / "settings.toml").read_text()

@@ -39,3 +39,34 @@ def test_the_window_reports_through_windows(windows, qtbot):
 
 def test_without_drills_nothing_opens(qtbot, fake_clock):
     assert Windows(drills=[], clock=fake_clock).open_drill(None, Settings()) is None
+
+
+def test_the_drill_window_gets_the_voice_and_todays_count(qtbot, fake_clock, tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from unsit.store.history import History
+
+    spoken = tmp_path / "spoken"
+    (tmp_path / "bin").mkdir()
+    espeak = tmp_path / "bin" / "espeak-ng"  # a stand-in that writes down what it is asked to say
+    espeak.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" >> "{spoken}"\n')
+    espeak.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    history = History(tmp_path / "history.sqlite3")
+    for hours in (1, 2):
+        history.record("drill_finished", fake_clock.now() - timedelta(hours=hours), drill_id="hip-hinge",
+                       duration_seconds=60)
+    drills, _ = load_library(asset_path("drills"), None)
+    windows = Windows(drills=drills, clock=fake_clock, history=history)
+    windows.open_drill(None, Settings(sounds_enabled=False))
+    assert windows._speaker is None  # speech off: nothing is even looked for
+    windows.drill_window.close()
+    qtbot.waitUntil(lambda: windows.drill_window is None)
+    windows.open_drill(None, Settings(sounds_enabled=False, speak_cues=True))
+    qtbot.waitUntil(lambda: spoken.exists() and "Get ready." in spoken.read_text(), timeout=5000)
+    window = windows.drill_window
+    while not window.session.done:
+        window.skip_step()
+    assert window.cue_label.text().endswith("Drills today: 2.")  # no controller here to record this one
+    windows.close_all()
+    history.close()

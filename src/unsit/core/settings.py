@@ -129,7 +129,10 @@ FIELDS: tuple[Field, ...] = (
         "How a nudge is shown: a system notification, the built-in popup, or both.",
         choices=("system", "popup", "both"),
     ),
-    Field("sounds_enabled", "bool", True, "Play a soft sound at each drill step and at the end."),
+    Field("sounds_enabled", "bool", True,
+          "Play soft drill sounds: get ready, each step, a tick per rep, and the end."),
+    Field("speak_cues", "bool", False,
+          "Speak each drill step's cue aloud with the system's text-to-speech, when it has one."),
     Field("start_at_login", "bool", False, "Start Unsit when you log in."),
 )
 
@@ -150,6 +153,7 @@ class Settings:
     drill_length: str = "standard"
     notification_style: str = "system"
     sounds_enabled: bool = True
+    speak_cues: bool = False
     start_at_login: bool = False
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Short audible cues for the drill window, played without blocking the GUI.
 
-``play_cue("step")`` / ``play_cue("end")`` play assets/sounds/<kind>.wav with whatever the
+``play_cue(kind)`` ("ready", "step", "tick", "end") plays assets/sounds/<kind>.wav with whatever the
 system offers: paplay, pw-play or aplay on Linux (a detached child process), winsound
 on Windows (asynchronous), afplay on macOS. With no player, no sound device or no file
 it quietly does nothing: a missing beep must never disturb the app.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-CUE_KINDS: tuple[str, ...] = ("step", "end")
+CUE_KINDS: tuple[str, ...] = ("ready", "step", "tick", "end")
 LINUX_PLAYERS: tuple[tuple[str, ...], ...] = (("paplay",), ("pw-play",), ("aplay", "-q"))
 
 
@@ -52,7 +52,7 @@ def play_cue(kind: str, platform: str = sys.platform) -> subprocess.Popen[bytes]
     """Start playing a cue and return at once.
 
     Args:
-        kind: "step" or "end".
+        kind: one of ``CUE_KINDS``.
         platform: ``sys.platform`` value (tests pass another).
 
     Returns:

@@ -8,6 +8,9 @@ Keys: Space pauses/resumes (wherever the focus is), Right skips the step, Esc en
 drill (ended early), Tab + Return activates the focused button, and
 at the end Return or Esc closes it. Closing the window before the end counts as ended
 early. The window deletes itself when closed (``WA_DeleteOnClose``).
+
+Sounds and spoken cues come from ``core.drill_cues`` (decided) and ``DrillCuePlayer``
+(played); the end screen and closing itself afterwards from ``ui.drill_end``.
 """
 
 from __future__ import annotations
@@ -32,8 +35,12 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from unsit.core.clock import Clock
-from unsit.core.drill_session import DrillSession, EndedEarly, Event, Finished, State, StepChanged, format_mm_ss
+from unsit.core.drill_cues import CueTracker
+from unsit.core.drill_session import GET_READY_SECONDS, DrillSession, EndedEarly, Event, Finished, State, format_mm_ss
 from unsit.core.drills import Drill
+from unsit.platform.speech import Speaker
+from unsit.ui.drill_cue_player import DrillCuePlayer
+from unsit.ui.drill_end import CLOSE_AFTER_SECONDS, AutoCloser, end_text
 from unsit.ui.floating import DIALOG_FLAGS, fix_size
 from unsit.ui.pose_view import PoseView
 from unsit.ui.progress_ring import ACCENT, ProgressRing
@@ -58,8 +65,15 @@ class DrillWindow(QWidget):
         drill: the drill to run (frames hold absolute paths, as the library loads them).
         clock: the injected clock.
         length: settings.drill_length ("short", "standard", "long").
-        sounds_enabled: play the step and end cues.
-        cue_player: plays a cue kind ("step", "end"); defaults to platform.sound.play_cue.
+        sounds_enabled: play the get-ready, step, rep and end sounds.
+        cue_player: plays a sound kind ("ready", "step", "tick", "end"); defaults to
+            platform.sound.play_cue.
+        speak_cues: speak the cues through ``speaker``.
+        speaker: the system voice (platform.speech); None speaks nothing.
+        drills_today: returns how many drills are done today (None: unknown), read
+            for the end screen after ``drill_finished`` was emitted.
+        close_after_seconds: the finished window closes itself this long after the end
+            (longer while the pointer is over it).
         parent: optional parent widget.
 
     Signals:
@@ -78,6 +92,10 @@ class DrillWindow(QWidget):
         length: str = "standard",
         sounds_enabled: bool = True,
         cue_player: Callable[[str], object] | None = None,
+        speak_cues: bool = False,
+        speaker: Speaker | None = None,
+        drills_today: Callable[[], int | None] | None = None,
+        close_after_seconds: float = CLOSE_AFTER_SECONDS,
         parent: QWidget | None = None,
     ) -> None:
         # A dialog of fixed size: tiling window managers (i3, sway) float it instead of filling the screen.
@@ -86,8 +104,13 @@ class DrillWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.drill = drill
         self.session = DrillSession(drill, clock, length)
-        self._sounds_enabled = sounds_enabled
-        self._play = cue_player or _default_player
+        self._cue_tracker = CueTracker()
+        self.cue_player = DrillCuePlayer(cue_player or _default_player, speaker,
+                                         sounds_enabled=sounds_enabled, speak_cues=speak_cues)
+        self._drills_today = drills_today
+        self._end_text = ""
+        self.auto_closer = AutoCloser(self, clock, close_after_seconds=close_after_seconds)
+        self.auto_closer.countdown_changed.connect(self._show_countdown)
         self._reported = False
         self.setWindowTitle(f"Unsit — {drill.name}")
         self.setAccessibleName(f"Drill: {drill.name}")
@@ -223,6 +246,8 @@ class DrillWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._timer.stop()
+        self.auto_closer.cancel()
+        self.cue_player.stop()
         if not self._reported:
             self._handle(self.session.end_early())
             if not self._reported:  # never started: nothing was done
@@ -244,6 +269,7 @@ class DrillWindow(QWidget):
                 self._timer.start()
         elif self.session.running:
             self._timer.stop()
+            self.cue_player.stop()
             self._handle(self.session.pause())
         self._refresh()
 
@@ -277,32 +303,44 @@ class DrillWindow(QWidget):
 
     # --- events from the session ---------------------------------------------------
     def _handle(self, events: list[Event]) -> None:
+        if self.isVisible():  # hook: step started, rep counted, drill finished
+            self.cue_player.play(self._cue_tracker.cues_for(events, self.session))
         for event in events:
-            if isinstance(event, StepChanged):
-                if event.state is State.STEP:
-                    self._cue("step")
-            elif isinstance(event, Finished):
+            if isinstance(event, Finished):
                 self._timer.stop()
-                self._cue("end")
                 if not self._reported:
                     self._reported = True
                     self.drill_finished.emit(self.drill.id, float(event.duration_seconds))
+                self._show_end(event.duration_seconds)
             elif isinstance(event, EndedEarly):
                 self._timer.stop()
+                self.cue_player.stop()
                 self._report_ended_early(event.elapsed_seconds)
         self._refresh()
+
+    def _show_end(self, duration_seconds: float) -> None:
+        """The end screen: what was done, then close a few seconds later."""
+        today: int | None = None
+        if self._drills_today is not None:
+            try:
+                today = self._drills_today()
+            except Exception:
+                log.debug("drills today unknown", exc_info=True)
+        # The length as the header counts it: the get-ready countdown is not part of the drill.
+        self._end_text = end_text(self.drill.name, max(0.0, duration_seconds - GET_READY_SECONDS), today)
+        self.auto_closer.start()
+
+    @Slot(int)
+    def _show_countdown(self, seconds_left: int) -> None:
+        text = "Done" if seconds_left < 0 else f"Done · closes in {seconds_left} s"
+        self.done_button.setText(text)
+        self.done_button.setAccessibleDescription(
+            "Stays open while the pointer is over the window" if seconds_left < 0 else text)
 
     def _report_ended_early(self, elapsed_seconds: float) -> None:
         if not self._reported:
             self._reported = True
             self.drill_ended_early.emit(self.drill.id, float(elapsed_seconds))
-
-    def _cue(self, kind: str) -> None:
-        if self._sounds_enabled and self.isVisible():
-            try:
-                self._play(kind)
-            except Exception:  # a cue must never break the drill
-                log.debug("sound cue %s failed", kind, exc_info=True)
 
     def describe(self) -> dict[str, Any]:
         """Plain data about the running drill for `unsit status --json`."""
@@ -341,7 +379,7 @@ class DrillWindow(QWidget):
             cue = f"Switch sides and get set for the {step.side} leg."
         elif finished:
             step_text, side_text = "Done", ""
-            cue = "Well done! That's the drill finished. Enjoy the rest of your stand-up break."
+            cue = self._end_text or "Well done! That's the drill finished."
         else:
             step_text = f"Step {s.step_index + 1} of {s.step_count}"
             rep = s.rep

@@ -1,9 +1,16 @@
-"""Shows a due nudge the way the user chose, holding it while do-not-disturb is on."""
+"""Shows a due nudge the way the user chose, holding it while do-not-disturb is on.
+
+The channels, in order: the system notifier (the freedesktop server on Linux), then the
+tray's message when there is a tray, then the built-in popup. A nudge the notifier cannot
+deliver (``delivery_failed``: no server, no bus, an error, a timeout, or the server left
+while the nudge was on screen) is shown at once on the next channel, and later nudges go
+there too until the notifier reports a server again (``server_appeared``).
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -17,39 +24,78 @@ log = logging.getLogger(__name__)
 
 
 class NudgePresenter(QObject):
-    """Routes a nudge to the system notifier, the built-in popup, or both.
+    """Routes a nudge to the system notifier, its fallback, the built-in popup, or both.
 
-    Intents from either surface come out as one set of signals. While the desktop's
+    Intents from every surface come out as one set of signals. While the desktop's
     notifications are inhibited or a full-screen window has focus, the nudge is held
     and delivered when that ends (unless it was withdrawn meanwhile).
+
+    Args:
+        notifier: The preferred channel.
+        dnd: The do-not-disturb watcher, or None.
+        style: "system", "popup" or "both" (the user's notification style).
+        parent: Qt parent.
+        fallback: The channel used while ``notifier`` cannot deliver (the tray), or None
+            (then the popup is).
     """
 
     drill_requested = Signal()
     snooze_requested = Signal()
     skip_requested = Signal()
 
-    def __init__(self, notifier: Notifier, dnd: DndWatcher | None, style: str, parent: QObject | None = None) -> None:
+    def __init__(self, notifier: Notifier, dnd: DndWatcher | None, style: str, parent: QObject | None = None,
+                 fallback: Notifier | None = None) -> None:
         super().__init__(parent)
         self._notifier = notifier
+        self._fallback = fallback
         self._dnd = dnd
         self._style = style
         self._popup: NudgePopup | None = None
         self._held: Nudge | None = None
-        sig = notifier.signals
-        sig.drill_requested.connect(self.drill_requested)
-        sig.snooze_requested.connect(self.snooze_requested)
-        sig.skip_requested.connect(self.skip_requested)
+        self._current: Nudge | None = None  # on screen, not answered or withdrawn
+        # A notifier still waiting for its server (none answered at start) starts on the fallback.
+        self._notifier_failed = not getattr(notifier, "available", True)
+        for channel in (notifier, fallback):
+            if channel is None:
+                continue
+            sig = channel.signals
+            sig.drill_requested.connect(self._answered)
+            sig.snooze_requested.connect(self._answered)
+            sig.skip_requested.connect(self._answered)
+            sig.drill_requested.connect(self.drill_requested)
+            sig.snooze_requested.connect(self.snooze_requested)
+            sig.skip_requested.connect(self.skip_requested)
+        notifier.signals.delivery_failed.connect(self._on_delivery_failed)
+        notifier.signals.server_appeared.connect(self._on_server_appeared)
         if dnd is not None:
             dnd.quiet_ended.connect(self._on_quiet_ended)
 
     @property
     def notifier_name(self) -> str:
-        return self._notifier.name
+        """The channel nudges go to now: the notifier, or its fallback while it fails."""
+        return self._system_channel_name()
 
     @property
     def holding(self) -> bool:
         """True while a nudge waits for do-not-disturb to end."""
         return self._held is not None
+
+    def status(self) -> dict[str, Any]:
+        """The channels for ``unsit status --json``.
+
+        Keys: ``notifier`` (the channel nudges go to now), ``notifier_fallback`` (True while
+        the preferred notifier cannot deliver), ``nudge_channels`` (every surface the next
+        nudge appears on), ``notify_server`` and ``notify_capabilities`` (the freedesktop
+        server as it described itself, or None).
+        """
+        profile = getattr(self._notifier, "profile", None)
+        return {
+            "notifier": self._system_channel_name(),
+            "notifier_fallback": self._notifier_failed,
+            "nudge_channels": self._channels(),
+            "notify_server": profile.describe() if profile is not None else None,
+            "notify_capabilities": sorted(profile.capabilities) if profile is not None else None,
+        }
 
     def set_style(self, style: str) -> None:
         self._style = style
@@ -63,28 +109,71 @@ class NudgePresenter(QObject):
             return
         self._show(nudge)
 
+    def inform(self, title: str, body: str) -> None:
+        """A plain message (a problem, a hint) on the channel in use; dropped when only the popup is."""
+        channel = self._system_channel()
+        if channel is not None:
+            channel.inform(title, body)
+
     def withdraw(self) -> None:
         """Take back any nudge on screen or held."""
         self._held = None
+        self._current = None
         self._notifier.withdraw()
+        if self._fallback is not None:
+            self._fallback.withdraw()
         if self._popup is not None:
             self._popup.withdraw()
 
     def close(self) -> None:
         self.withdraw()
         self._notifier.close()
+        if self._fallback is not None:
+            self._fallback.close()
+
+    def _system_channel(self) -> Notifier | None:
+        """The notifier in use now: the preferred one, its fallback, or None (popup only)."""
+        return self._fallback if self._notifier_failed else self._notifier
+
+    def _system_channel_name(self) -> str:
+        channel = self._system_channel()
+        return channel.name if channel is not None else "popup"
+
+    def _channels(self) -> list[str]:
+        channel = self._system_channel()
+        use_system = self._style in ("system", "both") and channel is not None
+        use_popup = self._style in ("popup", "both") or channel is None or not channel.clickable
+        names = [channel.name] if channel is not None and (use_system or not use_popup) else []
+        return [*names, "popup"] if use_popup else names
 
     def _on_quiet_ended(self) -> None:
         nudge, self._held = self._held, None
         if nudge is not None:
             self._show(nudge)
 
+    def _answered(self) -> None:
+        self._current = None
+
+    def _on_delivery_failed(self) -> None:
+        if not self._notifier_failed:
+            self._notifier_failed = True
+            log.warning("the %s notifier cannot deliver nudges: they go to the %s until it is back",
+                        self._notifier.name, self._system_channel_name())
+        if self._current is not None and self._style != "popup":
+            self._show(self._current)  # the same nudge, at once, on the next channel
+
+    def _on_server_appeared(self) -> None:
+        if self._notifier_failed:
+            self._notifier_failed = False
+            log.info("nudges go to the %s notifier again", self._notifier.name)
+
     def _show(self, nudge: Nudge) -> None:
-        use_system = self._style in ("system", "both")
-        use_popup = self._style in ("popup", "both") or not self._notifier.clickable
-        if use_system or not use_popup:
-            self._notifier.show_nudge(nudge)
-        if use_popup:
+        self._current = nudge
+        channels = self._channels()
+        channel = self._system_channel()
+        if channel is not None and channel.name in channels:
+            channel.show_nudge(nudge)
+        if "popup" in channels:
             self._ensure_popup().show_nudge(nudge)
 
     def _ensure_popup(self) -> NudgePopup:
@@ -92,7 +181,7 @@ class NudgePresenter(QObject):
             from unsit.ui.popup import NudgePopup  # lazy: most users never see it
 
             self._popup = NudgePopup()
-            self._popup.drill_requested.connect(self.drill_requested)
-            self._popup.snooze_requested.connect(self.snooze_requested)
-            self._popup.skip_requested.connect(self.skip_requested)
+            for name in ("drill_requested", "snooze_requested", "skip_requested"):
+                getattr(self._popup, name).connect(self._answered)
+                getattr(self._popup, name).connect(getattr(self, name))
         return self._popup

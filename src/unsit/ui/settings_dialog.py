@@ -47,6 +47,7 @@ FIELD_LABELS = {
     "drill_length": "Drill &length",
     "notification_style": "Show nudges &as",
     "sounds_enabled": "Play &sounds during drills",
+    "speak_cues": "Spea&k the drill cues aloud",
     "start_at_login": "Start Unsit when I &log in",
 }
 WEEKDAY_LABELS = {"mon": "Mo", "tue": "Tu", "wed": "We", "thu": "Th", "fri": "Fr", "sat": "Sa", "sun": "Su"}
@@ -121,7 +122,7 @@ class SettingsDialog(QDialog):
         outer.addWidget(self._reminders_group())
         outer.addWidget(self._work_hours_group())
         outer.addWidget(self._simple_group("Drills", ["drill_family", "drill_length"]))
-        outer.addWidget(self._simple_group("Notifications", ["notification_style", "sounds_enabled"]))
+        outer.addWidget(self._simple_group("Notifications", ["notification_style", "sounds_enabled", "speak_cues"]))
         outer.addWidget(self._simple_group("System", ["start_at_login"]))
         self.error_label = QLabel(self)
         self.error_label.setObjectName("settings_errors")

@@ -15,6 +15,7 @@ from unsit.core.drills import Drill
 from unsit.core.settings import Settings
 
 if TYPE_CHECKING:  # imported lazily at run time: each window loads when first opened
+    from unsit.platform.speech import Speaker
     from unsit.store.history import History
     from unsit.ui.drill_window import DrillWindow
     from unsit.ui.history_window import HistoryWindow
@@ -39,6 +40,7 @@ class Windows(QObject):
         self._settings_store = settings_store
         self._history = history
         self._drill_window: DrillWindow | None = None
+        self._speaker: Speaker | None = None  # the system voice, found once when first needed
         self._settings_dialog: SettingsDialog | None = None
         self._history_window: HistoryWindow | None = None
 
@@ -57,7 +59,9 @@ class Windows(QObject):
         from unsit.ui.drill_window import DrillWindow
 
         drill = self._picker.next(settings.drill_family, family)
-        window = DrillWindow(drill, self._clock, length=settings.drill_length, sounds_enabled=settings.sounds_enabled)
+        window = DrillWindow(drill, self._clock, length=settings.drill_length, sounds_enabled=settings.sounds_enabled,
+                             speak_cues=settings.speak_cues, speaker=self._voice() if settings.speak_cues else None,
+                             drills_today=self._drills_today)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.drill_finished.connect(self.drill_finished)
         window.drill_ended_early.connect(self.drill_ended_early)
@@ -65,6 +69,16 @@ class Windows(QObject):
         self._drill_window = window
         window.show_on_mouse_screen()
         return drill
+
+    def _voice(self) -> Speaker:
+        if self._speaker is None:
+            from unsit.platform.speech import detect_speaker
+
+            self._speaker = detect_speaker()
+        return self._speaker
+
+    def _drills_today(self) -> int | None:
+        return None if self._history is None else self._history.today(self._clock.now()).drills_done
 
     def _forget_drill(self) -> None:
         self._drill_window = None

@@ -14,7 +14,8 @@ from unsit.platform.notify.base import Notifier, NotifierSignals, Nudge, action_
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QSystemTrayIcon
 
-__all__ = ["Notifier", "NotifierSignals", "Nudge", "action_labels", "nudge_icon_path", "pick_notifier"]
+__all__ = ["Notifier", "NotifierSignals", "Nudge", "action_labels", "nudge_icon_path", "pick_fallback",
+           "pick_notifier"]
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +35,12 @@ def pick_notifier(tray: QSystemTrayIcon | None, *, platform: str = sys.platform,
                   activate_server: bool = True) -> Notifier:
     """The best notifier for this desktop; logs which one.
 
-    Linux/BSD: the freedesktop server if one answers ``GetServerInformation`` on the session
-    bus; otherwise the tray's balloon when there is a tray (an XEmbed tray gets Qt's own
-    clickable balloon); otherwise plyer. Windows/macOS: the tray balloon (a toast / a
-    Notification Center entry), or plyer without a tray.
+    Linux/BSD: the freedesktop notifier whenever the session bus answers: ready when a server
+    answers ``GetServerInformation``, otherwise waiting for one (``available`` False; the
+    presenter uses the tray or the popup until a server takes the name). Without a session
+    bus: the tray's balloon when there is a tray (an XEmbed tray gets Qt's own clickable
+    balloon), otherwise plyer. Windows/macOS: the tray balloon (a toast / a Notification
+    Center entry), or plyer without a tray.
 
     Args:
         tray: The app's tray icon, or None when there is no system tray.
@@ -46,17 +49,16 @@ def pick_notifier(tray: QSystemTrayIcon | None, *, platform: str = sys.platform,
     """
     icon = nudge_icon_path()
     if platform.startswith(("linux", "freebsd", "openbsd", "netbsd", "dragonfly")):
-        from unsit.platform.notify.freedesktop import FreedesktopNotifier, server_information
+        from unsit.platform.notify.freedesktop import FreedesktopNotifier, server_profile, session_bus_reachable
 
-        info = server_information(activate=activate_server)
-        if info is not None:
-            try:
-                notifier = FreedesktopNotifier(icon_path=icon)
-            except Exception as exc:  # noqa: BLE001 - any failure means: try the next notifier
-                log.warning("notification server %s answered but could not be used: %s", info[0], exc)
-            else:
-                log.info("nudges go to the notification server %s %s", info[0], info[2])
-                return notifier
+        profile = server_profile(activate=activate_server)
+        if profile is not None:
+            log.info("nudges go to the notification server %s (capabilities: %s)", profile.describe(),
+                     ", ".join(sorted(profile.capabilities)) or "none")
+            return FreedesktopNotifier(icon_path=icon, profile=profile, activate_server=activate_server)
+        if session_bus_reachable():
+            log.info("no notification server answers yet: nudges use the tray or the popup until one appears")
+            return FreedesktopNotifier(icon_path=icon, available=False, activate_server=activate_server)
     if tray is not None:
         from unsit.platform.notify.qt_tray import QtTrayNotifier
 
@@ -66,3 +68,16 @@ def pick_notifier(tray: QSystemTrayIcon | None, *, platform: str = sys.platform,
 
     log.info("nudges go through plyer (not clickable)")
     return PlyerNotifier(icon_path=icon)
+
+
+def pick_fallback(primary: Notifier, tray: QSystemTrayIcon | None) -> Notifier | None:
+    """The channel a nudge falls back to when ``primary`` cannot deliver it.
+
+    The tray's message when there is a tray and the primary is not the tray itself;
+    otherwise None (the presenter's built-in popup is the last channel).
+    """
+    if tray is None or primary.name != "freedesktop":
+        return None
+    from unsit.platform.notify.qt_tray import QtTrayNotifier
+
+    return QtTrayNotifier(tray)

@@ -24,12 +24,16 @@ class Nudge:
 
 
 class NotifierSignals(QObject):
-    """The user's answer to a nudge; always emitted on the GUI thread."""
+    """The user's answer to a nudge, and the channel's health; always emitted on the GUI thread."""
 
     drill_requested = Signal()
     snooze_requested = Signal()
     skip_requested = Signal()
     dismissed = Signal()  # closed by the user without choosing
+    # The current nudge could not be shown, or vanished with its server: use another channel.
+    delivery_failed = Signal()
+    # A server answers (again): nudges can go back to this channel.
+    server_appeared = Signal()
 
 
 def action_labels(nudge: Nudge) -> tuple[str, str, str]:
@@ -42,7 +46,10 @@ class Notifier(Protocol):
 
     name: str
     signals: NotifierSignals
-    clickable: bool
+
+    @property
+    def clickable(self) -> bool:
+        """True when the user's click on the nudge reaches us (an attribute or a property)."""
 
     def show_nudge(self, nudge: Nudge) -> None:
         """Show ``nudge``, replacing this app's previous one (never stacks). Never raises."""

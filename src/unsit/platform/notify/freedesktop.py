@@ -1,46 +1,53 @@
 """Clickable nudges through the freedesktop notification server (org.freedesktop.Notifications).
 
 Talks D-Bus with jeepney because ``Notify`` wants uint32 ids that QtDBus cannot send from
-Python. One connection carries both the calls and the signals: some servers send
-``ActionInvoked`` only to the connection that called ``Notify``, so a second connection
-would miss them. jeepney's threading router reads that connection on its own daemon thread
-and queues the two signals we match; a second daemon thread of ours turns them into Qt
-signals, which Qt delivers on the GUI thread. Every bit of state (the current id) lives on
-the GUI thread and is only touched there.
+Python. Every call runs on the worker thread of a ``ServerLink`` (server_link.py), so the GUI
+never waits for the bus; results come back as queued Qt signals and every bit of state
+here (the profile, the nudge on screen) lives on the GUI thread.
+
+What is sent depends on the server (server_profile.py): to a server without the
+``actions`` capability, a plain bubble that may expire (``clickable`` is then False and the
+presenter adds the built-in popup); no ``default`` button on servers that draw it as one. When a nudge cannot be
+delivered, or the server leaves while it is on screen, ``signals.delivery_failed`` tells
+the presenter to use the next channel; ``signals.server_appeared`` tells it a server is
+back.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-import threading
+from typing import Any
 
-from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageFlag, MessageType, new_method_call
-from jeepney.bus_messages import message_bus
-from jeepney.io.common import FilterHandle
-from jeepney.io.threading import DBusRouter, Proxy, open_dbus_connection
+from jeepney import MessageFlag, MessageType, new_method_call
+from jeepney.io.threading import DBusRouter, open_dbus_connection
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from unsit import DESKTOP_ID
 from unsit.platform.notify.base import NotifierSignals, Nudge, action_labels
+from unsit.platform.notify.server_link import (
+    NOTIFICATIONS,
+    RECONNECT_SECONDS,
+    CallFailed,
+    LinkEvents,
+    ServerLink,
+    read_profile,
+)
+from unsit.platform.notify.server_profile import (
+    Answer,
+    ServerProfile,
+    ShownNudge,
+    answer_for,
+    nudge_actions,
+    nudge_expire_timeout,
+)
 
 log = logging.getLogger(__name__)
 
-BUS_NAME = "org.freedesktop.Notifications"
-OBJECT_PATH = "/org/freedesktop/Notifications"
-INTERFACE = "org.freedesktop.Notifications"
 CATEGORY = "x-unsit.nudge"
 # NotificationClosed reasons: 1 expired, 2 dismissed by the user, 3 CloseNotification, 4 undefined.
 CLOSED_EXPIRED = 1
 CLOSED_BY_USER = 2
 URGENCY_NORMAL = 1
-# Never expire: a nudge that fades after a few seconds while the user is deep in work is
-# simply lost. The engine repeats an ignored nudge after snooze_minutes and every repeat
-# *replaces* this one, so there is never more than one Unsit notification on screen.
-EXPIRE_NEVER = 0
-CALL_TIMEOUT_SECONDS = 3.0
-
-_NOTIFICATIONS = DBusAddress(OBJECT_PATH, bus_name=BUS_NAME, interface=INTERFACE)
 
 
 def server_information(*, bus: str = "SESSION", activate: bool = True,
@@ -63,7 +70,7 @@ def server_information(*, bus: str = "SESSION", activate: bool = True,
         return None
     try:
         with DBusRouter(conn) as router:
-            msg = new_method_call(_NOTIFICATIONS, "GetServerInformation")
+            msg = new_method_call(NOTIFICATIONS, "GetServerInformation")
             if not activate:
                 msg.header.flags |= MessageFlag.no_auto_start
             reply = router.send_and_get_reply(msg, timeout=timeout_seconds)
@@ -78,167 +85,215 @@ def server_information(*, bus: str = "SESSION", activate: bool = True,
     return tuple(reply.body)
 
 
+def server_profile(*, bus: str = "SESSION", activate: bool = True,
+                   timeout_seconds: float = 2.0) -> ServerProfile | None:
+    """Who the notification server is and what it can do; None when none answers.
+
+    Blocks for up to twice ``timeout_seconds``: for start-up only, before the event loop runs.
+    """
+    if server_information(bus=bus, activate=activate, timeout_seconds=timeout_seconds) is None:
+        return None
+    try:
+        conn = open_dbus_connection(bus)
+    except Exception:  # noqa: BLE001 - no bus of any kind: no profile
+        return None
+    try:
+        with DBusRouter(conn) as router:
+            return read_profile(router, activate=activate, timeout_seconds=timeout_seconds)
+    except CallFailed as exc:
+        log.debug("could not read the notification server's capabilities: %s", exc)
+        return None
+    finally:
+        conn.close()
+
+
+def session_bus_reachable(bus: str = "SESSION") -> bool:
+    """True when a D-Bus bus answers at ``bus`` (a quick local connect and Hello)."""
+    try:
+        conn = open_dbus_connection(bus)
+    except Exception as exc:  # noqa: BLE001 - any failure means no bus
+        log.debug("no D-Bus %s bus: %s", bus, exc)
+        return False
+    conn.close()
+    return True
+
+
 class FreedesktopNotifier(QObject):
     """Nudges as freedesktop notifications with "Start drill", "Snooze", "Skip" actions.
+
+    Never blocks and never raises: a bus that cannot be reached shows up as
+    ``signals.delivery_failed`` for the nudge that could not be shown.
 
     Args:
         icon_path: Icon file for ``app_icon`` ("" for none).
         bus: "SESSION" or a D-Bus address.
+        profile: The server as read at start-up (``server_profile``), or None when unknown.
+        reconnect_seconds: How often to try a bus that went away again.
+        available: False when no server answered at start-up: the presenter starts on its
+            fallback and comes back when ``server_appeared`` says a server took the name.
+        activate_server: Let D-Bus start an activatable server when the link probes.
         parent: Qt parent.
-
-    Raises:
-        OSError, jeepney errors: when the session bus cannot be reached (``pick_notifier``
-        probes the server first).
     """
 
     name = "freedesktop"
-    clickable = True
 
-    # Emitted by the listener thread; connected queued, so the slots run on the GUI thread.
+    # Emitted from the link's threads; connected queued, so the slots run on the GUI thread.
+    _delivered = Signal(int, int)
+    _failed = Signal(int, bool, str)
+    _profile_found = Signal(object)
+    _owner_changed = Signal(str, str)
     _action_arrived = Signal(int, str)
     _closed_arrived = Signal(int, int)
 
-    def __init__(self, icon_path: str = "", bus: str = "SESSION", parent: QObject | None = None) -> None:
+    def __init__(self, icon_path: str = "", bus: str = "SESSION", profile: ServerProfile | None = None,
+                 reconnect_seconds: float = RECONNECT_SECONDS, parent: QObject | None = None, *,
+                 available: bool = True, activate_server: bool = True) -> None:
         super().__init__(parent)
         self.signals = NotifierSignals(self)
-        self._icon_path = icon_path
-        self._current_id = 0
-        self._info_id = 0
-        self._conn = open_dbus_connection(bus)
-        self._router = DBusRouter(self._conn)
-        self._incoming: queue.Queue[Message | None] = queue.Queue()
-        self._action_arrived.connect(self._on_action, Qt.ConnectionType.QueuedConnection)
-        self._closed_arrived.connect(self._on_closed, Qt.ConnectionType.QueuedConnection)
-        self._filters: list[FilterHandle] = []
-        try:
-            self._subscribe()
-        except Exception:
-            self._router.close()
-            self._conn.close()
-            raise
-        self._listener: threading.Thread | None = threading.Thread(
-            target=self._listen, name="unsit-notify-listener", daemon=True)
-        self._listener.start()
+        self._profile = profile
+        self._available = available
+        self._serial = 0
+        self._pending: tuple[int, bool] | None = None  # (serial, with actions) of a Notify on its way
+        self._shown: ShownNudge | None = None
+        queued = Qt.ConnectionType.QueuedConnection
+        self._delivered.connect(self._on_delivered, queued)
+        self._failed.connect(self._on_failed, queued)
+        self._profile_found.connect(self._on_profile, queued)
+        self._owner_changed.connect(self._on_owner_changed, queued)
+        self._action_arrived.connect(self._on_action, queued)
+        self._closed_arrived.connect(self._on_closed, queued)
+        events = LinkEvents(delivered=self._delivered.emit, failed=self._failed.emit,
+                            profile_found=self._profile_found.emit, owner_changed=self._owner_changed.emit,
+                            action_invoked=self._action_arrived.emit, closed=self._closed_arrived.emit)
+        self._link: ServerLink | None = ServerLink(bus, events, icon_path=icon_path, activate=activate_server,
+                                                   reconnect_seconds=reconnect_seconds)
 
-    def _subscribe(self) -> None:
-        bus_proxy = Proxy(message_bus, self._router, timeout=CALL_TIMEOUT_SECONDS)
-        for member in ("ActionInvoked", "NotificationClosed"):
-            # The bus filters on the sender's well-known name; our local filter cannot (it sees
-            # the unique name), so it matches on interface, path and member only.
-            bus_rule = MatchRule(type="signal", sender=BUS_NAME, interface=INTERFACE, path=OBJECT_PATH,
-                                 member=member)
-            bus_proxy.AddMatch(bus_rule)
-            local_rule = MatchRule(type="signal", interface=INTERFACE, path=OBJECT_PATH, member=member)
-            self._filters.append(self._router.filter(local_rule, queue=self._incoming))
+    @property
+    def clickable(self) -> bool:
+        """True when the server reports clicks (has ``actions``); assumed while unknown."""
+        return self._profile is None or self._profile.has_actions
+
+    @property
+    def available(self) -> bool:
+        """False from a failed delivery (or a start without a server) until a server answers."""
+        return self._available
+
+    @property
+    def profile(self) -> ServerProfile | None:
+        """The server as it last described itself, or None when none answered yet."""
+        return self._profile
 
     @property
     def current_id(self) -> int:
-        """Server id of the nudge on screen, 0 when none."""
-        return self._current_id
+        """Server id of the nudge on screen, 0 when none (or when the server uses id 0)."""
+        return self._shown.notification_id if self._shown is not None else 0
+
+    @property
+    def delivering(self) -> bool:
+        """True while a nudge's ``Notify`` has not been answered yet."""
+        return self._pending is not None
 
     def show_nudge(self, nudge: Nudge) -> None:
-        """Show ``nudge``, replacing our previous notification. Logs and returns on failure."""
-        drill, snooze, skip = action_labels(nudge)
-        actions = ["default", drill, "drill", drill, "snooze", snooze, "skip", skip]
-        hints = {
+        """Queue ``nudge``, replacing our previous notification; returns at once."""
+        if self._link is None:
+            return
+        actions = nudge_actions(self._profile, *action_labels(nudge))
+        hints: dict[str, Any] = {
             "urgency": ("y", URGENCY_NORMAL),  # not critical: critical ones bypass do-not-disturb
             "category": ("s", CATEGORY),
             "desktop-entry": ("s", DESKTOP_ID),
             # Not resident: once the user answered, the server removes it; the engine nudges again.
             "resident": ("b", False),
         }
-        msg = new_method_call(
-            _NOTIFICATIONS, "Notify", "susssasa{sv}i",
-            ("Unsit", self._current_id, self._icon_path, nudge.title, nudge.body, actions, hints, EXPIRE_NEVER),
-        )
-        reply = self._call(msg)
-        if reply is not None:
-            self._current_id = int(reply.body[0])
-            log.debug("nudge shown as notification %d", self._current_id)
+        self._serial += 1
+        self._pending = (self._serial, bool(actions))
+        self._link.nudge(self._serial, nudge.title, nudge.body, actions, hints, nudge_expire_timeout(self._profile))
 
     def inform(self, title: str, body: str) -> None:
         """A plain message (no actions) that expires as the server sees fit; replaces our last one."""
-        hints = {"urgency": ("y", URGENCY_NORMAL), "desktop-entry": ("s", DESKTOP_ID)}
-        msg = new_method_call(
-            _NOTIFICATIONS, "Notify", "susssasa{sv}i",
-            ("Unsit", self._info_id, self._icon_path, title, body, [], hints, -1),
-        )
-        reply = self._call(msg)
-        if reply is not None:
-            self._info_id = int(reply.body[0])
+        if self._link is not None:
+            self._link.inform(title, body, {"urgency": ("y", URGENCY_NORMAL), "desktop-entry": ("s", DESKTOP_ID)})
 
     def withdraw(self) -> None:
-        """Close our notification if one is on screen."""
-        if not self._current_id:
-            return
-        notification_id, self._current_id = self._current_id, 0
-        self._call(new_method_call(_NOTIFICATIONS, "CloseNotification", "u", (notification_id,)))
+        """Close our nudge (also one still on its way); later answers to it are ignored."""
+        self._pending = None
+        self._shown = None
+        if self._link is not None:
+            self._link.withdraw()
 
     def close(self) -> None:
-        """Withdraw, stop the listener and close the connection."""
-        if self._listener is None:
+        """Withdraw, stop the link's threads and close the connection."""
+        if self._link is None:
             return
-        try:
-            self.withdraw()
-        finally:
-            for handle in self._filters:
-                handle.close()
-            self._incoming.put(None)
-            self._listener.join(timeout=5)
-            self._listener = None
-            self._router.close()
-            self._conn.close()
+        self.withdraw()
+        link, self._link = self._link, None
+        link.stop()
 
-    def _call(self, msg: Message) -> Message | None:
-        try:
-            reply = self._router.send_and_get_reply(msg, timeout=CALL_TIMEOUT_SECONDS)
-        except Exception as exc:  # noqa: BLE001 - a failed call must not crash the app
-            log.warning("notification server call %s failed: %s", msg.header.fields.get(HeaderFields.member), exc)
-            return None
-        if reply.header.message_type != MessageType.method_return:
-            log.warning("notification server refused %s: %s", msg.header.fields.get(HeaderFields.member), reply.body)
-            return None
-        return reply
+    @Slot(int, int)
+    def _on_delivered(self, serial: int, notification_id: int) -> None:
+        if self._pending is None or self._pending[0] != serial:
+            return  # withdrawn or replaced meanwhile; the link closes it
+        self._shown = ShownNudge(notification_id, self._pending[1])
+        self._pending = None
+        log.debug("nudge shown as notification %d", notification_id)
 
-    def _listen(self) -> None:
-        # Listener thread: no state of ours is read or written here, only signals emitted.
-        while True:
-            msg = self._incoming.get()
-            if msg is None:
-                return
-            member = msg.header.fields.get(HeaderFields.member)
-            try:
-                if member == "ActionInvoked":
-                    notification_id, action_key = msg.body
-                    self._action_arrived.emit(int(notification_id), str(action_key))
-                elif member == "NotificationClosed":
-                    notification_id, reason = msg.body
-                    self._closed_arrived.emit(int(notification_id), int(reason))
-            except (TypeError, ValueError):
-                log.debug("ignored malformed %s signal: %r", member, msg.body)
+    @Slot(int, bool, str)
+    def _on_failed(self, serial: int, was_nudge: bool, reason: str) -> None:
+        if not was_nudge:
+            log.info("a message could not be shown by the notification server: %s", reason)
+            return
+        if self._pending is None or self._pending[0] != serial:
+            return
+        self._pending = None
+        self._available = False
+        log.info("the nudge could not be shown by the notification server: %s", reason)
+        self.signals.delivery_failed.emit()
+
+    @Slot(object)
+    def _on_profile(self, profile: ServerProfile) -> None:
+        changed = profile != self._profile
+        self._profile = profile
+        self._available = True
+        if changed:
+            log.info("notification server %s; capabilities: %s", profile.describe(),
+                     ", ".join(sorted(profile.capabilities)) or "none")
+        self.signals.server_appeared.emit()
+
+    @Slot(str, str)
+    def _on_owner_changed(self, old_owner: str, new_owner: str) -> None:
+        if new_owner:
+            log.info("a notification server took the bus name")
+            return  # its profile follows
+        log.info("the notification server left")
+        # Our answerable nudge left the screen with it. (A bubble without actions only
+        # informed: the popup carries that nudge, and servers such as notify-osd and mate's
+        # exit when idle and are started again by D-Bus, which is no failure.)
+        shown, self._shown = self._shown, None
+        if shown is not None and shown.with_actions:
+            self._available = False
+            self.signals.delivery_failed.emit()
 
     @Slot(int, str)
     def _on_action(self, notification_id: int, action_key: str) -> None:
-        if not notification_id or notification_id != self._current_id:
-            return  # someone else's notification, or one of ours already answered
+        answer = answer_for(self._shown, notification_id, action_key)
+        if answer is None:
+            return  # someone else's notification, or ours already answered
         # Answered: close it (dunst keeps it after an action whatever "resident" says) and
         # forget the id, so the NotificationClosed that follows is not taken for a dismissal.
         self.withdraw()
-        if action_key in ("default", "drill"):
+        if answer is Answer.DRILL:
             self.signals.drill_requested.emit()
-        elif action_key == "snooze":
+        elif answer is Answer.SNOOZE:
             self.signals.snooze_requested.emit()
-        elif action_key == "skip":
-            self.signals.skip_requested.emit()
         else:
-            log.debug("unknown action %r on notification %d", action_key, notification_id)
+            self.signals.skip_requested.emit()
 
     @Slot(int, int)
     def _on_closed(self, notification_id: int, reason: int) -> None:
-        if not notification_id or notification_id != self._current_id:
+        if not notification_id or notification_id != self.current_id:
             return
         if reason not in (CLOSED_EXPIRED, CLOSED_BY_USER):
             return  # 3 = our own CloseNotification (already forgotten); 4 = undefined, e.g. a replace
-        self._current_id = 0
+        self._shown = None
         if reason == CLOSED_BY_USER:
             self.signals.dismissed.emit()

@@ -1,0 +1,74 @@
+"""What to hear during a drill: sounds and spoken lines, decided from the session.
+
+``CueTracker`` is fed each batch of session events (and reads the session after it) and
+answers with the cues of that moment: a get-ready sound before the first step and before
+each side, a chime and the spoken cue when a step starts, a soft tick on every rep after
+the first (in time with the rep, "last one" spoken on the last), and a finish sound with
+"done". When a stall crosses several phases at once only the phase reached is cued, so
+a late tick never fires a burst of sounds. Pure: no Qt, no clock, no I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from unsit.core.drill_session import DrillSession, Event, Finished, State, StepChanged
+
+FIRST_SIDE_TEXT = {"left": "Left leg first.", "right": "Right leg first.", "both": ""}
+NEXT_SIDE_TEXT = {"left": "Left leg next.", "right": "Right leg next.", "both": ""}
+LAST_REP_TEXT = "Last one."
+DONE_TEXT = "Done. Well done."
+
+
+class Sound(enum.Enum):
+    """The drill's sounds (assets/sounds/<value>.wav)."""
+
+    READY = "ready"
+    STEP = "step"
+    TICK = "tick"
+    END = "end"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Something to hear now: a sound, a line to speak, or both."""
+
+    sound: Sound | None = None
+    speech: str = ""
+
+
+def _join(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
+class CueTracker:
+    """Turns session events into cues; remembers which rep was last counted."""
+
+    def __init__(self) -> None:
+        self._counted: tuple[int, int] | None = None  # (step index, rep) last cued
+
+    def cues_for(self, events: list[Event], session: DrillSession) -> list[Cue]:
+        """The cues for one batch of events, read against the session as it is now."""
+        cues: list[Cue] = []
+        last = events[-1] if events else None
+        if isinstance(last, Finished):
+            cues.append(Cue(Sound.END, DONE_TEXT))
+        elif isinstance(last, StepChanged):
+            cues.append(self._phase_cue(last, session))
+        rep = session.rep if session.state is State.STEP else None
+        if rep is not None:
+            key = (session.step_index, rep[0])
+            if key != self._counted:
+                self._counted = key
+                if rep[0] > 1 and not cues:
+                    cues.append(Cue(Sound.TICK, LAST_REP_TEXT if rep[0] == rep[1] else ""))
+        return cues
+
+    def _phase_cue(self, event: StepChanged, session: DrillSession) -> Cue:
+        step = session.drill.steps[event.step_index]
+        if event.state is State.GET_READY:
+            return Cue(Sound.READY, _join("Get ready.", FIRST_SIDE_TEXT.get(step.side, "")))
+        if event.state is State.SWITCH_SIDES:
+            return Cue(Sound.READY, _join("Switch sides.", NEXT_SIDE_TEXT.get(step.side, "")))
+        return Cue(Sound.STEP, step.cue)

@@ -1,0 +1,344 @@
+"""The D-Bus side of freedesktop nudges: one connection, owned by one worker thread.
+
+No call here runs on the GUI thread. The GUI side (``FreedesktopNotifier``) queues
+requests; the worker thread sends them in order and reports back through callbacks, which
+the notifier turns into queued Qt signals. Sending in order keeps the notification ids
+right without locks: a withdraw queued after a nudge closes exactly that nudge, even when
+its ``Notify`` was still on the way.
+
+One connection carries calls and signals, because some servers send ``ActionInvoked`` only
+to the connection that called ``Notify``. jeepney's threading router reads it on its own
+daemon thread and queues the signals we match; a listener thread of ours hands them on.
+
+When the bus goes away, the worker drops the connection and tries again every
+``reconnect_seconds`` (and before each request), so Unsit comes back to D-Bus when a bus
+comes back at the same address.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageFlag, MessageType, new_method_call
+from jeepney.bus import get_bus
+from jeepney.bus_messages import message_bus
+from jeepney.io.blocking import prep_socket
+from jeepney.io.common import RouterClosed
+from jeepney.io.threading import DBusConnection, DBusRouter, Proxy
+
+from unsit.platform.notify.server_profile import ServerProfile
+
+log = logging.getLogger(__name__)
+
+BUS_NAME = "org.freedesktop.Notifications"
+OBJECT_PATH = "/org/freedesktop/Notifications"
+INTERFACE = "org.freedesktop.Notifications"
+NOTIFICATIONS = DBusAddress(OBJECT_PATH, bus_name=BUS_NAME, interface=INTERFACE)
+NOTIFY_SIGNATURE = "susssasa{sv}i"
+CALL_TIMEOUT_SECONDS = 3.0
+AUTH_TIMEOUT_SECONDS = 1.0
+RECONNECT_SECONDS = 30.0
+
+
+class Request(Enum):
+    """What the GUI side asks the worker to do."""
+
+    NUDGE = "nudge"
+    INFORM = "inform"
+    WITHDRAW = "withdraw"
+    OWNER_CHANGED = "owner_changed"
+    BUS_LOST = "bus_lost"
+    STOP = "stop"
+
+
+@dataclass(frozen=True)
+class LinkEvents:
+    """Callbacks the link calls from its own threads (they must be thread safe: emit a signal)."""
+
+    delivered: Callable[[int, int], None]  # (serial, notification id) of a nudge
+    failed: Callable[[int, bool, str], None]  # (serial, was it a nudge, why)
+    profile_found: Callable[[ServerProfile], None]  # a server answered (at connect, or a new one)
+    owner_changed: Callable[[str, str], None]  # (old, new) owner of the notifications name
+    action_invoked: Callable[[int, str], None]
+    closed: Callable[[int, int], None]
+
+
+class CallFailed(Exception):
+    """A call got no usable answer; ``broken`` when the connection itself is gone."""
+
+    def __init__(self, reason: str, *, broken: bool = False) -> None:
+        super().__init__(reason)
+        self.broken = broken
+
+
+class _QuietRouter(DBusRouter):  # type: ignore[misc]  # jeepney ships no types: DBusRouter is Any to mypy
+    """jeepney's router, but a bus that goes away is a log line and a callback, not a traceback.
+
+    Overrides jeepney's (private) receiver loop: the public API has no hook for a
+    connection that ends.
+    """
+
+    def __init__(self, conn: DBusConnection, on_lost: Callable[[DBusRouter], None]) -> None:
+        self._on_lost = on_lost
+        super().__init__(conn)
+
+    def _receiver(self) -> None:
+        try:
+            super()._receiver()
+        except Exception as exc:  # noqa: BLE001 - EOF, a reset socket: the bus is gone
+            log.info("the D-Bus session bus connection ended: %s", exc or type(exc).__name__)
+            self._on_lost(self)
+
+
+def call(router: DBusRouter, msg: Message, timeout_seconds: float = CALL_TIMEOUT_SECONDS) -> Message:
+    """Send ``msg`` and return the method return.
+
+    Raises:
+        CallFailed: an error reply, a timeout, or a broken connection (``broken``).
+    """
+    member = msg.header.fields.get(HeaderFields.member)
+    try:
+        reply = router.send_and_get_reply(msg, timeout=timeout_seconds)
+    except TimeoutError:
+        raise CallFailed(f"{member}: no answer in {timeout_seconds:g} s") from None
+    except (RouterClosed, OSError, EOFError) as exc:
+        raise CallFailed(f"{member}: {exc or type(exc).__name__}", broken=True) from None
+    if reply.header.message_type != MessageType.method_return:
+        error = reply.header.fields.get(HeaderFields.error_name, "error")
+        raise CallFailed(f"{member}: {error} {reply.body}")
+    return reply
+
+
+def read_profile(router: DBusRouter, *, activate: bool = True,
+                 timeout_seconds: float = CALL_TIMEOUT_SECONDS) -> ServerProfile:
+    """Ask the server who it is and what it can do.
+
+    Raises:
+        CallFailed: when no server answers.
+    """
+    info_msg = new_method_call(NOTIFICATIONS, "GetServerInformation")
+    if not activate:
+        info_msg.header.flags |= MessageFlag.no_auto_start
+    name, vendor, version = call(router, info_msg, timeout_seconds).body[:3]
+    caps_msg = new_method_call(NOTIFICATIONS, "GetCapabilities")
+    caps_msg.header.flags |= MessageFlag.no_auto_start
+    try:
+        capabilities = frozenset(str(c) for c in call(router, caps_msg, timeout_seconds).body[0])
+    except CallFailed as exc:
+        if exc.broken:
+            raise
+        capabilities = frozenset()  # a server without GetCapabilities promises nothing
+    return ServerProfile(str(name), str(vendor), str(version), capabilities)
+
+
+class ServerLink:
+    """The worker thread and connection behind ``FreedesktopNotifier``.
+
+    Args:
+        bus: "SESSION" or a D-Bus address.
+        events: Where results go (called from the link's threads).
+        icon_path: ``app_icon`` of every notification.
+        app_name: ``app_name`` of every notification.
+        reconnect_seconds: How often to try the bus again while it is gone.
+        activate: Let D-Bus start an activatable server when asking who the server is.
+    """
+
+    def __init__(self, bus: str, events: LinkEvents, *, icon_path: str = "", app_name: str = "Unsit",
+                 reconnect_seconds: float = RECONNECT_SECONDS, activate: bool = True) -> None:
+        self._bus = bus
+        self._activate = activate
+        self._events = events
+        self._icon_path = icon_path
+        self._app_name = app_name
+        self._reconnect_seconds = reconnect_seconds
+        self._requests: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self._incoming: queue.Queue[Message | None] = queue.Queue()
+        # Worker-thread state only:
+        self._conn: DBusConnection | None = None
+        self._router: DBusRouter | None = None
+        self._filters: list[Any] = []
+        self._nudge_id = 0
+        self._info_id = 0
+        self._worker = threading.Thread(target=self._work, name="unsit-notify-calls", daemon=True)
+        self._listener = threading.Thread(target=self._listen, name="unsit-notify-listener", daemon=True)
+        self._worker.start()
+        self._listener.start()
+
+    # GUI side: only queue requests. -------------------------------------------------
+
+    def nudge(self, serial: int, title: str, body: str, actions: list[str], hints: dict[str, Any],
+              expire_timeout: int) -> None:
+        """Show (or replace) the nudge; ``delivered`` or ``failed`` follows with ``serial``."""
+        self._requests.put((Request.NUDGE, serial, title, body, actions, hints, expire_timeout))
+
+    def inform(self, title: str, body: str, hints: dict[str, Any]) -> None:
+        """Show a plain message that replaces our previous one and expires as the server sees fit."""
+        self._requests.put((Request.INFORM, 0, title, body, [], hints, -1))
+
+    def withdraw(self) -> None:
+        """Close the nudge (the latest one sent, once its id is known)."""
+        self._requests.put((Request.WITHDRAW,))
+
+    def stop(self, timeout_seconds: float = 5.0) -> None:
+        """Withdraw what was queued before, close the connection and end both threads."""
+        self._requests.put((Request.STOP,))
+        self._worker.join(timeout=timeout_seconds)
+        self._incoming.put(None)
+        self._listener.join(timeout=timeout_seconds)
+
+    # Worker thread. ------------------------------------------------------------------
+
+    def _work(self) -> None:
+        self._connect()
+        while True:
+            wait = None if self._router is not None else self._reconnect_seconds
+            try:
+                request = self._requests.get(timeout=wait)
+            except queue.Empty:
+                self._connect()
+                continue
+            kind = request[0]
+            if kind is Request.STOP:
+                self._close_nudge()
+                self._disconnect()
+                return
+            if kind is Request.OWNER_CHANGED:
+                self._on_owner_changed(request[1], request[2])
+                continue
+            if kind is Request.BUS_LOST:
+                if request[1] is self._router:  # not an older connection's late news
+                    self._disconnect()
+                    self._on_owner_changed("(the bus)", "")
+                continue
+            if kind is Request.WITHDRAW:
+                self._close_nudge()  # nothing to do without a connection: a new one shows nothing of ours
+            elif self._router is None and not self._connect():
+                self._events.failed(request[1], kind is Request.NUDGE, "no D-Bus session bus")
+            else:
+                self._notify(kind, *request[1:])
+
+    def _notify(self, kind: Request, serial: int, title: str, body: str, actions: list[str],
+                hints: dict[str, Any], expire: int) -> None:
+        is_nudge = kind is Request.NUDGE
+        replaces = self._nudge_id if is_nudge else self._info_id
+        msg = new_method_call(NOTIFICATIONS, "Notify", NOTIFY_SIGNATURE,
+                              (self._app_name, replaces, self._icon_path, title, body, actions, hints, expire))
+        try:
+            notification_id = int(self._call(msg).body[0])
+        except CallFailed as exc:
+            self._events.failed(serial, is_nudge, str(exc))
+            return
+        if is_nudge:
+            self._nudge_id = notification_id
+            self._events.delivered(serial, notification_id)
+        else:
+            self._info_id = notification_id
+
+    def _close_nudge(self) -> None:
+        notification_id, self._nudge_id = self._nudge_id, 0
+        if not notification_id or self._router is None:
+            return  # id 0: the server (notify-osd) closes its bubbles itself
+        try:
+            self._call(new_method_call(NOTIFICATIONS, "CloseNotification", "u", (notification_id,)))
+        except CallFailed as exc:
+            # Normal for servers that close a bubble themselves on click (notification-daemon).
+            log.debug("CloseNotification %d: %s", notification_id, exc)
+
+    def _on_owner_changed(self, old_owner: str, new_owner: str) -> None:
+        # Our ids belonged to the old server: a new one does not know them.
+        self._nudge_id = self._info_id = 0
+        self._events.owner_changed(old_owner, new_owner)
+        if new_owner and self._router is not None:
+            self._probe()
+
+    def _call(self, msg: Message) -> Message:
+        assert self._router is not None
+        try:
+            return call(self._router, msg)
+        except CallFailed as exc:
+            if exc.broken:
+                self._disconnect()
+            raise
+
+    def _probe(self) -> None:
+        assert self._router is not None
+        try:
+            profile = read_profile(self._router, activate=self._activate)
+        except CallFailed as exc:
+            if exc.broken:
+                self._disconnect()
+            log.debug("no notification server answers: %s", exc)
+            return
+        self._events.profile_found(profile)
+
+    def _connect(self) -> bool:
+        try:
+            # Not jeepney's open_dbus_connection: its Hello runs on a router of its own whose
+            # thread dies with a traceback when the bus goes away in that moment.
+            conn = DBusConnection(prep_socket(get_bus(self._bus), False, timeout=AUTH_TIMEOUT_SECONDS))
+        except Exception as exc:  # noqa: BLE001 - no bus at the address, refused, a broken address
+            log.debug("no D-Bus bus %s: %s", self._bus, exc)
+            return False
+        router = _QuietRouter(conn, lambda lost: self._requests.put((Request.BUS_LOST, lost)))
+        try:
+            bus_proxy = Proxy(message_bus, router, timeout=CALL_TIMEOUT_SECONDS)
+            conn.unique_name = bus_proxy.Hello()[0]
+            for member in ("ActionInvoked", "NotificationClosed"):
+                # The bus filters on the sender's well-known name; our local filter cannot
+                # (it sees the unique name), so it matches on interface, path and member.
+                bus_proxy.AddMatch(MatchRule(type="signal", sender=BUS_NAME, interface=INTERFACE,
+                                             path=OBJECT_PATH, member=member))
+                rule = MatchRule(type="signal", interface=INTERFACE, path=OBJECT_PATH, member=member)
+                self._filters.append(router.filter(rule, queue=self._incoming))
+            owner_rule = MatchRule(type="signal", sender="org.freedesktop.DBus", interface="org.freedesktop.DBus",
+                                   path="/org/freedesktop/DBus", member="NameOwnerChanged")
+            owner_rule.add_arg_condition(0, BUS_NAME)
+            bus_proxy.AddMatch(owner_rule)
+            self._filters.append(router.filter(owner_rule, queue=self._incoming))
+        except Exception as exc:  # noqa: BLE001 - whatever failed, drop the connection and retry later
+            log.debug("could not set up the D-Bus connection: %s", exc)
+            self._conn, self._router = conn, router
+            self._disconnect()
+            return False
+        self._conn, self._router = conn, router
+        self._nudge_id = self._info_id = 0  # a new connection: whatever we showed before is gone
+        log.debug("connected to the D-Bus bus %s", self._bus)
+        self._probe()
+        return True
+
+    def _disconnect(self) -> None:
+        for handle in self._filters:
+            handle.close()
+        self._filters.clear()
+        router, conn, self._router, self._conn = self._router, self._conn, None, None
+        if router is not None:
+            router.close()
+        if conn is not None:
+            conn.close()
+
+    # Listener thread: no state, only hand-offs. ---------------------------------------
+
+    def _listen(self) -> None:
+        while True:
+            msg = self._incoming.get()
+            if msg is None:
+                return
+            member = msg.header.fields.get(HeaderFields.member)
+            try:
+                if member == "ActionInvoked":
+                    notification_id, action_key = msg.body
+                    self._events.action_invoked(int(notification_id), str(action_key))
+                elif member == "NotificationClosed":
+                    notification_id, reason = msg.body
+                    self._events.closed(int(notification_id), int(reason))
+                elif member == "NameOwnerChanged":
+                    _name, old_owner, new_owner = msg.body
+                    self._requests.put((Request.OWNER_CHANGED, str(old_owner), str(new_owner)))
+            except (TypeError, ValueError):
+                log.debug("ignored malformed %s signal: %r", member, msg.body)

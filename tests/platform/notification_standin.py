@@ -1,0 +1,119 @@
+"""A stand-in freedesktop notification server for tests, posing as a named real one.
+
+Run ``python -m tests.platform.notification_standin --name notify-osd --caps body --id-zero``
+on the bus in ``DBUS_SESSION_BUS_ADDRESS``. It answers the calls every server answers,
+records each ``Notify`` and ``CloseNotification`` it gets, and offers a test interface on
+the same object path:
+
+- ``Calls() -> s``: the recorded calls as a JSON list;
+- ``InvokeAction(u id, s key)``: send ``ActionInvoked`` as if the user clicked;
+- ``Release()``: answer the ``Notify`` calls held back (started with ``--hold``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from jeepney import DBusAddress, HeaderFields, Message, MessageType, new_error, new_method_return, new_signal
+from jeepney.bus_messages import message_bus
+from jeepney.io.blocking import DBusConnection, open_dbus_connection
+
+BUS_NAME = "org.freedesktop.Notifications"
+PATH = "/org/freedesktop/Notifications"
+INTERFACE = "org.freedesktop.Notifications"
+TEST_INTERFACE = "org.unsit.TestServer"
+DO_NOT_QUEUE = 4
+PRIMARY_OWNER = 1
+
+
+class StandIn:
+    """The server's state: what it was asked, and the ids it gave."""
+
+    def __init__(self, conn: DBusConnection, args: argparse.Namespace) -> None:
+        self.conn = conn
+        self.name: str = args.name
+        self.capabilities: list[str] = [c for c in args.caps.split(",") if c]
+        self.id_zero: bool = args.id_zero
+        self.hold: bool = args.hold
+        self.calls: list[dict[str, Any]] = []
+        self.held: list[tuple[Message, int]] = []
+        self.next_id = 1
+        self.emitter = DBusAddress(PATH, interface=INTERFACE)
+
+    def handle(self, msg: Message) -> None:
+        member = msg.header.fields.get(HeaderFields.member)
+        handler = getattr(self, f"on_{member}", None)
+        if handler is None:
+            self.conn.send(new_error(msg, "org.freedesktop.DBus.Error.UnknownMethod", "s", (str(member),)))
+            return
+        reply = handler(msg)
+        if reply is not None:
+            self.conn.send(reply)
+
+    def on_GetCapabilities(self, msg: Message) -> Message:  # noqa: N802 (D-Bus names)
+        return new_method_return(msg, "as", (self.capabilities,))
+
+    def on_GetServerInformation(self, msg: Message) -> Message:  # noqa: N802
+        return new_method_return(msg, "ssss", (self.name, "unsit-tests", "0.1", "1.2"))
+
+    def on_Notify(self, msg: Message) -> Message | None:  # noqa: N802
+        app, replaces, _icon, summary, body, actions, _hints, expire = msg.body
+        self.calls.append({"member": "Notify", "app_name": app, "replaces_id": replaces, "summary": summary,
+                           "body": body, "actions": list(actions), "expire_timeout": expire})
+        if self.id_zero:
+            notification_id = 0
+        elif replaces:
+            notification_id = replaces
+        else:
+            notification_id, self.next_id = self.next_id, self.next_id + 1
+        if self.hold:
+            self.held.append((msg, notification_id))
+            return None
+        return new_method_return(msg, "u", (notification_id,))
+
+    def on_CloseNotification(self, msg: Message) -> Message:  # noqa: N802
+        (notification_id,) = msg.body
+        self.calls.append({"member": "CloseNotification", "id": notification_id})
+        self.conn.send(new_signal(self.emitter, "NotificationClosed", "uu", (notification_id, 3)))
+        return new_method_return(msg)
+
+    def on_Calls(self, msg: Message) -> Message:  # noqa: N802
+        return new_method_return(msg, "s", (json.dumps(self.calls),))
+
+    def on_InvokeAction(self, msg: Message) -> Message:  # noqa: N802
+        notification_id, key = msg.body
+        self.conn.send(new_signal(self.emitter, "ActionInvoked", "us", (notification_id, key)))
+        return new_method_return(msg)
+
+    def on_Release(self, msg: Message) -> Message:  # noqa: N802
+        held, self.held, self.hold = self.held, [], False
+        for call, notification_id in held:
+            self.conn.send(new_method_return(call, "u", (notification_id,)))
+        return new_method_return(msg)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--name", default="standin")
+    parser.add_argument("--caps", default="actions,body")
+    parser.add_argument("--id-zero", action="store_true", help="answer every Notify with id 0 (notify-osd)")
+    parser.add_argument("--hold", action="store_true", help="answer Notify only after Release()")
+    args = parser.parse_args()
+    conn = open_dbus_connection("SESSION")
+    reply = conn.send_and_get_reply(message_bus.RequestName(BUS_NAME, DO_NOT_QUEUE), timeout=5)
+    if reply.body[0] != PRIMARY_OWNER:
+        raise SystemExit(f"{BUS_NAME} is taken")
+    server = StandIn(conn, args)
+    while True:
+        try:
+            msg = conn.receive()
+        except (ConnectionError, EOFError, OSError):
+            return  # the bus went away
+        if msg.header.message_type == MessageType.method_call:
+            server.handle(msg)
+
+
+if __name__ == "__main__":
+    main()
