@@ -69,13 +69,15 @@ def missing_display(env, platform: str) -> str | None:
 
 
 def already_running(paths: AppPaths) -> bool:
-    """Tell a running instance we were started again; True if one answered."""
-    from unsit.platform.ipc_client import NotRunning, send_request
+    """Tell a running instance we were started again; True if one is there (even a busy one)."""
+    from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request
 
     try:
         send_request(paths.socket_path, {"command": "activate"}, timeout=2.0)
     except NotRunning:
         return False
+    except NotAnswering:
+        log.warning("a running Unsit did not answer in time; not starting a second one")
     return True
 
 
