@@ -166,6 +166,9 @@ def build(app, paths: AppPaths) -> dict | None:
         log.warning("%s: %s", title, body)
         notifier.inform(title, body)
 
+    if history is not None:  # told once per kind of trouble (disk full, read-only, damaged)
+        history.on_problem = lambda message: notifier.inform("Unsit history", message)
+
     def status_extras() -> dict:
         window = windows.drill_window
         return {"version": __version__, "tray_available": QSystemTrayIcon.isSystemTrayAvailable(),

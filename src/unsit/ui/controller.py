@@ -89,6 +89,8 @@ class Controller(QObject):
         self._check_wall_clock()
         obs = Observation(idle_seconds=self._idle.idle_seconds(), locked=self._session.locked)
         self._apply(self.engine.tick(obs))
+        if self._history is not None and self._history.pending_events:
+            self._history.retry_pending()  # events that could not be written (disk full, read-only)
 
     def _apply(self, events: list) -> None:
         for event in events:
