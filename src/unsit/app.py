@@ -86,6 +86,8 @@ def run_app(debug: bool = False) -> int:
     paths = AppPaths.from_platform()
     for problem in paths.ensure():
         print(f"{APP_NAME}: {problem}", file=sys.stderr)
+    if paths.runtime_problem:  # said once, at start-up; the CLI uses the same folder quietly
+        print(f"{APP_NAME}: {paths.runtime_problem}", file=sys.stderr)
     if already_running(paths):
         print(f"{APP_NAME} is already running (see the tray, or run: unsit status)")
         return 0
@@ -144,6 +146,8 @@ def build(app, paths: AppPaths) -> dict | None:
     clock = SystemClock()
     store = SettingsStore(SettingsFile(paths.settings_file))
     problems = store.load_initial()
+    if paths.runtime_problem:
+        problems = [*problems, f"Runtime folder: {paths.runtime_problem}."]
     settings = store.settings
     idle = detect_idle_source()
     session = SessionWatcher()
