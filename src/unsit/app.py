@@ -8,41 +8,20 @@ import signal
 import sys
 
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
+from unsit.log_file import LOG_BACKUPS, LOG_KEEP_BYTES, BoundedFormatter, CappedFileHandler, rotate_log  # noqa: F401
 from unsit.paths import AppPaths
 
 log = logging.getLogger("unsit")
 
 
-LOG_KEEP_BYTES = 1_000_000
-LOG_BACKUPS = 3
-
-
-def rotate_log(path) -> None:
-    """Start a fresh log when the last one grew past 1 MB, keeping three old ones.
-
-    Unsit logs a few lines an hour, so rotating at start-up is enough, and it spares the
-    tray process logging.handlers (and what it imports).
-    """
-    try:
-        if path.stat().st_size < LOG_KEEP_BYTES:
-            return
-    except OSError:
-        return
-    for n in range(LOG_BACKUPS - 1, 0, -1):
-        older = path.with_name(f"{path.name}.{n}")
-        if older.exists():
-            older.replace(path.with_name(f"{path.name}.{n + 1}"))
-    path.replace(path.with_name(f"{path.name}.1"))
-
-
 def setup_logging(paths: AppPaths, debug: bool) -> None:
-    """Log to a file in the user log dir (rotated at start-up), and warnings to stderr."""
+    """Log to a file in the user log dir (rotated by size, also while running), and warnings to stderr."""
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if debug else logging.INFO)
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    fmt = BoundedFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         rotate_log(paths.log_file)
-        handler: logging.Handler = logging.FileHandler(paths.log_file, encoding="utf-8")
+        handler: logging.Handler = CappedFileHandler(paths.log_file)
         handler.setFormatter(fmt)
         root.addHandler(handler)
     except OSError as exc:
