@@ -126,9 +126,7 @@ class SettingsFile:
 
     def _refusal(self, what: str, todo: str = "") -> str:
         todo = todo or f"Remove or rename it, and Unsit writes a fresh {self.path.name}."
-        message = f"{self.path} {what}. Unsit keeps its previous settings. {todo}"
-        log.warning("%s", message)
-        return message
+        return f"{self.path} {what}. Unsit keeps its previous settings. {todo}"
 
     def load(self, fallback: Settings | None = None) -> LoadResult:
         """Read and validate the file; repair it on disk when needed. Never raises.
