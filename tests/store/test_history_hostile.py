@@ -254,3 +254,26 @@ def test_trouble_uses_the_error_code_where_there_is_one():
     assert classify(exc) is Trouble.DAMAGED
     assert classify(OSError(28, "No space left on device")) is Trouble.FULL
     assert classify(OSError(30, "Read-only file system")) is Trouble.READ_ONLY
+
+
+def test_retries_while_locked_do_not_hold_the_app_for_the_whole_busy_timeout(tmp_path):
+    import time
+
+    path = tmp_path / "history.sqlite3"
+    make_db(path, 1)
+    clock = Ticks()
+    history = History(path, busy_timeout_seconds=2.0, clock=clock)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program writes for a long time
+    try:
+        assert history.record("nudge", NOW) is False  # waited the full 2 s once, then told
+        clock.now += RETRY_SECONDS
+        started = time.monotonic()
+        assert history.retry_pending() is False
+        assert time.monotonic() - started < 1.0
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    clock.now += RETRY_SECONDS
+    assert history.retry_pending() is True and count(path) == 2
+    history.close()

@@ -65,6 +65,7 @@ BUSY_TIMEOUT_SECONDS = 5.0
 OPEN_ATTEMPTS = 3
 MAX_PENDING_EVENTS = 1000
 RETRY_SECONDS = 60.0
+RETRY_BUSY_MILLISECONDS = 200
 _INSERT = ("INSERT INTO events (kind, at_utc, local_date, drill_id, duration_seconds, streak_seconds, reason)"
            " VALUES (?, ?, ?, ?, ?, ?, ?)")
 CSV_COLUMNS = ("id", "kind", "at_utc", "local_date", "drill_id", "duration_seconds", "streak_seconds", "reason")
@@ -318,7 +319,11 @@ class History:
                 return False
         assert self._db is not None
         rows = list(self._pending)
+        # While in trouble (e.g. another program keeps it locked), a retry must not hold the
+        # GUI for the whole busy timeout every time: wait a moment only.
+        busy_ms = RETRY_BUSY_MILLISECONDS if self._told else int(self._busy_timeout * 1000)
         try:
+            self._db.execute(f"PRAGMA busy_timeout = {busy_ms}")
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany(_INSERT, rows)
             self._db.execute("COMMIT")
