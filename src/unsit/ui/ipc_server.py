@@ -364,16 +364,26 @@ class InstanceServer(QObject):
         return True
 
     def _on_qt_connection(self) -> None:
+        from PySide6.QtCore import QTimer
+
         while self._qt_server.hasPendingConnections():
             conn = self._qt_server.nextPendingConnection()
             buffer = bytearray()
+            # Reads here are non-blocking (readyRead); a client that never finishes its line
+            # is cut off after the whole-request deadline.
+            deadline = QTimer(conn)
+            deadline.setSingleShot(True)
+            deadline.timeout.connect(conn.abort)
+            deadline.start(int(REQUEST_DEADLINE_SECONDS * 1000))
 
-            def ready(c=conn, b=buffer) -> None:
+            def ready(c=conn, b=buffer, d=deadline) -> None:
                 b += bytes(c.readAll())
                 if len(b) > MAX_REQUEST_BYTES:
+                    self._budget.warn("a command request longer than %d bytes was refused", MAX_REQUEST_BYTES)
                     c.abort()
-                elif b.endswith(b"\n"):
-                    c.write(answer(self._handler, bytes(b)))
+                elif b"\n" in b:
+                    d.stop()
+                    c.write(answer(self._handler, bytes(b[:b.index(b"\n")])))
                     c.flush()
                     c.disconnectFromServer()
 
