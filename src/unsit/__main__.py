@@ -88,7 +88,7 @@ def format_status(status: dict[str, Any]) -> str:
 def run_client(args: argparse.Namespace) -> int:
     """Send ``args.command`` to the running instance; print the answer; exit code."""
     from unsit.paths import AppPaths
-    from unsit.platform.ipc_client import NotRunning, send_request
+    from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request
 
     request: dict[str, Any] = {"command": args.command}
     if args.command == "drill":
@@ -100,6 +100,10 @@ def run_client(args: argparse.Namespace) -> int:
     except NotRunning:
         print(f"{APP_NAME} is not running. Start it with: unsit", file=sys.stderr)
         return 3
+    except NotAnswering as exc:
+        print(f"{APP_NAME} is running but did not answer in time ({exc}). Try again in a moment.",
+              file=sys.stderr)
+        return 4
     if not reply.get("ok"):
         print(f"{APP_NAME}: {reply.get('error', 'the command failed')}", file=sys.stderr)
         return 1

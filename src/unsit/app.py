@@ -8,41 +8,20 @@ import signal
 import sys
 
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
+from unsit.log_file import LOG_BACKUPS, LOG_KEEP_BYTES, BoundedFormatter, CappedFileHandler, rotate_log  # noqa: F401
 from unsit.paths import AppPaths
 
 log = logging.getLogger("unsit")
 
 
-LOG_KEEP_BYTES = 1_000_000
-LOG_BACKUPS = 3
-
-
-def rotate_log(path) -> None:
-    """Start a fresh log when the last one grew past 1 MB, keeping three old ones.
-
-    Unsit logs a few lines an hour, so rotating at start-up is enough, and it spares the
-    tray process logging.handlers (and what it imports).
-    """
-    try:
-        if path.stat().st_size < LOG_KEEP_BYTES:
-            return
-    except OSError:
-        return
-    for n in range(LOG_BACKUPS - 1, 0, -1):
-        older = path.with_name(f"{path.name}.{n}")
-        if older.exists():
-            older.replace(path.with_name(f"{path.name}.{n + 1}"))
-    path.replace(path.with_name(f"{path.name}.1"))
-
-
 def setup_logging(paths: AppPaths, debug: bool) -> None:
-    """Log to a file in the user log dir (rotated at start-up), and warnings to stderr."""
+    """Log to a file in the user log dir (rotated by size, also while running), and warnings to stderr."""
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if debug else logging.INFO)
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    fmt = BoundedFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         rotate_log(paths.log_file)
-        handler: logging.Handler = logging.FileHandler(paths.log_file, encoding="utf-8")
+        handler: logging.Handler = CappedFileHandler(paths.log_file)
         handler.setFormatter(fmt)
         root.addHandler(handler)
     except OSError as exc:
@@ -69,13 +48,15 @@ def missing_display(env, platform: str) -> str | None:
 
 
 def already_running(paths: AppPaths) -> bool:
-    """Tell a running instance we were started again; True if one answered."""
-    from unsit.platform.ipc_client import NotRunning, send_request
+    """Tell a running instance we were started again; True if one is there (even a busy one)."""
+    from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request
 
     try:
         send_request(paths.socket_path, {"command": "activate"}, timeout=2.0)
     except NotRunning:
         return False
+    except NotAnswering:
+        log.warning("a running Unsit did not answer in time; not starting a second one")
     return True
 
 
@@ -84,6 +65,8 @@ def run_app(debug: bool = False) -> int:
     paths = AppPaths.from_platform()
     for problem in paths.ensure():
         print(f"{APP_NAME}: {problem}", file=sys.stderr)
+    if paths.runtime_problem:  # said once, at start-up; the CLI uses the same folder quietly
+        print(f"{APP_NAME}: {paths.runtime_problem}", file=sys.stderr)
     if already_running(paths):
         print(f"{APP_NAME} is already running: its window is open now (or run: unsit status)")
         return 0
@@ -144,6 +127,8 @@ def build(app, paths: AppPaths) -> dict | None:
     clock = SystemClock()
     store = SettingsStore(SettingsFile(paths.settings_file))
     problems = store.load_initial()
+    if paths.runtime_problem:
+        problems = [*problems, f"Runtime folder: {paths.runtime_problem}."]
     settings = store.settings
     idle = detect_idle_source()
     session = SessionWatcher()
@@ -170,6 +155,9 @@ def build(app, paths: AppPaths) -> dict | None:
         presenter.inform(title, body)
 
     main_window = MainWindowOpener(controller, windows, app.quit)
+
+    if history is not None:  # told once per kind of trouble (disk full, read-only, damaged)
+        history.on_problem = lambda message: notifier.inform("Unsit history", message)
 
     def status_extras() -> dict:
         window = windows.drill_window
