@@ -47,12 +47,12 @@ LUMBAR_CM = 19.0
 THORACIC_CM = 28.0
 NECK_CM = 8.0
 HEAD_RADIUS_CM = 11.0
-UPPER_ARM_CM = 31.0
-FOREARM_CM = 37.0  # elbow to the middle of the hand
+UPPER_ARM_CM = 33.0
+FOREARM_CM = 40.0  # elbow to the middle of the hand (a little long: the figure reaches a desk)
 HIP_HALF_WIDTH_CM = 9.0
 SHOULDER_HALF_WIDTH_CM = 17.0
 
-DESK_REACH_CM = 12.0  # the desk's front edge stands this far ahead of the shoulders
+DESK_REACH_CM = 20.0  # the desk's front edge stands this far ahead of the shoulders
 DESK_HEIGHT_CM = 75.0
 DESK_DEPTH_CM = 60.0
 WALL_BEYOND_DESK_CM = 40.0

@@ -45,8 +45,8 @@ _POSES: dict[str, Pose] = {
     "leg-turned-out": _p(hip=15, hip_rotation=-40, ankle=-5),
     "support-knee-up-low": _p(support_hip=60, support_knee=75, support_ankle=-10),
     # hinges
-    "hinge": _p(lean=45, neck=-5, hip=68, knee=30, ankle=7, support_hip=68, support_knee=30, support_ankle=7),
-    "half-hinge": _p(lean=22, neck=-3, hip=34, knee=15, ankle=3, support_hip=34, support_knee=15, support_ankle=3),
+    "hinge": _p(lean=48, neck=-5, hip=78, knee=35, ankle=5, support_hip=78, support_knee=35, support_ankle=5),
+    "half-hinge": _p(lean=24, neck=-3, hip=39, knee=18, ankle=3, support_hip=39, support_knee=18, support_ankle=3),
     # hip airplane: standing on the working leg, the other leg reaching back
     "airplane": _p(lean=35, neck=-5, hip=35, knee=10, ankle=10, support_hip=-25, support_ankle=-20),
     "airplane-open": _p(lean=35, neck=-5, body_turn=20, hip=35, hip_rotation=-20, knee=10, ankle=10,
