@@ -40,7 +40,7 @@ from unsit.core.pose import (
 ACCENT = "#E8743B"
 FRAME_MS = 16
 """The animation timer's interval while the figure moves (about the display's rate)."""
-VIEW_BOX = QRectF(-105.0, -30.0, 210.0, 220.0)
+VIEW_BOX = QRectF(-84.0, -18.0, 194.0, 232.0)
 """The projected world area (cm, y up) every pose is drawn into: fixed, so nothing jumps."""
 LIMB_CM = 8.0
 TRUNK_CM = 20.0
