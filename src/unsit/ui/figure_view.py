@@ -9,7 +9,7 @@ and painting is vector work at the device pixel ratio, so it is sharp at 2x.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -255,6 +255,7 @@ class FigureView(QWidget):
         self._side_px = side_px
         self._scene: Scene | None = None
         self._source: Callable[[], Frame] | None = None
+        self._template: Scene | None = None
         self._timer = QTimer(self)
         self._timer.setObjectName("figure_frame")
         self._timer.setInterval(FRAME_MS)
@@ -297,12 +298,11 @@ class FigureView(QWidget):
 
     @Slot()
     def _next_frame(self) -> None:
-        if self._source is None:
+        if self._source is None or self._template is None:
             self._timer.stop()
             return
         frame = self._source()
-        self.show_scene(Scene(frame.pose, self._template.hands, self._template.props,
-                              self._template.desk_x_cm, self._template.side))
+        self.show_scene(replace(self._template, pose=frame.pose))
         if not frame.moving:
             self.stop()
 
