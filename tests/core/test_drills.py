@@ -260,3 +260,14 @@ def test_the_schema_document_example_is_a_valid_drill():
     example = text.split("```toml\n", 1)[1].split("```", 1)[0]
     drill = parse_drill(tomllib.loads(example), "SCHEMA.md")
     assert drill.total_seconds() == 30 + 5 + 8 * 4
+
+
+@pytest.mark.parametrize("drill_id", sorted(p.stem for p in (ASSETS / "drills").glob("*.toml")))
+def test_builtin_steps_on_one_side_carry_on_from_the_pose_the_last_one_ended_in(drill_id):
+    """No jumps in the figure between steps: each step starts where the one before ended."""
+    drill = _builtin()[drill_id]
+    for before, after in zip(drill.steps, drill.steps[1:]):
+        if before.side != after.side:
+            continue  # a switch-sides pause goes between them
+        ended = before.motion.frame_at(before.duration_seconds(), before.duration_seconds()).pose
+        assert ended == after.motion.poses[0], f"{drill_id}: {after.cue}"
