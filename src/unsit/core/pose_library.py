@@ -23,7 +23,7 @@ def _p(**angles: float) -> Pose:
 _POSES: dict[str, Pose] = {
     # standing
     "stand": _STAND,
-    "tuck": _p(pelvis_tilt=-12, lumbar=12, hip=-12, support_hip=-12),
+    "tuck": _p(pelvis_tilt=-16, lumbar=16, hip=-16, support_hip=-16),
     "lean-in": _p(lean=8, neck=-8, hip=8, support_hip=8),
     # split stance: the working leg a long stride back, its heel up
     "split-stance": _p(hip=-20, knee=25.4, ankle=-18, support_hip=22, support_knee=12, support_ankle=-10),

@@ -120,6 +120,7 @@ def paint_scene(painter: QPainter, target: QRectF, scene: Scene, colours: Colour
     _paint_trunk(painter, to, body, colours, width)
     _paint_leg(painter, to, body.work_leg, colours.accent, width)
     _paint_arm(painter, to, body.near_arm, colours.ink, width * 0.9)
+    _paint_pelvis(painter, to, body, colours, width)  # on top: a tuck or a tilt is always seen
     painter.restore()
 
 
@@ -159,17 +160,23 @@ def _paint_trunk(painter: QPainter, to: _Mapper, body: Body, colours: Colours, l
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.setPen(_pen(trunk, TRUNK_CM * to.scale))
     painter.drawPath(spine)
-    # the pelvis: a solid wedge from the sacrum over the hip bones to the sitting bones
-    hips = _mid(body.work_leg.hip, body.support_leg.hip)
-    pelvis = QPolygonF([back, to(body.pelvis_front), to(hips), to(body.pelvis_low)])
-    painter.setPen(_pen(colours.ink, limb * 0.35))
-    painter.setBrush(QBrush(colours.ink))
-    painter.drawPolygon(pelvis)
     painter.setPen(_pen(colours.ink, limb * 0.55))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawPath(spine)  # the spine line: straight when neutral, curved when not
     _polyline(painter, [neck, to(body.head)], colours.ink, limb * 0.8)
     _paint_head(painter, to, body, colours)
+
+
+def _paint_pelvis(painter: QPainter, to: _Mapper, body: Body, colours: Colours, limb: float) -> None:
+    """A solid wedge from the sacrum over the hip bones to the sitting bones, outlined."""
+    hips = _mid(body.work_leg.hip, body.support_leg.hip)
+    pelvis = QPolygonF([to(body.pelvis_back), to(body.pelvis_front), to(hips), to(body.pelvis_low)])
+    painter.setPen(_pen(colours.background, limb * 0.5))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPolygon(pelvis)
+    painter.setPen(_pen(colours.ink, limb * 0.25))
+    painter.setBrush(QBrush(colours.ink))
+    painter.drawPolygon(pelvis)
 
 
 def _paint_head(painter: QPainter, to: _Mapper, body: Body, colours: Colours) -> None:
