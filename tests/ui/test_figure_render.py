@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-from unsit.core.pose import Pose
+from unsit.core.pose import Hands, Pose, Prop, desk_x_for
 from unsit.store.drill_library import load_library
 from unsit.ui.figure_view import ACCENT, Colours, Scene, export_svg, paint_scene
 
@@ -118,3 +118,12 @@ def test_svg_export_of_a_pose(tmp_path):
     painter.end()
     ink, edge, accented = ink_stats(image, QColor("#FFFFFF"))
     assert ink > MIN_INK_SHARE * SIDE_PX * SIDE_PX and accented > MIN_ACCENT_PX, label
+
+
+@pytest.mark.parametrize("hands", list(Hands))
+def test_every_hand_placement_with_every_prop_fits_the_picture(hands):
+    pose = Pose(elbow=8.0)
+    scene = Scene(pose, hands, tuple(Prop), desk_x_for([pose]), "right")
+    image = render(scene, "light", 1.0)
+    ink, edge, accented = ink_stats(image, THEMES["light"][1])
+    assert ink > MIN_INK_SHARE * SIDE_PX * SIDE_PX and edge == 0 and accented > MIN_ACCENT_PX

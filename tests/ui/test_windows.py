@@ -39,3 +39,25 @@ def test_the_window_reports_through_windows(windows, qtbot):
 
 def test_without_drills_nothing_opens(qtbot, fake_clock):
     assert Windows(drills=[], clock=fake_clock).open_drill(None, Settings()) is None
+
+
+def test_the_picker_skips_drills_already_started_today_from_history(qtbot, fake_clock, tmp_path):
+    """Today's drills (the day turning at 04:00) are read from history when the app starts."""
+    from datetime import timedelta
+
+    from unsit.store.history import History
+
+    history = History(tmp_path / "history.db")
+    morning = fake_clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    history.record("drill_started", morning + timedelta(hours=3), drill_id="standing-hip-circles")  # yesterday's
+    history.record("drill_started", morning + timedelta(hours=5), drill_id="knee-in-knee-out")
+    history.record("drill_started", morning + timedelta(hours=7), drill_id="standing-leg-turns")
+    assert history.drills_started_since(morning + timedelta(hours=4)) == ["knee-in-knee-out", "standing-leg-turns"]
+    drills, _ = load_library(asset_path("drills"), None)
+    windows = Windows(drills=drills, clock=fake_clock, history=history)
+    try:
+        assert windows.open_drill("rotation", Settings()).id == "standing-hip-circles"
+    finally:
+        windows.close_all()
+        qtbot.waitUntil(lambda: windows.drill_window is None)  # deleted before the Windows object goes
+        history.close()
