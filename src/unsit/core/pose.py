@@ -55,7 +55,7 @@ SHOULDER_HALF_WIDTH_CM = 17.0
 DESK_REACH_CM = 20.0  # the desk's front edge stands this far ahead of the shoulders
 DESK_HEIGHT_CM = 75.0
 DESK_DEPTH_CM = 40.0
-WALL_BEYOND_DESK_CM = 40.0
+WALL_BEYOND_DESK_CM = 15.0
 CHAIR_X_CM = -45.0
 CHAIR_SEAT_CM = 46.0
 
