@@ -9,7 +9,7 @@ Writes, for every built-in drill:
   then on dark, with the cue under the row;
 - ``OUTDIR/strip_<drill>.png``: the animation over time, one row per step, a frame
   every half second of the step's first rep or move (what the window shows);
-and ``OUTDIR/overview.png`` (each drill's first step keyframes, light, one row per drill).
+and ``OUTDIR/overview.png`` (each drill's last step keyframes, light, one row per drill).
 With ``--svg`` each drill's first keyframe is also written as ``OUTDIR/<drill>.svg``.
 """
 
@@ -99,8 +99,8 @@ def main() -> int:
                             (f"strip_{drill.id}.png", _sheet(strip_rows(drill), STRIP_FRAMES))):
             image.save(str(args.outdir / name))
             print(args.outdir / name)
-        first = drill.steps[-1]
-        overview.append(([(_scene(first, p), LIGHT) for p in first.motion.poses], drill.name))
+        last = drill.steps[-1]
+        overview.append(([(_scene(last, p), LIGHT) for p in last.motion.poses], drill.name))
         if args.svg:
             export_svg(args.outdir / f"{drill.id}.svg", _scene(drill.steps[0], drill.steps[0].motion.poses[-1]))
     path = args.outdir / "overview.png"
