@@ -13,6 +13,7 @@ import sys
 from typing import Any, Sequence
 
 from unsit import APP_NAME, __version__
+from unsit.core.drills import FAMILIES
 from unsit.core.durations import format_duration
 
 PAUSE_RE = re.compile(r"^(?:(\d+)h)?(?:(\d+)m(?:in)?)?$")
@@ -55,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="print the sitting streak, the phase and the time to the next nudge")
     status.add_argument("--json", action="store_true", help="print one JSON object (for scripts and status bars)")
     drill = sub.add_parser("drill", help="start a drill now")
-    drill.add_argument("family", nargs="?", choices=("extension", "rotation", "hinge"), help="pick from this family")
+    drill.add_argument("family", nargs="?", choices=FAMILIES, help="pick from this family")
     pause = sub.add_parser("pause", help="pause nudges (default 30m)")
     pause.add_argument("length", nargs="?", default="30m", type=parse_pause,
                        help="30m, 1h, 1h30m, tomorrow or indefinitely")

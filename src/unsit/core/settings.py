@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from unsit.core.drills import FAMILIES
+
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RANGE_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$")
 
@@ -113,8 +115,8 @@ FIELDS: tuple[Field, ...] = (
     Field("work_hours", "time_ranges", ("09:00-17:00",), "Time ranges on work days when nudges may come."),
     Field(
         "drill_family", "choice", "alternate",
-        "Which drills to offer: alternate extension and rotation, or one family only.",
-        choices=("alternate", "extension", "rotation", "hinge"),
+        "Which drills to offer: take turns between the families, or one family only.",
+        choices=("alternate", *FAMILIES),
     ),
     Field(
         "drill_length", "choice", "standard",

@@ -447,6 +447,19 @@ class History:
             expected -= timedelta(days=1)
         return streak
 
+    def drills_started_since(self, at: datetime) -> list[str]:
+        """Ids of the drills started at or after ``at`` (timezone aware), oldest first."""
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise ValueError("history timestamps must be timezone aware")
+        since = at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT drill_id FROM events WHERE kind = 'drill_started' AND at_utc >= ? AND drill_id IS NOT NULL"
+                " ORDER BY at_utc, id",
+                (since,),
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
     def export_csv(self, path: Path) -> int:
         """Write every event, oldest first, to ``path`` as CSV; returns the rows written."""
         rows = self._rows(f"SELECT {', '.join(CSV_COLUMNS)} FROM events ORDER BY id", ())

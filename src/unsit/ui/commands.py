@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from unsit import __version__
+from unsit.core.drills import FAMILIES
 
 
 class CommandHandler:
@@ -38,8 +39,8 @@ class CommandHandler:
 
     def _cmd_drill(self, request):
         family = request.get("family")
-        if family not in (None, "extension", "rotation", "hinge"):
-            return {"ok": False, "error": f"unknown drill family {family!r}: use extension, rotation or hinge"}
+        if family is not None and family not in FAMILIES:
+            return {"ok": False, "error": f"unknown drill family {family!r}: use {', '.join(FAMILIES)}"}
         name = self._controller.start_drill(family)
         if not name:
             return {"ok": False, "error": "no drill is available (see the log)"}
