@@ -1,161 +1,113 @@
-"""Render every pose frame into contact sheets, to check the drill pictures by eye.
-
-Each frame is drawn at 240 px and at 2x (480 px), on a light background (ink as drawn) and
-on a dark one (ink swapped for a light grey, as the app does for dark themes), plain and
-mirrored (the app mirrors frames for the right side).
+"""Render every drill's figure into PNG sheets, to check the drill pictures by eye.
 
 Usage::
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/render_poses.py OUTDIR
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/render_poses.py OUTDIR [--svg]
 
-Writes ``OUTDIR/contact_sheet.png`` (every frame, every variant), ``OUTDIR/sheet_<drill>.png``
-(the same, one per drill folder) and ``OUTDIR/overview.png`` (one row per drill: light, then
-mirrored on dark, at 240 px), and prints their paths.
+Writes, for every built-in drill:
+- ``OUTDIR/keys_<drill>.png``: one row per step, every keyframe of the step, on light
+  then on dark, with the cue under the row;
+- ``OUTDIR/strip_<drill>.png``: the animation over time, one row per step, a frame
+  every half second of the step's first rep or move (what the window shows);
+and ``OUTDIR/overview.png`` (each drill's last step keyframes, light, one row per drill).
+With ``--svg`` each drill's first keyframe is also written as ``OUTDIR/<drill>.svg``.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen
-from PySide6.QtSvg import QSvgRenderer
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
 
-POSES_DIR = Path(__file__).resolve().parent.parent / "assets" / "poses"
-INK = "#2B2F36"
-DARK_INK = "#E6E6E6"
-LIGHT_BG = QColor("#FFFFFF")
-DARK_BG = QColor("#1E1F22")
-BASE_PX = 240
-# Frames are shown in the order of the movement; other names follow alphabetically.
-FRAME_ORDER = ("start", "knee-up", "knee-in", "knee-out", "end")
-GAP_PX = 8
+from PySide6.QtCore import QRectF, Qt  # noqa: E402
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter  # noqa: E402
 
-# (size in px, dark background?, mirrored?) for each cell of a row, left to right.
-CELLS = (
-    (BASE_PX, False, False),
-    (BASE_PX, True, False),
-    (BASE_PX, False, True),
-    (BASE_PX, True, True),
-    (BASE_PX * 2, False, False),
-    (BASE_PX * 2, True, True),
-)
+from unsit.core.drills import Drill, Step  # noqa: E402
+from unsit.store.drill_library import load_library  # noqa: E402
+from unsit.ui.figure_view import Colours, Scene, export_svg, paint_scene  # noqa: E402
+
+LIGHT = (QColor("#2B2F36"), QColor("#FFFFFF"))
+DARK = (QColor("#E6E6E6"), QColor("#1E1F22"))
+CELL_PX = 180
+LABEL_PX = 34
+STRIP_FRAMES = 10
+STRIP_STEP_SECONDS = 0.5
 
 
-def svg_bytes(path: Path, dark: bool) -> QByteArray:
-    """The frame's SVG text, with the ink swapped for the dark-theme colour if asked."""
-    text = path.read_text(encoding="utf-8")
-    if dark:
-        text = text.replace(INK, DARK_INK).replace(INK.lower(), DARK_INK)
-    return QByteArray(text.encode("utf-8"))
+def _scene(step: Step, pose) -> Scene:
+    return Scene(pose, step.hands, step.props, step.desk_x_cm, step.side)
 
 
-def render_frame(path: Path, size_px: int, dark: bool, mirrored: bool) -> QImage:
-    """One frame on its background, ``size_px`` square."""
-    image = QImage(size_px, size_px, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(DARK_BG if dark else LIGHT_BG)
-    renderer = QSvgRenderer(svg_bytes(path, dark))
-    if not renderer.isValid():
-        raise ValueError(f"QSvgRenderer cannot read {path}")
+def _sheet(rows: list[tuple[list[tuple[Scene, tuple[QColor, QColor]]], str]], cells: int) -> QImage:
+    width = max(1, cells) * CELL_PX
+    image = QImage(width, len(rows) * (CELL_PX + LABEL_PX), QImage.Format.Format_ARGB32)
+    image.fill(QColor("#808080"))
     painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    if mirrored:
-        painter.translate(size_px, 0)
-        painter.scale(-1, 1)
-    renderer.render(painter, QRectF(0, 0, size_px, size_px))
+    font = QFont()
+    font.setPixelSize(11)
+    painter.setFont(font)
+    for r, (row, label) in enumerate(rows):
+        y = r * (CELL_PX + LABEL_PX)
+        for c, (scene, (ink, bg)) in enumerate(row):
+            rect = QRectF(c * CELL_PX, y, CELL_PX, CELL_PX)
+            painter.fillRect(rect.adjusted(1, 1, -1, -1), bg)
+            paint_scene(painter, rect.adjusted(1, 1, -1, -1), scene, Colours.for_colours(ink, bg))
+        painter.setPen(QColor("#FFFFFF"))
+        painter.drawText(QRectF(4, y + CELL_PX, width - 8, LABEL_PX),
+                         Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft, label)
     painter.end()
     return image
 
 
-def frames_by_drill(poses_dir: Path = POSES_DIR) -> dict[str, list[Path]]:
-    """Every drill folder's SVG frames, in the order of the movement."""
-
-    def order(path: Path) -> tuple[int, str]:
-        rank = FRAME_ORDER.index(path.stem) if path.stem in FRAME_ORDER else len(FRAME_ORDER)
-        return rank, path.name
-
-    result = {}
-    for folder in sorted(p for p in poses_dir.iterdir() if p.is_dir()):
-        frames = sorted(folder.glob("*.svg"), key=order)
-        if frames:
-            result[folder.name] = frames
-    return result
+def keyframe_rows(drill: Drill) -> list:
+    rows = []
+    for i, step in enumerate(drill.steps):
+        cells = [(_scene(step, p), LIGHT) for p in step.motion.poses]
+        cells += [(_scene(step, p), DARK) for p in step.motion.poses]
+        rows.append((cells, f"{i + 1} [{step.side}, {', '.join(step.pose_names)}] {step.cue}"))
+    return rows
 
 
-def contact_sheet(frames: list[Path]) -> QImage:
-    """One row per frame: the variants in CELLS, separated by a grey gutter."""
-    row_height_px = max(size for size, _, _ in CELLS)
-    width_px = sum(size for size, _, _ in CELLS) + GAP_PX * (len(CELLS) + 1)
-    height_px = row_height_px * len(frames) + GAP_PX * (len(frames) + 1)
-    sheet = QImage(width_px, height_px, QImage.Format.Format_ARGB32_Premultiplied)
-    sheet.fill(QColor("#808890"))
-    painter = QPainter(sheet)
-    painter.setPen(QPen(QColor("#FFFFFF")))
-    y = GAP_PX
-    for path in frames:
-        x = GAP_PX
-        for size_px, dark, mirrored in CELLS:
-            painter.drawImage(x, y, render_frame(path, size_px, dark, mirrored))
-            x += size_px + GAP_PX
-        label = f"{path.parent.name}/{path.name}"
-        painter.drawText(
-            QRectF(GAP_PX * 2, y + BASE_PX + 6, BASE_PX * 4, 20),
-            Qt.AlignmentFlag.AlignLeft,
-            label,
-        )
-        y += row_height_px + GAP_PX
-    painter.end()
-    return sheet
+def strip_rows(drill: Drill) -> list:
+    rows = []
+    for i, step in enumerate(drill.steps):
+        cells = [(_scene(step, step.motion.frame_at(k * STRIP_STEP_SECONDS).pose), LIGHT) for k in range(STRIP_FRAMES)]
+        rows.append((cells, f"{i + 1}: every {STRIP_STEP_SECONDS:g} s from the step's start"))
+    return rows
 
 
-def overview(drills: dict[str, list[Path]]) -> QImage:
-    """One row per drill: its frames at 240 px on light, then mirrored on dark."""
-    columns = max(len(frames) for frames in drills.values()) * 2
-    step_px = BASE_PX + GAP_PX
-    sheet = QImage(
-        GAP_PX + columns * step_px, GAP_PX + len(drills) * step_px,
-        QImage.Format.Format_ARGB32_Premultiplied,
-    )
-    sheet.fill(QColor("#808890"))
-    painter = QPainter(sheet)
-    for row, frames in enumerate(drills.values()):
-        y = GAP_PX + row * step_px
-        cells = [(path, False, False) for path in frames] + [(path, True, True) for path in frames]
-        for column, (path, dark, mirrored) in enumerate(cells):
-            image = render_frame(path, BASE_PX, dark, mirrored)
-            painter.drawImage(GAP_PX + column * step_px, y, image)
-    painter.end()
-    return sheet
-
-
-def main(argv: list[str]) -> int:
-    """Write the contact sheets into the folder named on the command line."""
-    if len(argv) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--svg", action="store_true", help="also write each drill's first pose as SVG")
+    args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    out_dir = Path(argv[1])
-    out_dir.mkdir(parents=True, exist_ok=True)
-    app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 - QPainter text needs it
-    drills = frames_by_drill()
-    if not drills:
-        print(f"no pose frames under {POSES_DIR}", file=sys.stderr)
-        return 1
-    for name, frames in drills.items():
-        target = out_dir / f"sheet_{name}.png"
-        contact_sheet(frames).save(str(target))
-        print(target)
-    target = out_dir / "overview.png"
-    overview(drills).save(str(target))
-    print(target)
-    everything = [path for frames in drills.values() for path in frames]
-    target = out_dir / "contact_sheet.png"
-    contact_sheet(everything).save(str(target))
-    print(target)
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841 - fonts need it
+    drills, messages = load_library(ROOT / "assets" / "drills", None)
+    for message in messages:
+        print("library:", message, file=sys.stderr)
+    args.outdir.mkdir(parents=True, exist_ok=True)
+    overview = []
+    for drill in drills:
+        rows = keyframe_rows(drill)
+        cells = max(len(r[0]) for r in rows)
+        for name, image in ((f"keys_{drill.id}.png", _sheet(rows, cells)),
+                            (f"strip_{drill.id}.png", _sheet(strip_rows(drill), STRIP_FRAMES))):
+            image.save(str(args.outdir / name))
+            print(args.outdir / name)
+        last = drill.steps[-1]
+        overview.append(([(_scene(last, p), LIGHT) for p in last.motion.poses], drill.name))
+        if args.svg:
+            export_svg(args.outdir / f"{drill.id}.svg", _scene(drill.steps[0], drill.steps[0].motion.poses[-1]))
+    path = args.outdir / "overview.png"
+    _sheet(overview, max(len(r[0]) for r in overview)).save(str(path))
+    print(path)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main())

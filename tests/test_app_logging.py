@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from unsit.app import LOG_KEEP_BYTES, rotate_log
+from unsit.log_file import LOG_KEEP_BYTES, rotate_log
 
 
 def test_small_logs_are_left_alone(tmp_path):

@@ -27,5 +27,5 @@ def test_no_runtime_dir_falls_back_quietly(monkeypatch, recwarn):
 
 def test_assets_are_found_with_the_drills():
     root = assets_dir()
-    assert (root / "drills").is_dir() and (root / "poses").is_dir()
+    assert (root / "drills").is_dir() and not (root / "poses").exists()  # no pose art since drills v2
     assert sorted(p.name for p in (root / "drills").glob("*.toml"))

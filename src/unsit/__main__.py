@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from unsit import APP_NAME, __version__
+from unsit.core.drills import FAMILIES
 from unsit.core.durations import format_duration
 
 PAUSE_RE = re.compile(r"^(?:(\d+)h)?(?:(\d+)m(?:in)?)?$")
@@ -56,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="print the sitting streak, the phase and the time to the next nudge")
     status.add_argument("--json", action="store_true", help="print one JSON object (for scripts and status bars)")
     drill = sub.add_parser("drill", help="start a drill now")
-    drill.add_argument("family", nargs="?", choices=("extension", "rotation", "hinge"), help="pick from this family")
+    drill.add_argument("family", nargs="?", choices=FAMILIES, help="pick from this family")
     pause = sub.add_parser("pause", help="pause nudges (default 30m)")
     pause.add_argument("length", nargs="?", default="30m", type=parse_pause,
                        help="30m, 1h, 1h30m, tomorrow or indefinitely")
@@ -89,7 +90,7 @@ def format_status(status: dict[str, Any]) -> str:
 def run_client(args: argparse.Namespace) -> int:
     """Send ``args.command`` to the running instance; print the answer; exit code."""
     from unsit.paths import AppPaths
-    from unsit.platform.ipc_client import NotRunning, send_request
+    from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request
 
     request: dict[str, Any] = {"command": args.command}
     if args.command == "drill":
@@ -101,6 +102,10 @@ def run_client(args: argparse.Namespace) -> int:
     except NotRunning:
         print(f"{APP_NAME} is not running. Start it with: unsit", file=sys.stderr)
         return 3
+    except NotAnswering as exc:
+        print(f"{APP_NAME} is running but did not answer in time ({exc}). Try again in a moment.",
+              file=sys.stderr)
+        return 4
     if not reply.get("ok"):
         print(f"{APP_NAME}: {reply.get('error', 'the command failed')}", file=sys.stderr)
         return 1

@@ -7,10 +7,10 @@ import os
 import signal
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
+from unsit.log_file import BoundedFormatter, CappedFileHandler, rotate_log
 from unsit.paths import AppPaths
 
 if TYPE_CHECKING:  # Qt and the settings load after the cheap checks in run_app
@@ -22,36 +22,14 @@ if TYPE_CHECKING:  # Qt and the settings load after the cheap checks in run_app
 log = logging.getLogger("unsit")
 
 
-LOG_KEEP_BYTES = 1_000_000
-LOG_BACKUPS = 3
-
-
-def rotate_log(path: Path) -> None:
-    """Start a fresh log when the last one grew past 1 MB, keeping three old ones.
-
-    Unsit logs a few lines an hour, so rotating at start-up is enough, and it spares the
-    tray process logging.handlers (and what it imports).
-    """
-    try:
-        if path.stat().st_size < LOG_KEEP_BYTES:
-            return
-    except OSError:
-        return
-    for n in range(LOG_BACKUPS - 1, 0, -1):
-        older = path.with_name(f"{path.name}.{n}")
-        if older.exists():
-            older.replace(path.with_name(f"{path.name}.{n + 1}"))
-    path.replace(path.with_name(f"{path.name}.1"))
-
-
 def setup_logging(paths: AppPaths, debug: bool) -> None:
-    """Log to a file in the user log dir (rotated at start-up), and warnings to stderr."""
+    """Log to a file in the user log dir (rotated by size, also while running), and warnings to stderr."""
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if debug else logging.INFO)
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    fmt = BoundedFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         rotate_log(paths.log_file)
-        handler: logging.Handler = logging.FileHandler(paths.log_file, encoding="utf-8")
+        handler: logging.Handler = CappedFileHandler(paths.log_file)
         handler.setFormatter(fmt)
         root.addHandler(handler)
     except OSError as exc:
@@ -78,13 +56,15 @@ def missing_display(env: Mapping[str, str], platform: str) -> str | None:
 
 
 def already_running(paths: AppPaths) -> bool:
-    """Tell a running instance we were started again; True if one answered."""
-    from unsit.platform.ipc_client import NotRunning, send_request
+    """Tell a running instance we were started again; True if one is there (even a busy one)."""
+    from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request
 
     try:
         send_request(paths.socket_path, {"command": "activate"}, timeout=2.0)
     except NotRunning:
         return False
+    except NotAnswering:
+        log.warning("a running Unsit did not answer in time; not starting a second one")
     return True
 
 
@@ -93,6 +73,8 @@ def run_app(debug: bool = False) -> int:
     paths = AppPaths.from_platform()
     for problem in paths.ensure():
         print(f"{APP_NAME}: {problem}", file=sys.stderr)
+    if paths.runtime_problem:  # said once, at start-up; the CLI uses the same folder quietly
+        print(f"{APP_NAME}: {paths.runtime_problem}", file=sys.stderr)
     if already_running(paths):
         print(f"{APP_NAME} is already running: its window is open now (or run: unsit status)")
         return 0
@@ -153,6 +135,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     clock = SystemClock()
     store = SettingsStore(SettingsFile(paths.settings_file))
     problems = store.load_initial()
+    if paths.runtime_problem:
+        problems = [*problems, f"Runtime folder: {paths.runtime_problem}."]
     settings = store.settings
     idle = detect_idle_source()
     session = SessionWatcher()
@@ -179,6 +163,9 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
         presenter.inform(title, body)
 
     main_window = MainWindowOpener(controller, windows, app.quit)
+
+    if history is not None:  # told once per kind of trouble (disk full, read-only, damaged)
+        history.on_problem = lambda message: notifier.inform("Unsit history", message)
 
     def status_extras() -> dict[str, Any]:
         window = windows.drill_window

@@ -22,7 +22,7 @@ def _candidates() -> list[Path]:
 
 @cache
 def assets_dir() -> Path:
-    """The folder holding drills/, poses/, icons/ and sounds/.
+    """The folder holding drills/, icons/ and sounds/.
 
     Raises:
         FileNotFoundError: when no candidate holds the drill library (a broken install).

@@ -67,13 +67,22 @@ def test_pause_and_resume_do_not_repeat_a_tick():
     assert tracker.cues_for(session.tick(), session) == [Cue(Sound.TICK, "")]
 
 
-def test_skipping_to_the_end_gives_the_finish_cue():
+def test_running_to_the_end_gives_the_finish_cue_and_skipping_through_does_not():
     clock = FakeClock()
     session = DrillSession(sided_drill(), clock)
     tracker = CueTracker()
     tracker.cues_for(session.start(), session)
     cues = []
     while not session.done:
-        cues = tracker.cues_for(session.skip_step(), session)
+        clock.advance(1)
+        cues = tracker.cues_for(session.tick(), session) or cues
     assert cues == [Cue(Sound.END, DONE_TEXT)]
     assert tracker.cues_for(session.end_early(), session) == []
+
+    skipped = DrillSession(sided_drill(), clock)  # skipping through does not count as done: no "well done"
+    tracker = CueTracker()
+    tracker.cues_for(skipped.start(), skipped)
+    last = []
+    while not skipped.done:
+        last = tracker.cues_for(skipped.skip_step(), skipped)
+    assert Cue(Sound.END, DONE_TEXT) not in last

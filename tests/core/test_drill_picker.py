@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from unsit.core.drill_picker import DrillPicker
+from unsit.core.drill_picker import DrillPicker, drill_day
 from unsit.core.drills import Drill, parse_drill
 
 
 def make(drill_id: str, family: str) -> Drill:
     return parse_drill(
         {
-            "schema_version": 1, "id": drill_id, "family": family, "name": drill_id,
-            "purpose": "p", "safety": "s", "frames": {"a": "a.svg"},
-            "steps": [{"cue": "c.", "seconds": 30, "frames": ["a"]}],
+            "schema_version": 2, "id": drill_id, "family": family, "name": drill_id,
+            "purpose": "p", "safety": "s",
+            "steps": [{"cue": "c.", "seconds": 60, "poses": ["stand"]}],
         },
         f"{drill_id}.toml",
     )
@@ -91,3 +93,34 @@ def test_never_the_same_drill_twice_when_the_family_has_another(calls):
 
 def test_deterministic_given_the_same_history():
     assert ids(DrillPicker(LIBRARY), 10) == ids(DrillPicker(LIBRARY), 10)
+
+
+STABLE = [*LIBRARY, make("stab-1", "stability"), make("stab-2", "stability")]
+
+
+def test_extension_every_other_turn_with_rotation_and_stability_between():
+    picker = DrillPicker(STABLE)
+    assert [picker.next().family for _ in range(8)] == [
+        "extension", "rotation", "extension", "stability", "extension", "rotation", "extension", "stability",
+    ]
+
+
+def test_no_drill_comes_back_within_a_day_while_its_family_has_others():
+    picker = DrillPicker(STABLE, day=date(2026, 11, 23))
+    rotations = [picker.next(family="rotation", day=date(2026, 11, 23)).id for _ in range(3)]
+    assert sorted(rotations) == ["rot-1", "rot-2", "rot-3"]
+    assert picker.next(family="rotation", day=date(2026, 11, 24)).id == "rot-1"  # a new day starts afresh
+
+
+def test_history_of_today_seeds_the_picker():
+    picker = DrillPicker(STABLE, done_today=["rot-1", "ext-1", "rot-2"], day=date(2026, 11, 23))
+    assert picker.next(day=date(2026, 11, 23)).id == "ext-2"  # after a rotation: extension, the one not done
+    assert picker.next(day=date(2026, 11, 23)).id == "stab-1"  # rotation and stability take turns
+    assert picker.next(family="rotation", day=date(2026, 11, 23)).id == "rot-3"
+    assert picker.done_today >= {"rot-1", "rot-2", "rot-3", "ext-1", "ext-2"}
+
+
+def test_the_drill_day_turns_at_four_in_the_morning():
+    tz = timezone.utc
+    assert drill_day(datetime(2026, 11, 24, 3, 59, tzinfo=tz)) == date(2026, 11, 23)
+    assert drill_day(datetime(2026, 11, 24, 4, 0, tzinfo=tz)) == date(2026, 11, 24)

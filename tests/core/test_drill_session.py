@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,27 +17,33 @@ from unsit.core.drill_session import (
     State,
     StepChanged,
     format_mm_ss,
-    frame_blend,
 )
 from unsit.core.drills import SWITCH_SIDES_SECONDS, parse_drill
+from unsit.core.motion import ease_in_out
+from unsit.core.pose import lerp_pose
+from unsit.core.pose_library import LIBRARY
 
 
 def sided_drill():
     """Left hold 20 s, left reps 4x5 s, then the same on the right: 20+20+5+20+20 = 85 s."""
     return parse_drill(
         {
-            "schema_version": 1, "id": "sided", "family": "extension", "name": "Sided",
+            "schema_version": 2, "id": "sided", "family": "extension", "name": "Sided",
             "purpose": "p", "safety": "s",
-            "frames": {"a": "a.svg", "b": "b.svg"},
             "steps": [
-                {"cue": "L hold.", "seconds": 20, "side": "left", "frames": ["a"]},
-                {"cue": "L reps.", "reps": 4, "seconds_per_rep": 5, "side": "left", "frames": ["a", "b"]},
-                {"cue": "R hold.", "seconds": 20, "side": "right", "frames": ["a"]},
-                {"cue": "R reps.", "reps": 4, "seconds_per_rep": 5, "side": "right", "frames": ["a", "b"]},
+                {"cue": "L hold.", "seconds": 20, "side": "left", "poses": ["stand"]},
+                {"cue": "L reps.", "reps": 4, "phase_seconds": [2, 3], "side": "left", "poses": ["stand", "leg-back"]},
+                {"cue": "R hold.", "seconds": 20, "side": "right", "poses": ["stand", "split-stance"]},
+                {"cue": "R reps.", "reps": 4, "phase_seconds": [2, 3], "side": "right", "poses": ["stand", "leg-back"]},
             ],
         },
         "sided.toml",
     )
+
+
+def close(a, b) -> bool:
+    """Two poses equal to within rounding."""
+    return astuple(a) == pytest.approx(astuple(b))
 
 
 @pytest.fixture
@@ -142,12 +150,31 @@ def test_skip_moves_to_the_next_phase_and_skipped_time_is_not_counted(session, c
     assert session.skip_step() == [StepChanged(State.STEP, 0)]
     clock.advance(2)
     assert session.skip_step() == [StepChanged(State.STEP, 1)]
-    assert session.skip_step() == [StepChanged(State.SWITCH_SIDES, 2)]
+    clock.advance(20)
+    session.tick()  # the left reps ran out by themselves: 22 s really spent
     assert session.skip_step() == [StepChanged(State.STEP, 2)]
-    assert session.skip_step() == [StepChanged(State.STEP, 3)]
+    clock.advance(20)
+    session.tick()
+    assert session.step_index == 3
     clock.advance(3)
-    assert session.skip_step() == [Finished(5.0)]
+    assert session.skip_step() == [Finished(45.0)]
     assert session.skip_step() == []
+
+
+def test_skipping_through_without_doing_half_is_not_a_drill_done(session, clock):
+    """A drill must take real time to count: 5 s of an 80-s drill ends it early."""
+    session.start()
+    session.skip_step()
+    clock.advance(2)
+    session.skip_step()
+    session.skip_step()
+    session.skip_step()
+    clock.advance(3)
+    events = []
+    while not session.done:
+        events += session.skip_step()
+    assert events[-1] == EndedEarly(5.0)
+    assert session.state is State.ENDED_EARLY and not any(isinstance(e, Finished) for e in events)
 
 
 def test_skip_while_paused_stays_paused_on_the_next_step(session, clock):
@@ -187,24 +214,67 @@ def test_length_scales_the_steps_but_not_the_pauses(clock):
         DrillSession(sided_drill(), clock, "huge")
 
 
-def test_frames_loop_per_rep_and_hold_still_for_one_frame(session, clock):
+def test_figure_stands_still_in_get_ready_and_in_a_one_pose_hold(session, clock):
+    assert session.figure_now().pose == LIBRARY["stand"]
     session.start()
+    clock.advance(1)
+    assert session.figure_now() == session.figure_now() and not session.figure_now().moving
     session.skip_step()
-    assert session.frames_now() == (0, 0, 0.0)  # one frame: still
-    session.skip_step()
-    assert session.frames_now() == (0, 1, 0.0)
-    clock.advance(2.5)  # half a 5-s rep: frame b starts
+    clock.advance(10)
+    assert session.figure_now().pose == LIBRARY["stand"] and not session.figure_now().moving
+
+
+def test_reps_move_in_step_with_the_count_between_ticks(session, clock):
+    session.start()
+    clock.advance(3 + 20)
+    session.tick()  # rep 1 of the left reps begins: lift for 2 s, lower for 3 s
+    assert session.rep == (1, 4)
+    assert session.figure_now().pose == LIBRARY["stand"]
+    clock.advance(1)  # no tick: the figure still follows the clock
+    frame = session.figure_now()
+    assert frame.moving and close(frame.pose, lerp_pose(LIBRARY["stand"], LIBRARY["leg-back"], ease_in_out(0.5)))
+    clock.advance(1)
+    assert session.figure_now().pose == LIBRARY["leg-back"]
+    clock.advance(1.5)  # half way down
+    assert close(session.figure_now().pose, lerp_pose(LIBRARY["leg-back"], LIBRARY["stand"], 0.5))
+    clock.advance(1.5)
     session.tick()
-    assert session.frames_now()[0] == 1
+    assert session.rep == (2, 4) and session.figure_now().pose == LIBRARY["stand"]
 
 
-def test_frame_blend_holds_then_crossfades():
-    assert frame_blend(1, 4, 3) == (0, 0, 0.0)
-    assert frame_blend(2, 4, 0.5) == (0, 1, 0.0)  # holding the first 40% of a slot
-    index, nxt, blend = frame_blend(2, 4, 1.4)
-    assert (index, nxt) == (0, 1) and blend == pytest.approx(0.5)
-    assert frame_blend(3, 6, 5.99)[:2] == (2, 0)  # the last frame leads back to the first
-    assert frame_blend(2, 4, 8.5) == frame_blend(2, 4, 0.5)  # loops
+def test_pause_freezes_the_figure_and_resume_carries_on(session, clock):
+    session.start()
+    clock.advance(3 + 20 + 1)
+    session.pause()
+    frozen = session.figure_now()
+    assert not frozen.moving
+    clock.advance(100)
+    assert session.figure_now() == frozen
+    session.resume()
+    assert session.figure_now().pose == frozen.pose and session.figure_now().moving
+    clock.advance(1)
+    assert session.figure_now().pose == LIBRARY["leg-back"]
+
+
+def test_a_hold_moves_through_its_poses_then_holds_the_last(session, clock):
+    session.start()
+    clock.advance(3 + 20 + 20 + SWITCH_SIDES_SECONDS)
+    session.tick()
+    assert session.side == "right" and session.figure_now().pose == LIBRARY["stand"]
+    clock.advance(1)
+    assert session.figure_now().moving
+    clock.advance(1)
+    assert session.figure_now().pose == LIBRARY["split-stance"]
+    clock.advance(15)
+    assert session.figure_now() == session.figure_now() and not session.figure_now().moving
+
+
+def test_the_finished_figure_stands_in_the_last_steps_first_pose(session, clock):
+    session.start()
+    clock.advance(500)
+    session.tick()
+    assert session.state is State.FINISHED
+    assert session.figure_now().pose == LIBRARY["stand"] and not session.figure_now().moving
 
 
 @settings(max_examples=200, deadline=None)

@@ -88,6 +88,11 @@ class FakeHistory:
     def kinds(self):
         return [k for k, _ in self.rows]
 
+    pending_events = 0
+
+    def retry_pending(self):
+        return True
+
 
 class FakeWindows(QObject):
     drill_finished = Signal(str, float)

@@ -83,9 +83,8 @@ def test_snooze_from_the_notification(rig):
     assert len(rig.presenter.presented) == 2
 
 
-def test_pause_schedules_its_end_and_the_job_resumes(rig):
-    until = rig.controller.pause({"minutes": 30})
-    assert until == rig.clock.now() + timedelta(minutes=30)
+def test_pause_until_tomorrow_schedules_its_end_and_the_job_resumes(rig):
+    until = rig.controller.pause({"until": "tomorrow"})
     assert rig.wall_jobs.pause_end == until
     assert rig.engine.status().phase is Phase.PAUSED
     assert rig.tray.views[-1][0] is TrayLook.PAUSED and rig.tray.views[-1][4]["paused"] is True
@@ -94,6 +93,21 @@ def test_pause_schedules_its_end_and_the_job_resumes(rig):
     rig.wall_jobs.pause_ended.emit()
     assert rig.engine.status().phase is not Phase.PAUSED
     assert rig.wall_jobs.pause_end is None
+
+
+def test_a_length_pause_ends_by_real_time_not_a_wall_clock_job(rig):
+    # Changed deliberately (issue 10): "pause 30m" no longer schedules a wall-clock job, which a
+    # clock change would move; the engine's boottime deadline ends it on a tick.
+    until = rig.controller.pause({"minutes": 30})
+    assert until == rig.clock.now() + timedelta(minutes=30)
+    assert rig.wall_jobs.pause_end is None
+    assert rig.engine.status().phase is Phase.PAUSED
+    rig.clock.jump_wall(-24 * 3600)  # the clock moves back a day
+    rig.sit(20 * 60)
+    assert rig.engine.status().paused_until == rig.clock.now() + timedelta(minutes=10)
+    assert rig.engine.status().phase is Phase.PAUSED
+    rig.sit(10 * 60 + 10)
+    assert rig.engine.status().phase is not Phase.PAUSED
 
 
 def test_a_wall_clock_jump_wakes_the_scheduler(rig):

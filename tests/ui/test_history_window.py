@@ -153,3 +153,27 @@ def test_chart_paints_bars_in_palette_colours(history, fake_clock, qtbot, window
     bar = lay.done_bars[-2]  # yesterday: 3 drills done
     centre = image.pixelColor(int(bar.x + bar.width / 2), int(bar.y + bar.height / 2))
     assert centre == QColor("#3584e4")
+
+
+def test_a_database_damaged_while_running_opens_the_window_and_is_set_aside(tmp_path, fake_clock, qtbot):
+    import os
+    import sqlite3
+
+    path = tmp_path / "damaged" / "history.sqlite3"
+    h = History(path)
+    for i in range(3000):
+        h.record("nudge", fake_clock.now() - timedelta(minutes=i))
+    told: list[str] = []
+    h.on_problem = told.append
+    with sqlite3.connect(path) as db:
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with open(path, "r+b") as f:
+        for page in range(2, pages):
+            f.seek(page * 4096 + 8)
+            f.write(os.urandom(2048))
+    w = HistoryWindow(h, fake_clock)  # `unsit history` on a damaged database: no exception
+    qtbot.addWidget(w)
+    assert w.drills_stat.value.text().startswith("0")
+    assert len(told) == 1 and "kept as" in told[0]
+    h.close()

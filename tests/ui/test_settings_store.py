@@ -101,3 +101,18 @@ def test_unparsable_external_edit_changes_nothing(store, qtbot):
         edit_externally(store.path, "interval_minutes = [\n")
     assert "not valid TOML" in problem.args[0]
     assert store.settings.interval_minutes == 50
+
+
+def test_a_file_refused_again_and_again_is_reported_once(store, qtbot):
+    store.path.unlink()
+    os.mkfifo(store.path)
+    problems: list[str] = []
+    store.settings_problem.connect(problems.append)
+    for _ in range(3):  # e.g. the watcher fires on every touch of the FIFO
+        store.reload()
+    assert len(problems) == 1 and "FIFO" in problems[0]
+    assert store.settings == Settings()
+    store.path.unlink()
+    edit_externally(store.path, "interval_minutes = 0\n")  # a different problem is said again
+    store.reload()
+    assert len(problems) == 2 and "interval_minutes" in problems[1]

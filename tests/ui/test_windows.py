@@ -65,8 +65,31 @@ def test_the_drill_window_gets_the_voice_and_todays_count(qtbot, fake_clock, tmp
     windows.open_drill(None, Settings(sounds_enabled=False, speak_cues=True))
     qtbot.waitUntil(lambda: spoken.exists() and "Get ready." in spoken.read_text(), timeout=5000)
     window = windows.drill_window
-    while not window.session.done:
-        window.skip_step()
+    while not window.session.done:  # the drill runs its real length (skipping through would not count)
+        fake_clock.advance(1)
+        window.tick()
     assert window.cue_label.text().endswith("Drills today: 2.")  # no controller here to record this one
     windows.close_all()
     history.close()
+
+
+def test_the_picker_skips_drills_already_started_today_from_history(qtbot, fake_clock, tmp_path):
+    """Today's drills (the day turning at 04:00) are read from history when the app starts."""
+    from datetime import timedelta
+
+    from unsit.store.history import History
+
+    history = History(tmp_path / "history.db")
+    morning = fake_clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    history.record("drill_started", morning + timedelta(hours=3), drill_id="standing-hip-circles")  # yesterday's
+    history.record("drill_started", morning + timedelta(hours=5), drill_id="knee-in-knee-out")
+    history.record("drill_started", morning + timedelta(hours=7), drill_id="standing-leg-turns")
+    assert history.drills_started_since(morning + timedelta(hours=4)) == ["knee-in-knee-out", "standing-leg-turns"]
+    drills, _ = load_library(asset_path("drills"), None)
+    windows = Windows(drills=drills, clock=fake_clock, history=history)
+    try:
+        assert windows.open_drill("rotation", Settings()).id == "standing-hip-circles"
+    finally:
+        windows.close_all()
+        qtbot.waitUntil(lambda: windows.drill_window is None)  # deleted before the Windows object goes
+        history.close()

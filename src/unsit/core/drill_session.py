@@ -14,10 +14,12 @@ from dataclasses import dataclass
 
 from unsit.core.clock import Clock
 from unsit.core.drills import SWITCH_SIDES_SECONDS, Drill, Step, needs_switch, scale_for
+from unsit.core.motion import Frame
 
 GET_READY_SECONDS = 3.0
-HOLD_SECONDS_PER_FRAME = 2.0
-"""In a hold with several frames, each frame gets this long in the loop."""
+MIN_DONE_FRACTION = 0.5
+"""A drill counts as done only when at least this share of its steps' time was really spent
+in it; skipping through to the end otherwise ends it early."""
 
 
 class State(enum.Enum):
@@ -83,25 +85,6 @@ def build_timeline(drill: Drill, scale: float) -> tuple[Phase, ...]:
         phases.append(Phase(State.STEP, i, at, duration))
         at += duration
     return tuple(phases)
-
-
-def frame_blend(frame_count: int, cycle_seconds: float, elapsed_seconds: float) -> tuple[int, int, float]:
-    """Which frames to show ``elapsed_seconds`` into a looping animation.
-
-    The loop visits frame 0, 1, ..., n-1 and back to 0 once per ``cycle_seconds``. Each
-    frame is held for the first 40% of its slot, then crossfades into the next one.
-
-    Returns:
-        (frame index, next frame index, blend 0..1 towards the next frame).
-    """
-    if frame_count <= 1 or cycle_seconds <= 0:
-        return 0, 0, 0.0
-    slot = cycle_seconds / frame_count
-    position = (max(0.0, elapsed_seconds) % cycle_seconds) / slot
-    index = min(int(position), frame_count - 1)
-    within = position - index
-    blend = 0.0 if within < 0.4 else (within - 0.4) / 0.6
-    return index, (index + 1) % frame_count, min(1.0, blend)
 
 
 class DrillSession:
@@ -251,6 +234,11 @@ class DrillSession:
         return self.timeline[-1].end_seconds
 
     @property
+    def steps_seconds(self) -> float:
+        """The steps' time alone (no get-ready, no switch-sides pauses)."""
+        return sum(p.duration_seconds for p in self.timeline if p.state is State.STEP)
+
+    @property
     def active_seconds(self) -> float:
         """Time spent in the drill so far, without pauses and skipped parts."""
         return min(self._position, self.total_seconds) - self._skipped
@@ -264,22 +252,38 @@ class DrillSession:
         reps = step.scaled_reps(self.scale) or 1
         return min(reps, int(self.phase_elapsed_seconds // step.seconds_per_rep) + 1), reps
 
-    def frames_now(self) -> tuple[int, int, float]:
-        """Frame blend (see ``frame_blend``) for the current step at this moment."""
-        step = self.step
-        if self.phase_state is not State.STEP:
-            return 0, 0, 0.0
-        if step.reps is not None and step.seconds_per_rep:
-            cycle = step.seconds_per_rep
-        else:
-            cycle = HOLD_SECONDS_PER_FRAME * len(step.frames)
-        return frame_blend(len(step.frames), cycle, self.phase_elapsed_seconds)
+    def figure_now(self) -> Frame:
+        """The figure's pose at the clock's time (between ticks too), and whether it moves.
+
+        Before a step (get ready, switch sides) it stands in the step's first pose; when
+        paused or done it keeps the pose it had.
+        """
+        position = self._position
+        if self.running:
+            position += max(0.0, self._clock.monotonic() - self._last_mono)
+        return self._figure_at(position)
+
+    def _figure_at(self, position: float) -> Frame:
+        phase = self.phase
+        step = self.drill.steps[phase.step_index]
+        if self._state is State.FINISHED:
+            last = self.drill.steps[-1]
+            return Frame(last.motion.frame_at(0.0, 0.0).pose, False)
+        if phase.state is not State.STEP or position < phase.start_seconds:
+            return Frame(step.motion.poses[0], False)
+        elapsed = min(position, phase.end_seconds) - phase.start_seconds
+        frame = step.motion.frame_at(elapsed, phase.duration_seconds)
+        return frame if self.running else Frame(frame.pose, False)
 
     # --- internals -----------------------------------------------------------------
     def _catch_up(self) -> list[Event]:
         events: list[Event] = []
         while self._position >= self.phase.end_seconds:
             if self._phase_index == len(self.timeline) - 1:
+                if self.active_seconds < MIN_DONE_FRACTION * self.steps_seconds:
+                    self._state = State.ENDED_EARLY  # skipped through: not a drill done
+                    events.append(EndedEarly(self.active_seconds))
+                    return events
                 self._state = State.FINISHED
                 events.append(Finished(self.active_seconds))
                 return events

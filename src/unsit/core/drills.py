@@ -3,6 +3,9 @@
 A drill file is TOML (see assets/drills/SCHEMA.md); the store reads and parses the
 TOML, this module only checks the resulting mapping. Every problem is reported as a
 ``DrillError`` naming the file, the field (e.g. ``steps[2].seconds``) and what is wrong.
+Steps name keyframe poses (from ``core.pose_library`` or the file's own ``[poses]``);
+every pose is checked against human joint ranges, and every time against what a
+person can do (at least a second per movement, at most ten minutes a drill).
 """
 
 from __future__ import annotations
@@ -10,26 +13,46 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 1
-FAMILIES: tuple[str, ...] = ("extension", "rotation", "hinge")
+from unsit.core.motion import Motion
+from unsit.core.pose import JOINT_NAMES, Hands, Pose, Prop, desk_x_for, pose_from, range_problems
+from unsit.core.pose_library import LIBRARY
+
+SCHEMA_VERSION = 2
+FAMILY_LABELS: dict[str, str] = {
+    "extension": "Hip extension",
+    "rotation": "Hip rotation",
+    "hinge": "Hip hinge",
+    "stability": "Core and glute stability",
+}
+"""Every drill family and how the settings name it; the one list the app uses."""
+FAMILIES: tuple[str, ...] = tuple(FAMILY_LABELS)
 SIDES: tuple[str, ...] = ("left", "right", "both")
 LENGTH_SCALES: dict[str, float] = {"short": 0.5, "standard": 1.0, "long": 1.5}
 SWITCH_SIDES_SECONDS = 5.0
 """The pause inserted between a one-sided step and the next step on the other side."""
 
-MAX_STEP_SECONDS = 600
-MAX_REPS = 100
-MAX_SECONDS_PER_REP = 60
+MIN_PHASE_SECONDS = 1.0
+"""No movement of a rep, and no move between hold keyframes, is quicker than this."""
+MAX_PHASE_SECONDS = 30.0
+MIN_HOLD_SECONDS = 2.0
+MAX_STEP_SECONDS = 300
+MAX_REPS = 60
+MAX_KEYFRAMES = 8
+MAX_DRILL_SECONDS = 600
+"""A drill at the long length takes at most this long."""
+MIN_DRILL_SECONDS = 20
+"""... and at the short length at least this long."""
 MAX_STEPS = 40
+MAX_POSES = 32
 MAX_TEXT_CHARS = 400
+DEFAULT_MOVE_SECONDS = 2.0
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-_FRAME_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
-_TOP_KEYS = {"schema_version", "id", "family", "name", "purpose", "safety", "frames", "steps"}
-_STEP_KEYS = {"cue", "seconds", "reps", "seconds_per_rep", "side", "frames"}
+_TOP_KEYS = {"schema_version", "id", "family", "name", "purpose", "safety", "poses", "steps"}
+_STEP_KEYS = {"cue", "side", "hands", "props", "poses", "seconds", "move_seconds", "reps", "phase_seconds"}
 
 
 class DrillError(ValueError):
@@ -72,9 +95,13 @@ class Step:
         cue: what to do, shown big during the step.
         seconds: hold time, or None for a reps step.
         reps: number of repetitions, or None for a hold.
-        seconds_per_rep: the pace of one repetition (reps steps only).
+        seconds_per_rep: the length of one repetition (reps steps only).
         side: "left", "right" or "both".
-        frames: names of the drill's frames to loop through during the step.
+        pose_names: the keyframe poses, by name.
+        motion: the keyframe poses and how the step moves between them.
+        hands: where the hands are.
+        props: the furniture the step uses.
+        desk_x_cm: where the desk (or, further on, the wall) stands during the step.
     """
 
     cue: str
@@ -82,7 +109,11 @@ class Step:
     reps: int | None
     seconds_per_rep: float | None
     side: str
-    frames: tuple[str, ...]
+    pose_names: tuple[str, ...]
+    motion: Motion
+    hands: Hands = Hands.FREE
+    props: tuple[Prop, ...] = ()
+    desk_x_cm: float = 0.0
 
     def scaled_reps(self, scale: float = 1.0) -> int | None:
         """Number of reps at this length (at least one), or None for a hold."""
@@ -109,11 +140,10 @@ class Drill:
 
     Attributes:
         id: stable identifier (file name without .toml by convention).
-        family: "extension", "rotation" or "hinge".
+        family: one of ``FAMILIES``.
         name: title shown to the user.
         purpose: one line saying what the drill is for.
         safety: the safety note shown with the drill.
-        frames: frame name -> SVG path (relative in the file; the library makes it absolute).
         steps: the steps in order.
         source: where the drill came from (file path), for messages.
     """
@@ -123,7 +153,6 @@ class Drill:
     name: str
     purpose: str
     safety: str
-    frames: dict[str, str] = field(hash=False)
     steps: tuple[Step, ...]
     source: str
 
@@ -154,8 +183,8 @@ def _number(value: Any, where: str, source: str, minimum: float, maximum: float)
     is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if not is_number or (isinstance(value, float) and math.isnan(value)):
         raise DrillError(source, where, f"must be a number of seconds, got {value!r}")
-    if not (minimum < value <= maximum):
-        raise DrillError(source, where, f"must be more than {minimum:g} and at most {maximum:g}, got {value!r}")
+    if not (minimum <= value <= maximum):
+        raise DrillError(source, where, f"must be from {minimum:g} to {maximum:g} seconds, got {value!r}")
     return float(value)
 
 
@@ -166,62 +195,130 @@ def _unknown_keys(data: Mapping[str, Any], allowed: set[str], where: str, source
         raise DrillError(source, prefix + extra[0], "is not a known field (a typo?)")
 
 
-def _parse_frames(data: Mapping[str, Any], source: str) -> dict[str, str]:
-    frames = data.get("frames")
-    if frames is None:
-        raise DrillError(source, "frames", "is missing")
-    if not isinstance(frames, Mapping) or not frames:
-        raise DrillError(source, "frames", "must be a table of frame name = \"file.svg\"")
-    out: dict[str, str] = {}
-    for name, path in frames.items():
-        where = f"frames.{name}"
-        if not isinstance(name, str) or not _FRAME_NAME_RE.match(name):
-            raise DrillError(source, where, "frame names use letters, digits, - and _")
-        if not isinstance(path, str) or not path.lower().endswith(".svg"):
-            raise DrillError(source, where, "must be the path of an .svg file")
-        if path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", path):
-            raise DrillError(source, where, "must be a relative path")
-        out[name] = path
-    return out
+def _parse_poses(data: Mapping[str, Any], drill_id: str, source: str) -> dict[str, Pose]:
+    """The library poses plus the file's own ``[poses.<name>]`` (each ``from`` a known pose)."""
+    known: dict[str, Pose] = dict(LIBRARY)
+    raw = data.get("poses", {})
+    if not isinstance(raw, Mapping):
+        raise DrillError(source, "poses", "must be a table of [poses.<name>] tables")
+    if len(raw) > MAX_POSES:
+        raise DrillError(source, "poses", f"has more than {MAX_POSES} poses")
+    for name, table in raw.items():
+        where = f"poses.{name}"
+        if not isinstance(name, str) or not _ID_RE.match(name):
+            raise DrillError(source, where, "pose names use lower-case letters, digits and -")
+        if not isinstance(table, Mapping):
+            raise DrillError(source, where, "must be a table of joint = degrees")
+        base_name = table.get("from", "stand")
+        if base_name not in known:
+            raise DrillError(source, f"{where}.from", f"{base_name!r} is not a known pose ({_pose_hint(known)})")
+        angles: dict[str, float] = {}
+        for joint, value in table.items():
+            if joint == "from":
+                continue
+            if joint not in JOINT_NAMES:
+                raise DrillError(source, f"{where}.{joint}", f"is not a joint; use {', '.join(JOINT_NAMES)}")
+            is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if not is_number or (isinstance(value, float) and math.isnan(value)):
+                raise DrillError(source, f"{where}.{joint}", f"must be a number of degrees, got {value!r}")
+            angles[joint] = float(value)
+        pose = pose_from(known[base_name], angles)
+        problems = range_problems(pose)
+        if problems:
+            first = problems[0]
+            raise DrillError(source, f"{where}.{first.joint}",
+                             f"drill {drill_id!r}, pose {name!r}: {first} (an impossible pose)")
+        known[name] = pose
+    return known
 
 
-def _parse_step(raw: Any, index: int, frame_names: set[str], source: str) -> Step:
+def _pose_hint(known: Mapping[str, Pose]) -> str:
+    names = sorted(known)
+    return ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+
+
+def _choice(raw: Mapping[str, Any], key: str, where: str, source: str, allowed: tuple[str, ...], default: str) -> str:
+    value = raw.get(key, default)
+    if value not in allowed:
+        raise DrillError(source, f"{where}.{key}", f"must be one of {', '.join(allowed)}, got {value!r}")
+    return str(value)
+
+
+def _parse_props(raw: Mapping[str, Any], where: str, source: str) -> tuple[Prop, ...]:
+    value = raw.get("props", [])
+    allowed = tuple(p.value for p in Prop)
+    if not isinstance(value, (list, tuple)) or any(v not in allowed for v in value):
+        raise DrillError(source, f"{where}.props", f"must be a list of {', '.join(allowed)}, got {value!r}")
+    return tuple(Prop(v) for v in dict.fromkeys(value))
+
+
+def _parse_keyframes(raw: Mapping[str, Any], where: str, poses: Mapping[str, Pose], source: str) -> tuple[str, ...]:
+    names = raw.get("poses")
+    if names is None:
+        raise DrillError(source, f"{where}.poses", "is missing (the keyframe poses, e.g. [\"stand\"])")
+    if not isinstance(names, (list, tuple)) or not names or len(names) > MAX_KEYFRAMES:
+        raise DrillError(source, f"{where}.poses", f"must be a list of 1 to {MAX_KEYFRAMES} pose names")
+    for name in names:
+        if not isinstance(name, str) or name not in poses:
+            raise DrillError(source, f"{where}.poses", f"{name!r} is not a known pose ({_pose_hint(poses)})")
+    return tuple(names)
+
+
+def _parse_step(raw: Any, index: int, poses: Mapping[str, Pose], source: str) -> Step:
     where = f"steps[{index + 1}]"  # counted from 1, like a person reading the file
     if not isinstance(raw, Mapping):
         raise DrillError(source, where, "must be a table")
     _unknown_keys(raw, _STEP_KEYS, where, source)
     cue = _text(raw, "cue", f"{where}.cue", source)
-    side = raw.get("side", "both")
-    if side not in SIDES:
-        raise DrillError(source, f"{where}.side", f"must be one of {', '.join(SIDES)}, got {side!r}")
+    side = _choice(raw, "side", where, source, SIDES, "both")
+    hands = Hands(_choice(raw, "hands", where, source, tuple(h.value for h in Hands), Hands.FREE.value))
+    props = _parse_props(raw, where, source)
+    names = _parse_keyframes(raw, where, poses, source)
+    keyframes = tuple(poses[n] for n in names)
     has_seconds, has_reps = "seconds" in raw, "reps" in raw
     if has_seconds == has_reps:
-        raise DrillError(source, where, "needs exactly one of seconds or reps")
-    seconds = reps = per_rep = None
+        raise DrillError(source, where, "needs exactly one of seconds (a hold) or reps")
     if has_seconds:
-        if "seconds_per_rep" in raw:
-            raise DrillError(source, f"{where}.seconds_per_rep", "only goes with reps")
-        seconds = _number(raw["seconds"], f"{where}.seconds", source, 0, MAX_STEP_SECONDS)
-    else:
-        value = raw["reps"]
-        if isinstance(value, bool) or not isinstance(value, int) or not (1 <= value <= MAX_REPS):
-            raise DrillError(source, f"{where}.reps", f"must be a whole number from 1 to {MAX_REPS}, got {value!r}")
-        reps = value
-        if "seconds_per_rep" not in raw:
-            raise DrillError(source, f"{where}.seconds_per_rep", "is missing (needed with reps)")
-        per_rep = _number(raw["seconds_per_rep"], f"{where}.seconds_per_rep", source, 0, MAX_SECONDS_PER_REP)
-        if reps * per_rep > MAX_STEP_SECONDS:
-            raise DrillError(source, where, f"reps x seconds_per_rep is over {MAX_STEP_SECONDS} seconds")
-    frames = raw.get("frames")
-    if frames is None:
-        raise DrillError(source, f"{where}.frames", "is missing")
-    if not isinstance(frames, (list, tuple)) or not frames:
-        raise DrillError(source, f"{where}.frames", "must be a non-empty list of frame names")
-    for name in frames:
-        if not isinstance(name, str) or name not in frame_names:
-            known = ", ".join(sorted(frame_names))
-            raise DrillError(source, f"{where}.frames", f"{name!r} is not one of the drill's frames ({known})")
-    return Step(cue=cue, seconds=seconds, reps=reps, seconds_per_rep=per_rep, side=side, frames=tuple(frames))
+        if "phase_seconds" in raw:
+            raise DrillError(source, f"{where}.phase_seconds", "only goes with reps")
+        seconds = _number(raw["seconds"], f"{where}.seconds", source, MIN_HOLD_SECONDS, MAX_STEP_SECONDS)
+        move = _number(raw.get("move_seconds", DEFAULT_MOVE_SECONDS), f"{where}.move_seconds", source,
+                       MIN_PHASE_SECONDS, MAX_PHASE_SECONDS)
+        if (len(names) - 1) * move > seconds * LENGTH_SCALES["short"]:
+            raise DrillError(source, f"{where}.move_seconds",
+                             "the moves between the poses take more than half the hold")
+        return Step(cue, seconds, None, None, side, names, Motion(keyframes, (), move), hands, props,
+                    desk_x_for(keyframes))
+    if "move_seconds" in raw:
+        raise DrillError(source, f"{where}.move_seconds", "only goes with seconds (use phase_seconds with reps)")
+    reps = raw["reps"]
+    if isinstance(reps, bool) or not isinstance(reps, int) or not (1 <= reps <= MAX_REPS):
+        raise DrillError(source, f"{where}.reps", f"must be a whole number from 1 to {MAX_REPS}, got {reps!r}")
+    if len(names) < 2:
+        raise DrillError(source, f"{where}.poses", "reps need at least two poses to move between")
+    phases = raw.get("phase_seconds")
+    if not isinstance(phases, (list, tuple)) or len(phases) != len(names):
+        raise DrillError(source, f"{where}.phase_seconds",
+                         f"must list {len(names)} times in seconds: one per move, the last back to the first pose")
+    phase_seconds = tuple(
+        _number(v, f"{where}.phase_seconds[{i + 1}]", source, MIN_PHASE_SECONDS, MAX_PHASE_SECONDS)
+        for i, v in enumerate(phases)
+    )
+    motion = Motion(keyframes, phase_seconds)
+    if reps * motion.seconds_per_rep > MAX_STEP_SECONDS:
+        raise DrillError(source, where, f"reps take over {MAX_STEP_SECONDS} seconds")
+    return Step(cue, None, reps, motion.seconds_per_rep, side, names, motion, hands, props, desk_x_for(keyframes))
+
+
+def _check_total(drill: Drill) -> None:
+    longest = drill.total_seconds(LENGTH_SCALES["long"])
+    if longest > MAX_DRILL_SECONDS:
+        raise DrillError(drill.source, "steps", f"take {longest:.0f} s at the long length; "
+                         f"a drill takes at most {MAX_DRILL_SECONDS} s")
+    shortest = drill.total_seconds(LENGTH_SCALES["short"])
+    if shortest < MIN_DRILL_SECONDS:
+        raise DrillError(drill.source, "steps", f"take {shortest:.0f} s at the short length; "
+                         f"a drill takes at least {MIN_DRILL_SECONDS} s")
 
 
 def parse_drill(data: Mapping[str, Any], source: str) -> Drill:
@@ -238,7 +335,10 @@ def parse_drill(data: Mapping[str, Any], source: str) -> Drill:
         raise DrillError(source, "(file)", "must be a TOML table")
     version = data.get("schema_version")
     if version is None:
-        raise DrillError(source, "schema_version", "is missing (use schema_version = 1)")
+        raise DrillError(source, "schema_version", f"is missing (use schema_version = {SCHEMA_VERSION})")
+    if version == 1 and not isinstance(version, bool):
+        raise DrillError(source, "schema_version", "1 (drills drawn as SVG frames) is no longer read; "
+                         "rewrite the drill with named poses as schema_version = 2 (see SCHEMA.md)")
     if isinstance(version, bool) or not isinstance(version, int) or version != SCHEMA_VERSION:
         raise DrillError(source, "schema_version", f"must be {SCHEMA_VERSION}, got {version!r}")
     _unknown_keys(data, _TOP_KEYS, "", source)
@@ -251,7 +351,7 @@ def parse_drill(data: Mapping[str, Any], source: str) -> Drill:
     name = _text(data, "name", "name", source)
     purpose = _text(data, "purpose", "purpose", source)
     safety = _text(data, "safety", "safety", source)
-    frames = _parse_frames(data, source)
+    poses = _parse_poses(data, drill_id, source)
     raw_steps = data.get("steps")
     if raw_steps is None:
         raise DrillError(source, "steps", "is missing")
@@ -259,8 +359,7 @@ def parse_drill(data: Mapping[str, Any], source: str) -> Drill:
         raise DrillError(source, "steps", "must be a non-empty array of tables ([[steps]])")
     if len(raw_steps) > MAX_STEPS:
         raise DrillError(source, "steps", f"has more than {MAX_STEPS} steps")
-    steps = tuple(_parse_step(raw, i, set(frames), source) for i, raw in enumerate(raw_steps))
-    return Drill(
-        id=drill_id, family=family, name=name, purpose=purpose, safety=safety,
-        frames=frames, steps=steps, source=source,
-    )
+    steps = tuple(_parse_step(raw, i, poses, source) for i, raw in enumerate(raw_steps))
+    drill = Drill(id=drill_id, family=family, name=name, purpose=purpose, safety=safety, steps=steps, source=source)
+    _check_total(drill)
+    return drill

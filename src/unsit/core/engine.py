@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from unsit.core.clock import Clock
@@ -19,6 +19,7 @@ from unsit.core.events import (
     DrillStarted,
     EndReason,
     Event,
+    Paused,
     Phase,
     PhaseChanged,
     StreakEnded,
@@ -99,6 +100,7 @@ class Engine:
         self._hours_open = is_open(clock.now(), settings)
         self._machine.outside_work_hours = not self._hours_open
         self._drill_streak_seconds: float | None = None  # streak when the drill began
+        self._pause_ends_boottime: float | None = None  # a pause given as a length ends here
 
     @property
     def settings(self) -> Settings:
@@ -121,8 +123,8 @@ class Engine:
         before = self._phase()
         events: list[Event] = []
         now = self._clock.now()
-        if self._machine.paused and _reached(now, self._machine.paused_until):
-            events += self._machine.resume()
+        if self._machine.paused:
+            events += self._follow_pause(now)
         hours_open = is_open(now, self._settings)
         if hours_open != self._hours_open:  # follow the edge; set_work_hours_open may override
             self._hours_open = hours_open
@@ -185,14 +187,35 @@ class Engine:
         return self._with_phase_change(before, events)
 
     def pause(self, until: datetime | None) -> list[Event]:
-        """No nudges until ``until`` (None: until resume()); the streak keeps counting."""
+        """No nudges until the wall-clock moment ``until`` (None: until resume()); the streak keeps counting."""
         before = self._phase()
+        self._pause_ends_boottime = None
         return self._with_phase_change(before, self._machine.pause(until))
+
+    def pause_for(self, seconds: float) -> list[Event]:
+        """No nudges for ``seconds`` of real time, however the wall clock is changed meanwhile."""
+        before = self._phase()
+        self._pause_ends_boottime = self._clock.boottime() + seconds
+        events = self._machine.pause(self._clock.now() + timedelta(seconds=seconds))
+        events = [Paused(until=e.until, for_seconds=seconds) if isinstance(e, Paused) else e for e in events]
+        return self._with_phase_change(before, events)
 
     def resume(self) -> list[Event]:
         """End a pause. Does nothing when not paused."""
         before = self._phase()
+        self._pause_ends_boottime = None
         return self._with_phase_change(before, self._machine.resume())
+
+    def _follow_pause(self, now: datetime) -> list[Event]:
+        """End a pause whose time has come; keep a length pause's wall-clock end in step with the clock."""
+        if self._pause_ends_boottime is None:
+            return self._machine.resume() if _reached(now, self._machine.paused_until) else []
+        left = self._pause_ends_boottime - self._clock.boottime()
+        if left <= 0:
+            self._pause_ends_boottime = None
+            return self._machine.resume()
+        self._machine.paused_until = now + timedelta(seconds=left)  # shown to the user after a clock change
+        return []
 
     def set_work_hours_open(self, is_open: bool) -> list[Event]:
         """Work hours opened or closed (the UI's wall-clock job calls this at each boundary)."""

@@ -106,9 +106,15 @@ class DrillSkipped:
 
 @dataclass(frozen=True)
 class Paused:
-    """Nudges are paused until ``until`` (None = until resumed)."""
+    """Nudges are paused until ``until`` (None = until resumed).
+
+    ``for_seconds`` is set for a pause given as a length: it ends after that much real
+    time (the engine keeps a boottime deadline), so ``until`` is only what the wall
+    clock says now, not a moment to schedule.
+    """
 
     until: datetime | None
+    for_seconds: float | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from unsit.core.drills import FAMILIES
+
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RANGE_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$")
 
@@ -116,8 +118,8 @@ FIELDS: tuple[Field, ...] = (
     Field("work_hours", "time_ranges", ("09:00-17:00",), "Time ranges on work days when nudges may come."),
     Field(
         "drill_family", "choice", "alternate",
-        "Which drills to offer: alternate extension and rotation, or one family only.",
-        choices=("alternate", "extension", "rotation", "hinge"),
+        "Which drills to offer: take turns between the families, or one family only.",
+        choices=("alternate", *FAMILIES),
     ),
     Field(
         "drill_length", "choice", "standard",
@@ -181,8 +183,28 @@ class SettingProblem:
     def message(self) -> str:
         """One line for logs and the user."""
         if not self.allowed:
-            return f"unknown setting {self.key!r} (value {self.value!r}) was ignored"
-        return f"{self.key} = {self.value!r} is not allowed: use {self.allowed}"
+            return f"unknown setting {short_repr(self.key)} (value {short_repr(self.value)}) was ignored"
+        return f"{short_repr(self.key, plain=True)} = {short_repr(self.value)} is not allowed: use {self.allowed}"
+
+
+QUOTE_CHARS = 80
+
+
+def short_repr(value: Any, limit: int = QUOTE_CHARS, plain: bool = False) -> str:
+    """``repr(value)`` (or ``str`` when ``plain``) cut to ``limit`` characters, saying how long it was.
+
+    A 50 MB value must not end up whole in a log line or a notification.
+    """
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}… ({len(value)} characters)"
+    if isinstance(value, (list, tuple)):
+        items = [short_repr(v, limit) for v in value[:10]]
+        text = "[" + ", ".join(items) + (f", … ({len(value)} items)" if len(value) > 10 else "") + "]"
+    elif isinstance(value, dict):
+        text = f"a table of {len(value)} keys"
+    else:
+        text = str(value) if plain else repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
 class SettingsError(ValueError):

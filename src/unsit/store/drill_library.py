@@ -2,11 +2,12 @@
 
 Rules (also in assets/drills/SCHEMA.md):
 - Every ``*.toml`` in a folder is one drill, read in file-name order.
-- A file that cannot be read or parsed, or whose frames are missing, is skipped with a
-  message naming the file, the field and the problem; the other drills still load.
-- Built-in frames are relative to the poses folder (``assets/poses/``); a user drill's
-  frames are relative to the folder holding its file. The loaded drills carry absolute
-  frame paths.
+- Only regular files of at most ``MAX_FILE_BYTES`` are read, without following a
+  symlink out of the folder and without blocking (a FIFO, a device, a folder named
+  ``x.toml``, a symlink loop or a huge file is skipped with a message).
+- A file that cannot be read or parsed is skipped with a message naming the file, the
+  field and the problem; the other drills still load. Drills hold no file paths (the
+  figure is posed by numbers), so nothing else is ever read.
 - A user drill with the same id as a built-in one replaces it (in the built-in's place),
   so a user can adjust a built-in drill by copying its file. Within one folder, the first
   file with an id wins and later duplicates are skipped.
@@ -14,7 +15,9 @@ Rules (also in assets/drills/SCHEMA.md):
 
 from __future__ import annotations
 
-import dataclasses
+import errno
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -25,47 +28,83 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - the tomli backport has the same API
     import tomli as tomllib
 
+MAX_FILE_BYTES = 64 * 1024
+"""The largest drill file read; the built-in ones are under 5 kB."""
+MAX_FILES_PER_FOLDER = 500
 
-def load_drill_file(path: Path, frames_dir: Path) -> Drill:
+
+def _read_small_regular_file(path: Path) -> bytes:
+    """The bytes of ``path`` if it is a regular file of sane size inside its folder.
+
+    Raises:
+        DrillError: for anything else, saying what it is.
+    """
+    source = str(path)
+    try:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            target = path.resolve(strict=True)  # raises on a loop or a dangling link
+            if target.parent != path.parent.resolve():
+                raise DrillError(source, "(file)", f"is a link to {target}, outside the drills folder")
+            info = os.stat(target)
+        if stat.S_ISDIR(info.st_mode):
+            raise DrillError(source, "(file)", "is a folder, not a drill file")
+        if not stat.S_ISREG(info.st_mode):
+            raise DrillError(source, "(file)", "is not a regular file (a pipe, socket or device)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise DrillError(source, "(file)", f"is {info.st_size} bytes; drill files are at most {MAX_FILE_BYTES}")
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path.resolve(strict=True), flags)
+    except RuntimeError as exc:  # a symlink loop on Python < 3.13
+        raise DrillError(source, "(file)", f"cannot be read: {exc}") from exc
+    except OSError as exc:
+        problem = "is a symlink loop" if exc.errno == errno.ELOOP else f"cannot be read: {exc.strerror or exc}"
+        raise DrillError(source, "(file)", problem) from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped between the checks and the open
+            raise DrillError(source, "(file)", "is not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise DrillError(source, "(file)", f"cannot be read: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise DrillError(source, "(file)", f"is over {MAX_FILE_BYTES} bytes")
+    return data
+
+
+def load_drill_file(path: Path) -> Drill:
     """Read, parse and check one drill file.
-
-    Args:
-        path: the .toml file.
-        frames_dir: the folder the drill's frame paths are relative to.
 
     Raises:
         DrillError: naming the file, the field and the problem.
     """
     source = str(path)
+    data = _read_small_regular_file(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DrillError(source, "(file)", f"cannot be read: {exc.strerror or exc}") from exc
+        table = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise DrillError(source, "(file)", "is not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise DrillError(source, "(TOML syntax)", str(exc)) from exc
-    drill = parse_drill(data, source)
-    resolved = {}
-    for name, rel in drill.frames.items():
-        full = (frames_dir / rel).resolve()
-        if not full.is_file():
-            raise DrillError(source, f"frames.{name}", f"file not found: {full}")
-        resolved[name] = str(full)
-    return dataclasses.replace(drill, frames=resolved)
+    return parse_drill(table, source)
 
 
-def _load_folder(folder: Path, frames_dir: Path | None, messages: list[str]) -> list[Drill]:
+def _load_folder(folder: Path, messages: list[str]) -> list[Drill]:
     drills: list[Drill] = []
     seen: dict[str, str] = {}
     try:
-        files = sorted(p for p in folder.glob("*.toml") if p.is_file())
+        files = sorted(p for p in folder.iterdir() if p.name.endswith(".toml"))
     except OSError as exc:
-        messages.append(f"{folder}: cannot list drill files: {exc}")
+        messages.append(f"{folder}: cannot list drill files: {exc.strerror or exc}")
         return drills
+    if len(files) > MAX_FILES_PER_FOLDER:
+        messages.append(f"{folder}: holds {len(files)} drill files; only the first {MAX_FILES_PER_FOLDER} are read")
+        files = files[:MAX_FILES_PER_FOLDER]
     for path in files:
         try:
-            drill = load_drill_file(path, frames_dir or path.parent)
+            drill = load_drill_file(path)
         except DrillError as exc:
             messages.append(f"{exc} (drill skipped)")
             continue
@@ -77,27 +116,23 @@ def _load_folder(folder: Path, frames_dir: Path | None, messages: list[str]) -> 
     return drills
 
 
-def load_library(
-    builtin_dir: Path, user_dir: Path | None, poses_dir: Path | None = None
-) -> tuple[list[Drill], list[str]]:
+def load_library(builtin_dir: Path, user_dir: Path | None) -> tuple[list[Drill], list[str]]:
     """Load built-in drills, then the user's drills.
 
     Args:
         builtin_dir: the bundled drills folder (assets/drills).
         user_dir: the user's drills folder (AppPaths.user_drills_dir); may be None or missing.
-        poses_dir: where built-in frames live; defaults to ``builtin_dir/../poses``.
 
     Returns:
         (drills, messages): usable drills, built-ins first; one message per skipped file
         or override, each naming the file, the field and the problem.
     """
     messages: list[str] = []
-    poses = poses_dir if poses_dir is not None else builtin_dir.parent / "poses"
-    drills = _load_folder(builtin_dir, poses, messages)
+    drills = _load_folder(builtin_dir, messages)
     if user_dir is None or not user_dir.is_dir():
         return drills, messages
     index = {d.id: i for i, d in enumerate(drills)}
-    for drill in _load_folder(user_dir, None, messages):
+    for drill in _load_folder(user_dir, messages):
         if drill.id in index:
             messages.append(f"{drill.source}: id: replaces the built-in drill {drill.id!r}")
             drills[index[drill.id]] = drill

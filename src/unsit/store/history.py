@@ -8,6 +8,12 @@ hour), so the one fsync per commit that ``FULL`` costs is worth it.
 
 Every ``record`` runs in autocommit mode: the INSERT is committed before it returns.
 
+Failures never lose an event silently: an event that cannot be written (disk full, a
+read-only file, a database locked by another program) is kept in a bounded queue in
+memory and written with the next event or the next retry, and the user is told once
+what is wrong. Only a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB) is set aside and a
+new one started, at start-up or whenever it is found; a busy one is waited for.
+
 Day summaries group events by the local date stored with each event (the date of the
 ``at`` timestamp in its own time zone). ``sitting_seconds`` of a day is the sum of
 ``streak_seconds`` of the ``streak_ended`` events recorded that day (a streak is
@@ -16,11 +22,20 @@ counted on the day it ends, whole).
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
+import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
+
+from unsit.store.history_trouble import Trouble, classify, explain
+
+log = logging.getLogger(__name__)
 
 KINDS: tuple[str, ...] = (
     "nudge", "snooze", "skip", "drill_started", "drill_finished", "drill_skipped", "streak_ended",
@@ -48,6 +63,12 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_TIMEOUT_SECONDS = 5.0
+OPEN_ATTEMPTS = 3
+MAX_PENDING_EVENTS = 1000
+RETRY_SECONDS = 60.0
+RETRY_BUSY_MILLISECONDS = 200
+_INSERT = ("INSERT INTO events (kind, at_utc, local_date, drill_id, duration_seconds, streak_seconds, reason)"
+           " VALUES (?, ?, ?, ?, ?, ?, ?)")
 CSV_COLUMNS = ("id", "kind", "at_utc", "local_date", "drill_id", "duration_seconds", "streak_seconds", "reason")
 
 
@@ -71,31 +92,40 @@ class DaySummary:
     nudges: int = 0
 
 
-def open_history(path: Path, now: datetime) -> tuple[History | None, str | None]:
-    """Open the history, setting a damaged database aside instead of failing.
+def open_history(path: Path, now: datetime, *, busy_timeout_seconds: float = BUSY_TIMEOUT_SECONDS,
+                 attempts: int = OPEN_ATTEMPTS,
+                 clock: Callable[[], float] = time.monotonic) -> tuple[History | None, str | None]:
+    """Open the history; never raises, and never empties it because it was busy.
+
+    A damaged file is set aside and a new one started. A locked one is waited for
+    (``busy_timeout_seconds`` per try, ``attempts`` tries). A read-only or full one is
+    opened for reading where possible, and new events wait in memory. Drills left open
+    by a killed instance are closed as interrupted.
 
     Returns:
-        The history (None when it cannot be used at all) and a message for the user
-        when something had to be done about the file.
+        The history (None only when a newer Unsit wrote it) and a message for the user
+        when something is wrong or had to be done about the file.
     """
-    try:
-        return History(path), None
-    except HistoryError as exc:  # e.g. written by a newer Unsit: leave it untouched
-        return None, f"History is off: {exc}"
-    except sqlite3.DatabaseError as exc:
-        kept = path.with_name(f"{path.name}.bad-{now:%Y%m%dT%H%M%S}")
-        for suffix in ("", "-wal", "-shm"):
-            part = Path(f"{path}{suffix}")
-            if part.exists():
-                part.replace(Path(f"{kept}{suffix}"))
+    history = History(path, busy_timeout_seconds=busy_timeout_seconds, connect=False, clock=clock)
+    for attempt in range(attempts):
         try:
-            history = History(path)
-        except (sqlite3.Error, HistoryError, OSError) as again:
-            return None, f"History is off: {path} cannot be used ({again})"
-        return history, (f"The history database could not be read ({exc}); it was kept as "
-                         f"{kept.name} and a new one was started.")
-    except OSError as exc:
-        return None, f"History is off: {path} cannot be opened ({exc})"
+            history.connect()
+        except HistoryError as exc:  # e.g. written by a newer Unsit: leave it untouched
+            return None, f"History is off: {exc}"
+        except (sqlite3.Error, OSError) as exc:
+            trouble = classify(exc, path)
+            if trouble is Trouble.BUSY and attempt + 1 < attempts:
+                log.info("the history database is busy; trying again (%s)", exc)
+                continue
+            if trouble is Trouble.DAMAGED:
+                return history, history.set_aside(now, exc)
+            return history, history.go_offline(trouble, exc)
+        break
+    found: list[str] = []  # damage can show while closing drills: say so like at start-up
+    history.on_problem = found.append
+    history.close_interrupted_drills()
+    history.on_problem = None
+    return history, "\n".join(found) or None
 
 
 class History:
@@ -103,50 +133,132 @@ class History:
 
     Args:
         path: the database file (its folder is created when needed).
+        busy_timeout_seconds: how long one statement waits for another program's lock.
+        connect: open the database now (raises like ``connect``) or leave it to the caller.
+        clock: monotonic seconds, to space retries.
+
+    Attributes:
+        on_problem: called with a message for the user, once per kind of trouble.
+        dropped_events: events lost because the in-memory queue was full.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, busy_timeout_seconds: float = BUSY_TIMEOUT_SECONDS, connect: bool = True,
+                 clock: Callable[[], float] = time.monotonic):
         self.path = Path(path)
+        self._busy_timeout = busy_timeout_seconds
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._db: sqlite3.Connection | None = None
+        self._writable = False
+        self._pending: deque[tuple[Any, ...]] = deque(maxlen=MAX_PENDING_EVENTS)  # rows for the events table
+        self._told: set[Trouble] = set()
+        self._next_retry = 0.0
+        self.on_problem: Callable[[str], None] | None = None
+        self.dropped_events = 0
+        if connect:
+            self.connect()
+
+    def connect(self) -> None:
+        """Open the database for writing (WAL, synchronous=FULL) and bring its schema up to date.
+
+        Raises:
+            HistoryError: written by a newer Unsit, or it cannot use WAL.
+            sqlite3.Error, OSError: the file cannot be opened or written.
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            str(self.path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+        db = sqlite3.connect(
+            str(self.path), timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
         )
         try:
-            self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            db.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
+            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":  # pragma: no cover - e.g. a network file system
                 raise HistoryError(f"cannot use WAL journal for {self.path} (got {mode})")
-            self._db.execute("PRAGMA synchronous = FULL")
-            self._migrate()
-        except sqlite3.DatabaseError:
-            self._db.close()  # let the caller move the damaged file aside
+            db.execute("PRAGMA synchronous = FULL")
+            self._migrate(db)
+        except BaseException:
+            db.close()  # let the caller move a damaged file aside
             raise
+        with self._lock:
+            self._close_db()
+            self._db, self._writable = db, True
 
-    def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+    def go_offline(self, trouble: Trouble, exc: BaseException) -> str:
+        """Keep events in memory; read the old ones if the file can still be read. Returns the message."""
+        with self._lock:
+            self._close_db()
+            # mode=ro needs a writable folder for a WAL file's -shm; immutable=1 reads without one.
+            for query in ("?mode=ro", "?immutable=1"):
+                try:
+                    uri = self.path.resolve().as_uri() + query
+                    db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+                    db.execute("SELECT COUNT(*) FROM events").fetchone()
+                except (sqlite3.Error, OSError, ValueError):
+                    continue
+                self._db = db
+                break
+            self._writable = False
+            self._next_retry = self._clock() + RETRY_SECONDS
+            message = explain(trouble, self.path, exc)
+            self._told.add(trouble)
+            log.warning("%s", message)
+            return message
+
+    def set_aside(self, now: datetime, exc: BaseException) -> str:
+        """Move a damaged database aside (kept for the user) and start a new one. Returns the message."""
+        with self._lock:
+            self._close_db()
+            kept = self.path.with_name(f"{self.path.name}.bad-{now:%Y%m%dT%H%M%S}")
+            try:
+                for suffix in ("", "-wal", "-shm"):
+                    part = Path(f"{self.path}{suffix}")
+                    if part.exists():
+                        part.replace(Path(f"{kept}{suffix}"))
+                self.connect()
+            except (sqlite3.Error, OSError, HistoryError) as again:
+                self.go_offline(classify(again, self.path), again)
+                return (f"The history database {self.path} is damaged ({exc}) and could not be replaced "
+                        f"({again}). Unsit keeps new events in memory meanwhile. Move the file away and "
+                        f"restart Unsit.")
+            self._told.discard(Trouble.DAMAGED)
+            message = (f"The history database could not be read ({exc}); it was kept as "
+                       f"{kept.name} and a new one was started.")
+            log.warning("%s", message)
+            return message
+
+    def _close_db(self) -> None:
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+            self._db = None
+            self._writable = False
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            self._db.close()
             raise HistoryError(
                 f"{self.path} has schema version {version}; this Unsit knows up to {SCHEMA_VERSION}"
             )
         for target in range(version + 1, SCHEMA_VERSION + 1):
             # executescript commits first; wrap each step so it applies whole or not at all.
             try:
-                self._db.executescript(
+                db.executescript(
                     f"BEGIN IMMEDIATE;\n{MIGRATIONS[target - 1]}\nPRAGMA user_version = {target};\nCOMMIT;"
                 )
             except sqlite3.Error as exc:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                self._db.close()
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                if classify(exc) in (Trouble.DAMAGED, Trouble.BUSY, Trouble.READ_ONLY, Trouble.FULL):
+                    raise
                 raise HistoryError(f"could not upgrade {self.path} to schema version {target}: {exc}") from exc
 
     @property
     def schema_version(self) -> int:
         """The database's PRAGMA user_version."""
-        version: int = self._db.execute("PRAGMA user_version").fetchone()[0]
-        return version
+        rows = self._rows("PRAGMA user_version", ())
+        return int(rows[0][0]) if rows else 0
 
     def record(
         self,
@@ -157,16 +269,18 @@ class History:
         duration_seconds: float | None = None,
         streak_seconds: float | None = None,
         reason: str | None = None,
-    ) -> None:
-        """Store one event; committed (and synced) before this returns.
+    ) -> bool:
+        """Store one event; committed (and synced) before this returns True.
 
         Args:
             kind: one of ``KINDS``.
             at: when it happened, timezone aware (local time from the Clock).
 
+        Returns:
+            False when it could not be written now: it is kept in memory and written later.
+
         Raises:
             ValueError: unknown kind or naive datetime.
-            sqlite3.Error: the database could not be written.
         """
         if kind not in KINDS:
             raise ValueError(f"unknown history event kind {kind!r}; use one of {', '.join(KINDS)}")
@@ -174,11 +288,107 @@ class History:
             raise ValueError("history timestamps must be timezone aware")
         at_utc = at.astimezone(timezone.utc).isoformat(timespec="microseconds")
         with self._lock:
-            self._db.execute(
-                "INSERT INTO events (kind, at_utc, local_date, drill_id, duration_seconds, streak_seconds, reason)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (kind, at_utc, at.date().isoformat(), drill_id, duration_seconds, streak_seconds, reason),
-            )
+            if len(self._pending) == self._pending.maxlen:
+                self.dropped_events += 1
+            self._pending.append(
+                (kind, at_utc, at.date().isoformat(), drill_id, duration_seconds, streak_seconds, reason))
+            return self._flush(now=at)
+
+    @property
+    def pending_events(self) -> int:
+        """Events kept in memory because they could not be written yet."""
+        return len(self._pending)
+
+    def retry_pending(self) -> bool:
+        """Write kept events if the last try was long enough ago (call it now and then). True when none are left."""
+        with self._lock:
+            if not self._pending:
+                return True
+            if self._clock() < self._next_retry:
+                return False
+            return self._flush(now=datetime.now(timezone.utc))
+
+    def _flush(self, now: datetime, again: bool = True) -> bool:
+        if not self._writable:
+            if self._clock() < self._next_retry:
+                return False
+            try:
+                self.connect()
+            except (sqlite3.Error, OSError, HistoryError) as exc:
+                self._next_retry = self._clock() + RETRY_SECONDS
+                self._trouble(exc, now)
+                return False
+        assert self._db is not None
+        rows = list(self._pending)
+        # While in trouble (e.g. another program keeps it locked), a retry must not hold the
+        # GUI for the whole busy timeout every time: wait a moment only.
+        busy_ms = RETRY_BUSY_MILLISECONDS if self._told else int(self._busy_timeout * 1000)
+        try:
+            self._db.execute(f"PRAGMA busy_timeout = {busy_ms}")
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(_INSERT, rows)
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            try:
+                if self._db is not None and self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            self._next_retry = self._clock() + RETRY_SECONDS
+            if self._trouble(exc, now) and again:
+                return self._flush(now, again=False)  # a new database was started: write into it
+            return False
+        self._pending.clear()
+        if self._told:
+            log.warning("the history database can be written again; %d kept events were written", len(rows))
+            self._told.clear()
+        return True
+
+    def _trouble(self, exc: BaseException, now: datetime) -> bool:
+        """React to a failure found while running; True when a fresh database replaced a damaged one."""
+        trouble = classify(exc, self.path)
+        if trouble is Trouble.DAMAGED and self._writable:
+            self._tell(trouble, self.set_aside(now, exc))
+            return self._writable
+        self._tell(trouble, explain(trouble, self.path, exc))
+        return False
+
+    def _tell(self, trouble: Trouble, message: str) -> None:
+        if trouble in self._told:
+            return
+        self._told.add(trouble)
+        log.warning("%s", message)
+        if self.on_problem is not None:
+            try:
+                self.on_problem(message)
+            except Exception:
+                log.exception("could not show a history problem")
+
+    def _rows(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """Run a query; a failure gives no rows (and is handled and told), never an exception."""
+        with self._lock:
+            if self._db is None:
+                return []
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                self._trouble(exc, datetime.now(timezone.utc))
+                return []
+
+    def close_interrupted_drills(self) -> int:
+        """Close a drill left open by a killed instance as skipped ("interrupted"). Returns how many."""
+        # An open drill is always among the last events: the previous start closed any older one.
+        rows = self._rows("SELECT kind, at_utc, local_date, drill_id FROM events WHERE kind IN"
+                          " ('drill_started', 'drill_finished', 'drill_skipped')"
+                          " AND id > (SELECT COALESCE(MAX(id), 0) FROM events) - 50 ORDER BY id DESC LIMIT 1", ())
+        if not rows or rows[0][0] != "drill_started":
+            return 0
+        _, at_utc, local_date, drill_id = rows[0]
+        with self._lock:
+            self._pending.appendleft(("drill_skipped", at_utc, local_date, drill_id, None, None, "interrupted"))
+            self._flush(now=datetime.now(timezone.utc))
+        log.info("a drill left open by an earlier run was closed as interrupted")
+        return 1
 
     def today(self, now: datetime) -> DaySummary:
         """Summary of ``now``'s local date."""
@@ -190,8 +400,7 @@ class History:
             return []
         last = now.date()
         first = last - timedelta(days=n - 1)
-        with self._lock:
-            rows = self._db.execute(
+        rows = self._rows(
                 """
                 SELECT local_date,
                        COALESCE(SUM(CASE WHEN kind = 'streak_ended' THEN streak_seconds END), 0),
@@ -203,7 +412,7 @@ class History:
                 GROUP BY local_date
                 """,
                 (first.isoformat(), last.isoformat()),
-            ).fetchall()
+            )
         found = {
             r[0]: DaySummary(date.fromisoformat(r[0]), float(r[1]), float(r[2]), int(r[3]), int(r[4]), int(r[5]))
             for r in rows
@@ -222,12 +431,11 @@ class History:
         """
         if min_drills < 1:
             raise ValueError("min_drills must be at least 1")
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT local_date FROM events WHERE kind = 'drill_finished' AND local_date <= ?"
-                " GROUP BY local_date HAVING COUNT(*) >= ? ORDER BY local_date DESC",
-                (now.date().isoformat(), min_drills),
-            ).fetchall()
+        rows = self._rows(
+            "SELECT local_date FROM events WHERE kind = 'drill_finished' AND local_date <= ?"
+            " GROUP BY local_date HAVING COUNT(*) >= ? ORDER BY local_date DESC",
+            (now.date().isoformat(), min_drills),
+        )
         good = [date.fromisoformat(r[0]) for r in rows]
         expected = now.date()
         if good and good[0] != expected:
@@ -240,10 +448,21 @@ class History:
             expected -= timedelta(days=1)
         return streak
 
+    def drills_started_since(self, at: datetime) -> list[str]:
+        """Ids of the drills started at or after ``at`` (timezone aware), oldest first."""
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise ValueError("history timestamps must be timezone aware")
+        since = at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        rows = self._rows(
+            "SELECT drill_id FROM events WHERE kind = 'drill_started' AND at_utc >= ? AND drill_id IS NOT NULL"
+            " ORDER BY at_utc, id",
+            (since,),
+        )
+        return [str(r[0]) for r in rows]
+
     def export_csv(self, path: Path) -> int:
         """Write every event, oldest first, to ``path`` as CSV; returns the rows written."""
-        with self._lock:
-            rows = self._db.execute(f"SELECT {', '.join(CSV_COLUMNS)} FROM events ORDER BY id").fetchall()
+        rows = self._rows(f"SELECT {', '.join(CSV_COLUMNS)} FROM events ORDER BY id", ())
         with open(path, "w", newline="", encoding="utf-8") as out:
             import csv  # only for an export
 
@@ -253,6 +472,11 @@ class History:
         return len(rows)
 
     def close(self) -> None:
-        """Close the database (checkpoints the WAL)."""
+        """Close the database (checkpoints the WAL); a last try to write kept events first."""
         with self._lock:
-            self._db.close()
+            if self._pending:
+                self._next_retry = 0.0
+                self._flush(now=datetime.now(timezone.utc))
+                if self._pending:
+                    log.error("%d history events could not be written and are lost", len(self._pending))
+            self._close_db()

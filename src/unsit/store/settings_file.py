@@ -2,14 +2,21 @@
 
 The file is meant to be edited by hand. Loading never raises for bad content: a file
 that does not parse, or holds a value the schema rejects, is copied aside as
-``settings.toml.bad-YYYYmmddTHHMMSS`` (kept for the user), the valid keys are used,
-the ``fallback`` settings fill the rest, and the repaired file is written back.
+``settings.toml.bad-YYYYmmddTHHMMSS`` (the newest five are kept for the user), the
+valid keys are used, the ``fallback`` settings fill the rest, and the repaired file is
+written back.
+
+Only a regular file of at most 256 kB is read, or a symlink to one (dotfile managers
+link settings files; a save then writes through the link and keeps it). A FIFO, a
+device, a folder or a file that cannot be read is refused with a message, never
+overwritten, and the previous settings stay in force.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable
@@ -26,6 +33,10 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 log = logging.getLogger(__name__)
+
+MAX_SETTINGS_BYTES = 256 * 1024
+"""A hand-written settings.toml is a few kB; anything far larger is not one (and is not read)."""
+KEEP_BAD_COPIES = 5
 
 _HEADER = """\
 # Unsit settings.
@@ -65,11 +76,58 @@ class SettingsFile:
         """The bytes this object last read or wrote (lets a watcher skip its own saves)."""
 
     def read_bytes(self) -> bytes | None:
-        """Current file content, or None when the file is missing or unreadable."""
+        """Current file content, or None when the file is missing or cannot be read safely."""
+        return self.read()[0]
+
+    def read(self) -> tuple[bytes | None, str | None]:
+        """Read the file without ever blocking or reading without bound.
+
+        Only a regular file (or a symlink to one, as dotfile managers make) of at most
+        ``MAX_SETTINGS_BYTES`` is read. It is opened non-blocking, so a FIFO cannot hang
+        the app, and checked with ``fstat`` on the open file, so a swap after the check
+        cannot slip a device in.
+
+        Returns:
+            The content (None when missing or refused) and a message for the user when
+            the file is there but refused (None when it was read or is simply missing).
+        """
         try:
-            return self.path.read_bytes()
-        except OSError:
-            return None
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            if os.path.islink(self.path):
+                return None, self._refusal("is a symlink to a file that does not exist")
+            return None, None
+        except PermissionError:
+            return None, self._refusal("cannot be read: permission denied",
+                                       f"Give yourself read and write access (chmod 600 '{self.path}').")
+        except OSError as exc:
+            return None, self._refusal(f"cannot be opened ({exc.strerror or exc})")
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return None, self._refusal(f"is {_file_kind(info.st_mode)}, not a settings file")
+            if info.st_size > MAX_SETTINGS_BYTES:
+                return None, self._refusal(f"is too large ({info.st_size} bytes; at most "
+                                           f"{MAX_SETTINGS_BYTES} are read)")
+            chunks = []
+            size = 0
+            while size <= MAX_SETTINGS_BYTES:  # the file may grow while we read
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            if size > MAX_SETTINGS_BYTES:
+                return None, self._refusal(f"is too large (more than {MAX_SETTINGS_BYTES} bytes)")
+            return b"".join(chunks), None
+        except OSError as exc:
+            return None, self._refusal(f"cannot be read ({exc.strerror or exc})")
+        finally:
+            os.close(fd)
+
+    def _refusal(self, what: str, todo: str = "") -> str:
+        todo = todo or f"Remove or rename it, and Unsit writes a fresh {self.path.name}."
+        return f"{self.path} {what}. Unsit keeps its previous settings. {todo}"
 
     def load(self, fallback: Settings | None = None) -> LoadResult:
         """Read and validate the file; repair it on disk when needed. Never raises.
@@ -77,12 +135,10 @@ class SettingsFile:
         A missing file gives ``fallback`` (the defaults when None) and is written.
         """
         base = fallback or Settings()
-        data = self.read_bytes()
+        data, refused = self.read()
+        if refused is not None:  # present but not readable as settings: never overwrite it
+            return LoadResult(base, [refused])
         if data is None:
-            if self.path.exists():
-                # Present but unreadable (permissions): do not overwrite it.
-                msg = f"{self.path} could not be read; using the previous settings"
-                return LoadResult(base, [msg])
             self._save_quietly(base)
             return LoadResult(base)
         self.known_content = data
@@ -107,15 +163,16 @@ class SettingsFile:
             OSError: when the folder cannot be written.
         """
         data = render_toml(settings).encode("utf-8")
-        folder = self.path.parent
+        target = self._save_target()
+        folder = target.parent
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "wb") as tmp:
                 tmp.write(data)
                 tmp.flush()
                 os.fsync(tmp.fileno())
-            os.replace(tmp_name, self.path)
+            os.replace(tmp_name, target)
         except BaseException:
             try:
                 os.unlink(tmp_name)
@@ -124,6 +181,22 @@ class SettingsFile:
             raise
         _fsync_folder(folder)
         self.known_content = data
+
+    def _save_target(self) -> Path:
+        """Where a save goes: through a symlink to a regular file to that file (the link stays).
+
+        Raises:
+            OSError: the path is something that must not be replaced (a FIFO, a device, a folder).
+        """
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            if os.path.islink(self.path):
+                raise OSError(f"{self.path} is a symlink to a missing file") from None
+            return self.path
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{self.path} is {_file_kind(info.st_mode)}, not a settings file")
+        return Path(os.path.realpath(self.path)) if os.path.islink(self.path) else self.path
 
     def _repair(self, data: bytes, settings: Settings, problems: list[str]) -> LoadResult:
         set_aside = self._set_aside(data)
@@ -152,8 +225,22 @@ class SettingsFile:
                 log.exception("could not copy the bad settings file aside")
                 return None
             _fsync_folder(target.parent)
+            self._prune_bad_copies()
             return target
         return None
+
+    def _prune_bad_copies(self) -> None:
+        """Keep only the newest ``KEEP_BAD_COPIES`` set-aside copies."""
+        try:
+            copies = [p for p in self.path.parent.glob(f"{self.path.name}.bad-*") if p.is_file()]
+            copies.sort(key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+        except OSError:
+            return
+        for old in copies[KEEP_BAD_COPIES:]:
+            try:
+                old.unlink()
+            except OSError:
+                log.warning("could not remove the old copy %s", old)
 
     def _save_quietly(self, settings: Settings) -> None:
         try:
@@ -216,6 +303,15 @@ def toml_string(text: str) -> str:
             out.append(ch)
     out.append('"')
     return "".join(out)
+
+
+def _file_kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a device"),
+             (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+    for test, name in kinds:
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 def _short(exc: Exception) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from unsit import __version__
+from unsit.core.drills import FAMILIES
 
 if TYPE_CHECKING:
     from unsit.ui.controller import Controller
@@ -46,8 +47,8 @@ class CommandHandler:
 
     def _cmd_drill(self, request: dict[str, Any]) -> Reply:
         family = request.get("family")
-        if family not in (None, "extension", "rotation", "hinge"):
-            return {"ok": False, "error": f"unknown drill family {family!r}: use extension, rotation or hinge"}
+        if family is not None and family not in FAMILIES:
+            return {"ok": False, "error": f"unknown drill family {family!r}: use {', '.join(FAMILIES)}"}
         name = self._controller.start_drill(family)
         if not name:
             return {"ok": False, "error": "no drill is available (see the log)"}

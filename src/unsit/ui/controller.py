@@ -75,7 +75,8 @@ class Controller(QObject):
                                                      duration_seconds=e.duration_seconds),
             ev.DrillSkipped: lambda e: self._record("drill_skipped", drill_id=e.drill_id,
                                                     duration_seconds=e.elapsed_seconds),
-            ev.Paused: lambda e: self._jobs.schedule_pause_end(e.until),
+            # A pause given as a length ends by the engine's boottime deadline, not at a wall-clock moment.
+            ev.Paused: lambda e: self._jobs.schedule_pause_end(e.until if e.for_seconds is None else None),
             ev.Resumed: lambda e: self._jobs.schedule_pause_end(None),
         }
         presenter.drill_requested.connect(lambda: self.start_drill())
@@ -104,6 +105,8 @@ class Controller(QObject):
         self._check_wall_clock()
         obs = Observation(idle_seconds=self._idle.idle_seconds(), locked=self._session.locked)
         self._apply(self.engine.tick(obs))
+        if self._history is not None and self._history.pending_events:
+            self._history.retry_pending()  # events that could not be written (disk full, read-only)
 
     def _apply(self, events: list[ev.Event]) -> None:
         for event in events:
@@ -155,7 +158,10 @@ class Controller(QObject):
         """Pause for ``{"minutes": N}``, ``{"until": "tomorrow"}`` or ``{"until": "indefinitely"}``."""
         until = pause_until(self._clock.now(), request)
         self._presenter.withdraw()
-        self._apply(self.engine.pause(until))
+        if "minutes" in request:  # a length: kept across wall-clock changes
+            self._apply(self.engine.pause_for(int(request["minutes"]) * 60))
+        else:
+            self._apply(self.engine.pause(until))
         return until
 
     def resume(self) -> None:

@@ -41,8 +41,8 @@ from unsit.core.drills import Drill
 from unsit.platform.speech import Speaker
 from unsit.ui.drill_cue_player import DrillCuePlayer
 from unsit.ui.drill_end import CLOSE_AFTER_SECONDS, AutoCloser, end_text
+from unsit.ui.figure_view import FigureView, Scene
 from unsit.ui.floating import DIALOG_FLAGS, fix_size
-from unsit.ui.pose_view import PoseView
 from unsit.ui.progress_ring import ACCENT, ProgressRing
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class DrillWindow(QWidget):
     """Guides the user through one drill.
 
     Args:
-        drill: the drill to run (frames hold absolute paths, as the library loads them).
+        drill: the drill to run.
         clock: the injected clock.
         length: settings.drill_length ("short", "standard", "long").
         sounds_enabled: play the get-ready, step, rep and end sounds.
@@ -120,7 +120,6 @@ class DrillWindow(QWidget):
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self.tick)
         self._build()
-        self._frame_paths = dict(drill.frames.items())
         self._refresh()
 
     # --- layout -----------------------------------------------------------------
@@ -151,7 +150,7 @@ class DrillWindow(QWidget):
         self.detail_label = self._label("detail_label", "What the drill is for and how long it takes", size_delta=-1)
         self.detail_label.setText(f"{self.drill.purpose}\n{total} in total")
         self.detail_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pose_view = PoseView(240, self)
+        self.figure_view = FigureView(240, self)
         self.ring = ProgressRing(112, self)
         self.step_label = self._label("step_label", "Step", bold=True)
         self.side_label = self._label("side_label", "Side", bold=True)
@@ -197,7 +196,7 @@ class DrillWindow(QWidget):
         root.setSpacing(8)
         root.addWidget(self.name_label)
         root.addWidget(self.detail_label)
-        root.addWidget(self.pose_view, 1)
+        root.addWidget(self.figure_view, 1)
         root.addLayout(middle)
         root.addWidget(self.safety_label)
         root.addLayout(buttons)
@@ -350,26 +349,18 @@ class DrillWindow(QWidget):
             "state": s.state.value,
             "step": s.step_index + 1, "step_count": s.step_count, "side": s.step.side,
             "remaining_seconds": round(s.remaining_seconds, 1),
-            "illustration": {"drawn": self.pose_view.drawn_count > 0 and not self.pose_view.missing,
-                             "missing": sorted(self.pose_view.missing)},
+            "illustration": {"drawn": self.figure_view.paint_count > 0, "poses": list(s.step.pose_names),
+                             "moving": self.figure_view.animating},
         }
 
     # --- rendering ------------------------------------------------------------------
-    def _paths_for(self, frame_names: tuple[str, ...]) -> list[str | None]:
-        paths = []
-        for name in frame_names:
-            path = self._frame_paths.get(name)
-            if path is None:
-                log.warning("drill %s has no frame named %r", self.drill.id, name)
-            paths.append(path)
-        return paths
-
     def _refresh(self) -> None:
         s = self.session
         phase = s.phase_state
         step = s.step
         paused = s.state is State.PAUSED
         finished = s.state is State.FINISHED
+        over = s.done
         side = SIDE_TEXT.get(step.side, "")
         if phase in (State.READY, State.GET_READY):
             step_text, side_text = "Get ready", f"{side} first" if step.side != "both" else side
@@ -380,6 +371,9 @@ class DrillWindow(QWidget):
         elif finished:
             step_text, side_text = "Done", ""
             cue = self._end_text or "Well done! That's the drill finished."
+        elif s.state is State.ENDED_EARLY:
+            step_text, side_text = "Ended", ""
+            cue = "Skipped to the end, so this one does not count as done. Try it in full next time."
         else:
             step_text = f"Step {s.step_index + 1} of {s.step_count}"
             rep = s.rep
@@ -394,15 +388,22 @@ class DrillWindow(QWidget):
         self.cue_label.setText(cue)
         self.cue_label.setAccessibleDescription(cue)
         self.ring.set_progress(s.step_fraction, format_mm_ss(s.remaining_seconds))
-        if finished:
-            self.pose_view.set_frames(self._paths_for(step.frames[:1]), step.side == "right")
-            self.pose_view.set_blend(0, 0, 0.0)
-        else:
-            self.pose_view.set_frames(self._paths_for(step.frames), step.side == "right")
-            self.pose_view.set_blend(*s.frames_now())
+        self._show_figure()
         self.pause_button.setText("Resume" if paused else "Pause")
         for button in (self.pause_button, self.skip_button, self.end_button):
-            button.setVisible(not finished)
-        if finished and self.done_button.isHidden():
+            button.setVisible(not over)
+        if over and self.done_button.isHidden():
             self.done_button.setVisible(True)
             self.done_button.setFocus()
+
+    def _show_figure(self) -> None:
+        """Show the session's pose now; animate only while the figure moves."""
+        s = self.session
+        step = s.step
+        frame = s.figure_now()
+        scene = Scene(frame.pose, step.hands, step.props, step.desk_x_cm, step.side)
+        self.figure_view.show_scene(scene)
+        if frame.moving and s.running and self.isVisible():
+            self.figure_view.follow(s.figure_now, scene)
+        else:
+            self.figure_view.stop()

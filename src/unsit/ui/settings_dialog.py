@@ -24,15 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from unsit.core.drills import FAMILY_LABELS
 from unsit.core.settings import FIELDS_BY_KEY, WEEKDAYS, Settings, SettingsError, parse_time_range, validate
 from unsit.ui.settings_store import SettingsStore
 
 CHOICE_LABELS: dict[str, dict[str, str]] = {
     "drill_family": {
-        "alternate": "Alternate extension and rotation",
-        "extension": "Hip extension only",
-        "rotation": "Hip rotation only",
-        "hinge": "Hip hinge only",
+        "alternate": "Take turns: extension, rotation, stability",
+        **{family: f"{label} only" for family, label in FAMILY_LABELS.items()},
     },
     "drill_length": {"short": "Short (about 1 min)", "standard": "Standard (about 2 min)",
                      "long": "Long (about 3 min)"},

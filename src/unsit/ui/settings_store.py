@@ -36,6 +36,7 @@ class SettingsStore(QObject):
         super().__init__(parent)
         self._file = settings_file
         self._settings = Settings()
+        self._last_problem = ""
         self._watcher = QFileSystemWatcher(self)
         self._watcher.setObjectName("settings_file_watcher")
         self._watcher.fileChanged.connect(self._on_fs_event)
@@ -64,6 +65,7 @@ class SettingsStore(QObject):
         """
         result = self._file.load(fallback=None)
         self._settings = result.settings
+        self._last_problem = "\n".join(result.problems)
         self._watch()
         return list(result.problems)
 
@@ -91,10 +93,12 @@ class SettingsStore(QObject):
         if current is not None and current == self._file.known_content:
             return  # our own save, or a touch without a change
         result = self._file.load(fallback=self._settings)
-        for problem in result.problems:
-            log.warning("settings: %s", problem)
-        if result.problems:  # one message, so a notification shows every problem at once
-            self.settings_problem.emit("\n".join(result.problems))
+        message = "\n".join(result.problems)  # one message, so a notification shows every problem at once
+        if message and message != self._last_problem:  # a file refused again and again is said once
+            for problem in result.problems:
+                log.warning("settings: %s", problem)
+            self.settings_problem.emit(message)
+        self._last_problem = message
         self._apply(result.settings)
 
     def _apply(self, settings: Settings) -> None:
