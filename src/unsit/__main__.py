@@ -97,7 +97,9 @@ def run_client(args: argparse.Namespace) -> int:
     try:
         reply = send_request(AppPaths.from_platform().socket_path, request)
     except NotRunning:
-        print(f"{APP_NAME} is not running. Start it with: unsit", file=sys.stderr)
+        from unsit.command_name import command_name
+
+        print(f"{APP_NAME} is not running. Start it with: {command_name()}", file=sys.stderr)
         return 3
     if not reply.get("ok"):
         print(f"{APP_NAME}: {reply.get('error', 'the command failed')}", file=sys.stderr)

@@ -8,6 +8,7 @@ import signal
 import sys
 
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
+from unsit.command_name import command_name
 from unsit.paths import AppPaths
 
 log = logging.getLogger("unsit")
@@ -65,7 +66,7 @@ def missing_display(env, platform: str) -> str | None:
     if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
         return None
     return ("no graphical session found (neither DISPLAY nor WAYLAND_DISPLAY is set). "
-            "Start Unsit from your desktop session; `unsit status` works from anywhere.")
+            f"Start Unsit from your desktop session; `{command_name()} status` works from anywhere.")
 
 
 def already_running(paths: AppPaths) -> bool:
@@ -85,15 +86,14 @@ def run_app(debug: bool = False) -> int:
     for problem in paths.ensure():
         print(f"{APP_NAME}: {problem}", file=sys.stderr)
     if already_running(paths):
-        print(f"{APP_NAME} is already running (see the tray, or run: unsit status)")
+        print(f"{APP_NAME} is already running (see the tray, or run: {command_name()} status)")
         return 0
-    setup_logging(paths, debug)
-    log.info("%s %s starting", APP_NAME, __version__)
     problem = missing_display(os.environ, sys.platform)
-    if problem:
-        log.error(problem)
+    if problem:  # said once, before the log's console handler could repeat it
         print(f"{APP_NAME}: {problem}", file=sys.stderr)
         return 2
+    setup_logging(paths, debug)
+    log.info("%s %s starting", APP_NAME, __version__)
 
     from PySide6.QtWidgets import QApplication
 
@@ -180,7 +180,7 @@ def build(app, paths: AppPaths) -> dict | None:
             return None
     except OSError as exc:  # keep going: only the command line cannot reach this instance
         log.error("cannot open the command socket %s: %s", paths.socket_path, exc)
-        problems = [*problems, f"`unsit status` and the other commands cannot reach this Unsit: "
+        problems = [*problems, f"`{command_name()} status` and the other commands cannot reach this Unsit: "
                                f"{paths.socket_path} cannot be created ({exc.strerror or exc})."]
 
     tray.drill_requested.connect(lambda: controller.start_drill())
@@ -206,7 +206,7 @@ def build(app, paths: AppPaths) -> dict | None:
         inform(APP_NAME, "Idle detection is not available on this desktop: Unsit cannot tell when you are away.")
     if not tray_ok:
         inform(APP_NAME, "No system tray was found. Unsit keeps counting and will still nudge you; "
-                         "use 'unsit status' to see your streak.")
+                         f"use '{command_name()} status' to see your streak.")
     if problems or drill_problems:
         inform("Unsit found a problem", "\n".join([*problems, *drill_problems]))
     _sync_autostart(settings)
