@@ -10,6 +10,7 @@ import sys
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
 from unsit.command_name import command_name
 from unsit.paths import AppPaths
+from unsit.qt_libraries import missing_library_message
 
 log = logging.getLogger("unsit")
 
@@ -92,10 +93,16 @@ def run_app(debug: bool = False) -> int:
     if problem:  # said once, before the log's console handler could repeat it
         print(f"{APP_NAME}: {problem}", file=sys.stderr)
         return 2
+    try:
+        from PySide6.QtWidgets import QApplication
+    except ImportError as exc:  # a system library Qt links against is missing
+        missing = missing_library_message(exc)
+        if missing is None:
+            raise
+        print(f"{APP_NAME}: {missing}", file=sys.stderr)
+        return 2
     setup_logging(paths, debug)
     log.info("%s %s starting", APP_NAME, __version__)
-
-    from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_ID)
