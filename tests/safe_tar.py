@@ -73,14 +73,17 @@ def extract_all(archive: tarfile.TarFile, target: Path, use_filter: bool | None 
     if use_filter:
         archive.extractall(target, filter="tar")
         return
-    # Our own checks passed: tell a Python that has filters not to apply (or warn about) one.
-    trusted = {"filter": "fully_trusted"} if has_extraction_filters() else {}
+    # Our own checks pass each member: a Python that has filters must not apply (or warn about) one.
+    trusted = has_extraction_filters()
     directories: list[tarfile.TarInfo] = []
     for member in archive.getmembers():
         check_member(member, target)
         member.mode &= ~_DROPPED_MODE_BITS
         if member.isdir():
             directories.append(member)  # modes set last, so a read-only folder can still be filled
-        archive.extract(member, target, set_attrs=not member.isdir(), **trusted)
+        if trusted:
+            archive.extract(member, target, set_attrs=not member.isdir(), filter="fully_trusted")
+        else:
+            archive.extract(member, target, set_attrs=not member.isdir())
     for member in reversed(directories):
         os.chmod(os.path.join(target, member.name), member.mode)

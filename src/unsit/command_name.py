@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
-from typing import Callable
+from collections.abc import Callable
 
 from unsit.platform.autostart import default_command
 
