@@ -3,6 +3,8 @@
 ``HeadlessDesktop.start()`` brings the parts up on a free display and returns the
 environment variables that point at them; ``stop()`` ends them. The suite starts one
 desktop for the whole run (see conftest.py), so every Qt test runs on a real X server.
+Tests reach dunst through ``HeadlessDesktop.dunst`` (D-Bus, see dunst_control.py), never
+through ``dunstctl``, which needs systemd's ``busctl``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-TOOLS = ("Xvfb", "dbus-daemon", "dunst", "dunstctl", "trayer", "xdotool")
+from tests.dunst_control import DunstControl
+
+TOOLS = ("Xvfb", "dbus-daemon", "dunst", "trayer", "xdotool")
 NOTIFICATIONS = "org.freedesktop.Notifications"
 
 DUNSTRC = """\
@@ -61,6 +65,7 @@ class HeadlessDesktop:
     env: dict[str, str] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     display: str = ""
+    _dunst: DunstControl | None = None
 
     def start(self, with_tray: bool = True) -> dict[str, str]:
         """Start Xvfb, a session bus, dunst and (optionally) trayer; return the env."""
@@ -95,6 +100,14 @@ class HeadlessDesktop:
         ).stdout.split()
         self.env["DBUS_SESSION_BUS_ADDRESS"] = out[0]
         self._dbus_pid = int(out[1])
+        self._dunst = DunstControl(out[0])
+
+    @property
+    def dunst(self) -> DunstControl:
+        """dunst's control interface on this desktop's session bus."""
+        if self._dunst is None:
+            raise RuntimeError("the desktop has no session bus yet: call start() first")
+        return self._dunst
 
     def _env(self) -> dict[str, str]:
         return {**os.environ, **self.env}
@@ -163,10 +176,13 @@ class HeadlessDesktop:
             stop_process(proc)
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        """Run a command (xdotool, dunstctl, ...) against this desktop."""
+        """Run a command (xdotool, xprop, ...) against this desktop."""
         return subprocess.run(list(args), env=self._env(), capture_output=True, text=True, check=check, timeout=30)
 
     def stop(self) -> None:
+        """End every part this desktop started."""
+        if self._dunst is not None:
+            self._dunst.close()
         for name in ("trayer", "dunst", "xvfb"):
             self._kill(name)
         pid = getattr(self, "_dbus_pid", None)

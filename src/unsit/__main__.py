@@ -100,7 +100,9 @@ def run_client(args: argparse.Namespace) -> int:
     try:
         reply = send_request(AppPaths.from_platform().socket_path, request)
     except NotRunning:
-        print(f"{APP_NAME} is not running. Start it with: unsit", file=sys.stderr)
+        from unsit.command_name import command_name
+
+        print(f"{APP_NAME} is not running. Start it with: {command_name()}", file=sys.stderr)
         return 3
     except NotAnswering as exc:
         print(f"{APP_NAME} is running but did not answer in time ({exc}). Try again in a moment.",

@@ -10,8 +10,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
+from unsit.command_name import command_name
 from unsit.log_file import BoundedFormatter, CappedFileHandler, rotate_log
 from unsit.paths import AppPaths
+from unsit.qt_libraries import missing_library_message
 
 if TYPE_CHECKING:  # Qt and the settings load after the cheap checks in run_app
     from PySide6.QtCore import QCoreApplication
@@ -52,7 +54,7 @@ def missing_display(env: Mapping[str, str], platform: str) -> str | None:
     if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
         return None
     return ("no graphical session found (neither DISPLAY nor WAYLAND_DISPLAY is set). "
-            "Start Unsit from your desktop session; `unsit status` works from anywhere.")
+            f"Start Unsit from your desktop session; `{command_name()} status` works from anywhere.")
 
 
 def already_running(paths: AppPaths) -> bool:
@@ -76,17 +78,22 @@ def run_app(debug: bool = False) -> int:
     if paths.runtime_problem:  # said once, at start-up; the CLI uses the same folder quietly
         print(f"{APP_NAME}: {paths.runtime_problem}", file=sys.stderr)
     if already_running(paths):
-        print(f"{APP_NAME} is already running: its window is open now (or run: unsit status)")
+        print(f"{APP_NAME} is already running: its window is open now (or run: {command_name()} status)")
         return 0
-    setup_logging(paths, debug)
-    log.info("%s %s starting", APP_NAME, __version__)
     no_display = missing_display(os.environ, sys.platform)
-    if no_display:
-        log.error(no_display)
+    if no_display:  # said once, before the log's console handler could repeat it
         print(f"{APP_NAME}: {no_display}", file=sys.stderr)
         return 2
-
-    from PySide6.QtWidgets import QApplication
+    try:
+        from PySide6.QtWidgets import QApplication
+    except ImportError as exc:  # a system library Qt links against is missing
+        missing = missing_library_message(exc)
+        if missing is None:
+            raise
+        print(f"{APP_NAME}: {missing}", file=sys.stderr)
+        return 2
+    setup_logging(paths, debug)
+    log.info("%s %s starting", APP_NAME, __version__)
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_ID)
@@ -184,7 +191,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
             return None
     except OSError as exc:  # keep going: only the command line cannot reach this instance
         log.error("cannot open the command socket %s: %s", paths.socket_path, exc)
-        problems = [*problems, (f"`unsit status` and the other commands cannot reach this Unsit: "
+        problems = [*problems, (f"`{command_name()} status` and the other commands cannot reach this Unsit: "
                                 f"{paths.socket_path} cannot be created ({exc.strerror or exc}).")]
 
     tray.drill_requested.connect(lambda: controller.start_drill())

@@ -69,11 +69,10 @@ class RunningApp:
 
     def displayed_count(self) -> int:
         """How many notifications dunst shows right now."""
-        return int(self.desktop.run("dunstctl", "count", "displayed").stdout.strip() or 0)
+        return self.desktop.dunst.count()
 
     def history_json(self) -> list[dict]:
-        data = json.loads(self.desktop.run("dunstctl", "history").stdout or '{"data": [[]]}')
-        return [{k: v.get("data") for k, v in item.items()} for item in data["data"][0]]
+        return self.desktop.dunst.history()
 
     def network_sockets(self) -> list[str]:
         """The app's open IP sockets (TCP/UDP/raw, v4 and v6): the privacy promise says none."""

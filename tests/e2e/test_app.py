@@ -81,7 +81,7 @@ def test_nudge_arrives_once_opens_a_drill_and_idle_sessions_get_none(tmp_path):
         assert idle.displayed_count() == 0
 
         # Clicking the notification (its default action) opens a drill window titled "Unsit ...".
-        active.desktop.run("dunstctl", "action", "0")
+        active.desktop.dunst.action(0)
         windows = active.wait_until(lambda: active.windows_named("^Unsit"), 20, "a window titled Unsit")
         assert active.window_name(windows[0]).startswith("Unsit — ")
         status = active.wait_until(lambda: (s := active.status())["phase"] == "in_drill" and s, 10, "in_drill")
@@ -90,7 +90,7 @@ def test_nudge_arrives_once_opens_a_drill_and_idle_sessions_get_none(tmp_path):
         first = status["drill"]["remaining_seconds"]
         active.wait_until(lambda: active.status()["drill"]["remaining_seconds"] < first - 1, 15, "the countdown")
         # The notification came from Unsit.
-        active.desktop.run("dunstctl", "close-all")
+        active.desktop.dunst.close_all()
         apps = {n["appname"] for n in active.history_json()}
         assert apps == {"Unsit"}
         # Nothing was ever shown on the idle desktop, whose streak has ended by now.
@@ -141,7 +141,7 @@ def test_hand_edits_to_settings_apply_live_and_bad_ones_are_refused(tmp_path):
         settings_file.write_text("interval_minutes = 999\nstart_at_login = true\n")
         app.wait_until(lambda: app.displayed_count() > before, 10, "a message about the bad value")
         assert app.status()["interval_seconds"] == 45 * 60  # the previous good value is kept
-        app.desktop.run("dunstctl", "close-all")
+        app.desktop.dunst.close_all()
         bodies = " ".join(n["body"] for n in app.history_json())
         assert "interval_minutes" in bodies and "999" in bodies and "240" in bodies
         assert list(settings_file.parent.glob("settings.toml.bad-*"))  # the bad file is kept aside

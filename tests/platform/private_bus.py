@@ -20,6 +20,7 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import Proxy, open_dbus_connection
 
 from tests.desktop import DUNSTRC, stop_process
+from tests.dunst_control import DunstControl
 
 NOTIFICATIONS = "org.freedesktop.Notifications"
 STANDIN = DBusAddress("/org/freedesktop/Notifications", bus_name=NOTIFICATIONS, interface="org.unsit.TestServer")
@@ -96,9 +97,21 @@ class PrivateBus:
         self.stop_server()
         self.stop()
 
-    def dunstctl(self, *args: str) -> str:
-        return subprocess.run(["dunstctl", *args], env=self.env, capture_output=True, text=True, check=True,
-                              timeout=30).stdout.strip()
+    def dunst_count(self) -> int:
+        """Notifications dunst shows now (over D-Bus: dunstctl needs busctl, absent on minimal systems)."""
+        control = DunstControl(self.address)
+        try:
+            return control.count()
+        finally:
+            control.close()
+
+    def dunst_action(self, position: int = 0) -> None:
+        """Run the default action of the notification at ``position`` (what ``dunstctl action`` does)."""
+        control = DunstControl(self.address)
+        try:
+            control.action(position)
+        finally:
+            control.close()
 
     def standin(self, member: str, signature: str | None = None, body: tuple[Any, ...] = ()) -> Any:
         """Call the stand-in's test interface; returns the reply body."""

@@ -19,8 +19,8 @@ def watcher(qapp):
 
 @pytest.fixture
 def dunst_pause(desktop):
-    yield lambda paused: desktop.run("dunstctl", "set-paused", "true" if paused else "false")
-    desktop.run("dunstctl", "set-paused", "false")
+    yield desktop.dunst.set_paused
+    desktop.dunst.set_paused(False)
 
 
 @pytest.fixture

@@ -1,14 +1,13 @@
 """FreedesktopNotifier against a real dunst on the test session's D-Bus bus.
 
-dunst 1.9's ``dunstctl action N`` only reaches position 0 and only fires the *default*
-action. The other actions ("snooze", "skip") are reached the way a dunst user reaches
-them: its context menu, which pipes the choices through the configured ``dmenu``. For
-those tests dunst is restarted with a stand-in dmenu script that picks one menu line.
+dunst 1.9's ``NotificationAction(N)`` (what ``dunstctl action N`` calls) only reaches
+position 0 and only fires the *default* action. The other actions ("snooze", "skip") are
+reached the way a dunst user reaches them: its context menu, which pipes the choices
+through the configured ``dmenu``. For those tests dunst is restarted with a stand-in dmenu
+script that picks one menu line.
 """
 
 from __future__ import annotations
-
-import json
 
 import pytest
 from jeepney import DBusAddress, MatchRule, new_method_call
@@ -16,6 +15,7 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import Proxy, open_dbus_connection
 
 from tests.desktop import DUNSTRC, stop_process
+from tests.dunst_control import Queue
 from unsit.platform.notify.base import Nudge
 from unsit.platform.notify.freedesktop import FreedesktopNotifier
 
@@ -35,14 +35,14 @@ tee "$here/menu.txt" | grep -m1 -F "[$(cat "$here/wanted")]"
 
 
 def displayed(desktop) -> str:
-    return desktop.run("dunstctl", "count", "displayed").stdout.strip()
+    return str(desktop.dunst.count())
 
 
 @pytest.fixture
 def clean_dunst(desktop):
-    desktop.run("dunstctl", "close-all")
+    desktop.dunst.close_all()
     yield desktop
-    desktop.run("dunstctl", "close-all", check=False)
+    desktop.dunst.close_all()
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def menu_dunst(desktop, tmp_path):
 
         def choose(notification_id: int, action_key: str) -> None:
             (tmp_path / "wanted").write_text(f"{notification_id},{action_key}")
-            desktop.run("dunstctl", "context")
+            desktop.dunst.context_menu()
 
         yield choose
     finally:
@@ -122,11 +122,10 @@ def test_show_nudge_displays_one_unsit_notification(notifier, desktop, qtbot):
 
     notifier.withdraw()  # dunst lists a notification in its history once it is closed
     qtbot.waitUntil(lambda: displayed(desktop) == "0")
-    history = json.loads(desktop.run("dunstctl", "history").stdout)["data"][0]
-    entry = history[0]
-    assert entry["appname"]["data"] == "Unsit"
-    assert entry["summary"]["data"] == NUDGE.title
-    assert entry["body"]["data"] == NUDGE.body
+    entry = desktop.dunst.history()[0]
+    assert entry["appname"] == "Unsit"
+    assert entry["summary"] == NUDGE.title
+    assert entry["body"] == NUDGE.body
 
 
 def test_showing_again_replaces_instead_of_stacking(notifier, desktop, qtbot):
@@ -138,14 +137,14 @@ def test_showing_again_replaces_instead_of_stacking(notifier, desktop, qtbot):
     qtbot.waitUntil(lambda: not notifier.delivering)  # Notify is asynchronous: wait for its answer
     assert notifier.current_id == first_id
     assert displayed(desktop) == "1"
-    assert desktop.run("dunstctl", "count", "waiting").stdout.strip() == "0"
+    assert desktop.dunst.count(Queue.WAITING) == 0
 
 
 def test_default_action_requests_the_drill(notifier, received, desktop, qtbot):
     notifier.show_nudge(NUDGE)
     qtbot.waitUntil(lambda: displayed(desktop) == "1" and not notifier.delivering)
     with qtbot.waitSignal(notifier.signals.drill_requested, timeout=5000):
-        desktop.run("dunstctl", "action", "0")
+        desktop.dunst.action(0)
     qtbot.waitUntil(lambda: displayed(desktop) == "0")
     assert received == ["drill_requested"]  # the close that follows an action is not a dismissal
     assert notifier.current_id == 0
@@ -155,7 +154,7 @@ def test_dismissing_by_the_user_emits_dismissed(notifier, received, desktop, qtb
     notifier.show_nudge(NUDGE)
     qtbot.waitUntil(lambda: displayed(desktop) == "1" and not notifier.delivering)
     with qtbot.waitSignal(notifier.signals.dismissed, timeout=5000):
-        desktop.run("dunstctl", "close")  # dunst reports reason 2, "dismissed by the user"
+        desktop.dunst.close_last()  # dunst reports reason 2, "dismissed by the user"
     assert received == ["dismissed"]
 
 
@@ -169,7 +168,7 @@ def test_withdraw_closes_it_without_signals(notifier, received, desktop, qtbot):
     notifier.show_nudge(NUDGE)
     with qtbot.waitSignal(notifier.signals.drill_requested, timeout=5000):
         qtbot.waitUntil(lambda: displayed(desktop) == "1" and not notifier.delivering)
-        desktop.run("dunstctl", "action", "0")
+        desktop.dunst.action(0)
     assert received == ["drill_requested"]
 
 
@@ -208,7 +207,7 @@ def test_other_apps_notifications_do_not_trigger_ours(menu_dunst, other_app, qap
             qtbot.waitUntil(lambda: displayed(desktop) == "1" and not notifier.delivering)
         # Signals arrive in order on our connection: once ours is answered, the others were seen.
         with qtbot.waitSignal(notifier.signals.drill_requested, timeout=5000):
-            desktop.run("dunstctl", "action", "0")
+            desktop.dunst.action(0)
         assert seen == ["drill_requested"]
     finally:
         notifier.close()
@@ -220,10 +219,10 @@ def test_inform_shows_a_plain_message_that_starts_nothing(notifier, received, cl
     notifier.inform("Unsit found a problem", "a second message replaces the first")
     notifier.show_nudge(NUDGE)  # the nudge is a separate notification
     qtbot.waitUntil(lambda: displayed(clean_dunst) == "2", timeout=5000)
-    clean_dunst.run("dunstctl", "close-all")
-    history = json.loads(clean_dunst.run("dunstctl", "history").stdout)["data"][0]
-    bodies = {item["body"]["data"] for item in history}
+    clean_dunst.dunst.close_all()
+    history = clean_dunst.dunst.history()
+    bodies = {item["body"] for item in history}
     assert "a second message replaces the first" in bodies
     assert "interval_minutes = 0 is not allowed" not in bodies
-    assert {item["appname"]["data"] for item in history} == {"Unsit"}
+    assert {item["appname"] for item in history} == {"Unsit"}
     assert "drill_requested" not in received

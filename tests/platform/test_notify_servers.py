@@ -173,7 +173,7 @@ def test_dunst_killed_mid_run_then_back(bus, harness_factory, tray, desktop, qtb
     h = harness_factory(bus, tray=tray)
     assert h.presenter.status()["notify_server"].startswith("dunst")
     h.presenter.present(NUDGE)
-    qtbot.waitUntil(lambda: bus.dunstctl("count", "displayed") == "1" and h.notifier.current_id > 0)
+    qtbot.waitUntil(lambda: bus.dunst_count() == 1 and h.notifier.current_id > 0)
 
     # dunst dies with the nudge on screen: it comes back at once as a tray message.
     bus.stop_server()
@@ -192,9 +192,9 @@ def test_dunst_killed_mid_run_then_back(bus, harness_factory, tray, desktop, qtb
     qtbot.waitUntil(lambda: h.presenter.notifier_name == "freedesktop", timeout=5000)
     assert h.presenter.status()["notifier_fallback"] is False
     h.presenter.present(NUDGE)
-    qtbot.waitUntil(lambda: bus.dunstctl("count", "displayed") == "1" and h.notifier.current_id > 0)
+    qtbot.waitUntil(lambda: bus.dunst_count() == 1 and h.notifier.current_id > 0)
     with qtbot.waitSignal(h.presenter.drill_requested, timeout=5000):
-        bus.dunstctl("action", "0")
+        bus.dunst_action(0)
     assert h.answers == ["drill_requested"] * 3
 
 
@@ -223,9 +223,9 @@ def test_the_session_bus_gone_and_back(bus, harness_factory, qtbot):
     bus.start_dunst()
     qtbot.waitUntil(lambda: h.presenter.notifier_name == "freedesktop", timeout=5000)
     h.presenter.present(NUDGE)
-    qtbot.waitUntil(lambda: bus.dunstctl("count", "displayed") == "1" and h.notifier.current_id > 0)
+    qtbot.waitUntil(lambda: bus.dunst_count() == 1 and h.notifier.current_id > 0)
     with qtbot.waitSignal(h.presenter.drill_requested, timeout=5000):
-        bus.dunstctl("action", "0")
+        bus.dunst_action(0)
     assert h.answers == ["skip_requested", "drill_requested"]
     assert not h.popup_visible()
 
@@ -306,10 +306,10 @@ def test_started_before_any_server_it_moves_to_the_first_one(bus, qapp, qtbot, m
         qtbot.waitUntil(lambda: presenter.notifier_name == "freedesktop", timeout=5000)
         assert presenter.status()["notify_server"].startswith("dunst")
         presenter.present(NUDGE)
-        qtbot.waitUntil(lambda: bus.dunstctl("count", "displayed") == "1" and notifier.current_id > 0)
+        qtbot.waitUntil(lambda: bus.dunst_count() == 1 and notifier.current_id > 0)
         assert not presenter._popup.isVisible()
         with qtbot.waitSignal(presenter.drill_requested, timeout=5000):
-            bus.dunstctl("action", "0")
+            bus.dunst_action(0)
         assert answers == ["drill"]
     finally:
         presenter.close()
