@@ -127,6 +127,7 @@ class _Connection:
         self._wake_read, self._wake_write = os.pipe()
         self._ready = threading.Event()
         self._setup_error: str | None = None
+        self._setup_deadline = 0.0
         self._thread = threading.Thread(target=self._run, name="wayland-idle", daemon=True)
 
     def start(self) -> None:
@@ -174,6 +175,7 @@ class _Connection:
 
     def _set_up(self) -> str | None:
         """Connect, find the seat and the notifier, make the notification; an error text or None."""
+        self._setup_deadline = time.monotonic() + SETUP_TIMEOUT_SECONDS
         try:
             from pywayland.client import Display
             from pywayland.protocol.ext_idle_notify_v1 import ExtIdleNotifierV1
@@ -212,14 +214,13 @@ class _Connection:
         return None
 
     def _roundtrip(self) -> bool:
-        """Like wl_display_roundtrip, but bounded by SETUP_TIMEOUT_SECONDS."""
+        """Like wl_display_roundtrip, but bounded by the setup's deadline (all roundtrips together)."""
         done: list[bool] = []
         callback = self._display.sync()
         callback.dispatcher["done"] = lambda _proxy, _data: done.append(True)
-        deadline = time.monotonic() + SETUP_TIMEOUT_SECONDS
         while not done:
             self._display.flush()
-            remaining = deadline - time.monotonic()
+            remaining = self._setup_deadline - time.monotonic()
             if remaining <= 0:
                 return False
             readable, _, _ = select.select([self._display.get_fd()], [], [], remaining)
