@@ -1,7 +1,7 @@
 """A real headless Wayland desktop: sway (with ext-idle-notify-v1), mako and a D-Bus session.
 
 sway refuses to run as root, and Debian 12's sway lacks ext-idle-notify-v1, so the compositor
-and its clients (mako, wtype, makoctl, swaymsg, wayland-info) run from a Debian 13 root
+and its clients (mako, wtype, makoctl, swaymsg, wayland-info, grim) run from a Debian 13 root
 (``scripts/wayland-root``, cached outside the clone) as an unprivileged user. Everything they
 share with the host lives in one folder bound into the root at the same path: the compositor's
 runtime folder (its socket) and the session bus socket. Apps under test run on the host and
@@ -157,7 +157,7 @@ class WaylandDesktop:
                                 stdout=self._logs, stderr=subprocess.STDOUT)
 
     def run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:
-        """Run a client (wtype, makoctl, swaymsg, wayland-info) inside the root, against this desktop."""
+        """Run a client (wtype, makoctl, swaymsg, wayland-info, grim) inside the root, against this desktop."""
         return subprocess.run([str(ROOT_SCRIPT), "exec", str(self.share), "--", *command],
                               env={"PATH": os.environ["PATH"], **self.root_env},
                               capture_output=True, text=True, check=check, timeout=30)
@@ -188,6 +188,12 @@ class WaylandDesktop:
 
         walk(tree)
         return titles
+
+    def screenshot(self, name: str) -> Path:
+        """The compositor's whole output as a PNG in its runtime folder (grim)."""
+        path = self.runtime / name
+        self.run("grim", str(path))
+        return path
 
     def stop_compositor(self) -> None:
         """End sway (and so every Wayland client)."""
