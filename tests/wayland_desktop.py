@@ -15,10 +15,14 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from tests.desktop import NOTIFICATIONS, stop_process
+
+T = TypeVar("T")
 
 REPO = Path(__file__).resolve().parent.parent
 ROOT_SCRIPT = REPO / "scripts" / "wayland-root"
@@ -73,7 +77,7 @@ def build_wayland_root(timeout_seconds: float = 900) -> Path:
     return Path(out.stdout.strip().splitlines()[-1])
 
 
-def _wait_for(predicate, timeout: float, what: str):
+def _wait_for(predicate: Callable[[], T], timeout: float, what: str) -> T:
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()

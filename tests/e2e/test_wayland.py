@@ -8,6 +8,9 @@ notification's default action is invoked. It waits on the app's own clock (minut
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -15,8 +18,10 @@ from tests.e2e.running_wayland_app import RunningWaylandApp, wayland_root_or_ski
 
 pytestmark = [pytest.mark.slow]
 
+T = TypeVar("T")
 
-def keep_typing_until(app, predicate, timeout, what):
+
+def keep_typing_until(app: RunningWaylandApp, predicate: Callable[[], T], timeout: float, what: str) -> T:
     """Press Shift every second until ``predicate()`` holds."""
     deadline = time.monotonic() + timeout
     while not (value := predicate()):
@@ -27,7 +32,7 @@ def keep_typing_until(app, predicate, timeout, what):
     return value
 
 
-def test_wayland_idle_streak_away_and_a_nudge_that_opens_the_drill(tmp_path):
+def test_wayland_idle_streak_away_and_a_nudge_that_opens_the_drill(tmp_path: Path) -> None:
     wayland_root_or_skip()
     started = time.monotonic()
     app = RunningWaylandApp(tmp_path / "a", "interval_minutes = 1\naway_reset_minutes = 1\n")

@@ -22,7 +22,7 @@ from tests.wayland_desktop import WaylandDesktop
 pytestmark = [pytest.mark.slow, pytest.mark.desktop]
 
 
-def test_frozen_app_uses_the_wayland_idle_source(unpacked: Path, tmp_path, desktop):  # noqa: F811
+def test_frozen_app_uses_the_wayland_idle_source(unpacked: Path, tmp_path: Path, desktop: object) -> None:  # noqa: F811
     wayland_root_or_skip()
     sway = WaylandDesktop(tmp_path / "wayland")
     sway.workdir.mkdir()

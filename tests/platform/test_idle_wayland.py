@@ -18,7 +18,7 @@ def make_source(fake_clock, timeout: float = TIMEOUT) -> WaylandIdleSource:
     return WaylandIdleSource(IdleTimeline(timeout), clock=fake_clock.monotonic)
 
 
-def test_timeline_is_zero_until_idled_then_exact_from_the_last_input(fake_clock):
+def test_timeline_is_zero_until_idled_then_exact_from_the_last_input(fake_clock) -> None:
     timeline = IdleTimeline(TIMEOUT)
     assert timeline.state is IdleState.ACTIVE
     assert timeline.idle_seconds(fake_clock.monotonic()) == 0.0
@@ -34,7 +34,7 @@ def test_timeline_is_zero_until_idled_then_exact_from_the_last_input(fake_clock)
     assert timeline.idle_seconds(fake_clock.monotonic()) == 0.0
 
 
-def test_a_repeated_idled_keeps_the_first_moment(fake_clock):
+def test_a_repeated_idled_keeps_the_first_moment(fake_clock) -> None:
     timeline = IdleTimeline(TIMEOUT)
     timeline.idled(fake_clock.monotonic())
     fake_clock.advance(30)
@@ -42,7 +42,7 @@ def test_a_repeated_idled_keeps_the_first_moment(fake_clock):
     assert timeline.idle_seconds(fake_clock.monotonic()) == 35.0
 
 
-def test_a_clock_read_before_the_event_never_gives_negative_idle(fake_clock):
+def test_a_clock_read_before_the_event_never_gives_negative_idle(fake_clock) -> None:
     timeline = IdleTimeline(TIMEOUT)
     now = fake_clock.monotonic()
     timeline.idled(now)
@@ -50,12 +50,12 @@ def test_a_clock_read_before_the_event_never_gives_negative_idle(fake_clock):
 
 
 @pytest.mark.parametrize("bad", [0, -1])
-def test_timeline_refuses_a_timeout_that_is_not_positive(bad):
+def test_timeline_refuses_a_timeout_that_is_not_positive(bad) -> None:
     with pytest.raises(ValueError, match="timeout_seconds"):
         IdleTimeline(bad)
 
 
-def test_source_reports_what_the_events_say_and_none_once_lost(fake_clock, caplog):
+def test_source_reports_what_the_events_say_and_none_once_lost(fake_clock, caplog) -> None:
     source = make_source(fake_clock)
     assert source.name == "wayland-ext-idle"
     assert source.idle_seconds() == 0.0
@@ -100,7 +100,7 @@ def run_day(fake_clock, source: WaylandIdleSource, script: list[tuple[float, str
     return readings
 
 
-def test_streak_ends_a_minute_after_the_last_input_within_one_tick(fake_clock):
+def test_streak_ends_a_minute_after_the_last_input_within_one_tick(fake_clock) -> None:
     # Typing for 100 s (no events), then gone: idled comes 5 s after the last key.
     readings = run_day(fake_clock, make_source(fake_clock), [(105.0, "idled")])
     ended_at = next(t for t, _streak, _away, active in readings if not active)
@@ -110,7 +110,7 @@ def test_streak_ends_a_minute_after_the_last_input_within_one_tick(fake_clock):
     assert at_130[2] == 30.0  # ... and the away run is exact, not rounded to the timeout
 
 
-def test_presence_follows_the_last_input_within_the_timeout(fake_clock):
+def test_presence_follows_the_last_input_within_the_timeout(fake_clock) -> None:
     # Gone at 40 (idled at 45), back at 72 (resumed), gone again at 80 (idled at 85).
     readings = run_day(fake_clock, make_source(fake_clock), [(45.0, "idled"), (72.0, "resumed"), (85.0, "idled")])
     by_t = {t: (streak, away, active) for t, streak, away, active in readings}
@@ -120,7 +120,7 @@ def test_presence_follows_the_last_input_within_the_timeout(fake_clock):
     assert by_t[135.0][2] is True and by_t[140.0][2] is False  # gone at 80 -> ended at 140
 
 
-def test_a_video_with_an_idle_inhibitor_keeps_the_streak(fake_clock):
+def test_a_video_with_an_idle_inhibitor_keeps_the_streak(fake_clock) -> None:
     # An inhibitor (a playing video) stops the compositor from sending idled: the user is
     # watching at the desk, which is sitting. Nothing arrives for 10 minutes.
     readings = run_day(fake_clock, make_source(fake_clock), [], tick=5.0)
@@ -128,7 +128,7 @@ def test_a_video_with_an_idle_inhibitor_keeps_the_streak(fake_clock):
     assert readings[-1][1] == readings[-1][0]
 
 
-def test_socket_path_from_the_environment(tmp_path):
+def test_socket_path_from_the_environment() -> None:
     assert wayland_socket_path({}) is None
     assert wayland_socket_path({"WAYLAND_DISPLAY": "wayland-1"}) is None  # no runtime dir: unknowable
     assert wayland_socket_path({"WAYLAND_DISPLAY": "wayland-1", "XDG_RUNTIME_DIR": "/run/user/7"}) == \
@@ -136,8 +136,8 @@ def test_socket_path_from_the_environment(tmp_path):
     assert wayland_socket_path({"WAYLAND_DISPLAY": "/tmp/x/wayland-0", "XDG_RUNTIME_DIR": "/r"}) == "/tmp/x/wayland-0"
 
 
-def test_wayland_order_gnome_monitor_then_ext_idle_then_freedesktop():
-    def names(env):
+def test_wayland_order_gnome_monitor_then_ext_idle_then_freedesktop() -> None:
+    def names(env: dict[str, str]) -> list[str]:
         return [name for name, _ in candidate_sources(env, "linux")]
 
     bus = {"DBUS_SESSION_BUS_ADDRESS": "unix:path=/nowhere", "XDG_RUNTIME_DIR": "/run/user/7"}

@@ -10,6 +10,9 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -19,8 +22,10 @@ from tests.wayland_desktop import WaylandDesktop
 from unsit.platform.idle import IdleSourceUnavailable, detect_idle_source
 from unsit.platform.idle.wayland import WaylandIdleSource
 
+T = TypeVar("T")
 
-def wait_for(predicate, timeout: float, what: str):
+
+def wait_for(predicate: Callable[[], T], timeout: float, what: str) -> T:
     deadline = time.monotonic() + timeout
     while not (value := predicate()):
         if time.monotonic() > deadline:
@@ -30,7 +35,7 @@ def wait_for(predicate, timeout: float, what: str):
 
 
 @pytest.fixture
-def sway(tmp_path):
+def sway(tmp_path: Path) -> Iterator[WaylandDesktop]:
     wayland_root_or_skip()
     desktop = WaylandDesktop(tmp_path / "wayland")
     desktop.workdir.mkdir()
@@ -41,7 +46,7 @@ def sway(tmp_path):
         desktop.stop()
 
 
-def test_real_events_make_idle_grow_and_input_resets_it(sway):
+def test_real_events_make_idle_grow_and_input_resets_it(sway) -> None:
     source = WaylandIdleSource.open(sway.env["WAYLAND_DISPLAY"], timeout_seconds=0.5)
     try:
         wait_for(lambda: source.idle_seconds() >= 1.0, 5, "idle time to pass a second")
@@ -54,7 +59,7 @@ def test_real_events_make_idle_grow_and_input_resets_it(sway):
         source.close()
 
 
-def test_queries_never_block_even_when_the_compositor_hangs(sway):
+def test_queries_never_block_even_when_the_compositor_hangs(sway) -> None:
     source = WaylandIdleSource.open(sway.env["WAYLAND_DISPLAY"], timeout_seconds=0.5)
     sway_pid = sway.procs["sway"].pid
     os.kill(sway_pid, signal.SIGSTOP)
@@ -75,7 +80,7 @@ def test_queries_never_block_even_when_the_compositor_hangs(sway):
         assert time.monotonic() - started < 2.5
 
 
-def test_compositor_gone_gives_none_and_one_warning(sway, caplog):
+def test_compositor_gone_gives_none_and_one_warning(sway, caplog) -> None:
     caplog.set_level(logging.WARNING, logger="unsit.platform.idle.wayland")
     source = WaylandIdleSource.open(sway.env["WAYLAND_DISPLAY"])
     assert source.idle_seconds() is not None
@@ -88,7 +93,7 @@ def test_compositor_gone_gives_none_and_one_warning(sway, caplog):
         WaylandIdleSource.open(sway.env["WAYLAND_DISPLAY"])
 
 
-def test_detection_prefers_ext_idle_over_a_freedesktop_service_that_says_not_supported(sway, caplog):
+def test_detection_prefers_ext_idle_over_a_freedesktop_service_that_says_not_supported(sway, caplog) -> None:
     caplog.set_level(logging.INFO, logger="unsit.platform.idle")
     handlers = {(path, FDO, "GetSessionIdleTime"): refuse for path in ("/org/freedesktop/ScreenSaver", "/ScreenSaver")}
     env = {**sway.env, "XDG_CURRENT_DESKTOP": "KDE"}
@@ -102,7 +107,7 @@ def test_detection_prefers_ext_idle_over_a_freedesktop_service_that_says_not_sup
     assert kde.calls == []  # never even asked: the protocol came first
 
 
-def test_detection_on_gnome_keeps_mutter_first_and_falls_back_to_freedesktop_without_compositor(sway):
+def test_detection_on_gnome_keeps_mutter_first_and_falls_back_to_freedesktop_without_compositor(sway) -> None:
     bus = sway.env["DBUS_SESSION_BUS_ADDRESS"]
     with FakeDBusService(GNOME_IDLE, {GNOME_IDLE_KEY: answer("t", 42000)}, address=bus):
         source = detect_idle_source({**sway.env, "XDG_CURRENT_DESKTOP": "GNOME"}, platform="linux")
@@ -114,3 +119,23 @@ def test_detection_on_gnome_keeps_mutter_first_and_falls_back_to_freedesktop_wit
         source = detect_idle_source(env, platform="linux")
         assert source.name == "freedesktop"
         source.close()
+
+
+def test_without_the_root_the_tests_skip_with_the_reason_but_fail_where_required(monkeypatch) -> None:
+    import tests.e2e.running_wayland_app as harness
+
+    def no_network() -> None:
+        raise RuntimeError("debootstrap failed, see build.log")
+
+    monkeypatch.delenv("UNSIT_REQUIRE_WAYLAND_ROOT", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(harness, "wayland_root_unavailable", lambda: "missing: debootstrap")
+    with pytest.raises(pytest.skip.Exception, match="missing: debootstrap"):
+        harness.wayland_root_or_skip()
+    monkeypatch.setattr(harness, "wayland_root_unavailable", lambda: None)
+    monkeypatch.setattr(harness, "build_wayland_root", no_network)
+    with pytest.raises(pytest.skip.Exception, match="cannot build the Wayland root: debootstrap failed"):
+        harness.wayland_root_or_skip()
+    monkeypatch.setenv("UNSIT_REQUIRE_WAYLAND_ROOT", "1")
+    with pytest.raises(pytest.fail.Exception, match="must run on CI"):
+        harness.wayland_root_or_skip()
