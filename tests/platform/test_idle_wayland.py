@@ -74,6 +74,15 @@ def test_source_reports_what_the_events_say_and_none_once_lost(fake_clock, caplo
     source.close()  # safe twice
 
 
+def test_a_closed_source_answers_none_without_a_warning(fake_clock, caplog) -> None:
+    source = make_source(fake_clock)
+    source.on_idled()
+    with caplog.at_level(logging.WARNING, logger="unsit.platform.idle.wayland"):
+        source.close()
+    assert source.idle_seconds() is None
+    assert caplog.text == ""
+
+
 def run_day(fake_clock, source: WaylandIdleSource, script: list[tuple[float, str]], away_reset: float = 60.0,
             tick: float = 5.0) -> list[tuple[float, float, float, bool]]:
     """Tick a StreakTracker every ``tick`` s while the compositor's events happen as scripted.

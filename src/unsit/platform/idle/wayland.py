@@ -88,14 +88,17 @@ class WaylandIdleSource:
 
     # -- events (called from the connection's thread) ---------------------------------------
     def on_idled(self) -> None:
+        """The compositor sent ``idled``."""
         with self._lock:
             self._timeline.idled(self._clock())
 
     def on_resumed(self) -> None:
+        """The compositor sent ``resumed``."""
         with self._lock:
             self._timeline.resumed(self._clock())
 
     def on_lost(self, reason: str) -> None:
+        """The connection broke (compositor gone): answer None from now on, say so once."""
         with self._lock:
             if self._lost:
                 return
@@ -110,6 +113,8 @@ class WaylandIdleSource:
             return self._timeline.idle_seconds(self._clock())
 
     def close(self) -> None:
+        with self._lock:
+            self._lost = True  # closed on purpose: no warning, and no stale value either
         connection, self._connection = self._connection, None
         if connection is not None:
             connection.stop()
