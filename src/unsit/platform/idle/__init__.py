@@ -16,6 +16,7 @@ from unsit.platform.idle.base import IdleSource, IdleSourceUnavailable, NullIdle
 from unsit.platform.idle.freedesktop import FreedesktopIdleSource
 from unsit.platform.idle.gnome import GnomeIdleSource
 from unsit.platform.idle.macos import MacIdleSource
+from unsit.platform.idle.wayland import WaylandIdleSource, wayland_socket_path
 from unsit.platform.idle.windows import WindowsIdleSource
 from unsit.platform.idle.x11 import X11IdleSource
 
@@ -55,7 +56,16 @@ def candidate_sources(env: Mapping[str, str], platform: str = sys.platform) -> l
         bus_sources = [gnome, freedesktop] if on_gnome else [freedesktop, gnome]
     if on_wayland:
         # XWayland's idle time only sees input to X clients: it would call a typing user idle.
-        return bus_sources
+        # Mutter has no ext-idle-notify, so GNOME's own monitor comes first there; elsewhere
+        # the Wayland protocol beats org.freedesktop.ScreenSaver (which KDE Plasma 6 answers
+        # with NotSupported on Wayland).
+        socket_path = wayland_socket_path(env)
+        if socket_path is None:
+            return bus_sources
+        ext_idle = (WaylandIdleSource.name, lambda: WaylandIdleSource.open(socket_path))
+        if on_gnome:
+            return [*bus_sources[:1], ext_idle, *bus_sources[1:]]
+        return [ext_idle, *bus_sources]
     display = env.get("DISPLAY")
     return [("x11", lambda: X11IdleSource.open(display)), *bus_sources]
 
