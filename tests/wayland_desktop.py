@@ -77,7 +77,7 @@ def build_wayland_root(timeout_seconds: float = 900) -> Path:
     return Path(out.stdout.strip().splitlines()[-1])
 
 
-def _wait_for(predicate: Callable[[], T], timeout: float, what: str) -> T:
+def _wait_for(predicate: Callable[[], T | None], timeout: float, what: str) -> T:
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -108,7 +108,7 @@ class WaylandDesktop:
         for name, text in (("sway.conf", SWAY_CONFIG), ("mako.conf", MAKO_CONFIG)):
             (self.share / name).write_text(text)
             (self.share / name).chmod(0o644)
-        self._logs = open(self.workdir / "desktop.log", "w")
+        self._logs = open(self.workdir / "desktop.log", "w")  # noqa: SIM115 - open until stop() closes it
         self.root_env = {"XDG_RUNTIME_DIR": str(self.runtime), "LANG": "C.UTF-8"}
         self._start_bus()
         self.root_env.update({

@@ -34,6 +34,8 @@ def wayland_root_or_skip() -> Path:
 class RunningWaylandApp(RunningApp):
     """One WaylandDesktop with one `unsit` process on it (QT_QPA_PLATFORM=wayland)."""
 
+    desktop: WaylandDesktop  # type: ignore[assignment]  # the Wayland desktop takes the X11 one's place
+
     def __init__(self, root: Path, settings: str = "") -> None:  # super().__init__ would start X
         self.root = root
         self.desktop = WaylandDesktop(root / "desktop")  # type: ignore[assignment]
@@ -51,7 +53,7 @@ class RunningWaylandApp(RunningApp):
         self.command = [sys.executable, "-m", "unsit"]
         (root / "XDG_CONFIG_HOME" / "unsit").mkdir(mode=0o700)
         (root / "XDG_CONFIG_HOME" / "unsit" / "settings.toml").write_text(settings)
-        self.log = open(root / "app.out", "w")
+        self.log = open(root / "app.out", "w")  # noqa: SIM115 - open for the whole run; stop() closes it
         self.proc = subprocess.Popen(self.command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         self.wait_until(lambda: self.cli("status").returncode == 0, 60, "the app to answer `unsit status`")
 

@@ -75,8 +75,9 @@ def test_wayland_idle_streak_away_and_a_nudge_that_opens_the_drill(tmp_path: Pat
         # Clicking it (mako's default action, as a left click does) opens the drill window.
         before = set(app.desktop.window_titles())
         app.desktop.run("makoctl", "invoke")
-        new = app.wait_until(lambda: [t for t in app.desktop.window_titles() if t.startswith("Unsit") and t not in before],
-                             20, "a window titled Unsit")
+        new = app.wait_until(
+            lambda: [t for t in app.desktop.window_titles() if t.startswith("Unsit") and t not in before],
+            20, "a window titled Unsit")
         assert new[0].startswith("Unsit — "), new
         shot = app.desktop.screenshot("drill.png")
         assert shot.stat().st_size > 1000  # kept with the test's files, to look at

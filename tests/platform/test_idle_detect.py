@@ -3,7 +3,7 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 from typing import Any
 
@@ -30,7 +30,7 @@ class FakeDBusService:
     member)), records every call in ``calls`` and can ``emit`` signals.
     """
 
-    def __init__(self, bus_name: str, handlers: dict[tuple[str, str, str], Handler], address: str | None = None):
+    def __init__(self, bus_name: str, handlers: Mapping[tuple[str, str, str], Handler], address: str | None = None):
         self.bus_name = bus_name
         self.handlers = handlers
         self.address = address or os.environ["DBUS_SESSION_BUS_ADDRESS"]

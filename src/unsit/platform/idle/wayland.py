@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import select
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -168,13 +169,13 @@ class _Connection:
     def _run(self) -> None:
         try:
             self._setup_error = self._set_up()
-        except Exception as error:  # a broken library or protocol error must not kill the app
+        except Exception as error:  # noqa: BLE001 - a broken library or protocol error must not kill the app
             self._setup_error = f"Wayland idle setup failed: {error!r}"
         self._ready.set()
         if self._setup_error is None:
             try:
                 self._serve()
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001 - whatever ends the connection is reported as lost
                 self._source.on_lost(repr(error))
         self._release()
 
@@ -182,7 +183,7 @@ class _Connection:
         """Connect, find the seat and the notifier, make the notification; an error text or None."""
         self._setup_deadline = time.monotonic() + SETUP_TIMEOUT_SECONDS
         try:
-            from pywayland.client import Display
+            from pywayland.client.display import Display
             from pywayland.protocol.ext_idle_notify_v1 import ExtIdleNotifierV1
             from pywayland.protocol.wayland import WlSeat
         except ImportError as error:
@@ -235,6 +236,8 @@ class _Connection:
 
     def _serve(self) -> None:
         """Dispatch events until stopped or the compositor goes away."""
+        if sys.platform == "win32":  # no Wayland (nor select.poll) on Windows
+            raise OSError("Wayland runs on Unix only")
         display = self._display
         fd = display.get_fd()
         poller = select.poll()
@@ -258,11 +261,11 @@ class _Connection:
             try:
                 if hasattr(proxy, "destroy") and not proxy.destroyed:
                     proxy.destroy()
-            except Exception:  # the connection may be broken already
+            except Exception:  # noqa: BLE001 - the connection may be broken already
                 pass
         self._objects = []
         try:
             display.flush()
-        except Exception:
+        except Exception:  # noqa: BLE001 - the connection may be broken already
             pass
         display.disconnect()
