@@ -37,6 +37,7 @@ class StandIn:
         self.capabilities: list[str] = [c for c in args.caps.split(",") if c]
         self.id_zero: bool = args.id_zero
         self.hold: bool = args.hold
+        self.double_reply: bool = args.double_reply
         self.calls: list[dict[str, Any]] = []
         self.held: list[tuple[Message, int]] = []
         self.next_id = 1
@@ -53,6 +54,9 @@ class StandIn:
             self.conn.send(reply)
 
     def on_GetCapabilities(self, msg: Message) -> Message:  # noqa: N802 (D-Bus names)
+        if self.double_reply:  # mako 1.10: the answer, then an UnknownMethod error for the same call
+            self.conn.send(new_method_return(msg, "as", (self.capabilities,)))
+            return new_error(msg, "org.freedesktop.DBus.Error.UnknownMethod", "s", ("GetCapabilities",))
         return new_method_return(msg, "as", (self.capabilities,))
 
     def on_GetServerInformation(self, msg: Message) -> Message:  # noqa: N802
@@ -100,6 +104,8 @@ def main() -> None:
     parser.add_argument("--caps", default="actions,body")
     parser.add_argument("--id-zero", action="store_true", help="answer every Notify with id 0 (notify-osd)")
     parser.add_argument("--hold", action="store_true", help="answer Notify only after Release()")
+    parser.add_argument("--double-reply", action="store_true",
+                        help="answer GetCapabilities twice, the second time with an error (mako 1.10)")
     args = parser.parse_args()
     conn = open_dbus_connection("SESSION")
     reply = conn.send_and_get_reply(message_bus.RequestName(BUS_NAME, DO_NOT_QUEUE), timeout=5)

@@ -313,3 +313,25 @@ def test_started_before_any_server_it_moves_to_the_first_one(bus, qapp, qtbot, m
         assert answers == ["drill"]
     finally:
         presenter.close()
+
+
+def test_a_server_that_answers_twice_like_mako_is_used_normally(bus, qapp, qtbot, monkeypatch, caplog):
+    # mako 1.10 answers GetCapabilities with the list and then an UnknownMethod error for the
+    # same call. jeepney's router used to die on the second answer, which crashed start-up.
+    bus.start_standin("--name", "mako", "--caps", "actions,body", "--double-reply")
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
+    notifier = pick_notifier(None)  # reads the profile at start-up, on its own connection
+    presenter = NudgePresenter(notifier, None, "system")
+    answers: list[str] = []
+    presenter.drill_requested.connect(lambda: answers.append("drill"))
+    try:
+        qtbot.waitUntil(lambda: presenter.status()["notify_server"].startswith("mako"), timeout=5000)
+        assert "actions" in presenter.status()["notify_capabilities"]
+        presenter.present(NUDGE)  # the link's own connection read the profile too, and still works
+        qtbot.waitUntil(lambda: notifier.current_id == 1)
+        with qtbot.waitSignal(presenter.drill_requested, timeout=5000):
+            bus.standin("InvokeAction", "us", (1, "drill"))
+        assert answers == ["drill"]
+        assert warnings_from_unsit(caplog) == []
+    finally:
+        presenter.close()

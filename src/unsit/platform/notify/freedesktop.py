@@ -19,7 +19,7 @@ import logging
 from typing import Any
 
 from jeepney import MessageFlag, MessageType, new_method_call
-from jeepney.io.threading import DBusRouter, open_dbus_connection
+from jeepney.io.threading import open_dbus_connection
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from unsit import DESKTOP_ID
@@ -30,6 +30,7 @@ from unsit.platform.notify.server_link import (
     CallFailed,
     LinkEvents,
     ServerLink,
+    TolerantRouter,
     read_profile,
 )
 from unsit.platform.notify.server_profile import (
@@ -69,7 +70,7 @@ def server_information(*, bus: str = "SESSION", activate: bool = True,
         log.debug("no D-Bus %s bus: %s", bus, exc)
         return None
     try:
-        with DBusRouter(conn) as router:
+        with TolerantRouter(conn) as router:
             msg = new_method_call(NOTIFICATIONS, "GetServerInformation")
             if not activate:
                 msg.header.flags |= MessageFlag.no_auto_start
@@ -98,7 +99,7 @@ def server_profile(*, bus: str = "SESSION", activate: bool = True,
     except Exception:  # noqa: BLE001 - no bus of any kind: no profile
         return None
     try:
-        with DBusRouter(conn) as router:
+        with TolerantRouter(conn) as router:
             return read_profile(router, activate=activate, timeout_seconds=timeout_seconds)
     except CallFailed as exc:
         log.debug("could not read the notification server's capabilities: %s", exc)

@@ -21,6 +21,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
+from concurrent.futures import InvalidStateError
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -77,7 +78,23 @@ class CallFailed(Exception):
         self.broken = broken
 
 
-class _QuietRouter(DBusRouter):  # type: ignore[misc]  # jeepney ships no types: DBusRouter is Any to mypy
+class TolerantRouter(DBusRouter):  # type: ignore[misc]  # jeepney ships no types: DBusRouter is Any to mypy
+    """jeepney's threading router, but a second reply to one call is dropped, not fatal.
+
+    mako 1.10 answers ``GetCapabilities`` twice (the capabilities, then an UnknownMethod
+    error for the same call). jeepney sets the call's future a second time, which raises in
+    its receiver thread and kills it: every later call on the connection then fails.
+    """
+
+    def _dispatch(self, msg: Message) -> None:
+        try:
+            super()._dispatch(msg)
+        except InvalidStateError:  # the call already has its answer
+            log.debug("ignored a second reply to call %s",
+                      msg.header.fields.get(HeaderFields.reply_serial))
+
+
+class _QuietRouter(TolerantRouter):
     """jeepney's router, but a bus that goes away is a log line and a callback, not a traceback.
 
     Overrides jeepney's (private) receiver loop: the public API has no hook for a
