@@ -110,3 +110,18 @@ def test_sni_watch_connects_off_the_calling_thread(qtbot, monkeypatch, tmp_path)
     finally:
         watch.close()
     assert opened_on[0] is not threading.main_thread()  # a slow bus never freezes the GUI
+
+
+def test_name_owner_rule_matches_only_that_name():
+    from jeepney import DBusAddress, new_signal
+
+    rule = dbus.name_owner_rule("org.example.Watched")
+    bus = DBusAddress("/org/freedesktop/DBus", interface="org.freedesktop.DBus")
+
+    def owner_changed(name: str):
+        message = new_signal(bus, "NameOwnerChanged", "sss", (name, "", ":1.5"))
+        message.header.fields[HeaderFields.sender] = "org.freedesktop.DBus"
+        return message
+
+    assert rule.matches(owner_changed("org.example.Watched"))
+    assert not rule.matches(owner_changed("org.example.Other"))

@@ -58,6 +58,16 @@ def method_call(bus_name: str, path: str, interface: str, member: str, signature
     return message
 
 
+def name_owner_rule(bus_name: str) -> Any:
+    """A MatchRule for the bus's ``NameOwnerChanged`` about ``bus_name`` (a service comes or goes)."""
+    from jeepney import MatchRule
+
+    rule = MatchRule(type="signal", sender="org.freedesktop.DBus", interface="org.freedesktop.DBus",
+                     path="/org/freedesktop/DBus", member="NameOwnerChanged")
+    rule.add_arg_condition(0, bus_name)
+    return rule
+
+
 class BusCaller:
     """One blocking D-Bus connection, opened once and reused for short method calls.
 

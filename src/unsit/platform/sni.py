@@ -20,7 +20,7 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import DBusConnection
 from PySide6.QtCore import QObject, Qt, Signal
 
-from unsit.platform.dbus import BusUnavailable, SignalListener
+from unsit.platform.dbus import BusUnavailable, SignalListener, name_owner_rule
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +93,7 @@ class SniWatch(QObject):
         if self._listener is not None:
             return
         watcher_rule = MatchRule(type="signal", interface=WATCHER_NAME)
-        owner_rule = MatchRule(type="signal", sender="org.freedesktop.DBus", interface="org.freedesktop.DBus",
-                               member="NameOwnerChanged", path="/org/freedesktop/DBus")
-        owner_rule.add_arg_condition(0, WATCHER_NAME)
+        owner_rule = name_owner_rule(WATCHER_NAME)
         self._listener = SignalListener(
             "unsit-sni-watch", self._bus, [watcher_rule, owner_rule], self._signals_received,
             on_connected=self._read_and_send, on_unavailable=_no_bus, on_lost=self._lost,
