@@ -125,3 +125,12 @@ def test_name_owner_rule_matches_only_that_name():
 
     assert rule.matches(owner_changed("org.example.Watched"))
     assert not rule.matches(owner_changed("org.example.Other"))
+
+
+@pytest.mark.desktop
+def test_session_bus_reachable(session_address, tmp_path):
+    from unsit.platform.notify.freedesktop import session_bus_reachable
+
+    assert session_bus_reachable(session_address)
+    assert not session_bus_reachable(f"unix:path={tmp_path / 'no-bus'}")
+    assert not session_bus_reachable("not an address")
