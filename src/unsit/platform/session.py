@@ -32,12 +32,14 @@ CALL_TIMEOUT_SECONDS = 1.0  # on the listener threads, never the GUI thread
 
 
 def _unavailable(label: str) -> Callable[[BusUnavailable], None]:
+    """A listener's ``on_unavailable``: one warning naming the bus."""
     def log_it(error: BusUnavailable) -> None:
         logger.warning("no %s D-Bus (%s): carrying on without its events", label, error)
     return log_it
 
 
 def _lost(label: str) -> Callable[[BaseException], None]:
+    """A listener's ``on_lost``: a lost connection is a warning, anything else a traceback."""
     def log_it(error: BaseException) -> None:
         if isinstance(error, OSError):
             logger.warning("%s D-Bus connection lost: %s", label, error)
