@@ -18,9 +18,9 @@ def format_duration(seconds: float | None, *, whole_minutes: bool = False) -> st
         return NO_DURATION
     seconds = max(0.0, float(seconds))
     if whole_minutes:
-        minutes = int(round(seconds / 60))
+        minutes = round(seconds / 60)
     else:
-        whole_seconds = int(round(seconds))
+        whole_seconds = round(seconds)
         if whole_seconds < 60:
             return f"{whole_seconds} s"
         minutes = whole_seconds // 60

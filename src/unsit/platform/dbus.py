@@ -48,7 +48,7 @@ def open_connection(address: str, timeout_seconds: float = CONNECT_TIMEOUT_SECON
 
 
 def method_call(bus_name: str, path: str, interface: str, member: str, signature: str | None = None,
-                body: tuple = (), *, activate: bool = False) -> Any:
+                body: tuple[Any, ...] = (), *, activate: bool = False) -> Any:
     """A method call message; without ``activate`` it never starts a service through D-Bus activation."""
     from jeepney import DBusAddress, MessageFlag, new_method_call
 
@@ -94,7 +94,7 @@ class BusCaller:
             self._connection = open_connection(self._address, self._timeout_seconds)
 
     def call(self, bus_name: str, path: str, interface: str, member: str, signature: str | None = None,
-             body: tuple = ()) -> tuple | None:
+             body: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
         """Call a method; its reply body, or None on any failure (logged at debug level)."""
         from jeepney import MessageType
 
@@ -185,7 +185,7 @@ class SignalListener(threading.Thread):
             self._connection = connection
         try:
             self._serve(connection)
-        except Exception as error:  # OSError includes the reset caused by stop()
+        except Exception as error:  # noqa: BLE001 - OSError (the reset stop() causes), or a callback failed
             if not self._stopping.is_set():
                 if self._on_lost is not None:
                     self._on_lost(error)
@@ -201,7 +201,7 @@ class SignalListener(threading.Thread):
         from jeepney.io.blocking import Proxy
         from jeepney.wrappers import DBusErrorResponse
 
-        matches: deque = deque()
+        matches: deque[Any] = deque()  # jeepney Messages
         for rule in self._rules:
             connection.filter(rule, queue=matches)
         bus = Proxy(message_bus, connection, timeout=self._call_timeout_seconds)

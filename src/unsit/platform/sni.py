@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from jeepney import DBusAddress, MatchRule, MessageType, Properties
 from jeepney.bus_messages import message_bus
