@@ -193,6 +193,21 @@ class WaylandDesktop:
         walk(tree)
         return titles
 
+    def floating_windows(self) -> dict[str, tuple[int, int]]:
+        """Title -> (width, height) of the windows sway floats (tiled ones are not listed)."""
+        tree = json.loads(self.run("swaymsg", "-t", "get_tree", "-r").stdout)
+        found: dict[str, tuple[int, int]] = {}
+
+        def walk(node: dict) -> None:
+            for child in node.get("floating_nodes", []):
+                if child.get("name"):
+                    found[child["name"]] = (child["window_rect"]["width"], child["window_rect"]["height"])
+            for child in node.get("nodes", []):
+                walk(child)
+
+        walk(tree)
+        return found
+
     def screenshot(self, name: str) -> Path:
         """The compositor's whole output as a PNG in its runtime folder (grim)."""
         path = self.runtime / name

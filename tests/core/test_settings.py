@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,6 +17,19 @@ def test_defaults_match_the_contract():
     assert validate({}) == (s, [])
     assert {f.key: f.default for f in FIELDS} == {k: tuple(v) if isinstance(v, list) else v
                                                   for k, v in s.to_dict().items()}
+
+
+_KIND_TYPES = {"int": "int", "bool": "bool", "choice": "str", "weekdays": "tuple[str, ...]",
+               "time_ranges": "tuple[str, ...]"}
+
+
+def test_the_schema_is_the_one_source_of_the_dataclass():
+    attributes = dataclasses.fields(Settings)
+    assert [a.name for a in attributes] == [f.key for f in FIELDS]  # same keys, same order
+    for attribute, field in zip(attributes, FIELDS, strict=True):
+        assert attribute.default == field.default, field.key
+        assert attribute.type == _KIND_TYPES[field.kind], field.key
+        assert field.check(field.default) == field.default, f"{field.key}'s default is not allowed"
 
 
 @pytest.mark.parametrize("key,low,high", [("interval_minutes", 1, 240), ("away_reset_minutes", 1, 60),

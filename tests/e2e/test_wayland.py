@@ -79,6 +79,8 @@ def test_wayland_idle_streak_away_and_a_nudge_that_opens_the_drill(tmp_path: Pat
             lambda: [t for t in app.desktop.window_titles() if t.startswith("Unsit") and t not in before],
             20, "a window titled Unsit")
         assert new[0].startswith("Unsit — "), new
+        # sway tiles ordinary windows to the whole output; the drill window floats at its size.
+        assert app.desktop.floating_windows().get(new[0]) == (420, 520), app.desktop.floating_windows()
         shot = app.desktop.screenshot("drill.png")
         assert shot.stat().st_size > 1000  # kept with the test's files, to look at
         app.wait_until(lambda: app.status()["phase"] == "in_drill", 10, "in_drill")

@@ -163,3 +163,23 @@ def test_a_database_from_a_newer_unsit_is_left_untouched(tmp_path):
     history, message = open_history(path, datetime(2026, 11, 23, tzinfo=timezone.utc))
     assert history is None and "schema version" in message
     assert sorted(p.name for p in tmp_path.iterdir() if "bad" in p.name) == []
+
+
+def test_export_csv_replaces_a_file_atomically(history, tmp_path, monkeypatch):
+    from unsit.store import atomic
+
+    out = tmp_path / "export.csv"
+    out.write_text("an earlier export\n")
+    history.record("nudge", at(0))
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "replace", full_disk)
+    with pytest.raises(OSError):
+        history.export_csv(out)
+    monkeypatch.undo()
+    assert out.read_text() == "an earlier export\n"  # never a half-written file
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".export")) == []
+    assert history.export_csv(out) == 1
+    assert out.read_text().startswith("id,kind,at_utc")

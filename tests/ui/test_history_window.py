@@ -8,9 +8,10 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtGui import QColor, QImage, QPalette
 
+from unsit.core.durations import format_duration
 from unsit.store.history import DaySummary, History
 from unsit.ui.history_chart import Box, ChartDay, chart_layout, day_label, minutes_axis, nice_ceiling
-from unsit.ui.history_window import HistoryWindow, encouragement, format_duration, to_chart_days
+from unsit.ui.history_window import HistoryWindow, encouragement, to_chart_days
 
 PLOT = Box(40, 20, 700, 200)
 D0 = date(2026, 11, 17)
@@ -71,9 +72,9 @@ def test_month_labels_every_fifth_day_ending_today():
 
 
 def test_text_helpers():
-    assert format_duration(0) == "0 min"
-    assert format_duration(42 * 60 + 10) == "42 min"
-    assert format_duration(3 * 3600 + 5 * 60) == "3 h 05 min"
+    assert format_duration(0, whole_minutes=True) == "0 min"
+    assert format_duration(42 * 60 + 10, whole_minutes=True) == "42 min"
+    assert format_duration(3 * 3600 + 5 * 60, whole_minutes=True) == "3 h 05 min"
     assert encouragement(4, 3, 0) == "4 days in a row with at least 3 drills. Keep it going!"
     assert encouragement(0, 3, 1) == "2 more drills today to start a streak."
     assert to_chart_days([DaySummary(D0, 100, 1800, 2, 1, 3)]) == [ChartDay(D0, 2, 1, 30.0)]
@@ -93,6 +94,18 @@ def history(tmp_path, fake_clock):
     h.record("drill_finished", now - timedelta(days=20), drill_id="x")
     yield h
     h.close()
+
+
+def test_window_shows_totals_in_whole_minutes(tmp_path, fake_clock, qtbot):
+    h = History(tmp_path / "history.sqlite3")
+    h.record("streak_ended", fake_clock.now(), streak_seconds=20, reason="away")
+    w = HistoryWindow(h, fake_clock)
+    qtbot.addWidget(w)
+    try:
+        assert w.sitting_stat.value.text() == "0 min"  # not "20 s": a day's total, rounded
+        assert w.longest_stat.value.text() == "0 min"
+    finally:
+        h.close()
 
 
 def test_window_shows_today_and_streak(history, fake_clock, qtbot):

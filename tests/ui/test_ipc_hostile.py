@@ -50,6 +50,17 @@ def _connect(path) -> socket.socket:
     return s
 
 
+def _closed_by_server(s: socket.socket) -> bool:
+    """Whether the other end has closed ``s`` (an empty read or a reset), without waiting."""
+    s.settimeout(0.01)
+    try:
+        return s.recv(1) == b""
+    except TimeoutError:
+        return False
+    except OSError:
+        return True
+
+
 def test_slow_loris_and_idle_clients_do_not_block_status(qtbot, tmp_path, server):
     path = tmp_path / "s.sock"
     idle = [_connect(path) for _ in range(12)]
@@ -76,17 +87,8 @@ def test_slow_loris_and_idle_clients_do_not_block_status(qtbot, tmp_path, server
         with qtbot.waitSignal(timer.timeout, timeout=1000):
             timer.start(50)
         # and the slow clients are cut off after the whole-request deadline
-        def cut_off(s: socket.socket) -> bool:
-            s.settimeout(0.01)
-            try:
-                return s.recv(1) == b""
-            except TimeoutError:
-                return False
-            except OSError:
-                return True
-
         deadline_ms = int(ipc_server.REQUEST_DEADLINE_SECONDS * 1000 + 3000)
-        qtbot.waitUntil(lambda: all(cut_off(s) for s in idle), timeout=deadline_ms)
+        qtbot.waitUntil(lambda: all(_closed_by_server(s) for s in idle), timeout=deadline_ms)
     finally:
         stop.set()
         dripper.join()
@@ -242,15 +244,6 @@ def test_the_named_pipe_server_cuts_off_stalled_clients_too(qtbot, tmp_path, mon
     stalled.send(b'{"command":')
     assert _in_thread(qtbot, lambda: send_request(path, {"command": "status"}, timeout=3.0))["pipe"] is True
 
-    def closed() -> bool:
-        stalled.settimeout(0.01)
-        try:
-            return stalled.recv(1) == b""
-        except TimeoutError:
-            return False
-        except OSError:
-            return True
-
-    qtbot.waitUntil(closed, timeout=int(ipc_server.REQUEST_DEADLINE_SECONDS * 1000 + 3000))
+    qtbot.waitUntil(lambda: _closed_by_server(stalled), timeout=int(ipc_server.REQUEST_DEADLINE_SECONDS * 1000 + 3000))
     stalled.close()
     srv.close()

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+NO_DURATION = "—"
 
-def format_duration(seconds: float | None) -> str:
-    """"1 h 05 min", "12 min", "45 s"; "—" for None."""
+
+def format_duration(seconds: float | None, *, whole_minutes: bool = False) -> str:
+    """A duration as "1 h 05 min", "12 min" or "45 s"; "—" for None.
+
+    Args:
+        seconds: the duration; None when there is none (shown as "—"); below 0 counts as 0.
+        whole_minutes: round to the nearest minute and never show seconds ("0 min", "3 h 05 min"),
+            for totals such as a day's sitting time. Without it, minutes are cut down (a
+            countdown never shows more than is left) and anything under a minute is in seconds.
+    """
     if seconds is None:
-        return "—"
-    seconds = max(0, round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = seconds // 60
+        return NO_DURATION
+    seconds = max(0.0, float(seconds))
+    if whole_minutes:
+        minutes = round(seconds / 60)
+    else:
+        whole_seconds = round(seconds)
+        if whole_seconds < 60:
+            return f"{whole_seconds} s"
+        minutes = whole_seconds // 60
     if minutes < 60:
         return f"{minutes} min"
     return f"{minutes // 60} h {minutes % 60:02d} min"

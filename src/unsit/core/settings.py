@@ -141,22 +141,30 @@ FIELDS: tuple[Field, ...] = (
 FIELDS_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
 
 
+def _default(key: str) -> Any:
+    """The default of ``key`` from ``FIELDS``: the table is the one place defaults are written."""
+    return FIELDS_BY_KEY[key].default
+
+
 @dataclass(frozen=True)
 class Settings:
-    """All settings, validated. Build with ``validate`` or ``Settings()`` for defaults."""
+    """All settings, validated. Build with ``validate`` or ``Settings()`` for defaults.
 
-    interval_minutes: int = 60
-    away_reset_minutes: int = 5
-    snooze_minutes: int = 10
-    work_hours_enabled: bool = False
-    work_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
-    work_hours: tuple[str, ...] = ("09:00-17:00",)
-    drill_family: str = "alternate"
-    drill_length: str = "standard"
-    notification_style: str = "system"
-    sounds_enabled: bool = True
-    speak_cues: bool = False
-    start_at_login: bool = False
+    One attribute per entry of ``FIELDS``, in the same order; each default comes from there.
+    """
+
+    interval_minutes: int = _default("interval_minutes")
+    away_reset_minutes: int = _default("away_reset_minutes")
+    snooze_minutes: int = _default("snooze_minutes")
+    work_hours_enabled: bool = _default("work_hours_enabled")
+    work_days: tuple[str, ...] = _default("work_days")
+    work_hours: tuple[str, ...] = _default("work_hours")
+    drill_family: str = _default("drill_family")
+    drill_length: str = _default("drill_length")
+    notification_style: str = _default("notification_style")
+    sounds_enabled: bool = _default("sounds_enabled")
+    speak_cues: bool = _default("speak_cues")
+    start_at_login: bool = _default("start_at_login")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for TOML/JSON (tuples become lists)."""

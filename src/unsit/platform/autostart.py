@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
+
+from unsit.store.atomic import write_atomically
 
 DESKTOP_FILE_NAME = "unsit.desktop"
 RUN_KEY_PATH = r"Software\Microsoft\Windows\CurrentVersion\Run"
@@ -33,24 +34,6 @@ class NullAutostart:
 
     def set_enabled(self, on: bool) -> None:
         return None
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 # --- XDG ------------------------------------------------------------------------------------
@@ -111,7 +94,7 @@ class XdgAutostart:
     def set_enabled(self, on: bool) -> None:
         """Write the entry, or remove it."""
         if on:
-            _write_atomically(self.path, self.render().encode("utf-8"))
+            write_atomically(self.path, self.render().encode("utf-8"), mode=0o644)
         else:
             try:
                 self.path.unlink()
@@ -239,7 +222,7 @@ class MacLaunchAgent:
 
     def set_enabled(self, on: bool) -> None:
         if on:
-            _write_atomically(self.path, self.render())
+            write_atomically(self.path, self.render(), mode=0o644)
         else:
             try:
                 self.path.unlink()

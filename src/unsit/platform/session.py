@@ -1,7 +1,8 @@
 """Lock / unlock and suspend / resume events from D-Bus (Linux).
 
-Each bus gets one jeepney blocking connection in a daemon thread that adds its match
-rules and then blocks in ``receive`` (no polling: zero CPU while nothing happens).
+Each bus gets one jeepney blocking connection in a daemon thread (platform/dbus.py's
+``SignalListener``) that adds its match rules and then blocks in ``receive`` (no polling:
+zero CPU while nothing happens).
 Events reach the GUI thread only through queued Qt signals. A missing bus or service
 is logged and skipped, never raised.
 """
@@ -9,13 +10,12 @@ is logged and skipped, never raised.
 from __future__ import annotations
 
 import logging
-import socket
-import threading
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
+
+from unsit.platform.dbus import BusUnavailable, SignalListener, method_call
 
 logger = logging.getLogger(__name__)
 
@@ -28,92 +28,24 @@ LOGIND_BUS_NAME = "org.freedesktop.login1"
 LOGIND_PATH = "/org/freedesktop/login1"
 LOGIND_MANAGER_INTERFACE = "org.freedesktop.login1.Manager"
 
-CONNECT_TIMEOUT_SECONDS = 1.0
-CALL_TIMEOUT_SECONDS = 1.0
-STOP_TIMEOUT_SECONDS = 2.0
+CALL_TIMEOUT_SECONDS = 1.0  # on the listener threads, never the GUI thread
 
 
-class _BusListener(threading.Thread):
-    """One bus connection in a daemon thread: add match rules, then hand over matches.
+def _unavailable(label: str) -> Callable[[BusUnavailable], None]:
+    """A listener's ``on_unavailable``: one warning naming the bus."""
+    def log_it(error: BusUnavailable) -> None:
+        logger.warning("no %s D-Bus (%s): carrying on without its events", label, error)
+    return log_it
 
-    Args:
-        label: "session" or "system" (for thread names and log lines).
-        address: "SESSION", "SYSTEM" or a D-Bus address.
-        rules: jeepney MatchRules for the signals wanted.
-        on_signal: called in this thread with every matching message.
-        on_connected: called in this thread with the connection once the rules are in.
-    """
 
-    def __init__(self, label: str, address: str, rules: Sequence[Any],
-                 on_signal: Callable[[Any], None], on_connected: Callable[[Any], None] | None = None):
-        super().__init__(name=f"unsit-{label}-bus", daemon=True)
-        self._label = label
-        self._address = address
-        self._rules = list(rules)
-        self._on_signal = on_signal
-        self._on_connected = on_connected
-        self._stopping = threading.Event()
-        self._guard = threading.Lock()
-        self._connection: Any = None
-
-    def run(self) -> None:
-        from jeepney.io.blocking import open_dbus_connection
-
-        try:
-            connection = open_dbus_connection(self._address, auth_timeout=CONNECT_TIMEOUT_SECONDS)
-        except Exception as error:  # noqa: BLE001 - unset variable, no socket, refused, bad address...
-            logger.warning("no %s D-Bus (%s): carrying on without its events", self._label, error)
-            return
-        with self._guard:
-            if self._stopping.is_set():
-                connection.close()
-                return
-            self._connection = connection
-        try:
-            self._serve(connection)
-        except OSError as error:  # includes the reset caused by stop()
-            if not self._stopping.is_set():
-                logger.warning("%s D-Bus connection lost: %s", self._label, error)
-        except Exception:
-            logger.exception("%s D-Bus listener failed", self._label)
-        finally:
-            with self._guard:
-                self._connection = None
-            connection.close()
-
-    def _serve(self, connection: Any) -> None:
-        from jeepney import message_bus
-        from jeepney.io.blocking import Proxy
-        from jeepney.wrappers import DBusErrorResponse
-
-        matches: deque[Any] = deque()  # jeepney Messages
-        for rule in self._rules:
-            connection.filter(rule, queue=matches)
-        bus = Proxy(message_bus, connection, timeout=CALL_TIMEOUT_SECONDS)
-        for rule in self._rules:
-            try:
-                bus.AddMatch(rule)
-            except DBusErrorResponse as error:
-                logger.warning("%s D-Bus refused match %s: %s", self._label, rule.serialise(), error)
-        logger.debug("listening on the %s bus", self._label)
-        if self._on_connected is not None:
-            self._on_connected(connection)
-        while not self._stopping.is_set():
-            while matches:
-                self._on_signal(matches.popleft())
-            connection.recv_messages()  # blocks until a message arrives or stop() resets it
-
-    def stop(self) -> None:
-        """Wake the blocked receive by shutting the socket down, then wait for the thread."""
-        self._stopping.set()
-        with self._guard:
-            if self._connection is not None:
-                try:
-                    self._connection.sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-        if self.is_alive():
-            self.join(STOP_TIMEOUT_SECONDS)
+def _lost(label: str) -> Callable[[BaseException], None]:
+    """A listener's ``on_lost``: a lost connection is a warning, anything else a traceback."""
+    def log_it(error: BaseException) -> None:
+        if isinstance(error, OSError):
+            logger.warning("%s D-Bus connection lost: %s", label, error)
+        else:
+            logger.error("%s D-Bus listener failed", label, exc_info=error)
+    return log_it
 
 
 def _first_bool(message: Any) -> bool | None:
@@ -150,7 +82,7 @@ class SessionWatcher(QObject):
         self._session_bus = session_bus
         self._system_bus = system_bus
         self._locked = False
-        self._listeners: list[_BusListener] = []
+        self._listeners: list[SignalListener] = []
         self._lock_seen.connect(self._on_lock_seen, Qt.ConnectionType.QueuedConnection)
         self._sleep_seen.connect(self._on_sleep_seen, Qt.ConnectionType.QueuedConnection)
 
@@ -181,8 +113,11 @@ class SessionWatcher(QObject):
             MatchRule(type="signal", interface=LOGIND_MANAGER_INTERFACE, member="PrepareForSleep", path=LOGIND_PATH)
         ]
         self._listeners = [
-            _BusListener("session", self._session_bus, lock_rules, self._lock_signal_received, self._read_lock_state),
-            _BusListener("system", self._system_bus, sleep_rules, self._sleep_signal_received),
+            SignalListener("unsit-session-bus", self._session_bus, lock_rules, self._lock_signals_received,
+                           on_connected=self._read_lock_state, on_unavailable=_unavailable("session"),
+                           on_lost=_lost("session")),
+            SignalListener("unsit-system-bus", self._system_bus, sleep_rules, self._sleep_signals_received,
+                           on_unavailable=_unavailable("system"), on_lost=_lost("system")),
         ]
         for listener in self._listeners:
             listener.start()
@@ -195,23 +130,24 @@ class SessionWatcher(QObject):
 
     # --- listener threads ---------------------------------------------------------------
 
-    def _lock_signal_received(self, message: Any) -> None:
-        active = _first_bool(message)
-        if active is not None:
-            self._lock_seen.emit(active)
+    def _lock_signals_received(self, _connection: Any, messages: list[Any]) -> None:
+        for message in messages:
+            active = _first_bool(message)
+            if active is not None:
+                self._lock_seen.emit(active)
 
-    def _sleep_signal_received(self, message: Any) -> None:
-        starting = _first_bool(message)
-        if starting is not None:
-            self._sleep_seen.emit(starting)
+    def _sleep_signals_received(self, _connection: Any, messages: list[Any]) -> None:
+        for message in messages:
+            starting = _first_bool(message)
+            if starting is not None:
+                self._sleep_seen.emit(starting)
 
     def _read_lock_state(self, connection: Any) -> None:
-        from jeepney import DBusAddress, MessageFlag, MessageType, new_method_call
+        from jeepney import MessageType
 
         answers = []
         for name, path in SCREENSAVERS:
-            call = new_method_call(DBusAddress(path, name, name), "GetActive")
-            call.header.flags |= MessageFlag.no_auto_start
+            call = method_call(name, path, name, "GetActive")
             try:
                 reply = connection.send_and_get_reply(call, timeout=CALL_TIMEOUT_SECONDS)
             except TimeoutError:

@@ -3,25 +3,25 @@
 Under an SNI host (KDE, xfce4-panel, waybar, GNOME's AppIndicator extension) Qt registers the
 icon as a D-Bus item named ``org.kde.StatusNotifierItem-<pid>-<n>`` and
 ``QSystemTrayIcon.geometry()`` stays empty, so the watcher is the only witness. A daemon
-thread reads the watcher's properties at start and again on each of its signals (and when
-the watcher itself comes or goes); it never blocks the GUI thread and never wakes up idle.
+thread (platform/dbus.py's ``SignalListener``) connects, reads the watcher's properties, and
+reads them again on each burst of its signals (and when the watcher itself comes or goes); it
+never blocks the GUI thread and never wakes up idle.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import socket
-import threading
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from jeepney import DBusAddress, MatchRule, Message, MessageType, Properties
+from jeepney import DBusAddress, MatchRule, MessageType, Properties
 from jeepney.bus_messages import message_bus
-from jeepney.io.blocking import DBusConnection, Proxy, open_dbus_connection
+from jeepney.io.blocking import DBusConnection
 from PySide6.QtCore import QObject, Qt, Signal
+
+from unsit.platform.dbus import BusUnavailable, SignalListener, name_owner_rule
 
 log = logging.getLogger(__name__)
 
@@ -87,37 +87,27 @@ class SniWatch(QObject):
         self._bus = bus
         self._pid = os.getpid() if pid is None else pid
         self.state = SniState()
-        self._conn: DBusConnection | None = None
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
+        self._listener: SignalListener | None = None
         self._arrived.connect(self._on_arrived, Qt.ConnectionType.QueuedConnection)
 
     def start(self) -> None:
-        """Start following the watcher (does nothing without a session bus)."""
-        if self._thread is not None:
+        """Start following the watcher in a thread (it ends quietly without a session bus)."""
+        if self._listener is not None:
             return
-        try:
-            self._conn = open_dbus_connection(self._bus)
-        except Exception as exc:  # noqa: BLE001 - no session bus: no SNI host can show anything either
-            log.info("no session bus for the StatusNotifier watch: %s", exc)
-            return
-        self._thread = threading.Thread(target=self._run, name="unsit-sni-watch", daemon=True)
-        self._thread.start()
+        watcher_rule = MatchRule(type="signal", interface=WATCHER_NAME)
+        owner_rule = name_owner_rule(WATCHER_NAME)
+        self._listener = SignalListener(
+            "unsit-sni-watch", self._bus, [watcher_rule, owner_rule], self._signals_received,
+            on_connected=self._read_and_send, on_unavailable=_no_bus, on_lost=self._lost,
+            call_timeout_seconds=CALL_TIMEOUT_SECONDS,
+        )
+        self._listener.start()
 
     def close(self) -> None:
         """Stop the reader thread and close its connection."""
-        thread, conn = self._thread, self._conn
-        self._thread = self._conn = None
-        self._stopping.set()
-        if conn is not None:
-            try:
-                conn.sock.shutdown(socket.SHUT_RDWR)  # wakes the reader's blocking recv
-            except OSError:
-                pass
-        if thread is not None:
-            thread.join(timeout=5)
-        if conn is not None:
-            conn.close()
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.stop()
 
     def _on_arrived(self, state: SniState) -> None:
         if state != self.state:
@@ -128,29 +118,17 @@ class SniWatch(QObject):
         self.state = state
         self.changed.emit(state)
 
-    def _run(self) -> None:
-        conn = self._conn
-        if conn is None:
-            return
-        try:
-            bus = Proxy(message_bus, conn, timeout=CALL_TIMEOUT_SECONDS)
-            watcher_rule = MatchRule(type="signal", interface=WATCHER_NAME)
-            owner_rule = MatchRule(type="signal", sender="org.freedesktop.DBus", interface="org.freedesktop.DBus",
-                                   member="NameOwnerChanged", path="/org/freedesktop/DBus")
-            owner_rule.add_arg_condition(0, WATCHER_NAME)
-            bus.AddMatch(watcher_rule)
-            bus.AddMatch(owner_rule)
-            incoming: deque[Message] = deque(maxlen=16)
-            with conn.filter(watcher_rule, queue=incoming), conn.filter(owner_rule, queue=incoming):
-                self._arrived.emit(self._read(conn))
-                while not self._stopping.is_set():
-                    conn.recv_until_filtered(incoming)
-                    incoming.clear()  # one re-read answers all of them
-                    self._arrived.emit(self._read(conn))
-        except Exception as exc:  # noqa: BLE001 - the connection closed (shutdown) or the bus went away
-            if not self._stopping.is_set():
-                log.info("StatusNotifier watch ended: %s", exc)
-                self._arrived.emit(SniState())  # no bus to us: no host can be showing our item
+    # Listener thread. -------------------------------------------------------------------
+
+    def _signals_received(self, conn: Any, _messages: list[Any]) -> None:
+        self._read_and_send(conn)  # one re-read answers a whole burst
+
+    def _read_and_send(self, conn: Any) -> None:
+        self._arrived.emit(self._read(conn))
+
+    def _lost(self, error: BaseException) -> None:
+        log.info("StatusNotifier watch ended: %s", error)
+        self._arrived.emit(SniState())  # no bus to us: no host can be showing our item
 
     def _read(self, conn: DBusConnection) -> SniState:
         address = DBusAddress(WATCHER_PATH, bus_name=WATCHER_NAME, interface=WATCHER_NAME)
@@ -158,6 +136,10 @@ class SniWatch(QObject):
         if reply.header.message_type != MessageType.method_return:
             return SniState()  # no watcher on the bus (ServiceUnknown) or it refused
         return state_from_properties(reply.body[0], lambda name: _owner_pid(conn, name), self._pid)
+
+
+def _no_bus(error: BusUnavailable) -> None:
+    log.info("no session bus for the StatusNotifier watch: %s", error)  # no SNI host can show anything
 
 
 def _owner_pid(conn: DBusConnection, name: str) -> int | None:

@@ -33,6 +33,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from unsit.store.atomic import write_atomically
 from unsit.store.history_trouble import Trouble, classify, explain
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ RETRY_BUSY_MILLISECONDS = 200
 _INSERT = ("INSERT INTO events (kind, at_utc, local_date, drill_id, duration_seconds, streak_seconds, reason)"
            " VALUES (?, ?, ?, ?, ?, ?, ?)")
 CSV_COLUMNS = ("id", "kind", "at_utc", "local_date", "drill_id", "duration_seconds", "streak_seconds", "reason")
+EXPORT_FILE_MODE = 0o644  # what a new file gets under the usual umask: the user may share an export
 
 
 class HistoryError(RuntimeError):
@@ -461,14 +463,22 @@ class History:
         return [str(r[0]) for r in rows]
 
     def export_csv(self, path: Path) -> int:
-        """Write every event, oldest first, to ``path`` as CSV; returns the rows written."""
-        rows = self._rows(f"SELECT {', '.join(CSV_COLUMNS)} FROM events ORDER BY id", ())
-        with open(path, "w", newline="", encoding="utf-8") as out:
-            import csv  # only for an export
+        """Write every event, oldest first, to ``path`` as CSV; returns the rows written.
 
-            writer = csv.writer(out)
-            writer.writerow(CSV_COLUMNS)
-            writer.writerows(rows)
+        The file is replaced atomically: a failed export leaves an earlier file at ``path`` whole.
+
+        Raises:
+            OSError: ``path`` cannot be written.
+        """
+        import csv  # only for an export
+        import io
+
+        rows = self._rows(f"SELECT {', '.join(CSV_COLUMNS)} FROM events ORDER BY id", ())
+        text = io.StringIO(newline="")
+        writer = csv.writer(text)
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(rows)
+        write_atomically(path, text.getvalue().encode("utf-8"), mode=EXPORT_FILE_MODE)
         return len(rows)
 
     def close(self) -> None:

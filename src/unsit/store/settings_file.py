@@ -18,7 +18,6 @@ import logging
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from unsit.core.settings import FIELDS, Settings, validate
+from unsit.store.atomic import fsync_folder, write_atomically
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -164,22 +164,7 @@ class SettingsFile:
         """
         data = render_toml(settings).encode("utf-8")
         target = self._save_target()
-        folder = target.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as tmp:
-                tmp.write(data)
-                tmp.flush()
-                os.fsync(tmp.fileno())
-            os.replace(tmp_name, target)
-        except BaseException:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
-            raise
-        _fsync_folder(folder)
+        write_atomically(target, data)
         self.known_content = data
 
     def _save_target(self) -> Path:
@@ -224,7 +209,7 @@ class SettingsFile:
             except OSError:
                 log.exception("could not copy the bad settings file aside")
                 return None
-            _fsync_folder(target.parent)
+            fsync_folder(target.parent)
             self._prune_bad_copies()
             return target
         return None
@@ -317,19 +302,3 @@ def _file_kind(mode: int) -> str:
 def _short(exc: Exception) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:120]
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable (POSIX only; Windows cannot open folders)."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

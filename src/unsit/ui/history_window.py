@@ -20,19 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from unsit.core.clock import Clock
+from unsit.core.durations import format_duration
 from unsit.store.history import DaySummary, History
 from unsit.ui.history_chart import ChartDay, HistoryChart
 
 STREAK_MIN_DRILLS = 3
-
-
-def format_duration(seconds: float) -> str:
-    """Human duration: "0 min", "42 min", "3 h 05 min"."""
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    h, m = divmod(minutes, 60)
-    return f"{h} h {m:02d} min"
 
 
 def encouragement(day_streak: int, min_drills: int, done_today: int) -> str:
@@ -154,8 +146,8 @@ class HistoryWindow(QWidget):
         """Re-read today, the chart range and the day streak."""
         now = self.clock.now()
         today = self.history.today(now)
-        self.sitting_stat.set_value(format_duration(today.sitting_seconds))
-        self.longest_stat.set_value(format_duration(today.longest_streak_seconds))
+        self.sitting_stat.set_value(format_duration(today.sitting_seconds, whole_minutes=True))
+        self.longest_stat.set_value(format_duration(today.longest_streak_seconds, whole_minutes=True))
         self.drills_stat.set_value(f"{today.drills_done} / {today.drills_skipped}")
         n = self.days_shown
         self.range_title.setText(f"<b>Last {n} days</b>")

@@ -1,93 +1,37 @@
 """Idle time from org.freedesktop.ScreenSaver GetSessionIdleTime (KDE and others).
 
-Also holds :class:`SessionBusCaller`, the small reusable jeepney connection the D-Bus
-idle sources share. jeepney is imported lazily so this module imports on any OS.
+Also holds :func:`open_caller`, the connection the D-Bus idle sources share (a
+:class:`~unsit.platform.dbus.BusCaller`). jeepney is imported lazily so this module imports on any OS.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
-from typing import Any
 
+from unsit.platform.dbus import BusCaller, BusUnavailable
 from unsit.platform.idle.base import IdleSourceUnavailable
-
-logger = logging.getLogger(__name__)
 
 SCREENSAVER_BUS_NAME = "org.freedesktop.ScreenSaver"
 SCREENSAVER_INTERFACE = "org.freedesktop.ScreenSaver"
 # KDE serves the interface on both paths; others only on the first.
 SCREENSAVER_PATHS = ("/org/freedesktop/ScreenSaver", "/ScreenSaver")
 
-CALL_TIMEOUT_SECONDS = 0.5
+# Asked on the GUI thread at each 5 s tick: a hung service may cost this much, never more.
+CALL_TIMEOUT_SECONDS = 0.25
 
 
-class SessionBusCaller:
-    """One blocking D-Bus connection, opened once and reused for short method calls.
+def open_caller(address: str) -> BusCaller:
+    """A connected caller for the idle sources; their calls run on each tick, on the GUI thread.
 
-    After the connection breaks it is reopened (once) on the next call. Calls never
-    start a service through D-Bus activation.
-
-    Args:
-        address: a D-Bus address ("unix:path=...") or "SESSION" for the environment's.
-        timeout_seconds: how long a call may wait for its reply.
+    Raises:
+        IdleSourceUnavailable: jeepney is missing or the bus cannot be reached.
     """
-
-    def __init__(self, address: str, timeout_seconds: float = CALL_TIMEOUT_SECONDS):
-        self._address = address
-        self._timeout_seconds = timeout_seconds
-        self._connection: Any = None
-
-    def connect(self) -> None:
-        """Open the connection now.
-
-        Raises:
-            IdleSourceUnavailable: jeepney is missing or the bus cannot be reached.
-        """
-        if self._connection is not None:
-            return
-        try:
-            from jeepney.io.blocking import open_dbus_connection
-        except ImportError as error:
-            raise IdleSourceUnavailable("jeepney is not installed") from error
-        try:
-            self._connection = open_dbus_connection(self._address, auth_timeout=self._timeout_seconds)
-        except (OSError, RuntimeError, ValueError, KeyError, StopIteration) as error:
-            raise IdleSourceUnavailable(f"cannot reach D-Bus at {self._address!r}: {error}") from error
-
-    def call(self, bus_name: str, path: str, interface: str, member: str) -> tuple[Any, ...] | None:
-        """Call a method without arguments; its reply body, or None on any failure."""
-        from jeepney import DBusAddress, MessageFlag, MessageType, new_method_call
-
-        try:
-            self.connect()
-        except IdleSourceUnavailable as error:
-            logger.debug("%s", error)
-            return None
-        message = new_method_call(DBusAddress(path, bus_name, interface), member)
-        message.header.flags |= MessageFlag.no_auto_start
-        try:
-            reply = self._connection.send_and_get_reply(message, timeout=self._timeout_seconds)
-        except TimeoutError:
-            logger.debug("%s.%s on %s timed out", interface, member, bus_name)
-            return None
-        except OSError as error:  # ConnectionError included: the bus went away
-            logger.debug("D-Bus connection lost: %s", error)
-            self.close()
-            return None
-        if reply.header.message_type is MessageType.error:
-            logger.debug("%s.%s on %s failed: %s", interface, member, bus_name, reply.body)
-            return None
-        body: tuple[Any, ...] = reply.body
-        return body
-
-    def close(self) -> None:
-        if self._connection is not None:
-            try:
-                self._connection.close()
-            except OSError:
-                pass
-            self._connection = None
+    caller = BusCaller(address, timeout_seconds=CALL_TIMEOUT_SECONDS)
+    try:
+        caller.connect()
+    except BusUnavailable as error:
+        raise IdleSourceUnavailable(str(error)) from error
+    return caller
 
 
 class FreedesktopIdleSource:
@@ -105,7 +49,7 @@ class FreedesktopIdleSource:
 
     name = "freedesktop"
 
-    def __init__(self, caller: SessionBusCaller, milliseconds: bool = False,
+    def __init__(self, caller: BusCaller, milliseconds: bool = False,
                  paths: Sequence[str] = SCREENSAVER_PATHS):
         self._caller = caller
         self._divisor = 1000.0 if milliseconds else 1.0
@@ -119,9 +63,7 @@ class FreedesktopIdleSource:
         Raises:
             IdleSourceUnavailable: the bus cannot be reached.
         """
-        caller = SessionBusCaller(address)
-        caller.connect()
-        return cls(caller, milliseconds=milliseconds)
+        return cls(open_caller(address), milliseconds=milliseconds)
 
     def idle_seconds(self) -> float | None:
         paths = (self._working_path,) if self._working_path else self._paths

@@ -5,7 +5,8 @@ Works on GNOME Wayland, where X11 idle time only sees XWayland clients.
 
 from __future__ import annotations
 
-from unsit.platform.idle.freedesktop import SessionBusCaller
+from unsit.platform.dbus import BusCaller
+from unsit.platform.idle.freedesktop import open_caller
 
 IDLE_MONITOR_BUS_NAME = "org.gnome.Mutter.IdleMonitor"
 IDLE_MONITOR_PATH = "/org/gnome/Mutter/IdleMonitor/Core"
@@ -17,7 +18,7 @@ class GnomeIdleSource:
 
     name = "gnome"
 
-    def __init__(self, caller: SessionBusCaller):
+    def __init__(self, caller: BusCaller):
         self._caller = caller
 
     @classmethod
@@ -27,9 +28,7 @@ class GnomeIdleSource:
         Raises:
             IdleSourceUnavailable: the bus cannot be reached.
         """
-        caller = SessionBusCaller(address)
-        caller.connect()
-        return cls(caller)
+        return cls(open_caller(address))
 
     def idle_seconds(self) -> float | None:
         body = self._caller.call(IDLE_MONITOR_BUS_NAME, IDLE_MONITOR_PATH, IDLE_MONITOR_INTERFACE, "GetIdletime")

@@ -23,6 +23,7 @@ from jeepney.io.threading import open_dbus_connection
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from unsit import DESKTOP_ID
+from unsit.platform.dbus import BusUnavailable, open_connection
 from unsit.platform.notify.base import NotifierSignals, Nudge, action_labels
 from unsit.platform.notify.server_link import (
     NOTIFICATIONS,
@@ -111,11 +112,10 @@ def server_profile(*, bus: str = "SESSION", activate: bool = True,
 def session_bus_reachable(bus: str = "SESSION") -> bool:
     """True when a D-Bus bus answers at ``bus`` (a quick local connect and Hello)."""
     try:
-        conn = open_dbus_connection(bus)
-    except Exception as exc:  # noqa: BLE001 - any failure means no bus
+        open_connection(bus).close()
+    except BusUnavailable as exc:
         log.debug("no D-Bus %s bus: %s", bus, exc)
         return False
-    conn.close()
     return True
 
 

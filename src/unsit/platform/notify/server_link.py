@@ -33,6 +33,7 @@ from jeepney.io.blocking import prep_socket
 from jeepney.io.common import RouterClosed
 from jeepney.io.threading import DBusConnection, DBusRouter, Proxy
 
+from unsit.platform.dbus import name_owner_rule
 from unsit.platform.notify.server_profile import ServerProfile
 
 log = logging.getLogger(__name__)
@@ -313,9 +314,7 @@ class ServerLink:
                                              path=OBJECT_PATH, member=member))
                 rule = MatchRule(type="signal", interface=INTERFACE, path=OBJECT_PATH, member=member)
                 self._filters.append(router.filter(rule, queue=self._incoming))
-            owner_rule = MatchRule(type="signal", sender="org.freedesktop.DBus", interface="org.freedesktop.DBus",
-                                   path="/org/freedesktop/DBus", member="NameOwnerChanged")
-            owner_rule.add_arg_condition(0, BUS_NAME)
+            owner_rule = name_owner_rule(BUS_NAME)
             bus_proxy.AddMatch(owner_rule)
             self._filters.append(router.filter(owner_rule, queue=self._incoming))
         except Exception as exc:  # noqa: BLE001 - whatever failed, drop the connection and retry later
