@@ -181,3 +181,9 @@ def test_pause_until_tomorrow_is_next_day_start(fake_clock):
     assert pause_until(now, {"until": "indefinitely"}) is None
     with pytest.raises(ValueError):
         pause_until(now, {"until": "never"})
+
+
+def test_the_status_line_says_a_nudge_is_held_and_why(rig):
+    rig.quiet.value = frozenset({QuietReason.NOTIFICATIONS_PAUSED})
+    rig.sit(10 * 60 + 5)
+    assert rig.tray.views[-1][3].endswith(": a nudge waits (notifications paused)")
