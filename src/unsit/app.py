@@ -112,6 +112,7 @@ def build(app, paths: AppPaths) -> dict | None:
 
     from unsit.core.engine import Engine
     from unsit.platform.clock import SystemClock
+    from unsit.platform.clock_watch import ClockChangeWatcher
     from unsit.platform.dnd import DndWatcher
     from unsit.platform.idle import detect_idle_source
     from unsit.platform.notify import pick_fallback, pick_notifier
@@ -149,13 +150,16 @@ def build(app, paths: AppPaths) -> dict | None:
     sni.start()
     tray_ok = QSystemTrayIcon.isSystemTrayAvailable()
     notifier = pick_notifier(tray.icon if tray_ok else None)
-    presenter = NudgePresenter(notifier, DndWatcher(), settings.notification_style,
+    presenter = NudgePresenter(notifier, settings.notification_style,
                                fallback=pick_fallback(notifier, tray.icon if tray_ok else None))
     wall_jobs = WallClockJobs()
     windows = Windows(drills=drills, clock=clock, settings_store=store, history=history)
     engine = Engine(settings, clock, idle_source=idle.name)
+    dnd = DndWatcher()
+    clock_watch = ClockChangeWatcher()  # a clock set wakes the wall-clock scheduler (no polling on Linux)
     controller = Controller(engine=engine, clock=clock, idle_source=idle, session=session, presenter=presenter,
-                            tray=tray, wall_jobs=wall_jobs, history=history, windows=windows)
+                            tray=tray, wall_jobs=wall_jobs, history=history, windows=windows,
+                            quiet=dnd.quiet_reasons, clock_changes=clock_watch)
 
     def inform(title: str, body: str) -> None:
         log.warning("%s: %s", title, body)
@@ -171,15 +175,19 @@ def build(app, paths: AppPaths) -> dict | None:
         kind = tray.kind(sni.state.shows_icon)
         return {"version": __version__, "tray_available": QSystemTrayIcon.isSystemTrayAvailable(),
                 "tray_embedded": kind is not TrayKind.NONE, "tray_kind": kind.value,
-                **presenter.status(), "holding_nudge": presenter.holding,
+                **presenter.status(), **held_status(engine.status()),
                 "drill": window.describe() if window is not None else None}
 
     handler = CommandHandler(controller, status_extras, app.quit, windows,
                              on_activate=main_window.open)  # launched again: show the main window
     server = InstanceServer(paths.socket_path, handler)
+    parts = {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
+             "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
+             "store": store, "sni": sni, "main_window": main_window, "dnd": dnd, "clock_watch": clock_watch}
     try:
         if not server.listen():
             print(f"{APP_NAME} is already running", file=sys.stderr)
+            shutdown(parts)  # stop the session watcher, the SNI watch and the rest started above
             return None
     except OSError as exc:  # keep going: only the command line cannot reach this instance
         log.error("cannot open the command socket %s: %s", paths.socket_path, exc)
@@ -201,7 +209,6 @@ def build(app, paths: AppPaths) -> dict | None:
     store.settings_changed.connect(lambda s: _sync_autostart(s))
 
     tray.show()
-    wall_jobs.start()
     controller.start()
     log.info("idle detection: %s; notifications: %s; tray: %s", idle.name, notifier.name,
              "yes" if tray_ok else "no")
@@ -213,9 +220,13 @@ def build(app, paths: AppPaths) -> dict | None:
     if problems or drill_problems:
         inform("Unsit found a problem", "\n".join([*problems, *drill_problems]))
     _sync_autostart(settings)
-    return {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
-            "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
-            "store": store, "sni": sni, "main_window": main_window}
+    return parts
+
+
+def held_status(status) -> dict:
+    """``holding_nudge`` and ``held_because`` for ``unsit status --json``, from the core's Status."""
+    return {"holding_nudge": status.holding_nudge,
+            "held_because": sorted(reason.value for reason in status.held_because)}
 
 
 def quit_on_signals(app):
@@ -291,5 +302,7 @@ def shutdown(parts: dict) -> None:
     parts["server"].close()
     parts["tray"].hide()
     parts["idle"].close()
+    parts["dnd"].close()
+    parts["clock_watch"].close()
     if parts["history"] is not None:
         parts["history"].close()

@@ -6,7 +6,14 @@ the GUI thread. Pitfalls handled here:
   on resume (the default of 1 s would silently drop it).
 - ``coalesce=True``: several missed runs of the rollover collapse into one.
 - APScheduler waits on a monotonic timeout, which stands still during suspend, so the
-  controller calls ``wakeup()`` after a resume or a wall-clock jump to re-check due jobs.
+  controller calls ``wakeup()`` after a resume (logind) or a clock set (the timerfd watch of
+  ``platform/clock_watch.py``) to re-check due jobs.
+
+Jobs only say that a moment came; ``Engine.wall_moment`` decides what it means.
+
+Memory rule: APScheduler (about 13 MB with what it imports) is loaded only while there is a
+wall-clock moment to wait for: a pause until a moment, work hours enabled, or the history
+window open (its "today" turns at 04:00). An idle app with none of these never loads it.
 """
 
 from __future__ import annotations
@@ -16,9 +23,9 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, Signal
 
-log = logging.getLogger(__name__)
+from unsit.core.days import DAY_STARTS_AT_HOUR
 
-DAY_STARTS_AT_HOUR = 4  # "until tomorrow" and the daily rollover happen at 04:00 local time
+log = logging.getLogger(__name__)
 
 
 class WallClockJobs(QObject):
@@ -58,9 +65,6 @@ class WallClockJobs(QObject):
         self._scheduler.add_job(self.day_rolled_over.emit, CronTrigger(hour=DAY_STARTS_AT_HOUR, minute=0),
                                 id="daily_rollover", name="daily rollover", replace_existing=True)
         log.info("wall-clock scheduler started")
-
-    def start(self) -> None:
-        """Kept for symmetry with shutdown(); the scheduler starts on first need."""
 
     def shutdown(self) -> None:
         if self._scheduler is not None and self._scheduler.running:
