@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # Qt and the settings load after the cheap checks in run_app
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
+    from unsit.core.engine import Status
     from unsit.core.settings import Settings
 
 log = logging.getLogger("unsit")
@@ -120,6 +121,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
 
     from unsit.core.engine import Engine
     from unsit.platform.clock import SystemClock
+    from unsit.platform.clock_watch import ClockChangeWatcher
     from unsit.platform.dnd import DndWatcher
     from unsit.platform.idle import detect_idle_source
     from unsit.platform.notify import pick_fallback, pick_notifier
@@ -157,13 +159,16 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     sni.start()
     tray_ok = QSystemTrayIcon.isSystemTrayAvailable()
     notifier = pick_notifier(tray.icon if tray_ok else None)
-    presenter = NudgePresenter(notifier, DndWatcher(), settings.notification_style,
+    presenter = NudgePresenter(notifier, settings.notification_style,
                                fallback=pick_fallback(notifier, tray.icon if tray_ok else None))
     wall_jobs = WallClockJobs()
     windows = Windows(drills=drills, clock=clock, settings_store=store, history=history)
     engine = Engine(settings, clock, idle_source=idle.name)
+    dnd = DndWatcher()
+    clock_watch = ClockChangeWatcher()  # a clock set wakes the wall-clock scheduler (no polling on Linux)
     controller = Controller(engine=engine, clock=clock, idle_source=idle, session=session, presenter=presenter,
-                            tray=tray, wall_jobs=wall_jobs, history=history, windows=windows)
+                            tray=tray, wall_jobs=wall_jobs, history=history, windows=windows,
+                            quiet=dnd.quiet_reasons, clock_changes=clock_watch)
 
     def inform(title: str, body: str) -> None:
         log.warning("%s: %s", title, body)
@@ -179,15 +184,19 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
         kind = tray.kind(sni.state.shows_icon)
         return {"version": __version__, "tray_available": QSystemTrayIcon.isSystemTrayAvailable(),
                 "tray_embedded": kind is not TrayKind.NONE, "tray_kind": kind.value,
-                **presenter.status(), "holding_nudge": presenter.holding,
+                **presenter.status(), **held_status(engine.status()),
                 "drill": window.describe() if window is not None else None}
 
     handler = CommandHandler(controller, status_extras, app.quit, windows,
                              on_activate=main_window.open)  # launched again: show the main window
     server = InstanceServer(paths.socket_path, handler)
+    parts = {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
+             "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
+             "store": store, "sni": sni, "main_window": main_window, "dnd": dnd, "clock_watch": clock_watch}
     try:
         if not server.listen():
             print(f"{APP_NAME} is already running", file=sys.stderr)
+            shutdown(parts)  # stop the session watcher, the SNI watch and the rest started above
             return None
     except OSError as exc:  # keep going: only the command line cannot reach this instance
         log.error("cannot open the command socket %s: %s", paths.socket_path, exc)
@@ -209,7 +218,6 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     store.settings_changed.connect(lambda s: _sync_autostart(s))
 
     tray.show()
-    wall_jobs.start()
     controller.start()
     log.info("idle detection: %s; notifications: %s; tray: %s", idle.name, notifier.name,
              "yes" if tray_ok else "no")
@@ -221,9 +229,13 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     if problems or drill_problems:
         inform("Unsit found a problem", "\n".join([*problems, *drill_problems]))
     _sync_autostart(settings)
-    return {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
-            "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
-            "store": store, "sni": sni, "main_window": main_window}
+    return parts
+
+
+def held_status(status: Status) -> dict[str, Any]:
+    """``holding_nudge`` and ``held_because`` for ``unsit status --json``, from the core's Status."""
+    return {"holding_nudge": status.holding_nudge,
+            "held_because": sorted(reason.value for reason in status.held_because)}
 
 
 def quit_on_signals(app: QCoreApplication) -> object | None:
@@ -299,5 +311,7 @@ def shutdown(parts: dict[str, Any]) -> None:
     parts["server"].close()
     parts["tray"].hide()
     parts["idle"].close()
+    parts["dnd"].close()
+    parts["clock_watch"].close()
     if parts["history"] is not None:
         parts["history"].close()

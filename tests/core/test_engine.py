@@ -19,6 +19,7 @@ from unsit.core.events import (
     PhaseChanged,
     Resumed,
     StreakEnded,
+    WallMoment,
 )
 from unsit.core.settings import Settings
 
@@ -224,7 +225,7 @@ def test_an_empty_streak_ending_is_not_reported(fake_clock):
 
 def test_one_phase_change_per_call(desk):
     desk.type_for(3600)
-    events = desk.call("start_drill")
+    events = desk.call("start_drill", "d")
     assert [e for e in events if isinstance(e, PhaseChanged)] == [
         PhaseChanged(Phase.NUDGE_DUE, Phase.IN_DRILL)
     ]
@@ -257,15 +258,18 @@ def test_apply_settings_shorter_reset_ends_the_streak_next_tick(desk):
 
 
 def test_pause_until_resumes_when_the_time_comes(desk):
+    """A pause until a moment ends by the scheduler's PAUSE_END, never by the tick."""
     until = desk.clock.now() + timedelta(minutes=30)
     events = desk.call("pause", until)
     assert Paused(until=until) in events
     assert desk.engine.status().paused_until == until
     desk.type_for(1795)
     assert desk.phase is Phase.PAUSED
-    assert desk.tick() == []
+    assert desk.call("wall_moment", WallMoment.PAUSE_END) == []  # a job that fired early: ignored
     desk.clock.advance(5)
-    events = desk.tick()
+    assert desk.tick() == []  # the tick no longer reads the wall clock for pauses
+    assert desk.phase is Phase.PAUSED
+    events = desk.call("wall_moment", WallMoment.PAUSE_END)
     assert Resumed() in events
     assert PhaseChanged(Phase.PAUSED, Phase.SITTING) in events
     assert desk.phase is Phase.SITTING
@@ -277,6 +281,7 @@ def test_pause_with_a_naive_until(desk):
     until = desk.clock.now().replace(tzinfo=None) + timedelta(minutes=1)
     desk.call("pause", until)
     desk.type_for(65)
+    desk.call("wall_moment", WallMoment.PAUSE_END)
     assert desk.phase is Phase.SITTING
 
 
@@ -289,10 +294,16 @@ def test_work_hours_from_the_clock(fake_clock):
     desk.type_for(3595)  # 08:00-08:59:55: sitting, but no nudges
     assert desk.nudges() == []
     assert desk.phase is Phase.OUTSIDE_WORK_HOURS
-    desk.type_for(5)  # 09:00 opens on this tick, and the overdue nudge comes at once
+    desk.type_for(5)  # 09:00: the tick alone does not open work hours
+    assert desk.phase is Phase.OUTSIDE_WORK_HOURS
+    desk.call("wall_moment", WallMoment.WORK_HOURS_EDGE)  # the scheduler's job at 09:00 opens them
+    desk.tick()  # and the shell ticks at once: the overdue nudge comes
     assert desk.nudges() == [3600]
     assert desk.phase is Phase.NUDGE_DUE
-    desk.type_for(3600)  # until 10:00
+    desk.type_for(3595)  # until 09:59:55
+    desk.clock.advance(5)
+    desk.call("wall_moment", WallMoment.WORK_HOURS_EDGE)  # 10:00 closes them
+    desk.tick()
     assert desk.phase is Phase.OUTSIDE_WORK_HOURS
     assert NudgeWithdrawn("outside_work_hours") in desk.events
     assert desk.nudges() == [3600, 4200, 4800, 5400, 6000, 6600]

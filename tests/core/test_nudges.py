@@ -136,9 +136,9 @@ def test_suspend_withdraws_a_showing_nudge(desk):
 
 def test_drill_ends_the_streak(desk):
     desk.type_for(3620)
-    events = desk.call("start_drill")
+    events = desk.call("start_drill", "d")
     assert events == [
-        NudgeWithdrawn("drill"), DrillStarted(), PhaseChanged(Phase.NUDGE_DUE, Phase.IN_DRILL)
+        NudgeWithdrawn("drill"), DrillStarted("d"), PhaseChanged(Phase.NUDGE_DUE, Phase.IN_DRILL)
     ]
     assert desk.engine.status().next_nudge_in_seconds is None
     desk.rest_for(120)  # doing the drill; no nudge even though one would repeat
@@ -158,13 +158,13 @@ def test_drill_ends_the_streak(desk):
 
 
 def test_starting_a_drill_twice_is_ignored(desk):
-    desk.call("start_drill")
-    assert desk.call("start_drill") == []
+    desk.call("start_drill", "d")
+    assert desk.call("start_drill", "d") == []
 
 
 def test_ending_a_drill_early_counts_as_a_skip(desk):
     desk.type_for(3600)
-    desk.call("start_drill")
+    desk.call("start_drill", "d")
     desk.type_for(60)
     events = desk.call("end_drill_early", "rotation-2", 40.0)
     assert events == [DrillSkipped("rotation-2", 40.0), PhaseChanged(Phase.IN_DRILL, Phase.SKIPPED)]
@@ -208,7 +208,7 @@ def test_outside_work_hours_no_nudges(desk):
 def test_snooze_and_skip_do_nothing_when_no_cycle_runs(desk, setup):
     desk.type_for(600)
     if setup == "start_drill":
-        desk.call("start_drill")
+        desk.call("start_drill", "d")
     elif setup == "pause":
         desk.call("pause", None)
     else:
@@ -244,7 +244,7 @@ def test_repeat_counts_ignored_nudges_only(desk):
 def test_machine_phase_priority():
     machine = NudgeMachine(3600, 600)
     assert machine.phase(streak_active=False) is Phase.AWAY
-    machine.outside_work_hours = True
+    machine.set_outside_work_hours(True)
     assert machine.phase(False) is Phase.OUTSIDE_WORK_HOURS
     machine.pause(None)
     assert machine.phase(True) is Phase.PAUSED

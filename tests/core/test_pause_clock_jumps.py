@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.core.test_engine import Desk
-from unsit.core.events import Paused, Phase, Resumed
+from unsit.core.events import Paused, Phase, Resumed, WallMoment
 
 
 def test_pause_30m_then_the_clock_moves_back_a_day(fake_clock):
@@ -50,6 +50,8 @@ def test_a_pause_until_a_moment_still_follows_the_wall_clock(fake_clock):
     desk.call("pause", fake_clock.now() + timedelta(hours=2))
     fake_clock.jump_wall(3 * 3600)
     desk.tick()
+    assert desk.phase is Phase.PAUSED  # the tick keeps no wall-clock moments
+    desk.call("wall_moment", WallMoment.CLOCK_CHANGED)  # the clock-change watcher wakes the scheduler
     assert desk.phase is not Phase.PAUSED
 
 

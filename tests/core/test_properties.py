@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.fakes import FakeClock
 from unsit.core.engine import Engine, Observation
-from unsit.core.events import DrillFinished, NudgeDue, Phase, StreakEnded
+from unsit.core.events import DrillFinished, NudgeDue, Phase, StreakEnded, WallMoment
 from unsit.core.settings import Settings
 from unsit.core.work_hours import is_open
 
@@ -71,11 +71,13 @@ class Model:
     def tick(self) -> None:
         idle = None if self.counter == "none" else self._counter_now() - self.last_input
         now_open = is_open(self.clock.now(), self.app)
-        if now_open != self.computed_open:
+        events = []
+        if now_open != self.computed_open:  # the shell's scheduler reports the edge
             self.computed_open = now_open
             self.outside = not now_open
+            events += self.engine.wall_moment(WallMoment.WORK_HOURS_EDGE)
         mono_before = self.previous_mono
-        events = self.engine.tick(Observation(idle_seconds=idle, locked=self.locked))
+        events += self.engine.tick(Observation(idle_seconds=idle, locked=self.locked))
         self.check(events, awake=self.clock.monotonic() - mono_before, ticked=True)
 
     def run(self, action: tuple) -> None:
@@ -117,7 +119,8 @@ class Model:
                 self.paused = True
             else:
                 method = getattr(self.engine, kind)
-                args = {"finish_drill": ("d", 60.0), "end_drill_early": ("d", 10.0)}.get(kind, ())
+                arguments = {"start_drill": ("d",), "finish_drill": ("d", 60.0), "end_drill_early": ("d", 10.0)}
+                args = arguments.get(kind, ())
                 events = method(*args)
                 if kind == "resume":
                     self.paused = False

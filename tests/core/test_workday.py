@@ -99,7 +99,7 @@ def test_a_workday(fake_clock, idle_through_sleep):
     day.call("snooze")
     assert day.phase is Phase.SNOOZED
     day.work_until("10:42")
-    day.call("start_drill")
+    day.call("start_drill", "d")
     day.away_until("10:44")  # doing the drill
     assert day.phase is Phase.IN_DRILL
     day.call("finish_drill", "extension-1", 120.0)
@@ -131,7 +131,7 @@ def test_a_workday(fake_clock, idle_through_sleep):
     day.clock.jump_wall(90)  # NTP correction
     assert day.tick() == []
     day.work_until("14:55")
-    day.call("start_drill")
+    day.call("start_drill", "d")
     day.away_until("14:57:30")
     day.call("finish_drill", "rotation-1", 150.0)
 

@@ -60,7 +60,7 @@ def test_without_a_server_the_tray_balloon_is_used(dunst_stopped, tray, qapp):
         fallback = pick_fallback(notifier, tray)
         assert isinstance(fallback, QtTrayNotifier)
         assert fallback.name == "tray" and fallback.clickable
-        presenter = NudgePresenter(notifier, None, "system", fallback=fallback)
+        presenter = NudgePresenter(notifier, "system", fallback=fallback)
         assert presenter.notifier_name == "tray" and presenter.status()["notifier_fallback"] is True
     finally:
         notifier.close()
@@ -71,7 +71,7 @@ def test_without_a_server_or_tray_the_popup_is_used(dunst_stopped, qapp):
     notifier = pick_notifier(None, activate_server=False)
     try:
         assert pick_fallback(notifier, None) is None
-        presenter = NudgePresenter(notifier, None, "system")
+        presenter = NudgePresenter(notifier, "system")
         assert presenter.status()["nudge_channels"] == ["popup"]
     finally:
         notifier.close()

@@ -43,7 +43,7 @@ class Harness:
     def __init__(self, bus: PrivateBus, tray: QSystemTrayIcon | None = None, style: str = "system") -> None:
         self.notifier = FreedesktopNotifier(bus=bus.address, profile=server_profile(bus=bus.address),
                                             reconnect_seconds=0.2)
-        self.presenter = NudgePresenter(self.notifier, None, style, fallback=pick_fallback(self.notifier, tray))
+        self.presenter = NudgePresenter(self.notifier, style, fallback=pick_fallback(self.notifier, tray))
         self.answers: list[str] = []
         for name in ANSWERS:
             getattr(self.presenter, name).connect(lambda name=name: self.answers.append(name))
@@ -294,7 +294,7 @@ def test_started_before_any_server_it_moves_to_the_first_one(bus, qapp, qtbot, m
     # Unsit autostarted before the desktop's notification server: the popup until one comes.
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
     notifier = pick_notifier(None)
-    presenter = NudgePresenter(notifier, None, "system")
+    presenter = NudgePresenter(notifier, "system")
     answers: list[str] = []
     presenter.drill_requested.connect(lambda: answers.append("drill"))
     try:

@@ -111,3 +111,17 @@ class FakeWindows(QObject):
 
     def refresh_history(self):
         self.history_refreshes += 1
+
+
+class FakeQuiet:
+    """Do-not-disturb as the test says; callable like DndWatcher.quiet_reasons."""
+
+    def __init__(self):
+        self.value = frozenset()
+
+    def __call__(self):
+        return self.value
+
+
+class FakeClockChanges(QObject):
+    changed = Signal()

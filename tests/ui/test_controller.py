@@ -6,9 +6,19 @@ from datetime import timedelta
 
 import pytest
 
-from tests.ui.fakes_ui import FakeHistory, FakeIdle, FakeJobs, FakePresenter, FakeSession, FakeTray, FakeWindows
+from tests.ui.fakes_ui import (
+    FakeClockChanges,
+    FakeHistory,
+    FakeIdle,
+    FakeJobs,
+    FakePresenter,
+    FakeQuiet,
+    FakeSession,
+    FakeTray,
+    FakeWindows,
+)
 from unsit.core.engine import Engine
-from unsit.core.events import Phase
+from unsit.core.events import Phase, QuietReason
 from unsit.core.settings import Settings
 from unsit.ui.controller import Controller, pause_until
 from unsit.ui.tray_art import TrayLook
@@ -16,8 +26,10 @@ from unsit.ui.tray_art import TrayLook
 
 @pytest.fixture
 def rig(qapp, fake_clock):
+    quiet = FakeQuiet()
     parts = {"idle_source": FakeIdle(), "session": FakeSession(), "presenter": FakePresenter(), "tray": FakeTray(),
-                 "wall_jobs": FakeJobs(), "history": FakeHistory(), "windows": FakeWindows()}
+             "wall_jobs": FakeJobs(), "history": FakeHistory(), "windows": FakeWindows(), "quiet": quiet,
+             "clock_changes": FakeClockChanges()}
     engine = Engine(Settings(interval_minutes=10, snooze_minutes=5), fake_clock, idle_source="fake")
     controller = Controller(engine=engine, clock=fake_clock, **parts)
     controller.refresh_work_hours()
@@ -90,6 +102,9 @@ def test_pause_until_tomorrow_schedules_its_end_and_the_job_resumes(rig):
     assert rig.tray.views[-1][0] is TrayLook.PAUSED and rig.tray.views[-1][4]["paused"] is True
     rig.sit(20 * 60)
     assert rig.presenter.presented == []
+    rig.wall_jobs.pause_ended.emit()  # a job that ran early (a stale one): the core ignores it
+    assert rig.engine.status().phase is Phase.PAUSED
+    rig.clock.jump_wall(until.timestamp() - rig.clock.now().timestamp())  # the night passes
     rig.wall_jobs.pause_ended.emit()
     assert rig.engine.status().phase is not Phase.PAUSED
     assert rig.wall_jobs.pause_end is None
@@ -110,15 +125,32 @@ def test_a_length_pause_ends_by_real_time_not_a_wall_clock_job(rig):
     assert rig.engine.status().phase is not Phase.PAUSED
 
 
-def test_a_wall_clock_jump_wakes_the_scheduler(rig):
+def test_a_clock_set_wakes_the_scheduler_and_the_core_rereads_moments(rig):
+    # Changed deliberately (issue 11): no tick compares the clocks any more; the clock-change
+    # watcher (a timerfd on Linux, tests/platform/test_clock_watch.py) reports a set clock.
     rig.sit(60)
     before = rig.wall_jobs.wakeups
     rig.clock.jump_wall(3600)
     rig.sit(5)
+    assert rig.wall_jobs.wakeups == before  # the tick alone never notices
+    until = rig.controller.pause({"until": "tomorrow"})
+    rig.clock.jump_wall(until.timestamp() - rig.clock.now().timestamp() + 60)  # set past the pause's end
+    rig.clock_changes.changed.emit()
     assert rig.wall_jobs.wakeups == before + 1
-    rig.clock.suspend(600)
+    assert rig.engine.status().phase is not Phase.PAUSED  # the core re-read the moment at once
+
+
+def test_a_nudge_held_while_quiet_is_shown_when_quiet_ends_and_recorded_as_seen(rig):
+    rig.quiet.value = frozenset({QuietReason.FULL_SCREEN})
+    rig.sit(10 * 60 + 5)
+    assert rig.presenter.presented == []
+    assert rig.history.kinds() == ["nudge_held"]
+    assert rig.engine.status().holding_nudge
+    rig.quiet.value = frozenset()
     rig.sit(5)
-    assert rig.wall_jobs.wakeups == before + 2
+    assert len(rig.presenter.presented) == 1
+    assert rig.history.kinds() == ["nudge_held", "nudge"]
+    assert not rig.engine.status().holding_nudge
 
 
 def test_resume_from_sleep_ticks_and_wakes_jobs(rig):
@@ -158,3 +190,9 @@ def test_pause_until_tomorrow_is_next_day_start(fake_clock):
     assert pause_until(now, {"until": "indefinitely"}) is None
     with pytest.raises(ValueError):
         pause_until(now, {"until": "never"})
+
+
+def test_the_status_line_says_a_nudge_is_held_and_why(rig):
+    rig.quiet.value = frozenset({QuietReason.NOTIFICATIONS_PAUSED})
+    rig.sit(10 * 60 + 5)
+    assert rig.tray.views[-1][3].endswith(": a nudge waits (notifications paused)")

@@ -1,9 +1,8 @@
-"""Routing a nudge by notification style, the popup fallback, and holding it during do-not-disturb."""
+"""Routing a nudge by notification style and the popup fallback (the presenter only renders)."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QObject, Signal
 
 from unsit.platform.notify.base import NotifierSignals, Nudge
 from unsit.ui.nudge_presenter import NudgePresenter
@@ -34,25 +33,10 @@ class Notifier:
         pass
 
 
-class Dnd(QObject):
-    quiet_ended = Signal()
-
-    def __init__(self):
-        super().__init__()
-        self.quiet = False
-        self.watching = 0
-
-    def is_quiet(self):
-        return self.quiet
-
-    def watch_until_quiet_ends(self):
-        self.watching += 1
-
-
 @pytest.mark.parametrize("style,system,popup", [("system", 1, False), ("popup", 0, True), ("both", 1, True)])
 def test_style_decides_where_the_nudge_goes(qtbot, style, system, popup):
     notifier = Notifier()
-    presenter = NudgePresenter(notifier, Dnd(), style)
+    presenter = NudgePresenter(notifier, style)
     presenter.present(NUDGE)
     assert len(notifier.shown) == system
     assert (presenter._popup is not None and presenter._popup.isVisible()) is popup
@@ -63,7 +47,7 @@ def test_style_decides_where_the_nudge_goes(qtbot, style, system, popup):
 
 def test_a_notifier_without_click_gets_the_popup_too(qtbot):
     notifier = Notifier(clickable=False)
-    presenter = NudgePresenter(notifier, Dnd(), "system")
+    presenter = NudgePresenter(notifier, "system")
     presenter.present(NUDGE)
     assert notifier.shown == [NUDGE]
     assert presenter._popup.isVisible()
@@ -74,37 +58,26 @@ def test_a_notifier_without_click_gets_the_popup_too(qtbot):
 
 def test_notifier_intents_come_out_of_the_presenter(qtbot):
     notifier = Notifier()
-    presenter = NudgePresenter(notifier, Dnd(), "system")
+    presenter = NudgePresenter(notifier, "system")
     for name in ("drill_requested", "snooze_requested", "skip_requested"):
         with qtbot.waitSignal(getattr(presenter, name)):
             getattr(notifier.signals, name).emit()
 
 
-def test_do_not_disturb_holds_the_nudge_until_it_ends(qtbot):
-    notifier, dnd = Notifier(), Dnd()
-    presenter = NudgePresenter(notifier, dnd, "system")
-    dnd.quiet = True
+def test_the_presenter_only_renders(qtbot):
+    # Changed deliberately (issue 11): holding a nudge during do-not-disturb moved to the core
+    # (NudgeHeld, tests/core/test_quiet_and_days.py; wired in tests/ui/test_controller.py).
+    notifier = Notifier()
+    presenter = NudgePresenter(notifier, "system")
     presenter.present(NUDGE)
-    assert notifier.shown == [] and presenter.holding and dnd.watching == 1
-    dnd.quiet = False
-    dnd.quiet_ended.emit()
-    assert notifier.shown == [NUDGE] and not presenter.holding
-
-
-def test_a_withdrawn_held_nudge_is_never_shown(qtbot):
-    notifier, dnd = Notifier(), Dnd()
-    presenter = NudgePresenter(notifier, dnd, "system")
-    dnd.quiet = True
-    presenter.present(NUDGE)
-    presenter.withdraw()  # the user walked away meanwhile
-    dnd.quiet_ended.emit()
-    assert notifier.shown == []
+    assert notifier.shown == [NUDGE]
+    assert not hasattr(presenter, "holding")
 
 
 def test_a_failed_delivery_moves_the_nudge_to_the_fallback_at_once(qtbot):
     notifier, tray = Notifier(), Notifier()
     tray.name = "tray"
-    presenter = NudgePresenter(notifier, Dnd(), "system", fallback=tray)
+    presenter = NudgePresenter(notifier, "system", fallback=tray)
     assert presenter.status()["notifier"] == "fake" and not presenter.status()["notifier_fallback"]
     presenter.present(NUDGE)
     assert notifier.shown == [NUDGE] and tray.shown == []
@@ -126,7 +99,7 @@ def test_a_failed_delivery_moves_the_nudge_to_the_fallback_at_once(qtbot):
 
 def test_without_a_fallback_the_popup_takes_a_failed_nudge(qtbot):
     notifier = Notifier()
-    presenter = NudgePresenter(notifier, Dnd(), "system")
+    presenter = NudgePresenter(notifier, "system")
     presenter.present(NUDGE)
     assert presenter._popup is None
     notifier.signals.delivery_failed.emit()
@@ -140,7 +113,7 @@ def test_without_a_fallback_the_popup_takes_a_failed_nudge(qtbot):
 def test_a_failure_after_the_answer_or_withdraw_shows_nothing(qtbot):
     notifier, tray = Notifier(), Notifier()
     tray.name = "tray"
-    presenter = NudgePresenter(notifier, Dnd(), "system", fallback=tray)
+    presenter = NudgePresenter(notifier, "system", fallback=tray)
     presenter.present(NUDGE)
     notifier.signals.snooze_requested.emit()  # answered on the notification
     notifier.signals.delivery_failed.emit()  # then the server went away
@@ -153,23 +126,23 @@ def test_a_failure_after_the_answer_or_withdraw_shows_nothing(qtbot):
 
 
 def test_a_notifier_without_actions_is_listed_with_the_popup(qtbot):
-    presenter = NudgePresenter(Notifier(clickable=False), Dnd(), "system")
+    presenter = NudgePresenter(Notifier(clickable=False), "system")
     assert presenter.status()["nudge_channels"] == ["fake", "popup"]
     assert presenter.status()["notify_server"] is None
-    assert NudgePresenter(Notifier(), Dnd(), "popup").status()["nudge_channels"] == ["popup"]
-    assert NudgePresenter(Notifier(), Dnd(), "both").status()["nudge_channels"] == ["fake", "popup"]
+    assert NudgePresenter(Notifier(), "popup").status()["nudge_channels"] == ["popup"]
+    assert NudgePresenter(Notifier(), "both").status()["nudge_channels"] == ["fake", "popup"]
 
 
 def test_messages_go_to_the_channel_in_use(qtbot):
     notifier, tray = Notifier(), Notifier()
     tray.name = "tray"
-    presenter = NudgePresenter(notifier, Dnd(), "system", fallback=tray)
+    presenter = NudgePresenter(notifier, "system", fallback=tray)
     presenter.inform("Unsit", "first")
     notifier.signals.delivery_failed.emit()
     presenter.inform("Unsit", "second")
     assert notifier.informed == ["Unsit"] and tray.informed == ["Unsit"]
     lone = Notifier()
-    alone = NudgePresenter(lone, Dnd(), "system")
+    alone = NudgePresenter(lone, "system")
     lone.signals.delivery_failed.emit()
     alone.inform("Unsit", "nowhere to show it")  # only the popup is left: logged by the app, not shown
     assert lone.informed == []

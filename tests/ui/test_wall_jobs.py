@@ -9,7 +9,6 @@ from unsit.ui.wall_jobs import WallClockJobs
 
 def test_a_job_due_while_the_machine_slept_still_runs_on_resume(qtbot):
     jobs = WallClockJobs()
-    jobs.start()
     try:
         # The pause was to end 20 minutes ago, while the laptop was suspended: APScheduler sees it
         # only late. With the default misfire_grace_time of 1 s it would be dropped; ours must run.
@@ -25,7 +24,6 @@ def test_a_job_due_while_the_machine_slept_still_runs_on_resume(qtbot):
 
 def test_future_jobs_wait_and_can_be_cancelled(qtbot):
     jobs = WallClockJobs()
-    jobs.start()
     try:
         at = datetime.now().astimezone() + timedelta(hours=2)
         jobs.schedule_pause_end(at)
@@ -44,7 +42,6 @@ def test_signal_is_delivered_on_the_gui_thread(qtbot, qapp):
     jobs = WallClockJobs()
     seen = []
     jobs.work_hours_boundary.connect(lambda: seen.append(threading.current_thread() is threading.main_thread()))
-    jobs.start()
     try:
         with qtbot.waitSignal(jobs.work_hours_boundary, timeout=5000):
             jobs.schedule_work_hours_boundary(datetime.now().astimezone())
@@ -61,7 +58,6 @@ from PySide6.QtCore import QCoreApplication
 from unsit.ui.wall_jobs import WallClockJobs
 app = QCoreApplication([])
 jobs = WallClockJobs()
-jobs.start()
 jobs.schedule_pause_end(None)
 jobs.schedule_work_hours_boundary(None)
 jobs.wakeup()

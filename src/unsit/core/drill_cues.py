@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from unsit.core.drill_session import DrillSession, Event, Finished, State, StepChanged
+from unsit.core.drill_session import DrillSession, Finished, SessionEvent, State, StepChanged
 
 FIRST_SIDE_TEXT = {"left": "Left leg first.", "right": "Right leg first.", "both": ""}
 NEXT_SIDE_TEXT = {"left": "Left leg next.", "right": "Right leg next.", "both": ""}
@@ -48,7 +48,7 @@ class CueTracker:
     def __init__(self) -> None:
         self._counted: tuple[int, int] | None = None  # (step index, rep) last cued
 
-    def cues_for(self, events: list[Event], session: DrillSession) -> list[Cue]:
+    def cues_for(self, events: list[SessionEvent], session: DrillSession) -> list[Cue]:
         """The cues for one batch of events, read against the session as it is now."""
         cues: list[Cue] = []
         last = events[-1] if events else None

@@ -18,19 +18,16 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date
 
+from unsit.core.days import unsit_day
 from unsit.core.drills import FAMILIES, Drill
 
 ALTERNATING: tuple[str, ...] = ("extension", "rotation", "stability")
 """The first family comes every other turn; the others share the turns between."""
 PREFERENCES: tuple[str, ...] = ("alternate", *FAMILIES)
-DAY_STARTS_AT_HOUR = 4
-
-
-def drill_day(now: datetime) -> date:
-    """The day a moment belongs to for drills (a day runs from 04:00 to 04:00)."""
-    return (now - timedelta(hours=DAY_STARTS_AT_HOUR)).date()
+drill_day = unsit_day
+"""The day a moment belongs to for drills: Unsit's day (``core.days.unsit_day``)."""
 
 
 class DrillPicker:

@@ -35,7 +35,7 @@ class State(enum.Enum):
 
 
 @dataclass(frozen=True)
-class Phase:
+class Stretch:
     """One stretch of the timeline: get-ready, a step, or a switch-sides pause."""
 
     state: State
@@ -70,19 +70,19 @@ class EndedEarly:
     elapsed_seconds: float
 
 
-Event = StepChanged | Finished | EndedEarly
+SessionEvent = StepChanged | Finished | EndedEarly
 
 
-def build_timeline(drill: Drill, scale: float) -> tuple[Phase, ...]:
+def build_timeline(drill: Drill, scale: float) -> tuple[Stretch, ...]:
     """Lay out get-ready, the steps and the switch-sides pauses back to back."""
-    phases = [Phase(State.GET_READY, 0, 0.0, GET_READY_SECONDS)]
+    phases = [Stretch(State.GET_READY, 0, 0.0, GET_READY_SECONDS)]
     at = GET_READY_SECONDS
     for i, step in enumerate(drill.steps):
         if i > 0 and needs_switch(drill.steps[i - 1], step):
-            phases.append(Phase(State.SWITCH_SIDES, i, at, SWITCH_SIDES_SECONDS))
+            phases.append(Stretch(State.SWITCH_SIDES, i, at, SWITCH_SIDES_SECONDS))
             at += SWITCH_SIDES_SECONDS
         duration = step.duration_seconds(scale)
-        phases.append(Phase(State.STEP, i, at, duration))
+        phases.append(Stretch(State.STEP, i, at, duration))
         at += duration
     return tuple(phases)
 
@@ -109,7 +109,7 @@ class DrillSession:
         self._last_mono = 0.0
 
     # --- intents -------------------------------------------------------------------
-    def start(self) -> list[Event]:
+    def start(self) -> list[SessionEvent]:
         """Begin with the get-ready phase."""
         if self._state is not State.READY:
             return []
@@ -117,7 +117,7 @@ class DrillSession:
         self._state = State.GET_READY
         return [StepChanged(State.GET_READY, 0)]
 
-    def tick(self) -> list[Event]:
+    def tick(self) -> list[SessionEvent]:
         """Move along the timeline by the time passed since the last call."""
         if not self.running:
             return []
@@ -126,7 +126,7 @@ class DrillSession:
         self._last_mono = now
         return self._catch_up()
 
-    def pause(self) -> list[Event]:
+    def pause(self) -> list[SessionEvent]:
         """Stop the countdown (time passing while paused does not count).
 
         Returns the events of the time up to the pause (the drill may end just then).
@@ -144,7 +144,7 @@ class DrillSession:
             self._paused_from = None
             self._last_mono = self._clock.monotonic()
 
-    def skip_step(self) -> list[Event]:
+    def skip_step(self) -> list[SessionEvent]:
         """Jump to the start of the next phase (finishing after the last step)."""
         if self._state is State.PAUSED:
             self.resume()
@@ -157,7 +157,7 @@ class DrillSession:
             return events
         return events + self._skip()
 
-    def end_early(self) -> list[Event]:
+    def end_early(self) -> list[SessionEvent]:
         """Stop for good before the end."""
         if self._state in (State.READY, State.FINISHED, State.ENDED_EARLY):
             return []
@@ -189,7 +189,7 @@ class DrillSession:
         return self._state in (State.FINISHED, State.ENDED_EARLY)
 
     @property
-    def phase(self) -> Phase:
+    def phase(self) -> Stretch:
         return self.timeline[self._phase_index]
 
     @property
@@ -276,8 +276,8 @@ class DrillSession:
         return frame if self.running else Frame(frame.pose, False)
 
     # --- internals -----------------------------------------------------------------
-    def _catch_up(self) -> list[Event]:
-        events: list[Event] = []
+    def _catch_up(self) -> list[SessionEvent]:
+        events: list[SessionEvent] = []
         while self._position >= self.phase.end_seconds:
             if self._phase_index == len(self.timeline) - 1:
                 if self.active_seconds < MIN_DONE_FRACTION * self.steps_seconds:
@@ -292,7 +292,7 @@ class DrillSession:
             events.append(StepChanged(self.phase.state, self.phase.step_index))
         return events
 
-    def _skip(self) -> list[Event]:
+    def _skip(self) -> list[SessionEvent]:
         target = self.phase.end_seconds
         self._skipped += max(0.0, target - self._position)
         self._position = target

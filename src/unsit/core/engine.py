@@ -8,12 +8,15 @@ every call; the UI renders them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from unsit.core.clock import Clock
+from unsit.core.days import unsit_day
 from unsit.core.events import (
+    DayStarted,
     DrillFinished,
     DrillSkipped,
     DrillStarted,
@@ -22,12 +25,17 @@ from unsit.core.events import (
     Paused,
     Phase,
     PhaseChanged,
+    QuietReason,
     StreakEnded,
+    WallMoment,
 )
-from unsit.core.nudges import CYCLE_PHASES, NudgeMachine
+from unsit.core.nudges import CYCLE_PHASES, PENDING_CYCLES, NudgeMachine
 from unsit.core.settings import Settings
 from unsit.core.streak import StreakTracker, StreakUpdate
 from unsit.core.work_hours import is_open
+
+PAUSE_END_EARLY = timedelta(seconds=1)
+"""A scheduler's PAUSE_END up to this early still ends the pause (clocks read a moment apart)."""
 
 
 @dataclass(frozen=True)
@@ -38,10 +46,18 @@ class Observation:
         idle_seconds: OS time since the last keyboard/mouse input; None when no idle
             detector works (the user then counts as present while unlocked).
         locked: the session is locked.
+        quiet: why now is a bad moment for a nudge (empty: it is not), or a function that
+            tells; the engine calls it only when a nudge is due or held, so the desktop is
+            asked only then.
     """
 
     idle_seconds: float | None
     locked: bool = False
+    quiet: frozenset[QuietReason] | Callable[[], frozenset[QuietReason]] = field(default=frozenset())
+
+    def quiet_now(self) -> frozenset[QuietReason]:
+        """The quiet reasons (calls ``quiet`` when it is a function)."""
+        return self.quiet() if callable(self.quiet) else self.quiet
 
 
 @dataclass(frozen=True)
@@ -51,6 +67,7 @@ class Status:
     Attributes:
         next_nudge_in_seconds: streak time left until the next nudge if sitting goes
             on; None when paused, outside work hours, in a drill or away.
+        held_because: why a due nudge is held (empty when none is).
     """
 
     phase: Phase
@@ -61,6 +78,18 @@ class Status:
     present: bool
     idle_source: str
     interval_seconds: float
+    held_because: frozenset[QuietReason] = frozenset()
+    nudge_waiting: bool = False
+
+    @property
+    def holding_nudge(self) -> bool:
+        """True while a due nudge is held because it is quiet."""
+        return bool(self.held_because)
+
+    @property
+    def nudge_pending(self) -> bool:
+        """A nudge waits for the user (shown, snoozed or held): a tray click starts the drill."""
+        return self.nudge_waiting
 
     def to_json_dict(self) -> dict[str, Any]:
         """Plain JSON data: enum as its value, seconds as whole numbers, ISO 8601 time."""
@@ -84,8 +113,8 @@ class Engine:
 
     Args:
         settings: the current settings.
-        clock: where time comes from (monotonic and boottime for durations, now() only
-            for work hours and pauses).
+        clock: where time comes from (monotonic and boottime for durations; now() only
+            when the shell reports a wall-clock moment, see ``wall_moment``).
         idle_source: name of the idle detector in use ("none" when there is none).
     """
 
@@ -97,8 +126,7 @@ class Engine:
             settings.away_reset_minutes * 60, clock.monotonic(), clock.boottime()
         )
         self._machine = NudgeMachine(settings.interval_minutes * 60, settings.snooze_minutes * 60)
-        self._hours_open = is_open(clock.now(), settings)
-        self._machine.outside_work_hours = not self._hours_open
+        self._machine.set_outside_work_hours(not is_open(clock.now(), settings))
         self._drill_streak_seconds: float | None = None  # streak when the drill began
         self._pause_ends_boottime: float | None = None  # a pause given as a length ends here
 
@@ -114,28 +142,44 @@ class Engine:
         self._tracker.away_reset_seconds = settings.away_reset_minutes * 60
         self._machine.interval_seconds = settings.interval_minutes * 60
         self._machine.snooze_seconds = settings.snooze_minutes * 60
-        self._hours_open = is_open(self._clock.now(), settings)
-        events = self._machine.set_outside_work_hours(not self._hours_open)
+        events = self._machine.set_outside_work_hours(not is_open(self._clock.now(), settings))
         return self._with_phase_change(before, events)
 
     def tick(self, obs: Observation) -> list[Event]:
-        """Account for the time since the last tick and deliver a nudge if one is due."""
+        """Account for the time since the last tick and deliver (or hold) a nudge if one is due.
+
+        Only monotonic durations are followed here (streak, snooze, a pause given as a
+        length); wall-clock moments come through ``wall_moment``.
+        """
         before = self._phase()
         events: list[Event] = []
-        now = self._clock.now()
         if self._machine.paused:
-            events += self._follow_pause(now)
-        hours_open = is_open(now, self._settings)
-        if hours_open != self._hours_open:  # follow the edge; set_work_hours_open may override
-            self._hours_open = hours_open
-            events += self._machine.set_outside_work_hours(not hours_open)
+            events += self._follow_pause()
         update = self._tracker.observe(
             self._clock.monotonic(), self._clock.boottime(), obs.idle_seconds, obs.locked
         )
         events += self._apply_update(update)
-        events += self._machine.evaluate(
-            self._tracker.streak_seconds, self._tracker.active, self._tracker.present
-        )
+        streak, active, present = self._tracker.streak_seconds, self._tracker.active, self._tracker.present
+        quiet = obs.quiet_now() if self._machine.is_due(streak, active, present) else frozenset()
+        events += self._machine.evaluate(streak, active, present, quiet)
+        return self._with_phase_change(before, events)
+
+    def wall_moment(self, moment: WallMoment) -> list[Event]:
+        """A wall-clock moment came (the shell's scheduler says which); decide what it means.
+
+        PAUSE_END ends a pause whose wall-clock end has come (a stale job does nothing);
+        WORK_HOURS_EDGE and CLOCK_CHANGED re-read work hours; DAY_START reports the new day.
+        """
+        before = self._phase()
+        now = self._clock.now()
+        events: list[Event] = []
+        if (moment in (WallMoment.PAUSE_END, WallMoment.CLOCK_CHANGED) and self._pause_ends_boottime is None
+                and _reached(now + PAUSE_END_EARLY, self._machine.paused_until)):
+            events += self._machine.resume()
+        if moment in (WallMoment.WORK_HOURS_EDGE, WallMoment.CLOCK_CHANGED):
+            events += self._machine.set_outside_work_hours(not is_open(now, self._settings))
+        if moment is WallMoment.DAY_START:
+            events.append(DayStarted(day=unsit_day(now)))
         return self._with_phase_change(before, events)
 
     def snooze(self) -> list[Event]:
@@ -154,13 +198,13 @@ class Engine:
         events = self._machine.skip(self._tracker.streak_seconds)
         return self._with_phase_change(before, events)
 
-    def start_drill(self) -> list[Event]:
-        """A drill window opened: no nudges until it finishes or is closed."""
+    def start_drill(self, drill_id: str) -> list[Event]:
+        """A drill window opened on ``drill_id``: no nudges until it finishes or is closed."""
         if self._machine.in_drill:
             return []
         before = self._phase()
         self._drill_streak_seconds = self._tracker.streak_seconds
-        events = [*self._machine.start_drill(), DrillStarted()]
+        events = [*self._machine.start_drill(), DrillStarted(drill_id=drill_id)]
         return self._with_phase_change(before, events)
 
     def finish_drill(self, drill_id: str, duration_seconds: float) -> list[Event]:
@@ -173,7 +217,7 @@ class Engine:
                 ended = self._tracker.streak_seconds
             events.append(StreakEnded(streak_seconds=ended, reason=EndReason.DRILL))
         events += self._machine.streak_ended(EndReason.DRILL)
-        self._machine.in_drill = False
+        self._machine.end_drill()
         self._drill_streak_seconds = None
         self._tracker.restart(self._clock.monotonic(), self._clock.boottime())
         return self._with_phase_change(before, events)
@@ -181,7 +225,7 @@ class Engine:
     def end_drill_early(self, drill_id: str, elapsed_seconds: float) -> list[Event]:
         """The drill was closed before the end: recorded as skipped."""
         before = self._phase()
-        self._machine.in_drill = False
+        self._machine.end_drill()
         events: list[Event] = [DrillSkipped(drill_id=drill_id, elapsed_seconds=elapsed_seconds)]
         events += self._machine.skip(self._tracker.streak_seconds, announce=False)
         return self._with_phase_change(before, events)
@@ -206,19 +250,20 @@ class Engine:
         self._pause_ends_boottime = None
         return self._with_phase_change(before, self._machine.resume())
 
-    def _follow_pause(self, now: datetime) -> list[Event]:
-        """End a pause whose time has come; keep a length pause's wall-clock end in step with the clock."""
+    def _follow_pause(self) -> list[Event]:
+        """End a pause given as a length when its real time is up (a pause until a moment waits for PAUSE_END)."""
         if self._pause_ends_boottime is None:
-            return self._machine.resume() if _reached(now, self._machine.paused_until) else []
+            return []
         left = self._pause_ends_boottime - self._clock.boottime()
         if left <= 0:
             self._pause_ends_boottime = None
             return self._machine.resume()
-        self._machine.paused_until = now + timedelta(seconds=left)  # shown to the user after a clock change
+        # What the wall clock says the end is, shown to the user (it moves only when the clock is changed).
+        self._machine.show_pause_end(self._clock.now() + timedelta(seconds=left))
         return []
 
     def set_work_hours_open(self, is_open: bool) -> list[Event]:
-        """Work hours opened or closed (the UI's wall-clock job calls this at each boundary)."""
+        """Work hours are open or closed from now until the next WORK_HOURS_EDGE (an override)."""
         before = self._phase()
         events = self._machine.set_outside_work_hours(not is_open)
         return self._with_phase_change(before, events)
@@ -234,7 +279,10 @@ class Engine:
         next_in = None
         if phase in CYCLE_PHASES:
             next_in = max(0.0, self._machine.due_at_seconds() - streak)
+        held = self._machine.held
         return Status(
+            held_because=held.reasons if held is not None else frozenset(),
+            nudge_waiting=held is not None or phase in PENDING_CYCLES,
             phase=phase,
             streak_seconds=streak,
             next_nudge_in_seconds=next_in,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import TypeAlias
 
@@ -19,6 +19,23 @@ class Phase(Enum):
     PAUSED = "paused"
     OUTSIDE_WORK_HOURS = "outside_work_hours"
     AWAY = "away"
+
+
+class QuietReason(Enum):
+    """Why now is a bad moment for a nudge (an input of the core, see ``Observation.quiet``)."""
+
+    NOTIFICATIONS_PAUSED = "notifications paused"
+    FULL_SCREEN = "full screen"
+    BUSY = "busy"  # Windows: presentation mode, a full-screen Direct3D program
+
+
+class WallMoment(Enum):
+    """A wall-clock moment the shell's scheduler reports; ``Engine.wall_moment`` decides what it means."""
+
+    PAUSE_END = "pause_end"
+    WORK_HOURS_EDGE = "work_hours_edge"
+    DAY_START = "day_start"
+    CLOCK_CHANGED = "clock_changed"  # the wall clock was set or the machine woke: re-read it
 
 
 class EndReason(Enum):
@@ -43,16 +60,52 @@ class NudgeDue:
     repeat: int
 
 
+class WithdrawReason(str, Enum):
+    """Why a nudge on screen was taken back (a ``str`` Enum: equal to its value)."""
+
+    AWAY = "away"
+    LOCKED = "locked"
+    ASLEEP = "asleep"
+    SNOOZED = "snoozed"
+    SKIPPED = "skipped"
+    DRILL = "drill"
+    PAUSED = "paused"
+    OUTSIDE_WORK_HOURS = "outside_work_hours"
+
+    @classmethod
+    def streak_ended(cls, reason: EndReason) -> WithdrawReason:
+        """The withdraw reason for a streak that ended for ``reason``."""
+        return cls(reason.value)
+
+
 @dataclass(frozen=True)
-class NudgeWithdrawn:
-    """The nudge on screen no longer applies; close it.
+class NudgeHeld:
+    """A nudge came due while the user must not be disturbed; it waits, unseen.
+
+    It is shown (as ``NudgeDue``) when the quiet time ends, if it is still due and the user
+    is present; it is dropped if the streak ends first. It never counts as ignored.
 
     Attributes:
-        reason: an ``EndReason`` value ("away", "locked", "asleep") when the streak ended,
-            or "snoozed", "skipped", "drill", "paused", "outside_work_hours".
+        streak_seconds: the sitting streak when the nudge came due.
+        reasons: why it is held.
     """
 
-    reason: str
+    streak_seconds: float
+    reasons: frozenset[QuietReason]
+
+
+@dataclass(frozen=True)
+class NudgeDropped:
+    """A held nudge was never shown: the streak ended (or a pause, drill or work hours took over)."""
+
+    reason: WithdrawReason
+
+
+@dataclass(frozen=True)
+class NudgeWithdrawn:
+    """The nudge on screen no longer applies; close it."""
+
+    reason: WithdrawReason
 
 
 @dataclass(frozen=True)
@@ -85,7 +138,9 @@ class Skipped:
 
 @dataclass(frozen=True)
 class DrillStarted:
-    """A drill window opened."""
+    """A drill window opened on drill ``drill_id``."""
+
+    drill_id: str
 
 
 @dataclass(frozen=True)
@@ -122,7 +177,14 @@ class Resumed:
     """Nudges are back on after a pause."""
 
 
+@dataclass(frozen=True)
+class DayStarted:
+    """Unsit's day turned (at 04:00 local time); ``day`` is the new day's date."""
+
+    day: date
+
+
 Event: TypeAlias = (
-    NudgeDue | NudgeWithdrawn | StreakEnded | PhaseChanged | Snoozed | Skipped
-    | DrillStarted | DrillFinished | DrillSkipped | Paused | Resumed
+    NudgeDue | NudgeHeld | NudgeDropped | NudgeWithdrawn | StreakEnded | PhaseChanged | Snoozed | Skipped
+    | DrillStarted | DrillFinished | DrillSkipped | Paused | Resumed | DayStarted
 )

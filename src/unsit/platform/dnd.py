@@ -1,4 +1,4 @@
-"""Do not disturb: is now a bad moment for a nudge, and tell me when it is over.
+"""Do not disturb: is now a bad moment for a nudge.
 
 Quiet means any of:
 - the notification server is inhibited: the ``Inhibited`` property of
@@ -8,8 +8,9 @@ Quiet means any of:
   holds ``_NET_WM_STATE_FULLSCREEN``): a game, a video, a presentation;
 - Windows: ``SHQueryUserNotificationState`` says busy, full-screen Direct3D or presentation.
 
-``is_quiet()`` is cheap (a few local round trips) and is called only when a nudge is due.
-``watch_until_quiet_ends()`` polls on a named timer while a nudge is held and stops itself.
+``quiet_reasons()`` is cheap (a few local round trips). It runs no timer of its own: the
+engine asks it (through ``Observation.quiet``) only on ticks when a nudge is due or held, so
+while a nudge is held the engine's tick is the poll, and the core decides what quiet means.
 """
 
 from __future__ import annotations
@@ -19,14 +20,13 @@ import logging
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from unsit.core.events import QuietReason
 
 if TYPE_CHECKING:
     from jeepney.io.blocking import DBusConnection
 
 log = logging.getLogger(__name__)
 
-DEFAULT_POLL_SECONDS = 15.0
 DBUS_TIMEOUT_SECONDS = 0.5
 _NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
 _NOTIFICATIONS_NAME = "org.freedesktop.Notifications"
@@ -207,77 +207,37 @@ def _windows_busy() -> bool:
     return result == 0 and state.value in (_QUNS_BUSY, _QUNS_RUNNING_D3D_FULL_SCREEN, _QUNS_PRESENTATION_MODE)
 
 
-class DndWatcher(QObject):
-    """Says whether the user is in do-not-disturb, and when that ends.
+class DndWatcher:
+    """Says whether the user is in do-not-disturb (asked, never polling by itself).
 
     Args:
-        poll_seconds: How often ``watch_until_quiet_ends`` checks.
         platform: ``sys.platform``; tests may pass another value.
         bus: D-Bus bus for the notification server ("SESSION" or an address).
-        parent: Qt parent.
     """
 
-    quiet_ended = Signal()
-
-    def __init__(self, poll_seconds: float = DEFAULT_POLL_SECONDS, *, platform: str = sys.platform,
-                 bus: str = "SESSION", parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, *, platform: str = sys.platform, bus: str = "SESSION") -> None:
         self._windows = platform.startswith("win")
         self._server = None if self._windows or platform == "darwin" else _NotificationServerProbe(bus)
         self._x11 = None if self._windows or platform == "darwin" else _X11FullscreenProbe()
-        self._timer = QTimer(self)
-        self._timer.setObjectName("dnd_poll_timer")
-        self._timer.timeout.connect(self._poll)
-        self.poll_seconds = poll_seconds
 
-    @property
-    def poll_seconds(self) -> float:
-        """Seconds between checks while watching."""
-        return self._timer.interval() / 1000
-
-    @poll_seconds.setter
-    def poll_seconds(self, seconds: float) -> None:
-        self._timer.setInterval(max(1, round(seconds * 1000)))
-
-    @property
-    def watching(self) -> bool:
-        """True while waiting for the quiet time to end."""
-        return self._timer.isActive()
-
-    def quiet_reasons(self) -> list[str]:
-        """Why now is quiet ("notifications paused", "full screen", "busy"); empty when not."""
-        reasons = []
+    def quiet_reasons(self) -> frozenset[QuietReason]:
+        """Why now is quiet (paused notifications, a full-screen window, busy); empty when not."""
+        reasons: set[QuietReason] = set()
         if self._windows and _windows_busy():
-            reasons.append("busy")
+            reasons.add(QuietReason.BUSY)
         if self._server is not None and self._server.inhibited():
-            reasons.append("notifications paused")
+            reasons.add(QuietReason.NOTIFICATIONS_PAUSED)
         if self._x11 is not None and self._x11.fullscreen_focused():
-            reasons.append("full screen")
-        return reasons
+            reasons.add(QuietReason.FULL_SCREEN)
+        return frozenset(reasons)
 
     def is_quiet(self) -> bool:
         """True when a nudge should wait."""
         return bool(self.quiet_reasons())
 
-    def watch_until_quiet_ends(self) -> None:
-        """Poll until not quiet, then emit ``quiet_ended`` once and stop. Idempotent."""
-        if not self._timer.isActive():
-            self._timer.start()
-
-    def stop(self) -> None:
-        """Stop watching (the held nudge was dropped)."""
-        self._timer.stop()
-
     def close(self) -> None:
-        """Stop and release the D-Bus and X connections."""
-        self.stop()
+        """Release the D-Bus and X connections."""
         if self._server is not None:
             self._server.close()
         if self._x11 is not None:
             self._x11.close()
-
-    def _poll(self) -> None:
-        if self.is_quiet():
-            return
-        self._timer.stop()
-        self.quiet_ended.emit()

@@ -14,8 +14,10 @@ memory and written with the next event or the next retry, and the user is told o
 what is wrong. Only a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB) is set aside and a
 new one started, at start-up or whenever it is found; a busy one is waited for.
 
-Day summaries group events by the local date stored with each event (the date of the
-``at`` timestamp in its own time zone). ``sitting_seconds`` of a day is the sum of
+Day summaries group events by the day stored with each event: Unsit's day of the ``at``
+timestamp in its own time zone (``core.days.unsit_day``: it turns at 04:00, so a late
+evening's drill counts for the day it began in; rows written before this rule kept the
+calendar date). ``sitting_seconds`` of a day is the sum of
 ``streak_seconds`` of the ``streak_ended`` events recorded that day (a streak is
 counted on the day it ends, whole).
 """
@@ -33,6 +35,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from unsit.core.days import unsit_day
 from unsit.store.atomic import write_atomically
 from unsit.store.history_trouble import Trouble, classify, explain
 
@@ -40,6 +43,7 @@ log = logging.getLogger(__name__)
 
 KINDS: tuple[str, ...] = (
     "nudge", "snooze", "skip", "drill_started", "drill_finished", "drill_skipped", "streak_ended",
+    "nudge_held",  # came due while quiet (do-not-disturb, full screen): not seen, not a "nudge"
 )
 
 # Ordered migrations: MIGRATIONS[i] takes the schema from user_version i to i + 1.
@@ -293,7 +297,7 @@ class History:
             if len(self._pending) == self._pending.maxlen:
                 self.dropped_events += 1
             self._pending.append(
-                (kind, at_utc, at.date().isoformat(), drill_id, duration_seconds, streak_seconds, reason))
+                (kind, at_utc, unsit_day(at).isoformat(), drill_id, duration_seconds, streak_seconds, reason))
             return self._flush(now=at)
 
     @property
@@ -393,14 +397,14 @@ class History:
         return 1
 
     def today(self, now: datetime) -> DaySummary:
-        """Summary of ``now``'s local date."""
+        """Summary of Unsit's day of ``now`` (it turns at 04:00, like the drill picker's)."""
         return self.days(1, now)[0]
 
     def days(self, n: int, now: datetime) -> list[DaySummary]:
-        """The last ``n`` local days up to ``now``'s date, oldest first, zero-filled."""
+        """The last ``n`` days up to Unsit's day of ``now``, oldest first, zero-filled."""
         if n < 1:
             return []
-        last = now.date()
+        last = unsit_day(now)
         first = last - timedelta(days=n - 1)
         rows = self._rows(
                 """
@@ -436,10 +440,10 @@ class History:
         rows = self._rows(
             "SELECT local_date FROM events WHERE kind = 'drill_finished' AND local_date <= ?"
             " GROUP BY local_date HAVING COUNT(*) >= ? ORDER BY local_date DESC",
-            (now.date().isoformat(), min_drills),
+            (unsit_day(now).isoformat(), min_drills),
         )
         good = [date.fromisoformat(r[0]) for r in rows]
-        expected = now.date()
+        expected = unsit_day(now)
         if good and good[0] != expected:
             expected -= timedelta(days=1)
         streak = 0

@@ -1,52 +1,112 @@
 """Runs the engine: the one tick timer, observations in, events out to tray, nudges and history.
 
-Every timer of the app lives here or in the drill window (whose countdown timer only
-runs while it is open). The engine owns no timers; it is ticked and returns events.
+Each kind of time has one owner. Durations (streak, snooze, a pause given as a length) are
+followed by the engine on this tick. Wall-clock moments (a pause's end, work-hour edges, the
+04:00 day start) come from the scheduler in ``wall_jobs``; the engine decides what each one
+means (``Engine.wall_moment``). The scheduler is woken when the machine resumes (logind) or
+the clock is set (``platform/clock_watch.py``); nothing here compares clocks.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 
 from unsit.core import events as ev
 from unsit.core import work_hours
 from unsit.core.clock import Clock
+from unsit.core.days import pause_until
 from unsit.core.engine import Engine, Observation
-from unsit.core.events import Phase
+from unsit.core.events import Phase, QuietReason, WallMoment
 from unsit.core.settings import Settings
-from unsit.platform.idle.base import IdleSource
 from unsit.platform.notify.base import Nudge
+from unsit.store.history_recorder import HistoryRecorder
 from unsit.ui.text import nudge_text, status_line, tooltip_text
 from unsit.ui.tray_art import TrayLook
-from unsit.ui.wall_jobs import DAY_STARTS_AT_HOUR
 
-if TYPE_CHECKING:
-    from unsit.platform.session import SessionWatcher
-    from unsit.store.history import History
-    from unsit.ui.nudge_presenter import NudgePresenter
-    from unsit.ui.tray import Tray
-    from unsit.ui.wall_jobs import WallClockJobs
-    from unsit.ui.windows import Windows
+__all__ = ["Controller", "pause_until"]
 
 log = logging.getLogger(__name__)
 
 TICK_MILLISECONDS = 5000
-WALL_JUMP_SECONDS = 30.0  # a change of (wall - monotonic) beyond this is a suspend or a clock change
+
+
+class IdleSource(Protocol):
+    def idle_seconds(self) -> float | None: ...
+
+
+class Session(Protocol):
+    @property
+    def locked(self) -> bool: ...
+
+    locked_changed: SignalInstance
+    resumed: SignalInstance
+
+
+class Presenter(Protocol):
+    drill_requested: SignalInstance
+    snooze_requested: SignalInstance
+    skip_requested: SignalInstance
+
+    def present(self, nudge: Nudge) -> None: ...
+    def withdraw(self) -> None: ...
+    def set_style(self, style: str) -> None: ...
+
+
+class TrayView(Protocol):
+    def update_view(self, look: TrayLook, fraction: float, tooltip: str, status_line: str, *,
+                    paused: bool, can_snooze: bool, snooze_minutes: int) -> None: ...
+
+
+class WallJobs(Protocol):
+    pause_ended: SignalInstance
+    work_hours_boundary: SignalInstance
+    day_rolled_over: SignalInstance
+
+    def schedule_pause_end(self, at: datetime | None) -> None: ...
+    def schedule_work_hours_boundary(self, at: datetime | None) -> None: ...
+    def wakeup(self) -> None: ...
+
+
+class History(Protocol):
+    @property
+    def pending_events(self) -> int: ...
+
+    def record(self, kind: str, at: datetime, *, drill_id: str | None = ..., duration_seconds: float | None = ...,
+               streak_seconds: float | None = ..., reason: str | None = ...) -> object: ...
+    def retry_pending(self) -> object: ...
+
+
+class WindowOpener(Protocol):
+    drill_finished: SignalInstance
+    drill_ended_early: SignalInstance
+
+    def open_drill(self, family: str | None, settings: Settings) -> Any: ...
+    def refresh_history(self) -> None: ...
+
+
+class ClockChanges(Protocol):
+    changed: SignalInstance
 
 
 class Controller(QObject):
-    """Wires the engine to the desktop. Intents arrive as method calls; state goes to the tray."""
+    """Wires the engine to the desktop. Intents arrive as method calls; state goes to the tray.
+
+    Args:
+        quiet: asked on ticks when a nudge is due or held: why now is quiet (do-not-disturb).
+        clock_changes: says when the wall clock was set (wakes the scheduler), or None.
+    """
 
     rendered = Signal(object)  # the engine Status, after each render (the main window follows it)
 
-    def __init__(self, *, engine: Engine, clock: Clock, idle_source: IdleSource, session: SessionWatcher,
-                 presenter: NudgePresenter, tray: Tray, wall_jobs: WallClockJobs, history: History | None,
-                 windows: Windows, parent: QObject | None = None) -> None:
+    def __init__(self, *, engine: Engine, clock: Clock, idle_source: IdleSource, session: Session,
+                 presenter: Presenter, tray: TrayView, wall_jobs: WallJobs, history: History | None,
+                 windows: WindowOpener, quiet: Callable[[], frozenset[QuietReason]] | None = None,
+                 clock_changes: ClockChanges | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.engine = engine
         self._clock = clock
@@ -56,37 +116,35 @@ class Controller(QObject):
         self._tray = tray
         self._jobs = wall_jobs
         self._history = history
+        self._record = HistoryRecorder(history, clock.now)
         self._windows = windows
-        self._wall_offset: float | None = None
-        self._drill_id: str | None = None
+        self._quiet: Callable[[], frozenset[QuietReason]] = quiet or frozenset
         self._timer = QTimer(self)
         self._timer.setObjectName("engine_tick")
         self._timer.setInterval(TICK_MILLISECONDS)
         self._timer.timeout.connect(self.tick)
-        self._handlers: dict[type[ev.Event], Callable[[Any], None]] = {
+        self._handlers: dict[type, Callable[[Any], None]] = {
             ev.NudgeDue: self._on_nudge_due,
+            ev.NudgeHeld: lambda e: log.info("holding a due nudge: %s",
+                                             ", ".join(sorted(r.value for r in e.reasons))),
+            ev.NudgeDropped: lambda e: log.info("dropped the held nudge (%s)", e.reason.value),
             ev.NudgeWithdrawn: lambda e: self._presenter.withdraw(),
-            ev.StreakEnded: lambda e: self._record("streak_ended", streak_seconds=e.streak_seconds,
-                                                   reason=e.reason.value),
-            ev.Snoozed: lambda e: self._record("snooze"),
-            ev.Skipped: lambda e: self._record("skip"),
-            ev.DrillStarted: lambda e: self._record("drill_started", drill_id=self._drill_id),
-            ev.DrillFinished: lambda e: self._record("drill_finished", drill_id=e.drill_id,
-                                                     duration_seconds=e.duration_seconds),
-            ev.DrillSkipped: lambda e: self._record("drill_skipped", drill_id=e.drill_id,
-                                                    duration_seconds=e.elapsed_seconds),
             # A pause given as a length ends by the engine's boottime deadline, not at a wall-clock moment.
             ev.Paused: lambda e: self._jobs.schedule_pause_end(e.until if e.for_seconds is None else None),
             ev.Resumed: lambda e: self._jobs.schedule_pause_end(None),
+            ev.DayStarted: self._on_day_started,
+            ev.PhaseChanged: lambda e: log.debug("phase %s -> %s", e.old.value, e.new.value),
         }
         presenter.drill_requested.connect(lambda: self.start_drill())
         presenter.snooze_requested.connect(self.snooze)
         presenter.skip_requested.connect(self.skip)
         session.locked_changed.connect(lambda _locked: self.tick())
         session.resumed.connect(self._on_resumed)
-        wall_jobs.pause_ended.connect(self.resume)
-        wall_jobs.work_hours_boundary.connect(self.refresh_work_hours)
-        wall_jobs.day_rolled_over.connect(self._on_day_rolled_over)
+        wall_jobs.pause_ended.connect(lambda: self._wall_moment(WallMoment.PAUSE_END))
+        wall_jobs.work_hours_boundary.connect(lambda: self._wall_moment(WallMoment.WORK_HOURS_EDGE))
+        wall_jobs.day_rolled_over.connect(lambda: self._wall_moment(WallMoment.DAY_START))
+        if clock_changes is not None:
+            clock_changes.changed.connect(self._on_clock_changed)
         windows.drill_finished.connect(lambda drill_id, secs: self._apply(self.engine.finish_drill(drill_id, secs)))
         windows.drill_ended_early.connect(
             lambda drill_id, secs: self._apply(self.engine.end_drill_early(drill_id, secs)))
@@ -102,13 +160,13 @@ class Controller(QObject):
 
     def tick(self) -> None:
         """Observe idle and lock state, advance the engine, render what changed."""
-        self._check_wall_clock()
-        obs = Observation(idle_seconds=self._idle.idle_seconds(), locked=self._session.locked)
+        obs = Observation(idle_seconds=self._idle.idle_seconds(), locked=self._session.locked, quiet=self._quiet)
         self._apply(self.engine.tick(obs))
         if self._history is not None and self._history.pending_events:
             self._history.retry_pending()  # events that could not be written (disk full, read-only)
 
     def _apply(self, events: list[ev.Event]) -> None:
+        self._record(events)
         for event in events:
             handler = self._handlers.get(type(event))
             if handler:
@@ -129,7 +187,7 @@ class Controller(QObject):
         fraction = status.streak_seconds / status.interval_seconds if status.interval_seconds else 0.0
         self._tray.update_view(
             look, fraction, tooltip_text(status), status_line(status),
-            paused=phase is Phase.PAUSED, can_snooze=phase in (Phase.NUDGE_DUE, Phase.SNOOZED),
+            paused=phase is Phase.PAUSED, can_snooze=status.nudge_pending,
             snooze_minutes=self.engine.settings.snooze_minutes,
         )
         self.rendered.emit(status)
@@ -142,9 +200,8 @@ class Controller(QObject):
             return ""
         if self.engine.status().phase is not Phase.IN_DRILL:
             self._presenter.withdraw()
-            self._drill_id = drill.id
-            self._apply(self.engine.start_drill())
-        return drill.name
+            self._apply(self.engine.start_drill(drill.id))
+        return str(drill.name)
 
     def snooze(self) -> None:
         self._presenter.withdraw()
@@ -174,53 +231,36 @@ class Controller(QObject):
         self.refresh_work_hours()
 
     def refresh_work_hours(self) -> None:
-        """Tell the engine whether we are inside work hours; schedule the next boundary."""
-        now = self._clock.now()
-        settings = self.engine.settings
-        self._apply(self.engine.set_work_hours_open(work_hours.is_open(now, settings)))
-        self._jobs.schedule_work_hours_boundary(work_hours.next_change(now, settings))
+        """Let the engine re-read work hours now; schedule the next edge."""
+        self._apply(self.engine.wall_moment(WallMoment.WORK_HOURS_EDGE))
+        self._schedule_work_hours_edge()
 
     # -- events --------------------------------------------------------------------------
+    def _wall_moment(self, moment: WallMoment) -> None:
+        """The scheduler's job for ``moment`` ran: the engine decides, then a tick follows at once."""
+        self._apply(self.engine.wall_moment(moment))
+        if moment is WallMoment.WORK_HOURS_EDGE:
+            self._schedule_work_hours_edge()
+        self.tick()
+
+    def _schedule_work_hours_edge(self) -> None:
+        self._jobs.schedule_work_hours_boundary(work_hours.next_change(self._clock.now(), self.engine.settings))
+
     def _on_nudge_due(self, event: ev.NudgeDue) -> None:
-        self._record("nudge", streak_seconds=event.streak_seconds)
         title, body = nudge_text(event.streak_seconds)
         self._presenter.present(Nudge(title=title, body=body, snooze_minutes=self.engine.settings.snooze_minutes))
 
     def _on_resumed(self) -> None:
         log.info("the machine resumed from sleep")
+        self._on_clock_changed()
+
+    def _on_clock_changed(self) -> None:
+        """Resume or a clock set: the scheduler's wait ran on a stale clock; wake it and re-read moments."""
         self._jobs.wakeup()
-        self.refresh_work_hours()
+        self._apply(self.engine.wall_moment(WallMoment.CLOCK_CHANGED))
+        self._schedule_work_hours_edge()
         self.tick()
 
-    def _on_day_rolled_over(self) -> None:
-        log.info("a new day starts")
+    def _on_day_started(self, event: ev.DayStarted) -> None:
+        log.info("a new day starts: %s", event.day.isoformat())
         self._windows.refresh_history()
-
-    def _check_wall_clock(self) -> None:
-        offset = self._clock.now().timestamp() - self._clock.monotonic()
-        if self._wall_offset is not None and abs(offset - self._wall_offset) > WALL_JUMP_SECONDS:
-            log.info("wall clock moved by %+.0f s against the monotonic clock (suspend or clock change)",
-                     offset - self._wall_offset)
-            self._jobs.wakeup()
-            self.refresh_work_hours()
-        self._wall_offset = offset
-
-    def _record(self, kind: str, **fields: Any) -> None:
-        if self._history is None:
-            return
-        try:
-            self._history.record(kind, self._clock.now(), **fields)
-        except Exception:  # history must never stop the nudges
-            log.exception("could not record %s in the history", kind)
-
-
-def pause_until(now: datetime, request: dict[str, Any]) -> datetime | None:
-    """When a pause request ends: N minutes from now, tomorrow's day start, or never (None)."""
-    if "minutes" in request:
-        return now + timedelta(minutes=int(request["minutes"]))
-    if request.get("until") == "tomorrow":
-        start = now.replace(hour=DAY_STARTS_AT_HOUR, minute=0, second=0, microsecond=0)
-        return start if start > now else start + timedelta(days=1)
-    if request.get("until") == "indefinitely":
-        return None
-    raise ValueError(f"not a pause request: {request!r}")

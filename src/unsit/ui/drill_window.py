@@ -36,7 +36,15 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVB
 
 from unsit.core.clock import Clock
 from unsit.core.drill_cues import CueTracker
-from unsit.core.drill_session import GET_READY_SECONDS, DrillSession, EndedEarly, Event, Finished, State, format_mm_ss
+from unsit.core.drill_session import (
+    GET_READY_SECONDS,
+    DrillSession,
+    EndedEarly,
+    Finished,
+    SessionEvent,
+    State,
+    format_mm_ss,
+)
 from unsit.core.drills import Drill
 from unsit.platform.speech import Speaker
 from unsit.ui.drill_cue_player import DrillCuePlayer
@@ -301,7 +309,7 @@ class DrillWindow(QWidget):
                 focused.click()
 
     # --- events from the session ---------------------------------------------------
-    def _handle(self, events: list[Event]) -> None:
+    def _handle(self, events: list[SessionEvent]) -> None:
         if self.isVisible():  # hook: step started, rep counted, drill finished
             self.cue_player.play(self._cue_tracker.cues_for(events, self.session))
         for event in events:

@@ -100,7 +100,7 @@ class MainWindow(QWidget):
         """Show an engine Status (None: not known yet); buttons follow the phase."""
         phase = status.phase if status is not None else None
         self.status_label.setText(status_line(status) if status is not None else "Starting…")
-        due = phase in (Phase.NUDGE_DUE, Phase.SNOOZED)
+        due = status is not None and status.nudge_pending
         paused = phase is Phase.PAUSED
         self.snooze_button.setText(f"S&nooze ({snooze_minutes} min)")
         self.snooze_button.setVisible(due)
@@ -161,7 +161,7 @@ class MainWindowOpener(QObject):
 
     def icon_clicked(self) -> None:
         """A left click on the tray icon: the drill when a nudge is waiting, else this window."""
-        if self._controller.engine.status().phase in (Phase.NUDGE_DUE, Phase.SNOOZED):
+        if self._controller.engine.status().nudge_pending:  # the core's one rule
             self._controller.start_drill()
         else:
             self.open()

@@ -1,4 +1,5 @@
-"""Shows a due nudge the way the user chose, holding it while do-not-disturb is on.
+"""Shows a due nudge the way the user chose. It only renders: whether a nudge is shown,
+held while the user must not be disturbed, or dropped is the core's decision (``NudgeHeld``).
 
 The channels, in order: the system notifier (the freedesktop server on Linux), then the
 tray's message when there is a tray, then the built-in popup. A nudge the notifier cannot
@@ -17,7 +18,6 @@ from PySide6.QtCore import QObject, Signal
 from unsit.platform.notify.base import Notifier, Nudge
 
 if TYPE_CHECKING:
-    from unsit.platform.dnd import DndWatcher
     from unsit.ui.popup import NudgePopup
 
 log = logging.getLogger(__name__)
@@ -26,13 +26,10 @@ log = logging.getLogger(__name__)
 class NudgePresenter(QObject):
     """Routes a nudge to the system notifier, its fallback, the built-in popup, or both.
 
-    Intents from every surface come out as one set of signals. While the desktop's
-    notifications are inhibited or a full-screen window has focus, the nudge is held
-    and delivered when that ends (unless it was withdrawn meanwhile).
+    Intents from every surface come out as one set of signals.
 
     Args:
         notifier: The preferred channel.
-        dnd: The do-not-disturb watcher, or None.
         style: "system", "popup" or "both" (the user's notification style).
         parent: Qt parent.
         fallback: The channel used while ``notifier`` cannot deliver (the tray), or None
@@ -43,15 +40,13 @@ class NudgePresenter(QObject):
     snooze_requested = Signal()
     skip_requested = Signal()
 
-    def __init__(self, notifier: Notifier, dnd: DndWatcher | None, style: str, parent: QObject | None = None,
+    def __init__(self, notifier: Notifier, style: str, parent: QObject | None = None,
                  fallback: Notifier | None = None) -> None:
         super().__init__(parent)
         self._notifier = notifier
         self._fallback = fallback
-        self._dnd = dnd
         self._style = style
         self._popup: NudgePopup | None = None
-        self._held: Nudge | None = None
         self._current: Nudge | None = None  # on screen, not answered or withdrawn
         # A notifier still waiting for its server (none answered at start) starts on the fallback.
         self._notifier_failed = not getattr(notifier, "available", True)
@@ -67,18 +62,11 @@ class NudgePresenter(QObject):
             sig.skip_requested.connect(self.skip_requested)
         notifier.signals.delivery_failed.connect(self._on_delivery_failed)
         notifier.signals.server_appeared.connect(self._on_server_appeared)
-        if dnd is not None:
-            dnd.quiet_ended.connect(self._on_quiet_ended)
 
     @property
     def notifier_name(self) -> str:
         """The channel nudges go to now: the notifier, or its fallback while it fails."""
         return self._system_channel_name()
-
-    @property
-    def holding(self) -> bool:
-        """True while a nudge waits for do-not-disturb to end."""
-        return self._held is not None
 
     def status(self) -> dict[str, Any]:
         """The channels for ``unsit status --json``.
@@ -101,12 +89,7 @@ class NudgePresenter(QObject):
         self._style = style
 
     def present(self, nudge: Nudge) -> None:
-        """Show ``nudge`` now, or hold it while the user must not be disturbed."""
-        if self._dnd is not None and self._dnd.is_quiet():
-            log.info("do not disturb is on: holding the nudge")
-            self._held = nudge
-            self._dnd.watch_until_quiet_ends()
-            return
+        """Show ``nudge`` now on the channels the style and the notifier's health choose."""
         self._show(nudge)
 
     def inform(self, title: str, body: str) -> None:
@@ -116,8 +99,7 @@ class NudgePresenter(QObject):
             channel.inform(title, body)
 
     def withdraw(self) -> None:
-        """Take back any nudge on screen or held."""
-        self._held = None
+        """Take back any nudge on screen."""
         self._current = None
         self._notifier.withdraw()
         if self._fallback is not None:
@@ -145,11 +127,6 @@ class NudgePresenter(QObject):
         use_popup = self._style in ("popup", "both") or channel is None or not channel.clickable
         names = [channel.name] if channel is not None and (use_system or not use_popup) else []
         return [*names, "popup"] if use_popup else names
-
-    def _on_quiet_ended(self) -> None:
-        nudge, self._held = self._held, None
-        if nudge is not None:
-            self._show(nudge)
 
     def _answered(self) -> None:
         self._current = None

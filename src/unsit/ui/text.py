@@ -30,6 +30,8 @@ def status_line(status: Status) -> str:
     line = f"Sitting for {format_duration(status.streak_seconds)}"
     if phase is Phase.NUDGE_DUE:
         return line + ": time for a drill"
+    if getattr(status, "held_because", None):  # the core holds a due nudge while it is quiet
+        return line + ": a nudge waits (" + ", ".join(sorted(r.value for r in status.held_because)) + ")"
     if status.next_nudge_in_seconds is not None:
         line += f", next nudge in {format_duration(status.next_nudge_in_seconds)}"
     return line

@@ -6,7 +6,14 @@ the GUI thread. Pitfalls handled here:
   on resume (the default of 1 s would silently drop it).
 - ``coalesce=True``: several missed runs of the rollover collapse into one.
 - APScheduler waits on a monotonic timeout, which stands still during suspend, so the
-  controller calls ``wakeup()`` after a resume or a wall-clock jump to re-check due jobs.
+  controller calls ``wakeup()`` after a resume (logind) or a clock set (the timerfd watch of
+  ``platform/clock_watch.py``) to re-check due jobs.
+
+Jobs only say that a moment came; ``Engine.wall_moment`` decides what it means.
+
+Memory rule: APScheduler (about 13 MB with what it imports) is loaded only while there is a
+wall-clock moment to wait for: a pause until a moment, work hours enabled, or the history
+window open (its "today" turns at 04:00). An idle app with none of these never loads it.
 """
 
 from __future__ import annotations
@@ -18,12 +25,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from unsit.core.days import DAY_STARTS_AT_HOUR
+
 if TYPE_CHECKING:  # loaded on first need (see ensure_started)
     from apscheduler.schedulers.background import BackgroundScheduler
 
 log = logging.getLogger(__name__)
-
-DAY_STARTS_AT_HOUR = 4  # "until tomorrow" and the daily rollover happen at 04:00 local time
 
 
 class WallClockJobs(QObject):
@@ -68,9 +75,6 @@ class WallClockJobs(QObject):
                           id="daily_rollover", name="daily rollover", replace_existing=True)
         log.info("wall-clock scheduler started")
         return scheduler
-
-    def start(self) -> None:
-        """Kept for symmetry with shutdown(); the scheduler starts on first need."""
 
     def shutdown(self) -> None:
         if self._scheduler is not None and self._scheduler.running:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime, time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from unsit.core.clock import Clock
-from unsit.core.drill_picker import DAY_STARTS_AT_HOUR, DrillPicker, drill_day
+from unsit.core.days import day_start, unsit_day
+from unsit.core.drill_picker import DrillPicker
 from unsit.core.drills import Drill
 from unsit.core.settings import Settings
 
@@ -59,7 +59,7 @@ class Windows(QObject):
             return None
         from unsit.ui.drill_window import DrillWindow
 
-        drill = self._picker.next(settings.drill_family, family, drill_day(self._clock.now()))
+        drill = self._picker.next(settings.drill_family, family, unsit_day(self._clock.now()))
         window = DrillWindow(drill, self._clock, length=settings.drill_length, sounds_enabled=settings.sounds_enabled,
                              speak_cues=settings.speak_cues, speaker=self._voice() if settings.speak_cues else None,
                              drills_today=self._drills_today)
@@ -136,12 +136,11 @@ def _raise(window: QWidget) -> None:
 def _seeded_picker(drills: Sequence[Drill], clock: Clock, history: History | None) -> DrillPicker:
     """A picker that knows which drills were started today (the day turning at 04:00)."""
     now = clock.now()
-    day = drill_day(now)
+    day = unsit_day(now)
     done: list[str] = []
     if history is not None:
-        day_start = datetime.combine(day, time(DAY_STARTS_AT_HOUR), tzinfo=now.tzinfo)
         try:
-            done = history.drills_started_since(day_start)
+            done = history.drills_started_since(day_start(day, now))
         except Exception:
             log.warning("could not read today's drills from history; the picker starts fresh", exc_info=True)
     return DrillPicker(drills, done_today=done, day=day)
