@@ -124,8 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command:
         return run_client(args)
     from unsit.app import run_app
+    from unsit.source_lines import uncached_source_lines
 
-    return run_app(debug=args.debug)
+    with uncached_source_lines():  # PySide6 reads every module's source; keeping it costs ~4 MB
+        return run_app(debug=args.debug)
 
 
 if __name__ == "__main__":

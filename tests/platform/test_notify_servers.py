@@ -321,7 +321,7 @@ def test_a_server_that_answers_twice_like_mako_is_used_normally(bus, qapp, qtbot
     bus.start_standin("--name", "mako", "--caps", "actions,body", "--double-reply")
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
     notifier = pick_notifier(None)  # reads the profile at start-up, on its own connection
-    presenter = NudgePresenter(notifier, None, "system")
+    presenter = NudgePresenter(notifier, "system")
     answers: list[str] = []
     presenter.drill_requested.connect(lambda: answers.append("drill"))
     try:

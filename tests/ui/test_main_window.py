@@ -10,7 +10,8 @@ from unsit.core.engine import Engine
 from unsit.core.events import Phase
 from unsit.core.settings import Settings
 from unsit.ui.controller import Controller
-from unsit.ui.main_window import MainWindow, MainWindowOpener
+from unsit.ui.main_window import MainWindowOpener
+from unsit.ui.main_window_view import MainWindow
 from unsit.ui.tray import TrayKind, tray_kind
 
 

@@ -1,0 +1,126 @@
+"""The main window's widget: status line, Start drill, Snooze / Skip, Pause / Resume, Settings, History, Quit.
+
+Imported only when the window first opens (ui/main_window.py), so the tray process does not
+load these widget classes while it idles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from unsit import APP_NAME
+from unsit.core.events import Phase
+from unsit.ui.floating import DIALOG_FLAGS, fit_to_contents
+from unsit.ui.text import status_line
+
+if TYPE_CHECKING:
+    from unsit.core.engine import Status
+
+STATUS_WIDTH_PIXELS = 340
+PAUSES = (("&30 min", {"minutes": 30}), ("&1 hour", {"minutes": 60}), ("&Until tomorrow", {"until": "tomorrow"}))
+
+
+class MainWindow(QWidget):
+    """Status line (live), Start drill, Snooze / Skip when due, Pause / Resume, Settings, History, Quit."""
+
+    drill_requested = Signal()
+    snooze_requested = Signal()
+    skip_requested = Signal()
+    pause_requested = Signal(object)  # {"minutes": 30} or {"until": "tomorrow"}
+    resume_requested = Signal()
+    settings_requested = Signal()
+    history_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, DIALOG_FLAGS & ~Qt.WindowType.WindowStaysOnTopHint)
+        self.setObjectName("main_window")
+        self.setWindowTitle(APP_NAME)
+        self.setAccessibleName(f"{APP_NAME} main window")
+        self.status_label = QLabel("Starting…")
+        self.status_label.setObjectName("status_label")
+        self.status_label.setMinimumWidth(STATUS_WIDTH_PIXELS)
+        self.status_label.setAccessibleName("Status")
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.drill_button = self._button("drill_button", "&Start drill", self.drill_requested.emit)
+        self.snooze_button = self._button("snooze_button", "S&nooze", self.snooze_requested.emit)
+        self.skip_button = self._button("skip_button", "S&kip", self.skip_requested.emit)
+        self.pause_buttons = [self._button(f"pause_{n}", label, partial(self.pause_requested.emit, request))
+                              for n, (label, request) in enumerate(PAUSES)]
+        self.resume_button = self._button("resume_button", "&Resume", self.resume_requested.emit)
+        self.settings_button = self._button("settings_button", "Se&ttings…", self.settings_requested.emit)
+        self.history_button = self._button("history_button", "&History…", self.history_requested.emit)
+        self.quit_button = self._button("quit_button", f"&Quit {APP_NAME}", self.quit_requested.emit)
+        self.drill_button.setDefault(True)
+        self._pause_label = QLabel("Pause:")
+
+        answer = QHBoxLayout()
+        answer.addWidget(self.drill_button)
+        answer.addStretch(1)
+        answer.addWidget(self.snooze_button)
+        answer.addWidget(self.skip_button)
+        pause = QGridLayout()
+        pause.addWidget(self._pause_label, 0, 0)
+        for column, button in enumerate(self.pause_buttons, start=1):
+            pause.addWidget(button, 0, column)
+        pause.addWidget(self.resume_button, 0, 1, 1, len(self.pause_buttons))
+        pause.setColumnStretch(len(self.pause_buttons) + 1, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.settings_button)
+        bottom.addWidget(self.history_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.quit_button)
+        root = QVBoxLayout(self)
+        root.setContentsMargins(14, 12, 14, 12)
+        root.addWidget(self.status_label)
+        root.addLayout(answer)
+        root.addLayout(pause)
+        root.addLayout(bottom)
+        fit_to_contents(self)  # a fixed size that follows its contents: tiling managers float it
+        self._placed = False
+        self.update_view(None, snooze_minutes=10)
+
+    def _button(self, name: str, text: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.clicked.connect(lambda _=False: slot())
+        return button
+
+    def update_view(self, status: Status | None, *, snooze_minutes: int) -> None:
+        """Show an engine Status (None: not known yet); buttons follow the phase."""
+        phase = status.phase if status is not None else None
+        self.status_label.setText(status_line(status) if status is not None else "Starting…")
+        due = status is not None and status.nudge_pending
+        paused = phase is Phase.PAUSED
+        self.snooze_button.setText(f"S&nooze ({snooze_minutes} min)")
+        self.snooze_button.setVisible(due)
+        self.skip_button.setVisible(due)
+        for button in self.pause_buttons:
+            button.setVisible(not paused)
+        self._pause_label.setText("Paused:" if paused else "Pause:")
+        self.resume_button.setVisible(paused)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        """Escape closes the window (Unsit keeps running)."""
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+        else:
+            super().keyPressEvent(event)
+
+    def present(self) -> None:
+        """Show the window, raised and focused (the user asked for it); centred the first time."""
+        if not self.isVisible() and not self._placed:
+            self._placed = True
+            self.adjustSize()
+            screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
+            if screen is not None:
+                self.move(screen.availableGeometry().center() - self.rect().center())
+        self.show()
+        self.raise_()
+        self.activateWindow()
