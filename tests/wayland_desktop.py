@@ -36,6 +36,7 @@ output HEADLESS-1 resolution 1280x800
 """
 
 # waybar with nothing but its tray: it owns org.kde.StatusNotifierWatcher and hosts the items.
+WAYBAR_HEIGHT = 30
 WAYBAR_CONFIG = """\
 {
   "layer": "top",

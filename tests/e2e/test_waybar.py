@@ -2,12 +2,13 @@
 
 waybar (Debian 13) runs with only its ``tray`` module, so it owns
 ``org.kde.StatusNotifierWatcher`` and hosts the items; the app runs on Qt's wayland platform
-with mako for notifications. The test then does what waybar does on a click: a left click
-calls the item's ``Activate(x, y)``, a right click opens the item's ``com.canonical.dbusmenu``
-(``AboutToShow``, ``GetLayout``) and a chosen entry gets ``Event(id, "clicked", ...)``.
-The headless sway has no pointer device (wlroots' headless backend creates none), so its
-seat offers no pointer to waybar and a synthetic ``swaymsg seat - cursor press`` reaches no
-client: the calls are made on D-Bus, as waybar's own handlers make them.
+with mako for notifications. The icon is found in a screenshot of the bar and clicked with a
+real pointer (a wlr virtual pointer, tests/wayland_pointer.py: the headless backend has no
+mouse, so ``swaymsg seat - cursor press`` alone reaches no client). waybar turns the left
+click into the item's ``Activate(x, y)`` and the right click into its GTK menu built from
+the item's ``com.canonical.dbusmenu``; the menu entry is then chosen with the dbusmenu
+``Event(id, "clicked", ...)`` call that waybar's menu sends (the GTK menu's rows are not
+located on screen).
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from typing import Any
 import pytest
 from jeepney import DBusAddress, MessageType, Properties, new_method_call
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
+from PySide6.QtGui import QImage
 
 from tests.e2e.running_wayland_app import RunningWaylandApp, wayland_root_or_skip
 from tests.sni_host import _find_entry, _labels
+from tests.wayland_desktop import WAYBAR_HEIGHT
+from tests.wayland_pointer import BUTTON_RIGHT, VirtualPointer
 
 pytestmark = [pytest.mark.slow]
 
@@ -29,6 +33,7 @@ WATCHER = "org.kde.StatusNotifierWatcher"
 ITEM = "org.kde.StatusNotifierItem"
 DBUSMENU = "com.canonical.dbusmenu"
 GRAB_FAILURE = "Failed to create grabbing popup"
+OUTPUT_SIZE = (1280, 800)  # tests/wayland_desktop.py's SWAY_CONFIG
 
 
 class PanelCalls:
@@ -70,10 +75,33 @@ def split_entry(entry: str) -> tuple[str, str]:
     return service, "/" + path if path else "/StatusNotifierItem"
 
 
+def icon_box(shot: Path) -> tuple[int, int, int, int] | None:
+    """(left, top, right, bottom) of what is drawn on the bar apart from its background, or None."""
+    image = QImage(str(shot))
+    background = image.pixel(2, 2)
+    xs: list[int] = []
+    ys: list[int] = []
+    for y in range(WAYBAR_HEIGHT):
+        for x in range(image.width()):
+            if image.pixel(x, y) != background:
+                xs.append(x)
+                ys.append(y)
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
+def changed_pixels(before: Path, after: Path, box: tuple[int, int, int, int]) -> int:
+    """How many pixels inside ``box`` differ between two screenshots."""
+    one, two = QImage(str(before)), QImage(str(after))
+    left, top, right, bottom = box
+    return sum(one.pixel(x, y) != two.pixel(x, y)
+               for y in range(top, bottom, 2) for x in range(left, right, 2))
+
+
 def test_waybar_on_sway_shows_the_icon_and_its_left_click_and_menu_work(tmp_path: Path) -> None:
     wayland_root_or_skip()
     app = RunningWaylandApp(tmp_path / "w", "interval_minutes = 45\n", with_tray=True)
     panel = PanelCalls(app.env["DBUS_SESSION_BUS_ADDRESS"])
+    pointer: VirtualPointer | None = None
     try:
         status = app.wait_until(lambda: (s := app.status())["tray_kind"] == "sni" and s, 30, "waybar to list the item")
         assert status["tray_available"] is True and status["tray_embedded"] is True, status
@@ -84,16 +112,29 @@ def test_waybar_on_sway_shows_the_icon_and_its_left_click_and_menu_work(tmp_path
         log_file = tmp_path / "w" / "XDG_STATE_HOME" / "unsit" / "log" / "unsit.log"
         assert "host registered, our item registered" in log_file.read_text()
 
-        # A left click: waybar calls Activate(x, y) on the item; no nudge is due, so the main window opens.
-        panel.call(service, path, ITEM, "Activate", "ii", (1260, 15))
+        # waybar draws the icon at the bar's right end.
+        bar = app.wait_until(lambda: icon_box(app.desktop.screenshot("bar.png")), 20, "the icon on the bar")
+        left, top, right, bottom = bar
+        assert right > OUTPUT_SIZE[0] - 60 and right - left < 40 and bottom < WAYBAR_HEIGHT, bar
+        centre = ((left + right) // 2, (top + bottom) // 2)
+        pointer = VirtualPointer(app.env["WAYLAND_DISPLAY"], tmp_path)
+
+        # A real left click on it: waybar calls Activate; no nudge is due, so the main window opens.
+        pointer.click(*centre, OUTPUT_SIZE)
         app.wait_until(lambda: "Unsit" in app.desktop.window_titles(), 20, "the main window after a left click")
         assert GRAB_FAILURE not in app.output() and GRAB_FAILURE not in log_file.read_text()
         # The bar with the icon, and the main window (kept with the test's files, to look at).
         shot = app.desktop.screenshot("waybar.png")
-        assert shot.stat().st_size > 1000
         shutil.copy(shot, tmp_path / "waybar.png")
 
-        # A right click: waybar's menu asks for the layout and sends the chosen entry a click.
+        # A real right click: waybar opens the item's menu below the icon.
+        pointer.click(*centre, OUTPUT_SIZE, button=BUTTON_RIGHT)
+        below = (max(0, centre[0] - 300), WAYBAR_HEIGHT, OUTPUT_SIZE[0], WAYBAR_HEIGHT + 300)
+        app.wait_until(lambda: changed_pixels(shot, app.desktop.screenshot("menu.png"), below) > 500, 20,
+                       "waybar's menu to open")
+        shutil.copy(app.desktop.runtime / "menu.png", tmp_path / "waybar-menu.png")
+
+        # Choosing Pause ▸ For 30 minutes: the calls waybar's menu makes.
         menu_path = panel.item_property(service, path, "Menu")
         panel.call(service, menu_path, DBUSMENU, "AboutToShow", "i", (0,))
         _revision, layout = panel.call(service, menu_path, DBUSMENU, "GetLayout", "iias", (0, -1, []))
@@ -107,5 +148,7 @@ def test_waybar_on_sway_shows_the_icon_and_its_left_click_and_menu_work(tmp_path
         assert paused["paused_until"] is not None
         assert GRAB_FAILURE not in app.output()
     finally:
+        if pointer is not None:
+            pointer.close()
         panel.close()
         assert app.quit() == 0
