@@ -58,14 +58,17 @@ class PanelCalls:
         return list(reply.body[0][1])
 
     def watcher_has_host(self) -> bool:
+        """waybar's watcher's IsStatusNotifierHostRegistered."""
         address = DBusAddress("/StatusNotifierWatcher", bus_name=WATCHER, interface=WATCHER)
         reply = self.conn.send_and_get_reply(Properties(address).get("IsStatusNotifierHostRegistered"), timeout=10)
         return bool(reply.body[0][1])
 
     def item_property(self, service: str, path: str, name: str) -> Any:
+        """One org.kde.StatusNotifierItem property of the item."""
         return self.call(service, path, "org.freedesktop.DBus.Properties", "Get", "ss", (ITEM, name))[0][1]
 
     def close(self) -> None:
+        """Close the connection."""
         self.conn.close()
 
 
