@@ -100,6 +100,15 @@ def changed_pixels(before: Path, after: Path, box: tuple[int, int, int, int]) ->
                for y in range(top, bottom, 2) for x in range(left, right, 2))
 
 
+def opened(app: RunningWaylandApp, timeout_seconds: float) -> bool:
+    """Whether sway lists the main window (title ``Unsit``) within ``timeout_seconds``."""
+    try:
+        app.wait_until(lambda: "Unsit" in app.desktop.window_titles(), timeout_seconds, "the main window")
+    except AssertionError:
+        return False
+    return True
+
+
 def test_waybar_on_sway_shows_the_icon_and_its_left_click_and_menu_work(tmp_path: Path) -> None:
     wayland_root_or_skip()
     app = RunningWaylandApp(tmp_path / "w", "interval_minutes = 45\n", with_tray=True)
@@ -115,16 +124,22 @@ def test_waybar_on_sway_shows_the_icon_and_its_left_click_and_menu_work(tmp_path
         log_file = tmp_path / "w" / "XDG_STATE_HOME" / "unsit" / "log" / "unsit.log"
         assert "host registered, our item registered" in log_file.read_text()
 
+        # Plugged in before anything is clicked: waybar learns of the seat's new pointer capability
+        # on its own connection, a moment after ours returns.
+        pointer = VirtualPointer(app.env["WAYLAND_DISPLAY"], tmp_path)
         # waybar draws the icon at the bar's right end.
         bar = app.wait_until(lambda: icon_box(app.desktop.screenshot("bar.png")), 20, "the icon on the bar")
         left, top, right, bottom = bar
         assert right > OUTPUT_SIZE[0] - 60 and right - left < 40 and bottom < WAYBAR_HEIGHT, bar
         centre = ((left + right) // 2, (top + bottom) // 2)
-        pointer = VirtualPointer(app.env["WAYLAND_DISPLAY"], tmp_path)
 
         # A real left click on it: waybar calls Activate; no nudge is due, so the main window opens.
-        pointer.click(*centre, OUTPUT_SIZE)
-        app.wait_until(lambda: "Unsit" in app.desktop.window_titles(), 20, "the main window after a left click")
+        # Clicked again if nothing opened: the first click can reach waybar before its wl_pointer.
+        for attempt in range(3):
+            pointer.click(*centre, OUTPUT_SIZE)
+            if opened(app, 5 if attempt < 2 else 20):
+                break
+        assert "Unsit" in app.desktop.window_titles(), app.output()[-3000:]
         assert GRAB_FAILURE not in app.output() and GRAB_FAILURE not in log_file.read_text()
         # The bar with the icon, and the main window (kept with the test's files, to look at).
         shot = app.desktop.screenshot("waybar.png")
