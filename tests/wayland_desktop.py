@@ -1,5 +1,8 @@
 """A real headless Wayland desktop: sway (with ext-idle-notify-v1), mako and a D-Bus session.
 
+With ``with_tray=True`` waybar runs too, with only its ``tray`` module: a real
+StatusNotifierWatcher and host on the same session bus as the app.
+
 sway refuses to run as root, and Debian 12's sway lacks ext-idle-notify-v1, so the compositor
 and its clients (mako, wtype, makoctl, swaymsg, wayland-info, grim) run from a Debian 13 root
 (``scripts/wayland-root``, cached outside the clone) as an unprivileged user. Everything they
@@ -31,6 +34,26 @@ SWAY_CONFIG = """\
 xwayland disable
 output HEADLESS-1 resolution 1280x800
 """
+
+# waybar with nothing but its tray: it owns org.kde.StatusNotifierWatcher and hosts the items.
+WAYBAR_HEIGHT = 30
+WAYBAR_CONFIG = """\
+{
+  "layer": "top",
+  "position": "top",
+  "height": 30,
+  "modules-right": ["tray"],
+  "tray": {"icon-size": 22, "spacing": 6}
+}
+"""
+
+WAYBAR_STYLE = """\
+* { font-family: "DejaVu Sans"; font-size: 13px; }
+window#waybar { background: #30343c; }
+#tray { padding: 0 8px; }
+"""
+
+WATCHER = "org.kde.StatusNotifierWatcher"
 
 MAKO_CONFIG = """\
 default-timeout=0
@@ -93,6 +116,7 @@ class WaylandDesktop:
     """sway + mako on a private session bus, all torn down by :meth:`stop`."""
 
     workdir: Path
+    with_tray: bool = False
     env: dict[str, str] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
@@ -105,7 +129,9 @@ class WaylandDesktop:
         self.share.chmod(0o755)
         os.chown(self.runtime, uid, uid)
         self.runtime.chmod(0o700)
-        for name, text in (("sway.conf", SWAY_CONFIG), ("mako.conf", MAKO_CONFIG)):
+        files = [("sway.conf", SWAY_CONFIG), ("mako.conf", MAKO_CONFIG),
+                 ("waybar.json", WAYBAR_CONFIG), ("waybar.css", WAYBAR_STYLE)]
+        for name, text in files:
             (self.share / name).write_text(text)
             (self.share / name).chmod(0o644)
         self._logs = open(self.workdir / "desktop.log", "w")  # noqa: SIM115 - open until stop() closes it
@@ -122,7 +148,11 @@ class WaylandDesktop:
         self.root_env["SWAYSOCK"] = str(_wait_for(lambda: next(self.runtime.glob("sway-ipc.*.sock"), None),
                                                   10, "sway's IPC socket"))
         self.procs["mako"] = self._spawn("mako", "-c", str(self.share / "mako.conf"))
-        _wait_for(self._notifications_owned, 20, "mako to own the notifications bus name")
+        _wait_for(lambda: self._name_owned(NOTIFICATIONS), 20, "mako to own the notifications bus name")
+        if self.with_tray:
+            self.procs["waybar"] = self._spawn("waybar", "-c", str(self.share / "waybar.json"),
+                                               "-s", str(self.share / "waybar.css"))
+            _wait_for(lambda: self._name_owned(WATCHER), 20, "waybar to own the StatusNotifierWatcher")
         self.env.update({
             "WAYLAND_DISPLAY": str(socket),  # absolute: the app keeps its own XDG_RUNTIME_DIR
             "XDG_SESSION_TYPE": "wayland",
@@ -145,25 +175,32 @@ class WaylandDesktop:
                 return path
         return None
 
-    def _notifications_owned(self) -> bool:
+    def _name_owned(self, name: str) -> bool:
         from jeepney.bus_messages import message_bus
         from jeepney.io.blocking import Proxy, open_dbus_connection
 
         with open_dbus_connection(self.env["DBUS_SESSION_BUS_ADDRESS"]) as conn:
-            return bool(Proxy(message_bus, conn, timeout=5).NameHasOwner(NOTIFICATIONS)[0])
+            return bool(Proxy(message_bus, conn, timeout=5).NameHasOwner(name)[0])
+
+    def _root_script_env(self) -> dict[str, str]:
+        # scripts/wayland-root finds the cached root through UNSIT_TEST_CACHE when it is set.
+        env = {"PATH": os.environ["PATH"], **self.root_env}
+        if "UNSIT_TEST_CACHE" in os.environ:
+            env["UNSIT_TEST_CACHE"] = os.environ["UNSIT_TEST_CACHE"]
+        return env
 
     def _spawn(self, *command: str) -> subprocess.Popen:
         for name, proc in self.procs.items():
             if proc.poll() is not None:
                 raise RuntimeError(f"{name} exited ({proc.returncode}); see {self.workdir / 'desktop.log'}")
         return subprocess.Popen([str(ROOT_SCRIPT), "exec", str(self.share), "--", *command],
-                                env={"PATH": os.environ["PATH"], **self.root_env},
+                                env=self._root_script_env(),
                                 stdout=self._logs, stderr=subprocess.STDOUT)
 
     def run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:
         """Run a client (wtype, makoctl, swaymsg, wayland-info, grim) inside the root, against this desktop."""
         return subprocess.run([str(ROOT_SCRIPT), "exec", str(self.share), "--", *command],
-                              env={"PATH": os.environ["PATH"], **self.root_env},
+                              env=self._root_script_env(),
                               capture_output=True, text=True, check=check, timeout=30)
 
     def globals(self) -> str:
@@ -221,7 +258,7 @@ class WaylandDesktop:
             stop_process(proc)
 
     def stop(self) -> None:
-        for name in ("mako", "sway", "dbus"):
+        for name in ("waybar", "mako", "sway", "dbus"):
             proc = self.procs.pop(name, None)
             if proc:
                 stop_process(proc)

@@ -36,9 +36,10 @@ class RunningWaylandApp(RunningApp):
 
     desktop: WaylandDesktop  # type: ignore[assignment]  # the Wayland desktop takes the X11 one's place
 
-    def __init__(self, root: Path, settings: str = "") -> None:  # super().__init__ would start X
+    def __init__(self, root: Path, settings: str = "", *, with_tray: bool = False) -> None:
+        # super().__init__ would start X.
         self.root = root
-        self.desktop = WaylandDesktop(root / "desktop")  # type: ignore[assignment]
+        self.desktop = WaylandDesktop(root / "desktop", with_tray=with_tray)  # type: ignore[assignment]
         self.desktop.workdir.mkdir(parents=True)
         self.env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
         for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
