@@ -17,15 +17,11 @@ import json
 import os
 import shutil
 import subprocess
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from tests.desktop import NOTIFICATIONS, stop_process
-
-T = TypeVar("T")
+from tests.polling import wait_for
 
 REPO = Path(__file__).resolve().parent.parent
 ROOT_SCRIPT = REPO / "scripts" / "wayland-root"
@@ -100,17 +96,6 @@ def build_wayland_root(timeout_seconds: float = 900) -> Path:
     return Path(out.stdout.strip().splitlines()[-1])
 
 
-def _wait_for(predicate: Callable[[], T | None], timeout: float, what: str) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
 @dataclass
 class WaylandDesktop:
     """sway + mako on a private session bus, all torn down by :meth:`stop`."""
@@ -143,16 +128,16 @@ class WaylandDesktop:
             "XDG_CURRENT_DESKTOP": "sway",
         })
         self.procs["sway"] = self._spawn("sway", "-c", str(self.share / "sway.conf"))
-        socket = _wait_for(self._compositor_socket, 20, "sway's Wayland socket")
+        socket = wait_for(self._compositor_socket, 20, "sway's Wayland socket")
         self.root_env["WAYLAND_DISPLAY"] = socket.name
-        self.root_env["SWAYSOCK"] = str(_wait_for(lambda: next(self.runtime.glob("sway-ipc.*.sock"), None),
+        self.root_env["SWAYSOCK"] = str(wait_for(lambda: next(self.runtime.glob("sway-ipc.*.sock"), None),
                                                   10, "sway's IPC socket"))
         self.procs["mako"] = self._spawn("mako", "-c", str(self.share / "mako.conf"))
-        _wait_for(lambda: self._name_owned(NOTIFICATIONS), 20, "mako to own the notifications bus name")
+        wait_for(lambda: self._name_owned(NOTIFICATIONS), 20, "mako to own the notifications bus name")
         if self.with_tray:
             self.procs["waybar"] = self._spawn("waybar", "-c", str(self.share / "waybar.json"),
                                                "-s", str(self.share / "waybar.css"))
-            _wait_for(lambda: self._name_owned(WATCHER), 20, "waybar to own the StatusNotifierWatcher")
+            wait_for(lambda: self._name_owned(WATCHER), 20, "waybar to own the StatusNotifierWatcher")
         self.env.update({
             "WAYLAND_DISPLAY": str(socket),  # absolute: the app keeps its own XDG_RUNTIME_DIR
             "XDG_SESSION_TYPE": "wayland",
@@ -166,7 +151,7 @@ class WaylandDesktop:
         config.write_text(BUS_CONFIG.format(socket=self.runtime / "bus"))
         config.chmod(0o644)
         self.procs["dbus"] = self._spawn("dbus-daemon", f"--config-file={config}", "--nofork", "--nopidfile")
-        _wait_for(lambda: (self.runtime / "bus").is_socket(), 20, "the session bus socket")
+        wait_for(lambda: (self.runtime / "bus").is_socket(), 20, "the session bus socket")
         self.env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={self.runtime / 'bus'}"
 
     def _compositor_socket(self) -> Path | None:

@@ -10,28 +10,17 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 
 from tests.e2e.running_wayland_app import wayland_root_or_skip
 from tests.platform.test_idle_detect import FDO, GNOME_IDLE, GNOME_IDLE_KEY, FakeDBusService, answer, refuse
+from tests.polling import wait_for
 from tests.wayland_desktop import WaylandDesktop
 from unsit.platform.idle import IdleSourceUnavailable, detect_idle_source
 from unsit.platform.idle.wayland import WaylandIdleSource
-
-T = TypeVar("T")
-
-
-def wait_for(predicate: Callable[[], T | None], timeout: float, what: str) -> T:
-    deadline = time.monotonic() + timeout
-    while not (value := predicate()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-    return value
 
 
 @pytest.fixture

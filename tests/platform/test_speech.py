@@ -8,12 +8,12 @@ import logging
 import shutil
 import signal
 import stat
-import time
 import wave
 from pathlib import Path
 
 import pytest
 
+from tests.polling import wait_for
 from unsit.platform.speech import (
     MAX_TEXT_CHARS,
     CommandSpeaker,
@@ -39,14 +39,6 @@ def program(folder: Path, name: str, body: str) -> Path:
 def recorder(folder: Path, name: str, log: Path) -> Path:
     """Writes its arguments (one a line) to ``log`` and its stdin to ``log``.stdin."""
     return program(folder, name, f'printf "%s\\n" "$@" > "{log}.tmp"; cat > "{log}.stdin"; mv "{log}.tmp" "{log}"')
-
-
-def wait_for(condition, timeout_seconds: float = 10.0) -> None:
-    """Poll a condition (a child process or file) until it holds."""
-    deadline = time.monotonic() + timeout_seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 def alive(pid: int) -> bool:
@@ -124,7 +116,7 @@ def test_macos_say_and_windows_sapi_get_the_text_on_stdin(tmp_path, monkeypatch,
     assert isinstance(speaker, CommandSpeaker)
     speaker.say("Switch sides; \"right\" leg $(next) `now`.")
     assert speaker.process.wait(timeout=10) == 0
-    wait_for(log.exists)
+    wait_for(log.exists, 10, "the stand-in to write its log")
     args = log.read_text().splitlines()
     assert args[:len(expected_args)] == expected_args
     if platform == "win32":
@@ -147,17 +139,17 @@ def test_a_new_cue_interrupts_the_previous_one_and_stop_ends_the_whole_group(tmp
     speaker = detect_speaker("linux")
     speaker.say("First cue, a long one.")
     first = speaker.process
-    wait_for(lambda: pids.exists() and len(pids.read_text().split()) == 1)
+    wait_for(lambda: pids.exists() and len(pids.read_text().split()) == 1, 10, "one speaking process")
     speaker.say("Second cue.")
     assert first.wait(timeout=10) == -signal.SIGTERM
     second = speaker.process
     assert second is not None and second.poll() is None
-    wait_for(lambda: len(pids.read_text().split()) == 2)
+    wait_for(lambda: len(pids.read_text().split()) == 2, 10, "a second speaking process")
     first_child, second_child = (int(p) for p in pids.read_text().split())
-    wait_for(lambda: not alive(first_child))
+    wait_for(lambda: not alive(first_child), 10, "the first child to end")
     speaker.stop()
     assert second.wait(timeout=10) == -signal.SIGTERM
-    wait_for(lambda: not alive(second_child))
+    wait_for(lambda: not alive(second_child), 10, "the second child to end")
     assert speaker.process is None
     speaker.stop()  # twice is fine
 
