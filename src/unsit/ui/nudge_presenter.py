@@ -19,6 +19,7 @@ from unsit.platform.notify.base import Notifier, Nudge
 
 if TYPE_CHECKING:
     from unsit.ui.popup import NudgePopup
+    from unsit.ui.reminder_card import ReminderCard
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class NudgePresenter(QObject):
     drill_requested = Signal()
     snooze_requested = Signal()
     skip_requested = Signal()
+    answered = Signal(str, str)  # (reminder kind, action key) from a reminder card
 
     def __init__(self, notifier: Notifier, style: str, parent: QObject | None = None,
                  fallback: Notifier | None = None) -> None:
@@ -48,6 +50,7 @@ class NudgePresenter(QObject):
         self._style = style
         self._popup: NudgePopup | None = None
         self._current: Nudge | None = None  # on screen, not answered or withdrawn
+        self._cards: dict[str, ReminderCard] = {}  # other reminder kinds, one card each
         # A notifier still waiting for its server (none answered at start) starts on the fallback.
         self._notifier_failed = not getattr(notifier, "available", True)
         for channel in (notifier, fallback):
@@ -107,8 +110,31 @@ class NudgePresenter(QObject):
         if self._popup is not None:
             self._popup.withdraw()
 
+    def present_reminder(self, kind: str, title: str, body: str, actions: list[tuple[str, str]]) -> None:
+        """Show a reminder of another kind than the hourly nudge on its own card.
+
+        Its card never replaces or closes the nudge or another kind's card; the answer comes
+        back as ``answered(kind, action key)``.
+        """
+        card = self._cards.get(kind)
+        if card is None:
+            from unsit.ui.reminder_card import ReminderCard  # lazy: shown at most a few times a day
+
+            card = ReminderCard(kind, slot=len(self._cards) + 1)
+            card.answered.connect(lambda key, kind=kind: self.answered.emit(kind, key))
+            self._cards[kind] = card
+        card.show_reminder(title, body, actions)
+
+    def withdraw_reminder(self, kind: str) -> None:
+        """Take back the reminder of ``kind`` only."""
+        card = self._cards.get(kind)
+        if card is not None:
+            card.withdraw()
+
     def close(self) -> None:
         self.withdraw()
+        for card in self._cards.values():
+            card.withdraw()
         self._notifier.close()
         if self._fallback is not None:
             self._fallback.close()
