@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.test_controller import rig as rig  # the shared fixture
+from tests.ui import test_controller
 from unsit.core.events import Phase
+
+rig = test_controller.rig  # the Controller on a fake clock with fake parts
 
 
 def test_the_morning_offer_is_presented_with_its_actions_and_later_closes_only_it(rig):
