@@ -207,6 +207,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
                                 f"{paths.socket_path} cannot be created ({exc.strerror or exc}).")]
 
     tray.drill_requested.connect(lambda: controller.start_drill())
+    tray.set_routines([(r.id, r.name) for r in routines])
+    tray.routine_requested.connect(controller.start_routine)
     tray.snooze_requested.connect(controller.snooze)
     tray.pause_requested.connect(controller.pause)
     tray.resume_requested.connect(controller.resume)

@@ -102,6 +102,10 @@ class FakeWindows(QObject):
         super().__init__()
         self.opened = []
         self.routines_opened = []
+        from types import SimpleNamespace
+
+        self.routines = [SimpleNamespace(id="morning", name="Morning hip routine"),
+                         SimpleNamespace(id="warm-up", name="Warm-up before a walk or run")]
         self.history_refreshes = 0
 
     def open_drill(self, family, settings):
