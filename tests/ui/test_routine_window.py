@@ -52,7 +52,7 @@ def test_the_header_names_the_step_the_drill_and_the_time_left(open_routine, lib
     assert w.windowTitle() == "Unsit — Warm-up before a walk or run"
     assert w.name_label.text() == "Warm-up before a walk or run"
     header = w.detail_label.text()
-    assert header.startswith("Step 1 of 3 · Standing slow march\n2:49 left of 2:49")
+    assert header.startswith("Step 1 of 3 · Standing slow march · 2:49 left\n")
     assert warm_up.notes in header  # the notes, before the first drill begins
     assert w.step_label.text() == "Get ready"
     for widget in w.findChildren(QPushButton):
@@ -75,10 +75,11 @@ def test_drills_follow_one_another_and_the_routine_finishes_as_one_session(qtbot
         if index < 2:
             run_out_current_drill(w, fake_clock)
             assert warm_up.notes not in w.detail_label.text()
-    assert all(" of " in text for text in seen)  # each drill under way, in its own steps
+    assert all(text.startswith("Part ") for text in seen)  # each drill's own steps are its parts
     with qtbot.waitSignal(w.drill_finished, timeout=1000) as blocker:
         run_out_current_drill(w, fake_clock)
     assert blocker.args == ["routine:warm-up", pytest.approx(warm_up.total_seconds(), abs=1)]
+    assert "Warm-up before a walk or run, 2:49." in w.cue_label.text()  # the length the header showed
     assert w.routine_session.state is State.FINISHED
     assert w.step_label.text() == "Done" and w.cue_label.text().startswith("Well done: Warm-up before a walk or run")
     assert w.detail_label.text() == "3 drills · 2:49 in total"

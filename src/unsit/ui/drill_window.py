@@ -367,8 +367,7 @@ class DrillWindow(QWidget):
                 today = self._drills_today()
             except Exception:
                 log.debug("drills today unknown", exc_info=True)
-        # The length as the header counts it: the get-ready countdown is not part of the drill.
-        self._end_text = end_text(self.title, max(0.0, duration_seconds - GET_READY_SECONDS), today)
+        self._end_text = end_text(self.title, self._counted_seconds(duration_seconds), today)
         self.auto_closer.start()
 
     @Slot(int)
@@ -394,6 +393,14 @@ class DrillWindow(QWidget):
             "illustration": {"drawn": self.figure_view.paint_count > 0, "poses": list(s.step.pose_names),
                              "moving": self.figure_view.animating},
         }
+
+    def _counted_seconds(self, duration_seconds: float) -> float:
+        """The length as the header counts it: the get-ready countdown is not part of the drill."""
+        return max(0.0, duration_seconds - GET_READY_SECONDS)
+
+    def _step_text(self, step: int, count: int) -> str:
+        """The step label during a step (a routine calls a drill's steps parts)."""
+        return f"Step {step} of {count}"
 
     def _follow_runner(self, events: Sequence[object]) -> None:
         """Hook: the runner may have moved on to another drill (a routine window follows it)."""
@@ -423,7 +430,7 @@ class DrillWindow(QWidget):
             step_text, side_text = "Ended", ""
             cue = "Skipped to the end, so this one does not count as done. Try it in full next time."
         else:
-            step_text = f"Step {s.step_index + 1} of {s.step_count}"
+            step_text = self._step_text(s.step_index + 1, s.step_count)
             rep = s.rep
             if rep is not None:
                 step_text += f"  ·  rep {rep[0]} of {rep[1]}"

@@ -86,6 +86,12 @@ class RoutineWindow(DrillWindow):
     def title(self) -> str:
         return self.routine.name
 
+    def _counted_seconds(self, duration_seconds: float) -> float:
+        return duration_seconds  # the routine's total counts each drill's get-ready ("next up") moment
+
+    def _step_text(self, step: int, count: int) -> str:
+        return _("Part {part} of {count}").format(part=step, count=count)
+
     # --- intents --------------------------------------------------------------------
     @Slot()
     def skip_drill(self) -> None:
@@ -109,9 +115,8 @@ class RoutineWindow(DrillWindow):
             header = _("{count} drills · {total} in total").format(
                 count=r.count, total=format_mm_ss(self.routine.total_seconds()))
         else:
-            header = _("Step {step} of {count} · {drill}\n{left} left of {total}").format(
-                step=r.index + 1, count=r.count, drill=self.drill.name,
-                left=format_mm_ss(r.left_seconds), total=format_mm_ss(self.routine.total_seconds()))
+            header = _("Step {step} of {count} · {drill} · {left} left").format(
+                step=r.index + 1, count=r.count, drill=self.drill.name, left=format_mm_ss(r.left_seconds))
         starting = r.state is State.READY or (r.index == 0 and r.current.phase_state is State.GET_READY)
         if starting and self.routine.notes:
             header = f"{header}\n{self.routine.notes}"
