@@ -127,3 +127,21 @@ def test_windows_plays_a_routine_once_and_raises_the_open_window(qtbot, fake_clo
         assert blocker.args[0] == "routine:warm-up"
     finally:
         windows.close_all()
+
+
+@pytest.mark.parametrize("routine", [5, "", "x" * 500, ["morning"]])
+def test_the_command_handler_refuses_a_bad_routine_as_bad_input(qapp, routine):
+    from types import SimpleNamespace
+
+    from tests.ui.fakes_ui import FakeWindows
+    from unsit.ui.commands import CommandHandler
+
+    started: list[str] = []
+    controller = SimpleNamespace(start_routine=started.append)
+    handler = CommandHandler(controller, dict, lambda: None, FakeWindows(), lambda: None)  # type: ignore[arg-type]
+    reply = handler({"command": "drill", "routine": routine})
+    assert reply["ok"] is False and reply["bad_input"] is True
+    assert reply["error"].endswith("use one of morning, warm-up") and len(reply["error"]) < 160
+    assert started == []
+    assert handler({"command": "drill", "routine": "warm-up"})["message"] == "Started: Warm-up before a walk or run"
+    assert started == ["warm-up"]
