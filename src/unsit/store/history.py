@@ -87,7 +87,9 @@ class DaySummary:
     """One local day at a glance.
 
     ``drills_skipped`` counts drills skipped or ended early (``drill_skipped``) and
-    nudges answered with Skip (``skip``): both are a drill not done.
+    nudges answered with Skip (``skip``): both are a drill not done. A routine run is one
+    drill session (id ``routine:<id>``): it counts once in ``drills_done`` or
+    ``drills_skipped``, and ``routines_done`` counts the finished ones again on their own.
     """
 
     date: date
@@ -96,6 +98,7 @@ class DaySummary:
     drills_done: int = 0
     drills_skipped: int = 0
     nudges: int = 0
+    routines_done: int = 0
 
 
 def open_history(path: Path, now: datetime, *, busy_timeout_seconds: float = BUSY_TIMEOUT_SECONDS,
@@ -413,14 +416,16 @@ class History:
                        COALESCE(MAX(CASE WHEN kind = 'streak_ended' THEN streak_seconds END), 0),
                        SUM(kind = 'drill_finished'),
                        SUM(kind IN ('drill_skipped', 'skip')),
-                       SUM(kind = 'nudge')
+                       SUM(kind = 'nudge'),
+                       COALESCE(SUM(kind = 'drill_finished' AND IFNULL(drill_id, '') LIKE 'routine:%'), 0)
                 FROM events WHERE local_date BETWEEN ? AND ?
                 GROUP BY local_date
                 """,
                 (first.isoformat(), last.isoformat()),
             )
         found = {
-            r[0]: DaySummary(date.fromisoformat(r[0]), float(r[1]), float(r[2]), int(r[3]), int(r[4]), int(r[5]))
+            r[0]: DaySummary(date.fromisoformat(r[0]), float(r[1]), float(r[2]), int(r[3]), int(r[4]), int(r[5]),
+                             int(r[6]))
             for r in rows
         }
         out = []
