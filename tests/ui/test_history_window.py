@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from unsit.core.durations import format_duration
 from unsit.store.history import DaySummary, History
 from unsit.ui.history_chart import Box, ChartDay, chart_layout, day_label, minutes_axis, nice_ceiling
-from unsit.ui.history_window import HistoryWindow, encouragement, to_chart_days
+from unsit.ui.history_window import HistoryWindow, calls_text, encouragement, to_chart_days
 
 PLOT = Box(40, 20, 700, 200)
 D0 = date(2026, 11, 17)
@@ -190,3 +190,14 @@ def test_a_database_damaged_while_running_opens_the_window_and_is_set_aside(tmp_
     assert w.drills_stat.value.text().startswith("0")
     assert len(told) == 1 and "kept as" in told[0]
     h.close()
+
+
+def test_window_shows_the_days_calls(history, fake_clock, qtbot):
+    w = HistoryWindow(history, fake_clock)
+    qtbot.addWidget(w)
+    assert w.calls_stat.value.text() == "none"
+    history.record("call", fake_clock.now(), duration_seconds=52 * 60)
+    history.record("call", fake_clock.now(), duration_seconds=13 * 60)
+    w.refresh()
+    assert w.calls_stat.value.text() == "2 calls, 1 h 05 min"
+    assert calls_text(1, 600) == "1 call, 10 min"
