@@ -21,4 +21,12 @@ def pick_capture_watch(monotonic: Callable[[], float] = time.monotonic, platform
         from unsit.platform.capture.pulse import PulseCaptureWatch
 
         return PulseCaptureWatch(monotonic)
+    if platform == "win32":
+        from unsit.platform.capture.windows import windows_capture_watch
+
+        return windows_capture_watch(monotonic)
+    if platform == "darwin":
+        from unsit.platform.capture.macos import macos_capture_watch
+
+        return macos_capture_watch(monotonic)
     return NullCaptureWatch()
