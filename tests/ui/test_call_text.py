@@ -40,7 +40,8 @@ def test_the_main_window_shows_the_call(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
     window.update_view(HELD, snooze_minutes=10)
-    assert window.status_label.text().splitlines()[-1] == "Holding the nudge: you're in a call (12 min)"
+    assert window.status_label.text().splitlines() == ["Sitting for 1 h 05 min",
+                                                       "Holding the nudge: you're in a call (12 min)"]
     window.update_view(status(next_nudge_in_seconds=600), snooze_minutes=10)
     assert "call" not in window.status_label.text()
 

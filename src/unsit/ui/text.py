@@ -37,8 +37,13 @@ def status_line(status: Status) -> str:
     line = f"Sitting for {format_duration(status.streak_seconds)}"
     if phase is Phase.NUDGE_DUE:
         return line + ": time for a drill"
-    if getattr(status, "held_because", None):  # the core holds a due nudge while it is quiet
-        return line + ": a nudge waits (" + ", ".join(sorted(r.value for r in status.held_because)) + ")"
+    held = set(getattr(status, "held_because", ()))  # the core holds a due nudge while it is quiet
+    if QuietReason.CALL in held and status.call_seconds is not None:
+        held.discard(QuietReason.CALL)  # call_line says it, with the call's length
+        if not held:
+            return line
+    if held:
+        return line + ": a nudge waits (" + ", ".join(sorted(r.value for r in held)) + ")"
     if status.next_nudge_in_seconds is not None:
         line += f", next nudge in {format_duration(status.next_nudge_in_seconds)}"
     return line
