@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -83,7 +84,7 @@ def test_a_stream_of_our_own_process_is_ignored(watch, pulse_server):
     assert own.poll() is None
 
 
-def test_a_server_that_goes_away_ends_the_call_and_a_new_one_is_found(pulse_server, tmp_path):
+def test_a_server_that_goes_away_ends_the_call_and_a_new_one_is_found(pulse_server, tmp_path, caplog):
     w = PulseCaptureWatch(env={**pulse_server.env, "HOME": str(tmp_path)}, longest_retry_seconds=0.5)
     w.on_change = Changes()
     w.start()
@@ -93,7 +94,7 @@ def test_a_server_that_goes_away_ends_the_call_and_a_new_one_is_found(pulse_serv
         wait_for(w.capturing, 10, "the capture")
         pulse_server.stop()  # the server dies mid-call
         wait_for(lambda: w.capturing() is None, 10, "the call to end with the server")
-        assert not w.connected.is_set()
+        wait_for(lambda: not w.connected.is_set(), 10, "the watch to notice")
         pulse_server.recorders.clear()
         pulse_server.start()  # a new server on the same socket
         assert w.connected.wait(10), "the watch did not reconnect"
@@ -101,15 +102,20 @@ def test_a_server_that_goes_away_ends_the_call_and_a_new_one_is_found(pulse_serv
         wait_for(w.capturing, 10, "a capture on the new server")
     finally:
         w.stop()
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "microphone" in r.getMessage()]
+    assert len(warnings) == 1  # one warning for the outage, however many retries it took
 
 
-def test_no_server_means_no_call_and_stop_returns_quickly(tmp_path):
-    w = PulseCaptureWatch(env={"XDG_RUNTIME_DIR": str(tmp_path), "HOME": str(tmp_path)})
+def test_no_server_means_no_call_no_warning_and_stop_returns_quickly(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="unsit.platform.capture.pulse")
+    w = PulseCaptureWatch(env={"XDG_RUNTIME_DIR": str(tmp_path), "HOME": str(tmp_path)}, longest_retry_seconds=0.1)
     w.start()
-    assert not w.connected.wait(0.3)
+    assert not w.connected.wait(0.5)
     assert w.capturing() is None
     w.stop()
     assert w._thread is None
+    said = [r for r in caplog.records if "cannot follow microphone use" in r.getMessage()]
+    assert [r.levelno for r in said] == [logging.INFO]  # once, and no warning: many desktops have no server
 
 
 def test_garbage_from_a_server_is_survived(tmp_path):

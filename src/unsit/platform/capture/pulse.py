@@ -269,6 +269,7 @@ class PulseCaptureWatch:
     def _run(self) -> None:
         delay = FIRST_RETRY_SECONDS
         warned = False
+        ever_connected = False
         while not self._stopping.is_set():
             try:
                 self._session()
@@ -276,13 +277,16 @@ class PulseCaptureWatch:
                 if self._stopping.is_set():
                     break
                 if not warned:
-                    log.warning("cannot follow microphone use through the PulseAudio protocol (%s); "
-                                "retrying quietly", exc)
+                    # No sound server at all (a minimal desktop) is normal: said once, quietly.
+                    never_reached = not (ever_connected or self.connected.is_set())
+                    no_server = never_reached and isinstance(exc, ConnectionError | FileNotFoundError)
+                    (log.info if no_server else log.warning)(
+                        "cannot follow microphone use through the PulseAudio protocol (%s); retrying quietly", exc)
                     warned = True
             except Exception:  # a bug must not kill the thread silently, nor the app
                 log.exception("the capture watch failed; retrying")
             if self.connected.is_set():  # a session ran: start the backoff afresh
-                delay, warned = FIRST_RETRY_SECONDS, False
+                delay, warned, ever_connected = FIRST_RETRY_SECONDS, False, True
             self.connected.clear()
             self._report(None)
             if self._stopping.wait(delay):
