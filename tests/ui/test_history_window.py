@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from unsit.core.durations import format_duration
 from unsit.store.history import DaySummary, History
 from unsit.ui.history_chart import Box, ChartDay, chart_layout, day_label, minutes_axis, nice_ceiling
-from unsit.ui.history_window import HistoryWindow, encouragement, routines_line, to_chart_days
+from unsit.ui.history_window import HistoryWindow, calls_text, encouragement, routines_line, to_chart_days
 
 PLOT = Box(40, 20, 700, 200)
 D0 = date(2026, 11, 17)
@@ -205,3 +205,14 @@ def test_the_routines_of_the_range_follow_the_day_streak_line(history, fake_cloc
     w.month_button.click()
     assert w.encouragement_label.text().endswith(" 4 routines in the last 30 days.")
     assert routines_line(1, 7) == "1 routine this week." and routines_line(0, 7) == ""
+
+
+def test_window_shows_the_days_calls(history, fake_clock, qtbot):
+    w = HistoryWindow(history, fake_clock)
+    qtbot.addWidget(w)
+    assert w.calls_stat.value.text() == "none"
+    history.record("call", fake_clock.now(), duration_seconds=52 * 60)
+    history.record("call", fake_clock.now(), duration_seconds=13 * 60)
+    w.refresh()
+    assert w.calls_stat.value.text() == "2 calls, 1 h 05 min"
+    assert calls_text(1, 600) == "1 call, 10 min"

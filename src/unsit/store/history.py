@@ -43,7 +43,8 @@ log = logging.getLogger(__name__)
 
 KINDS: tuple[str, ...] = (
     "nudge", "snooze", "skip", "drill_started", "drill_finished", "drill_skipped", "streak_ended",
-    "nudge_held",  # came due while quiet (do-not-disturb, full screen): not seen, not a "nudge"
+    "nudge_held",  # came due while quiet (do-not-disturb, full screen, a call): not seen, not a "nudge"
+    "call",  # a call (microphone capture) ended; duration_seconds is its length
 )
 
 # Ordered migrations: MIGRATIONS[i] takes the schema from user_version i to i + 1.
@@ -98,7 +99,12 @@ class DaySummary:
     drills_done: int = 0
     drills_skipped: int = 0
     nudges: int = 0
+<<<<<<< HEAD
     routines_done: int = 0
+=======
+    calls: int = 0
+    call_seconds: float = 0.0
+>>>>>>> calls
 
 
 def open_history(path: Path, now: datetime, *, busy_timeout_seconds: float = BUSY_TIMEOUT_SECONDS,
@@ -417,7 +423,12 @@ class History:
                        SUM(kind = 'drill_finished'),
                        SUM(kind IN ('drill_skipped', 'skip')),
                        SUM(kind = 'nudge'),
+<<<<<<< HEAD
                        COALESCE(SUM(kind = 'drill_finished' AND IFNULL(drill_id, '') LIKE 'routine:%'), 0)
+=======
+                       SUM(kind = 'call'),
+                       COALESCE(SUM(CASE WHEN kind = 'call' THEN duration_seconds END), 0)
+>>>>>>> calls
                 FROM events WHERE local_date BETWEEN ? AND ?
                 GROUP BY local_date
                 """,
@@ -425,7 +436,11 @@ class History:
             )
         found = {
             r[0]: DaySummary(date.fromisoformat(r[0]), float(r[1]), float(r[2]), int(r[3]), int(r[4]), int(r[5]),
+<<<<<<< HEAD
                              int(r[6]))
+=======
+                             int(r[6]), float(r[7]))
+>>>>>>> calls
             for r in rows
         }
         out = []

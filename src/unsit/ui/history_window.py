@@ -21,7 +21,11 @@ from PySide6.QtWidgets import (
 
 from unsit.core.clock import Clock
 from unsit.core.durations import format_duration
+<<<<<<< HEAD
 from unsit.i18n import ngettext
+=======
+from unsit.i18n import _, ngettext
+>>>>>>> calls
 from unsit.store.history import DaySummary, History
 from unsit.ui.history_chart import ChartDay, HistoryChart
 
@@ -79,6 +83,14 @@ class _Stat(QFrame):
         self.value.setAccessibleName(f"{self.caption.text()}: {text}")
 
 
+def calls_text(calls: int, call_seconds: float) -> str:
+    """"2 calls, 1 h 05 min" (a day's calls and their length); "none" without calls."""
+    if calls == 0:
+        return _("none")
+    return ngettext("{count} call, {length}", "{count} calls, {length}", calls).format(
+        count=calls, length=format_duration(call_seconds, whole_minutes=True))
+
+
 class HistoryWindow(QWidget):
     """Shows what the history database holds; ``refresh()`` re-reads it.
 
@@ -104,7 +116,8 @@ class HistoryWindow(QWidget):
         self.sitting_stat = _Stat("Sitting time", self)
         self.longest_stat = _Stat("Longest streak", self)
         self.drills_stat = _Stat("Drills done / skipped", self)
-        for col, w in enumerate((self.sitting_stat, self.longest_stat, self.drills_stat)):
+        self.calls_stat = _Stat(_("Calls"), self)
+        for col, w in enumerate((self.sitting_stat, self.longest_stat, self.drills_stat, self.calls_stat)):
             stats.addWidget(w, 0, col)
         outer.addLayout(stats)
 
@@ -162,6 +175,7 @@ class HistoryWindow(QWidget):
         self.sitting_stat.set_value(format_duration(today.sitting_seconds, whole_minutes=True))
         self.longest_stat.set_value(format_duration(today.longest_streak_seconds, whole_minutes=True))
         self.drills_stat.set_value(f"{today.drills_done} / {today.drills_skipped}")
+        self.calls_stat.set_value(calls_text(today.calls, today.call_seconds))
         n = self.days_shown
         self.range_title.setText(f"<b>Last {n} days</b>")
         days = self.history.days(n, now)
@@ -180,7 +194,7 @@ class HistoryWindow(QWidget):
     def choose_export_file(self) -> None:
         """Ask where to save, then export."""
         suggested = str(Path.home() / f"unsit-history-{self.clock.now():%Y-%m-%d}.csv")
-        name, _ = QFileDialog.getSaveFileName(self, "Export history", suggested, "CSV files (*.csv)")
+        name, _selected_filter = QFileDialog.getSaveFileName(self, "Export history", suggested, "CSV files (*.csv)")
         if not name:
             return
         try:

@@ -18,7 +18,7 @@ from unsit import APP_NAME
 from unsit.core.events import Phase
 from unsit.i18n import _
 from unsit.ui.floating import DIALOG_FLAGS, fit_to_contents
-from unsit.ui.text import status_line
+from unsit.ui.text import call_line, status_line
 
 if TYPE_CHECKING:
     from unsit.core.engine import Status
@@ -114,7 +114,9 @@ class MainWindow(QWidget):
     def update_view(self, status: Status | None, *, snooze_minutes: int) -> None:
         """Show an engine Status (None: not known yet); buttons follow the phase."""
         phase = status.phase if status is not None else None
-        self.status_label.setText(status_line(status) if status is not None else "Starting…")
+        text = status_line(status) if status is not None else "Starting…"
+        call = call_line(status) if status is not None else None
+        self.status_label.setText(text if call is None else f"{text}\n{call}")
         due = status is not None and status.nudge_pending
         paused = phase is Phase.PAUSED
         self.snooze_button.setText(f"S&nooze ({snooze_minutes} min)")
