@@ -199,7 +199,6 @@ def test_the_status_line_says_a_nudge_is_held_and_why(rig):
     assert rig.tray.views[-1][3].endswith(": a nudge waits (notifications paused)")
 
 
-<<<<<<< HEAD
 def test_a_routine_is_one_drill_session_to_the_engine_and_finishing_it_ends_the_streak(rig):
     rig.sit(6 * 60)
     rig.controller.start_routine("morning")
@@ -215,7 +214,8 @@ def test_an_unknown_routine_starts_nothing(rig):
     rig.controller.start_routine("unknown")
     assert rig.engine.status().phase is not Phase.IN_DRILL
     assert "drill_started" not in rig.history.kinds()
-=======
+
+
 class StandInCaptureWatch:
     """A capture watch whose calls the test starts and ends (from a thread of its own, like the real ones)."""
 
@@ -268,4 +268,3 @@ def test_a_call_holds_the_nudge_and_its_end_delivers_it_at_once_with_the_calls_l
     [nudge] = parts["presenter"].presented
     assert nudge.body == "You sat through a 12-minute call: two minutes for your hips?"
     assert "call" in parts["history"].kinds()
->>>>>>> calls

@@ -99,12 +99,9 @@ class DaySummary:
     drills_done: int = 0
     drills_skipped: int = 0
     nudges: int = 0
-<<<<<<< HEAD
     routines_done: int = 0
-=======
     calls: int = 0
     call_seconds: float = 0.0
->>>>>>> calls
 
 
 def open_history(path: Path, now: datetime, *, busy_timeout_seconds: float = BUSY_TIMEOUT_SECONDS,
@@ -423,12 +420,9 @@ class History:
                        SUM(kind = 'drill_finished'),
                        SUM(kind IN ('drill_skipped', 'skip')),
                        SUM(kind = 'nudge'),
-<<<<<<< HEAD
-                       COALESCE(SUM(kind = 'drill_finished' AND IFNULL(drill_id, '') LIKE 'routine:%'), 0)
-=======
+                       COALESCE(SUM(kind = 'drill_finished' AND IFNULL(drill_id, '') LIKE 'routine:%'), 0),
                        SUM(kind = 'call'),
                        COALESCE(SUM(CASE WHEN kind = 'call' THEN duration_seconds END), 0)
->>>>>>> calls
                 FROM events WHERE local_date BETWEEN ? AND ?
                 GROUP BY local_date
                 """,
@@ -436,11 +430,7 @@ class History:
             )
         found = {
             r[0]: DaySummary(date.fromisoformat(r[0]), float(r[1]), float(r[2]), int(r[3]), int(r[4]), int(r[5]),
-<<<<<<< HEAD
-                             int(r[6]))
-=======
-                             int(r[6]), float(r[7]))
->>>>>>> calls
+                             int(r[6]), int(r[7]), float(r[8]))
             for r in rows
         }
         out = []

@@ -21,11 +21,7 @@ from PySide6.QtWidgets import (
 
 from unsit.core.clock import Clock
 from unsit.core.durations import format_duration
-<<<<<<< HEAD
-from unsit.i18n import ngettext
-=======
 from unsit.i18n import _, ngettext
->>>>>>> calls
 from unsit.store.history import DaySummary, History
 from unsit.ui.history_chart import ChartDay, HistoryChart
 
