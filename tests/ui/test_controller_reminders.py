@@ -33,14 +33,15 @@ def test_the_hourly_nudge_answered_through_the_generic_route_opens_a_drill(rig):
     assert "morning_routine" in rig.presenter.reminders_withdrawn  # a drill takes the offer back
 
 
-def test_start_calls_start_routine_when_the_controller_has_it(rig, monkeypatch):
-    started: list[str] = []
-    monkeypatch.setattr(rig.controller, "start_routine", started.append, raising=False)
+def test_start_plays_the_morning_routine_once(rig):
     rig.sit(60)
     rig.controller.answer("morning_routine", "start")
-    assert started == ["morning"]
-    rig.controller.answer("morning_routine", "start")
-    assert started == ["morning"]
+    assert rig.windows.routines_opened == ["morning"]
+    assert rig.engine.status().phase is Phase.IN_DRILL
+    assert ("drill_started", {"drill_id": "routine:morning"}) in rig.history.rows
+    assert rig.presenter.reminders_withdrawn == ["morning_routine"]
+    rig.controller.answer("morning_routine", "start")  # a second click on the closed offer
+    assert rig.windows.routines_opened == ["morning"]
 
 
 @pytest.mark.parametrize("bad", [("nope", "start"), ("morning_routine", "nope"), ("", "")])

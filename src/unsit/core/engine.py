@@ -7,12 +7,14 @@ every call; the UI renders them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from unsit.core.calls import CallTracker
 from unsit.core.clock import Clock
 from unsit.core.days import unsit_day
 from unsit.core.events import (
@@ -22,6 +24,7 @@ from unsit.core.events import (
     DrillStarted,
     EndReason,
     Event,
+    NudgeDue,
     Paused,
     Phase,
     PhaseChanged,
@@ -53,11 +56,14 @@ class Observation:
         quiet: why now is a bad moment for a nudge (empty: it is not), or a function that
             tells; the engine calls it only when a nudge is due or held, so the desktop is
             asked only then.
+        call_since: the Clock's ``monotonic()`` reading when the running call (an
+            application recording the microphone) began; None when there is no call.
     """
 
     idle_seconds: float | None
     locked: bool = False
     quiet: frozenset[QuietReason] | Callable[[], frozenset[QuietReason]] = field(default=frozenset())
+    call_since: float | None = None
 
     def quiet_now(self) -> frozenset[QuietReason]:
         """The quiet reasons (calls ``quiet`` when it is a function)."""
@@ -72,6 +78,8 @@ class Status:
         next_nudge_in_seconds: streak time left until the next nudge if sitting goes
             on; None when paused, outside work hours, in a drill or away.
         held_because: why a due nudge is held (empty when none is).
+        call_seconds: how long the running call has lasted (None: no call, or calls are
+            not followed because ``hold_during_calls`` is off).
     """
 
     phase: Phase
@@ -84,7 +92,13 @@ class Status:
     interval_seconds: float
     held_because: frozenset[QuietReason] = frozenset()
     nudge_waiting: bool = False
+    call_seconds: float | None = None
     morning_offer: str = "waiting"
+
+    @property
+    def in_call(self) -> bool:
+        """True while a call runs (and calls are followed)."""
+        return self.call_seconds is not None
 
     @property
     def holding_nudge(self) -> bool:
@@ -136,6 +150,7 @@ class Engine:
         self._offers = {MORNING_ROUTINE.key: self._offer}  # offer kinds by key (answers are routed here)
         self._drill_streak_seconds: float | None = None  # streak when the drill began
         self._pause_ends_boottime: float | None = None  # a pause given as a length ends here
+        self._calls = CallTracker()
 
     @property
     def settings(self) -> Settings:
@@ -164,15 +179,25 @@ class Engine:
         events: list[Event] = []
         if self._machine.paused:
             events += self._follow_pause()
-        update = self._tracker.observe(
-            self._clock.monotonic(), self._clock.boottime(), obs.idle_seconds, obs.locked
-        )
+        monotonic = self._clock.monotonic()
+        call_ended = self._calls.observe(monotonic, obs.call_since if self._settings.hold_during_calls else None)
+        if call_ended is not None:
+            events.append(call_ended)
+        idle = self._calls.idle_seconds(obs.idle_seconds, monotonic)  # a call is sitting
+        update = self._tracker.observe(monotonic, self._clock.boottime(), idle, obs.locked)
         events += self._apply_update(update)
         streak, active, present = self._tracker.streak_seconds, self._tracker.active, self._tracker.present
         may_offer = active and present and not self._machine.blocked
-        asked = self._machine.is_due(streak, active, present) or self._offer.is_due(may_offer)
-        quiet = obs.quiet_now() if asked else frozenset()
-        events += self._machine.evaluate(streak, active, present, quiet)
+        quiet: frozenset[QuietReason] = frozenset()
+        if self._machine.is_due(streak, active, present) or self._offer.is_due(may_offer):
+            quiet = obs.quiet_now() | ({QuietReason.CALL} if self._calls.in_call else set())
+        held = self._machine.held
+        delivered = self._machine.evaluate(streak, active, present, quiet)
+        if held is not None and QuietReason.CALL in held.reasons:  # held through a call: say how long it was
+            after_call = self._calls.last_call_seconds
+            delivered = [dataclasses.replace(e, after_call_seconds=after_call) if isinstance(e, NudgeDue) else e
+                         for e in delivered]
+        events += delivered
         events += self._offer.evaluate(streak, may_offer, quiet)
         return self._with_phase_change(before, events)
 
@@ -328,6 +353,7 @@ class Engine:
         held = self._machine.held
         return Status(
             held_because=held.reasons if held is not None else frozenset(),
+            call_seconds=self._calls.call_seconds,
             nudge_waiting=held is not None or phase in PENDING_CYCLES,
             morning_offer=self._offer.state.value,
             phase=phase,

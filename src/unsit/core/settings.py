@@ -138,6 +138,8 @@ FIELDS: tuple[Field, ...] = (
     Field("start_at_login", "bool", False, "Start Unsit when you log in."),
     Field("morning_routine", "bool", True,
           "Offer the morning hip routine at the first sit-down of each day."),
+    Field("hold_during_calls", "bool", True,
+          "Hold a nudge while an application records the microphone (a call); it comes when the call ends."),
 )
 
 FIELDS_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
@@ -168,6 +170,7 @@ class Settings:
     speak_cues: bool = _default("speak_cues")
     start_at_login: bool = _default("start_at_login")
     morning_routine: bool = _default("morning_routine")
+    hold_during_calls: bool = _default("hold_during_calls")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for TOML/JSON (tuples become lists)."""

@@ -50,6 +50,7 @@ FIELD_LABELS = {
     "speak_cues": "Spea&k the drill cues aloud",
     "start_at_login": "Start Unsit when I &log in",
     "morning_routine": N_("Offer the &morning hip routine"),
+    "hold_during_calls": N_("&Hold nudges while I am in a call"),
 }
 WEEKDAY_LABELS = {"mon": "Mo", "tue": "Tu", "wed": "We", "thu": "Th", "fri": "Fr", "sat": "Sa", "sun": "Su"}
 WEEKDAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
@@ -124,7 +125,7 @@ class SettingsDialog(QDialog):
         outer.addWidget(self._work_hours_group())
         outer.addWidget(self._simple_group("Drills", ["drill_family", "drill_length", "morning_routine"]))
         outer.addWidget(self._simple_group("Notifications", ["notification_style", "sounds_enabled", "speak_cues"]))
-        outer.addWidget(self._simple_group("System", ["start_at_login"]))
+        outer.addWidget(self._simple_group("System", ["start_at_login", "hold_during_calls"]))
         self.error_label = QLabel(self)
         self.error_label.setObjectName("settings_errors")
         self.error_label.setWordWrap(True)
