@@ -223,3 +223,18 @@ def test_offered_once_across_the_04_00_rollover_while_sitting(fake_clock):
     desk.call("wall_moment", WallMoment.DAY_START)
     desk.type_for(3600)
     assert len(desk.offers()) == 2
+
+
+def test_a_kind_that_drops_while_quiet_is_not_shown_that_day():
+    from datetime import date
+
+    from unsit.core.morning_offer import MorningOffer, OfferState
+    from unsit.core.reminders import HoldPolicy
+
+    quiet = frozenset({QuietReason.FULL_SCREEN})
+    dropping = MorningOffer(date(2026, 11, 23), 600, hold=HoldPolicy.DROP)
+    assert dropping.evaluate(60, True, quiet) == []
+    assert dropping.state is OfferState.DONE and dropping.evaluate(120, True) == []
+    holding = MorningOffer(date(2026, 11, 23), 600)
+    assert holding.evaluate(60, True, quiet) == [ReminderHeld(kind=KIND, reasons=quiet)]
+    assert [type(e) for e in holding.evaluate(120, True)] == [ReminderDue]

@@ -13,7 +13,7 @@ from datetime import date
 from enum import Enum
 
 from unsit.core.events import Event, QuietReason, ReminderDue, ReminderHeld, ReminderWithdrawn, WithdrawReason
-from unsit.core.reminders import MORNING_ROUTINE
+from unsit.core.reminders import MORNING_ROUTINE, HoldPolicy
 
 KIND = MORNING_ROUTINE.key
 
@@ -35,10 +35,14 @@ class MorningOffer:
         day: the Unsit day it is now.
         later_seconds: sitting time after "Later" before the offer comes again.
         enabled: the ``morning_routine`` setting.
+        hold: what quiet time does to a due offer (the kind's ``HoldPolicy``): held until it
+            ends, or dropped for the day.
     """
 
-    def __init__(self, day: date, later_seconds: float, enabled: bool = True):
+    def __init__(self, day: date, later_seconds: float, enabled: bool = True,
+                 hold: HoldPolicy = MORNING_ROUTINE.hold):
         self.later_seconds = float(later_seconds)
+        self._hold = hold
         self._enabled = enabled
         self._day = day
         self._state = OfferState.WAITING
@@ -98,6 +102,9 @@ class MorningOffer:
         if not self.is_due(may_offer):
             return []
         if quiet:
+            if self._hold is HoldPolicy.DROP:
+                self._state = OfferState.DONE  # never shown: no offer until the next day
+                return []
             if self._state is OfferState.HELD:
                 return []
             self._state = OfferState.HELD
