@@ -71,6 +71,7 @@ def test_drills_follow_one_another_and_the_routine_finishes_as_one_session(qtbot
         assert w.safety_label.text() == step.drill.safety
         fake_clock.advance(10)
         w.tick()
+        assert (warm_up.notes in w.detail_label.text()) is (index == 0)  # read through the first drill
         seen.append(w.step_label.text())
         if index < 2:
             run_out_current_drill(w, fake_clock)

@@ -131,8 +131,7 @@ class RoutineWindow(DrillWindow):
         else:
             header = _("Step {step} of {count} · {drill} · {left} left").format(
                 step=r.index + 1, count=r.count, drill=self.drill.name, left=format_mm_ss(r.left_seconds))
-        starting = r.state is State.READY or (r.index == 0 and r.current.phase_state is State.GET_READY)
-        if starting and self.routine.notes:
+        if not r.done and r.index == 0 and self.routine.notes:  # the notes stay through the first drill
             header = f"{header}\n{self.routine.notes}"
         self.detail_label.setText(header)
         self.detail_label.setAccessibleDescription(header)
