@@ -132,6 +132,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.resources import asset_path
     from unsit.store.drill_library import load_library
     from unsit.store.history import open_history
+    from unsit.store.routine_library import load_routines
     from unsit.store.settings_file import SettingsFile
     from unsit.ui.commands import CommandHandler
     from unsit.ui.controller import Controller
@@ -156,6 +157,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     if history_problem:
         problems = [*problems, history_problem]
     drills, drill_problems = load_library(asset_path("drills"), paths.user_drills_dir)
+    routines, routine_problems = load_routines(asset_path("routines"), paths.user_routines_dir, drills)
+    drill_problems = [*drill_problems, *routine_problems]
     tray = Tray()
     sni = SniWatch()  # an SNI host shows the icon without a geometry: ask its watcher
     sni.start()
@@ -164,7 +167,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     presenter = NudgePresenter(notifier, settings.notification_style,
                                fallback=pick_fallback(notifier, tray.icon if tray_ok else None))
     wall_jobs = WallClockJobs()
-    windows = Windows(drills=drills, clock=clock, settings_store=store, history=history)
+    windows = Windows(drills=drills, clock=clock, settings_store=store, history=history, routines=routines)
     engine = Engine(settings, clock, idle_source=idle.name)
     dnd = DndWatcher()
     clock_watch = ClockChangeWatcher()  # a clock set wakes the wall-clock scheduler (no polling on Linux)
@@ -209,6 +212,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
                                 f"{paths.socket_path} cannot be created ({exc.strerror or exc}).")]
 
     tray.drill_requested.connect(lambda: controller.start_drill())
+    tray.set_routines([(r.id, r.name) for r in routines])
+    tray.routine_requested.connect(controller.start_routine)
     tray.snooze_requested.connect(controller.snooze)
     tray.pause_requested.connect(controller.pause)
     tray.resume_requested.connect(controller.resume)

@@ -185,6 +185,18 @@ def test_export_csv_replaces_a_file_atomically(history, tmp_path, monkeypatch):
     assert out.read_text().startswith("id,kind,at_utc")
 
 
+def test_finished_routines_are_counted_on_their_own_and_as_one_drill_session(history):
+    history.record("drill_started", at(0, 8), drill_id="routine:morning")
+    history.record("drill_finished", at(0, 8), drill_id="routine:morning", duration_seconds=320)
+    history.record("drill_finished", at(0, 11), drill_id="hip-hinge", duration_seconds=80)
+    history.record("drill_skipped", at(0, 17), drill_id="routine:warm-up", duration_seconds=40)  # stopped
+    history.record("drill_finished", at(2, 18), drill_id="routine:warm-up", duration_seconds=170)
+    history.record("drill_finished", at(2, 19), drill_id=None)  # an old row without an id
+    today = history.today(NOW)
+    assert (today.drills_done, today.drills_skipped, today.routines_done) == (2, 1, 1)
+    assert [d.routines_done for d in history.days(3, NOW)] == [1, 0, 1]
+
+
 def test_calls_are_counted_with_their_length_per_day(history):
     history.record("call", at(0, 9), duration_seconds=52 * 60)
     history.record("call", at(0, 15), duration_seconds=8 * 60)

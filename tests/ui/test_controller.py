@@ -199,6 +199,23 @@ def test_the_status_line_says_a_nudge_is_held_and_why(rig):
     assert rig.tray.views[-1][3].endswith(": a nudge waits (notifications paused)")
 
 
+def test_a_routine_is_one_drill_session_to_the_engine_and_finishing_it_ends_the_streak(rig):
+    rig.sit(6 * 60)
+    rig.controller.start_routine("morning")
+    assert rig.windows.routines_opened == ["morning"]
+    assert rig.engine.status().phase is Phase.IN_DRILL
+    assert ("drill_started", {"drill_id": "routine:morning"}) in rig.history.rows
+    rig.windows.drill_finished.emit("routine:morning", 310.0)
+    assert rig.engine.status().streak_seconds == 0
+    assert ("drill_finished", {"drill_id": "routine:morning", "duration_seconds": 310.0}) in rig.history.rows
+
+
+def test_an_unknown_routine_starts_nothing(rig):
+    rig.controller.start_routine("unknown")
+    assert rig.engine.status().phase is not Phase.IN_DRILL
+    assert "drill_started" not in rig.history.kinds()
+
+
 class StandInCaptureWatch:
     """A capture watch whose calls the test starts and ends (from a thread of its own, like the real ones)."""
 

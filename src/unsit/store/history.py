@@ -88,7 +88,9 @@ class DaySummary:
     """One local day at a glance.
 
     ``drills_skipped`` counts drills skipped or ended early (``drill_skipped``) and
-    nudges answered with Skip (``skip``): both are a drill not done.
+    nudges answered with Skip (``skip``): both are a drill not done. A routine run is one
+    drill session (id ``routine:<id>``): it counts once in ``drills_done`` or
+    ``drills_skipped``, and ``routines_done`` counts the finished ones again on their own.
     """
 
     date: date
@@ -97,6 +99,7 @@ class DaySummary:
     drills_done: int = 0
     drills_skipped: int = 0
     nudges: int = 0
+    routines_done: int = 0
     calls: int = 0
     call_seconds: float = 0.0
 
@@ -417,6 +420,7 @@ class History:
                        SUM(kind = 'drill_finished'),
                        SUM(kind IN ('drill_skipped', 'skip')),
                        SUM(kind = 'nudge'),
+                       COALESCE(SUM(kind = 'drill_finished' AND IFNULL(drill_id, '') LIKE 'routine:%'), 0),
                        SUM(kind = 'call'),
                        COALESCE(SUM(CASE WHEN kind = 'call' THEN duration_seconds END), 0)
                 FROM events WHERE local_date BETWEEN ? AND ?
@@ -426,7 +430,7 @@ class History:
             )
         found = {
             r[0]: DaySummary(date.fromisoformat(r[0]), float(r[1]), float(r[2]), int(r[3]), int(r[4]), int(r[5]),
-                             int(r[6]), float(r[7]))
+                             int(r[6]), int(r[7]), float(r[8]))
             for r in rows
         }
         out = []

@@ -86,6 +86,7 @@ class WindowOpener(Protocol):
     drill_ended_early: SignalInstance
 
     def open_drill(self, family: str | None, settings: Settings) -> Any: ...
+    def open_routine(self, routine_id: str, settings: Settings) -> str | None: ...
     def refresh_history(self) -> None: ...
 
 
@@ -217,6 +218,19 @@ class Controller(QObject):
             self._presenter.withdraw()
             self._apply(self.engine.start_drill(drill.id))
         return str(drill.name)
+
+    def start_routine(self, routine_id: str) -> None:
+        """Play routine ``routine_id`` in the drill window (or raise the open drill).
+
+        To the engine a routine run is one drill session, ``routine:<id>``: starting it
+        holds nudges, finishing it ends the streak. An unknown id is logged and ignored.
+        """
+        session_id = self._windows.open_routine(routine_id, self.engine.settings)
+        if session_id is None:
+            return
+        if self.engine.status().phase is not Phase.IN_DRILL:
+            self._presenter.withdraw()
+            self._apply(self.engine.start_drill(session_id))
 
     def snooze(self) -> None:
         self._presenter.withdraw()

@@ -39,6 +39,18 @@ def encouragement(day_streak: int, min_drills: int, done_today: int) -> str:
     return f"{left} more {'drill' if left == 1 else 'drills'} today to start a streak."
 
 
+def routines_line(routines_done: int, days: int) -> str:
+    """How many routines were finished in the range shown ("" when none)."""
+    if routines_done <= 0:
+        return ""
+    if days == 7:
+        text = ngettext("{count} routine this week.", "{count} routines this week.", routines_done)
+    else:
+        text = ngettext("{count} routine in the last {days} days.", "{count} routines in the last {days} days.",
+                        routines_done)
+    return text.format(count=routines_done, days=days)
+
+
 def to_chart_days(summaries: list[DaySummary]) -> list[ChartDay]:
     """History summaries as plain chart data."""
     return [ChartDay(s.date, s.drills_done, s.drills_skipped, s.longest_streak_seconds / 60) for s in summaries]
@@ -162,9 +174,12 @@ class HistoryWindow(QWidget):
         self.calls_stat.set_value(calls_text(today.calls, today.call_seconds))
         n = self.days_shown
         self.range_title.setText(f"<b>Last {n} days</b>")
-        self.chart.set_days(to_chart_days(self.history.days(n, now)))
+        days = self.history.days(n, now)
+        self.chart.set_days(to_chart_days(days))
         streak = self.history.day_streak(now, self.streak_min_drills)
-        self.encouragement_label.setText(encouragement(streak, self.streak_min_drills, today.drills_done))
+        line = encouragement(streak, self.streak_min_drills, today.drills_done)
+        routines = routines_line(sum(d.routines_done for d in days), n)
+        self.encouragement_label.setText(f"{line} {routines}" if routines else line)
 
     def export_to(self, path: Path) -> int:
         """Export every event to ``path``; shows the result and returns the rows written."""
