@@ -105,6 +105,13 @@ def format_status(status: dict[str, Any]) -> str:
     ]
     if status.get("paused_until"):
         lines.append(f"Paused until:   {status['paused_until']}")
+    if status.get("in_call"):
+        from unsit.i18n import ngettext
+
+        minutes = int(status.get("call_seconds") or 0) // 60
+        lines.append(ngettext("In a call:      {minutes} min (a nudge waits until it ends)",
+                              "In a call:      {minutes} min (a nudge waits until it ends)",
+                              minutes).format(minutes=minutes))
     source = status.get("idle_source", "none")
     lines.append(f"Idle detection: {source}" + (
         " (not available: Unsit cannot tell when you are away)" if source == "none" else ""))

@@ -10,6 +10,7 @@ name, figure, steps and safety note). One run is one session to the engine, with
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
@@ -17,8 +18,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 from unsit.core.clock import Clock
-from unsit.core.drill_cues import CueTracker
-from unsit.core.drill_session import State, format_mm_ss
+from unsit.core.drill_cues import Cue, CueTracker, Sound
+from unsit.core.drill_session import State, StepChanged, format_mm_ss
 from unsit.core.routine_session import DrillChanged, RoutineSession
 from unsit.core.routines import Routine
 from unsit.i18n import _
@@ -92,6 +93,19 @@ class RoutineWindow(DrillWindow):
     def _step_text(self, step: int, count: int) -> str:
         return _("Part {part} of {count}").format(part=step, count=count)
 
+    def _cues_for(self, events: Sequence[object]) -> list[Cue]:
+        """The drill's cues; when a drill begins, its get-ready line first names it."""
+        cues = super()._cues_for(events)
+        r = self.routine_session
+        if any(isinstance(e, DrillChanged) for e in events):
+            line = _("Next: {drill}.").format(drill=self.drill.name)
+        elif r.index == 0 and StepChanged(State.GET_READY, 0) in events:
+            line = _("{routine}. First: {drill}.").format(routine=self.routine.name, drill=self.drill.name)
+        else:
+            return cues
+        named = [replace(c, speech=f"{line} {c.speech}".strip()) if c.sound is Sound.READY else c for c in cues]
+        return named if named != cues else [Cue(None, line), *cues]
+
     # --- intents --------------------------------------------------------------------
     @Slot()
     def skip_drill(self) -> None:
@@ -117,8 +131,7 @@ class RoutineWindow(DrillWindow):
         else:
             header = _("Step {step} of {count} · {drill} · {left} left").format(
                 step=r.index + 1, count=r.count, drill=self.drill.name, left=format_mm_ss(r.left_seconds))
-        starting = r.state is State.READY or (r.index == 0 and r.current.phase_state is State.GET_READY)
-        if starting and self.routine.notes:
+        if not r.done and r.index == 0 and self.routine.notes:  # the notes stay through the first drill
             header = f"{header}\n{self.routine.notes}"
         self.detail_label.setText(header)
         self.detail_label.setAccessibleDescription(header)
