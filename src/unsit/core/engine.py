@@ -143,6 +143,8 @@ class Engine:
         self._machine.interval_seconds = settings.interval_minutes * 60
         self._machine.snooze_seconds = settings.snooze_minutes * 60
         events = self._machine.set_outside_work_hours(not is_open(self._clock.now(), settings))
+        tracker = self._tracker  # a nudge held under the old interval may not be due under the new one
+        events += self._machine.recheck_held(tracker.streak_seconds, tracker.active, tracker.present)
         return self._with_phase_change(before, events)
 
     def tick(self, obs: Observation) -> list[Event]:
