@@ -105,6 +105,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.platform.dnd import DndWatcher
     from unsit.platform.idle import detect_idle_source
     from unsit.platform.notify import pick_fallback, pick_notifier
+    from unsit.platform.quiet_answers import QuietAnswers
     from unsit.platform.session import SessionWatcher
     from unsit.platform.sni import SniWatch
     from unsit.resources import asset_path
@@ -145,10 +146,12 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     windows = Windows(drills=drills, clock=clock, settings_store=store, history=history)
     engine = Engine(settings, clock, idle_source=idle.name)
     dnd = DndWatcher()
+    quiet = QuietAnswers(dnd.quiet_reasons, clock.monotonic)  # asked off the GUI thread: a tick never waits
     clock_watch = ClockChangeWatcher()  # a clock set wakes the wall-clock scheduler (no polling on Linux)
     controller = Controller(engine=engine, clock=clock, idle_source=idle, session=session, presenter=presenter,
                             tray=tray, wall_jobs=wall_jobs, history=history, windows=windows,
-                            quiet=dnd.quiet_reasons, clock_changes=clock_watch)
+                            quiet=quiet, clock_changes=clock_watch)
+    quiet.answered.connect(controller.tick)
 
     def inform(title: str, body: str) -> None:
         log.warning("%s: %s", title, body)
@@ -172,7 +175,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     server = InstanceServer(paths.socket_path, handler)
     parts = {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
              "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
-             "store": store, "sni": sni, "main_window": main_window, "dnd": dnd, "clock_watch": clock_watch}
+             "store": store, "sni": sni, "main_window": main_window, "dnd": dnd, "quiet": quiet,
+             "clock_watch": clock_watch}
     try:
         if not server.listen():
             print(f"{APP_NAME} is already running", file=sys.stderr)
@@ -248,6 +252,7 @@ def shutdown(parts: dict[str, Any]) -> None:
     parts["server"].close()
     parts["tray"].hide()
     parts["idle"].close()
+    parts["quiet"].close()  # waits (bounded) for a question under way before its connections close
     parts["dnd"].close()
     parts["clock_watch"].close()
     if parts["history"] is not None:

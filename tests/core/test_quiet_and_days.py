@@ -191,3 +191,17 @@ def test_a_held_nudge_comes_due_again_under_the_raised_interval_while_still_quie
     desk.type_for(900)  # 45 min, still quiet: held again, under the new interval
     assert [e.streak_seconds for e in desk.of(NudgeHeld)] == [1800, 2700]
     assert desk.engine.status().holding_nudge and desk.nudges() == []
+
+
+def test_a_due_nudge_waits_for_a_quiet_answer_not_yet_known(desk):
+    answers: list[frozenset[QuietReason] | None] = [None]
+    desk._ask = lambda: answers[-1]  # type: ignore[method-assign]
+    desk.type_for(1800)
+    assert desk.nudges() == [] and not desk.of(NudgeHeld)  # nothing decided without the answer
+    assert not desk.engine.status().holding_nudge
+    answers.append(FULL)
+    desk.tick()
+    assert [e.streak_seconds for e in desk.of(NudgeHeld)] == [1800]
+    answers.append(frozenset())
+    desk.tick()
+    assert desk.nudges() == [1800]

@@ -48,15 +48,16 @@ class Observation:
         locked: the session is locked.
         quiet: why now is a bad moment for a nudge (empty: it is not), or a function that
             tells; the engine calls it only when a nudge is due or held, so the desktop is
-            asked only then.
+            asked only then. The function returns None while the answer is not known yet:
+            the due nudge then waits for a later tick (the shell ticks when the answer comes).
     """
 
     idle_seconds: float | None
     locked: bool = False
-    quiet: frozenset[QuietReason] | Callable[[], frozenset[QuietReason]] = field(default=frozenset())
+    quiet: frozenset[QuietReason] | Callable[[], frozenset[QuietReason] | None] = field(default=frozenset())
 
-    def quiet_now(self) -> frozenset[QuietReason]:
-        """The quiet reasons (calls ``quiet`` when it is a function)."""
+    def quiet_now(self) -> frozenset[QuietReason] | None:
+        """The quiet reasons (calls ``quiet`` when it is a function); None: not known yet."""
         return self.quiet() if callable(self.quiet) else self.quiet
 
 
@@ -163,7 +164,8 @@ class Engine:
         events += self._apply_update(update)
         streak, active, present = self._tracker.streak_seconds, self._tracker.active, self._tracker.present
         quiet = obs.quiet_now() if self._machine.is_due(streak, active, present) else frozenset()
-        events += self._machine.evaluate(streak, active, present, quiet)
+        if quiet is not None:  # None: the desktop has not answered yet; decide on a later tick
+            events += self._machine.evaluate(streak, active, present, quiet)
         return self._with_phase_change(before, events)
 
     def wall_moment(self, moment: WallMoment) -> list[Event]:
