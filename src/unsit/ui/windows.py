@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from unsit.core.clock import Clock
@@ -57,6 +57,8 @@ class Windows(QObject):
         if self._picker is None:
             log.error("no drills are available: the drill library could not be loaded")
             return None
+        from PySide6.QtCore import Qt  # here, not at the top: the idle tray never names Qt's enums
+
         from unsit.ui.drill_window import DrillWindow
 
         drill = self._picker.next(settings.drill_family, family, unsit_day(self._clock.now()))
@@ -105,6 +107,8 @@ class Windows(QObject):
             log.error("the history database is not available")
             return
         if self._history_window is None:
+            from PySide6.QtCore import Qt
+
             from unsit.ui.history_window import HistoryWindow
 
             self._history_window = HistoryWindow(self._history, self._clock)
