@@ -134,3 +134,15 @@ def test_a_hung_notification_server_never_blocks_the_caller(qtbot, tmp_path: Pat
         watcher.close()
     finally:
         bus.close()
+
+
+def test_the_answer_is_handled_on_the_gui_thread(qtbot, slow):
+    """The worker's signal is queued to the GUI thread: the owner's tick never runs on the worker."""
+    answers = QuietAnswers(slow, Seconds())
+    threads: list[int] = []
+    answers.answered.connect(lambda: threads.append(threading.get_ident()))
+    assert answers() is None
+    with qtbot.waitSignal(answers.answered, timeout=5000):
+        slow.go.set()
+    assert threads == [threading.get_ident()]
+    answers.close()
