@@ -101,6 +101,11 @@ class FakeWindows(QObject):
     def __init__(self):
         super().__init__()
         self.opened = []
+        self.routines_opened = []
+        from types import SimpleNamespace
+
+        self.routines = [SimpleNamespace(id="morning", name="Morning hip routine"),
+                         SimpleNamespace(id="warm-up", name="Warm-up before a walk or run")]
         self.history_refreshes = 0
 
     def open_drill(self, family, settings):
@@ -108,6 +113,10 @@ class FakeWindows(QObject):
 
         self.opened.append(family)
         return SimpleNamespace(id="standing-hip-circles", name="Standing hip circles")
+
+    def open_routine(self, routine_id, settings):
+        self.routines_opened.append(routine_id)
+        return None if routine_id == "unknown" else f"routine:{routine_id}"
 
     def refresh_history(self):
         self.history_refreshes += 1

@@ -7,12 +7,14 @@ every call; the UI renders them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from unsit.core.calls import CallTracker
 from unsit.core.clock import Clock
 from unsit.core.days import unsit_day
 from unsit.core.events import (
@@ -22,6 +24,7 @@ from unsit.core.events import (
     DrillStarted,
     EndReason,
     Event,
+    NudgeDue,
     Paused,
     Phase,
     PhaseChanged,
@@ -50,11 +53,14 @@ class Observation:
             tells; the engine calls it only when a nudge is due or held, so the desktop is
             asked only then. The function returns None while the answer is not known yet:
             the due nudge then waits for a later tick (the shell ticks when the answer comes).
+        call_since: the Clock's ``monotonic()`` reading when the running call (an
+            application recording the microphone) began; None when there is no call.
     """
 
     idle_seconds: float | None
     locked: bool = False
     quiet: frozenset[QuietReason] | Callable[[], frozenset[QuietReason] | None] = field(default=frozenset())
+    call_since: float | None = None
 
     def quiet_now(self) -> frozenset[QuietReason] | None:
         """The quiet reasons (calls ``quiet`` when it is a function); None: not known yet."""
@@ -69,6 +75,8 @@ class Status:
         next_nudge_in_seconds: streak time left until the next nudge if sitting goes
             on; None when paused, outside work hours, in a drill or away.
         held_because: why a due nudge is held (empty when none is).
+        call_seconds: how long the running call has lasted (None: no call, or calls are
+            not followed because ``hold_during_calls`` is off).
     """
 
     phase: Phase
@@ -81,6 +89,12 @@ class Status:
     interval_seconds: float
     held_because: frozenset[QuietReason] = frozenset()
     nudge_waiting: bool = False
+    call_seconds: float | None = None
+
+    @property
+    def in_call(self) -> bool:
+        """True while a call runs (and calls are followed)."""
+        return self.call_seconds is not None
 
     @property
     def holding_nudge(self) -> bool:
@@ -130,6 +144,7 @@ class Engine:
         self._machine.set_outside_work_hours(not is_open(clock.now(), settings))
         self._drill_streak_seconds: float | None = None  # streak when the drill began
         self._pause_ends_boottime: float | None = None  # a pause given as a length ends here
+        self._calls = CallTracker()
 
     @property
     def settings(self) -> Settings:
@@ -158,14 +173,27 @@ class Engine:
         events: list[Event] = []
         if self._machine.paused:
             events += self._follow_pause()
-        update = self._tracker.observe(
-            self._clock.monotonic(), self._clock.boottime(), obs.idle_seconds, obs.locked
-        )
+        monotonic = self._clock.monotonic()
+        call_ended = self._calls.observe(monotonic, obs.call_since if self._settings.hold_during_calls else None)
+        if call_ended is not None:
+            events.append(call_ended)
+        idle = self._calls.idle_seconds(obs.idle_seconds, monotonic)  # a call is sitting
+        update = self._tracker.observe(monotonic, self._clock.boottime(), idle, obs.locked)
         events += self._apply_update(update)
         streak, active, present = self._tracker.streak_seconds, self._tracker.active, self._tracker.present
-        quiet = obs.quiet_now() if self._machine.is_due(streak, active, present) else frozenset()
-        if quiet is not None:  # None: the desktop has not answered yet; decide on a later tick
-            events += self._machine.evaluate(streak, active, present, quiet)
+        quiet: frozenset[QuietReason] | None = frozenset()
+        if self._machine.is_due(streak, active, present):
+            desktop = obs.quiet_now()  # None: the desktop has not answered yet
+            # A call is quiet whatever the desktop says (or before it answers).
+            quiet = (desktop or frozenset()) | {QuietReason.CALL} if self._calls.in_call else desktop
+        if quiet is not None:  # not known yet: decide on a later tick (the shell ticks when it answers)
+            held = self._machine.held
+            delivered = self._machine.evaluate(streak, active, present, quiet)
+            if held is not None and QuietReason.CALL in held.reasons:  # held through a call: say how long it was
+                after_call = self._calls.last_call_seconds
+                delivered = [dataclasses.replace(e, after_call_seconds=after_call) if isinstance(e, NudgeDue) else e
+                             for e in delivered]
+            events += delivered
         return self._with_phase_change(before, events)
 
     def wall_moment(self, moment: WallMoment) -> list[Event]:
@@ -286,6 +314,7 @@ class Engine:
         held = self._machine.held
         return Status(
             held_because=held.reasons if held is not None else frozenset(),
+            call_seconds=self._calls.call_seconds,
             nudge_waiting=held is not None or phase in PENDING_CYCLES,
             phase=phase,
             streak_seconds=streak,

@@ -136,6 +136,8 @@ FIELDS: tuple[Field, ...] = (
     Field("speak_cues", "bool", False,
           "Speak each drill step's cue aloud with the system's text-to-speech, when it has one."),
     Field("start_at_login", "bool", False, "Start Unsit when you log in."),
+    Field("hold_during_calls", "bool", True,
+          "Hold a nudge while an application records the microphone (a call); it comes when the call ends."),
 )
 
 FIELDS_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
@@ -165,6 +167,7 @@ class Settings:
     sounds_enabled: bool = _default("sounds_enabled")
     speak_cues: bool = _default("speak_cues")
     start_at_login: bool = _default("start_at_login")
+    hold_during_calls: bool = _default("hold_during_calls")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for TOML/JSON (tuples become lists)."""

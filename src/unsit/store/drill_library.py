@@ -33,8 +33,12 @@ MAX_FILE_BYTES = 64 * 1024
 MAX_FILES_PER_FOLDER = 500
 
 
-def _read_small_regular_file(path: Path) -> bytes:
+def read_small_regular_file(path: Path, kind: str = "drill") -> bytes:
     """The bytes of ``path`` if it is a regular file of sane size inside its folder.
+
+    Args:
+        path: the file.
+        kind: what the folder holds ("drill", "routine"), for the messages.
 
     Raises:
         DrillError: for anything else, saying what it is.
@@ -45,14 +49,14 @@ def _read_small_regular_file(path: Path) -> bytes:
         if stat.S_ISLNK(info.st_mode):
             target = path.resolve(strict=True)  # raises on a loop or a dangling link
             if target.parent != path.parent.resolve():
-                raise DrillError(source, "(file)", f"is a link to {target}, outside the drills folder")
+                raise DrillError(source, "(file)", f"is a link to {target}, outside the {kind}s folder")
             info = os.stat(target)
         if stat.S_ISDIR(info.st_mode):
-            raise DrillError(source, "(file)", "is a folder, not a drill file")
+            raise DrillError(source, "(file)", f"is a folder, not a {kind} file")
         if not stat.S_ISREG(info.st_mode):
             raise DrillError(source, "(file)", "is not a regular file (a pipe, socket or device)")
         if info.st_size > MAX_FILE_BYTES:
-            raise DrillError(source, "(file)", f"is {info.st_size} bytes; drill files are at most {MAX_FILE_BYTES}")
+            raise DrillError(source, "(file)", f"is {info.st_size} bytes; {kind} files are at most {MAX_FILE_BYTES}")
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(path.resolve(strict=True), flags)
     except RuntimeError as exc:  # a symlink loop on Python < 3.13
@@ -81,7 +85,7 @@ def load_drill_file(path: Path) -> Drill:
         DrillError: naming the file, the field and the problem.
     """
     source = str(path)
-    data = _read_small_regular_file(path)
+    data = read_small_regular_file(path)
     try:
         table = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:

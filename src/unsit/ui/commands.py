@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from unsit import __version__
 from unsit.core.drills import FAMILIES
+from unsit.i18n import _
 
 if TYPE_CHECKING:
     from unsit.ui.seams import Intents, WindowRequests
@@ -45,6 +46,8 @@ class CommandHandler:
         return status
 
     def _cmd_drill(self, request: dict[str, Any]) -> Reply:
+        if request.get("routine") is not None:
+            return self._routine(request["routine"])
         family = request.get("family")
         if family is not None and family not in FAMILIES:
             return {"ok": False, "error": f"unknown drill family {family!r}: use {', '.join(FAMILIES)}"}
@@ -52,6 +55,18 @@ class CommandHandler:
         if not name:
             return {"ok": False, "error": "no drill is available (see the log)"}
         return {"ok": True, "message": f"Started: {name}", "drill": name}
+
+    def _routine(self, routine_id: object) -> Reply:
+        """Play a routine; an unknown one is bad input, answered with the known ones."""
+        routines = {r.id: r for r in self._windows.routines}
+        if not isinstance(routine_id, str) or routine_id not in routines:
+            known = ", ".join(routines) or _("none")
+            return {"ok": False, "bad_input": True,
+                    "error": _("unknown routine {routine}: use one of {known}").format(
+                        routine=repr(routine_id)[:80], known=known)}
+        self._controller.start_routine(routine_id)
+        name = routines[routine_id].name
+        return {"ok": True, "message": _("Started: {routine}").format(routine=name), "routine": routine_id}
 
     def _cmd_pause(self, request: dict[str, Any]) -> Reply:
         if "minutes" in request:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from unsit.core.clock import Clock
 from unsit.core.durations import format_duration
+from unsit.i18n import _, ngettext
 from unsit.store.history import DaySummary, History
 from unsit.ui.history_chart import ChartDay, HistoryChart
 
@@ -36,6 +37,18 @@ def encouragement(day_streak: int, min_drills: int, done_today: int) -> str:
         return f"1 day with at least {min_drills} {drills}. Do it again tomorrow to start a streak."
     left = max(0, min_drills - done_today)
     return f"{left} more {'drill' if left == 1 else 'drills'} today to start a streak."
+
+
+def routines_line(routines_done: int, days: int) -> str:
+    """How many routines were finished in the range shown ("" when none)."""
+    if routines_done <= 0:
+        return ""
+    if days == 7:
+        text = ngettext("{count} routine this week.", "{count} routines this week.", routines_done)
+    else:
+        text = ngettext("{count} routine in the last {days} days.", "{count} routines in the last {days} days.",
+                        routines_done)
+    return text.format(count=routines_done, days=days)
 
 
 def to_chart_days(summaries: list[DaySummary]) -> list[ChartDay]:
@@ -66,6 +79,14 @@ class _Stat(QFrame):
         self.value.setAccessibleName(f"{self.caption.text()}: {text}")
 
 
+def calls_text(calls: int, call_seconds: float) -> str:
+    """"2 calls, 1 h 05 min" (a day's calls and their length); "none" without calls."""
+    if calls == 0:
+        return _("none")
+    return ngettext("{count} call, {length}", "{count} calls, {length}", calls).format(
+        count=calls, length=format_duration(call_seconds, whole_minutes=True))
+
+
 class HistoryWindow(QWidget):
     """Shows what the history database holds; ``refresh()`` re-reads it.
 
@@ -91,7 +112,8 @@ class HistoryWindow(QWidget):
         self.sitting_stat = _Stat("Sitting time", self)
         self.longest_stat = _Stat("Longest streak", self)
         self.drills_stat = _Stat("Drills done / skipped", self)
-        for col, w in enumerate((self.sitting_stat, self.longest_stat, self.drills_stat)):
+        self.calls_stat = _Stat(_("Calls"), self)
+        for col, w in enumerate((self.sitting_stat, self.longest_stat, self.drills_stat, self.calls_stat)):
             stats.addWidget(w, 0, col)
         outer.addLayout(stats)
 
@@ -149,11 +171,15 @@ class HistoryWindow(QWidget):
         self.sitting_stat.set_value(format_duration(today.sitting_seconds, whole_minutes=True))
         self.longest_stat.set_value(format_duration(today.longest_streak_seconds, whole_minutes=True))
         self.drills_stat.set_value(f"{today.drills_done} / {today.drills_skipped}")
+        self.calls_stat.set_value(calls_text(today.calls, today.call_seconds))
         n = self.days_shown
         self.range_title.setText(f"<b>Last {n} days</b>")
-        self.chart.set_days(to_chart_days(self.history.days(n, now)))
+        days = self.history.days(n, now)
+        self.chart.set_days(to_chart_days(days))
         streak = self.history.day_streak(now, self.streak_min_drills)
-        self.encouragement_label.setText(encouragement(streak, self.streak_min_drills, today.drills_done))
+        line = encouragement(streak, self.streak_min_drills, today.drills_done)
+        routines = routines_line(sum(d.routines_done for d in days), n)
+        self.encouragement_label.setText(f"{line} {routines}" if routines else line)
 
     def export_to(self, path: Path) -> int:
         """Export every event to ``path``; shows the result and returns the rows written."""
@@ -164,7 +190,7 @@ class HistoryWindow(QWidget):
     def choose_export_file(self) -> None:
         """Ask where to save, then export."""
         suggested = str(Path.home() / f"unsit-history-{self.clock.now():%Y-%m-%d}.csv")
-        name, _ = QFileDialog.getSaveFileName(self, "Export history", suggested, "CSV files (*.csv)")
+        name, _selected_filter = QFileDialog.getSaveFileName(self, "Export history", suggested, "CSV files (*.csv)")
         if not name:
             return
         try:

@@ -40,6 +40,8 @@ class MainWindowOpener(QObject):
             window = MainWindow()
             controller = self._controller
             window.drill_requested.connect(lambda: controller.start_drill())
+            window.set_routines([(r.id, r.name) for r in self._windows.routines])
+            window.routine_requested.connect(controller.start_routine)
             window.snooze_requested.connect(controller.snooze)
             window.skip_requested.connect(controller.skip)
             window.pause_requested.connect(controller.pause)

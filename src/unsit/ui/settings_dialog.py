@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from unsit.core.drills import FAMILY_LABELS
 from unsit.core.settings import FIELDS_BY_KEY, WEEKDAYS, Settings, SettingsError, parse_time_range, validate
+from unsit.i18n import N_
 from unsit.ui.settings_store import SettingsStore
 
 CHOICE_LABELS: dict[str, dict[str, str]] = {
@@ -48,6 +49,7 @@ FIELD_LABELS = {
     "sounds_enabled": "Play &sounds during drills",
     "speak_cues": "Spea&k the drill cues aloud",
     "start_at_login": "Start Unsit when I &log in",
+    "hold_during_calls": N_("&Hold nudges while I am in a call"),
 }
 WEEKDAY_LABELS = {"mon": "Mo", "tue": "Tu", "wed": "We", "thu": "Th", "fri": "Fr", "sat": "Sa", "sun": "Su"}
 WEEKDAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
@@ -122,7 +124,7 @@ class SettingsDialog(QDialog):
         outer.addWidget(self._work_hours_group())
         outer.addWidget(self._simple_group("Drills", ["drill_family", "drill_length"]))
         outer.addWidget(self._simple_group("Notifications", ["notification_style", "sounds_enabled", "speak_cues"]))
-        outer.addWidget(self._simple_group("System", ["start_at_login"]))
+        outer.addWidget(self._simple_group("System", ["start_at_login", "hold_during_calls"]))
         self.error_label = QLabel(self)
         self.error_label.setObjectName("settings_errors")
         self.error_label.setWordWrap(True)

@@ -5,11 +5,18 @@ from __future__ import annotations
 from unsit import APP_NAME
 from unsit.core.durations import format_duration
 from unsit.core.engine import Status
-from unsit.core.events import Phase
+from unsit.core.events import Phase, QuietReason
+from unsit.i18n import _, ngettext
 
 
-def nudge_text(streak_seconds: float) -> tuple[str, str]:
-    """Title and body of a nudge."""
+def nudge_text(streak_seconds: float, after_call_seconds: float | None = None) -> tuple[str, str]:
+    """Title and body of a nudge (held through a call: the body says how long the call was)."""
+    if after_call_seconds is not None:
+        minutes = max(1, round(after_call_seconds / 60))
+        return (_("Time to unsit"),
+                ngettext("You sat through a {minutes}-minute call: two minutes for your hips?",
+                         "You sat through a {minutes}-minute call: two minutes for your hips?",
+                         minutes).format(minutes=minutes))
     return ("Time to unsit",
             (f"You have been sitting for {format_duration(streak_seconds)}. "
              "Stand up for a two-minute hip drill?"))
@@ -30,16 +37,42 @@ def status_line(status: Status) -> str:
     line = f"Sitting for {format_duration(status.streak_seconds)}"
     if phase is Phase.NUDGE_DUE:
         return line + ": time for a drill"
-    if getattr(status, "held_because", None):  # the core holds a due nudge while it is quiet
-        return line + ": a nudge waits (" + ", ".join(sorted(r.value for r in status.held_because)) + ")"
+    held = set(getattr(status, "held_because", ()))  # the core holds a due nudge while it is quiet
+    if QuietReason.CALL in held and status.call_seconds is not None:
+        held.discard(QuietReason.CALL)  # call_line says it, with the call's length
+        if not held:
+            return line
+    if held:
+        return line + ": a nudge waits (" + ", ".join(sorted(r.value for r in held)) + ")"
     if status.next_nudge_in_seconds is not None:
         line += f", next nudge in {format_duration(status.next_nudge_in_seconds)}"
     return line
 
 
+def call_hold_line(call_seconds: float) -> str:
+    """"Holding the nudge: you're in a call (12 min)"."""
+    minutes = int(call_seconds // 60)
+    return ngettext("Holding the nudge: you're in a call ({minutes} min)",
+                    "Holding the nudge: you're in a call ({minutes} min)", minutes).format(minutes=minutes)
+
+
+def call_line(status: Status) -> str | None:
+    """The line about a running call for the tooltip and the main window (None: no call)."""
+    if status.call_seconds is None:
+        return None
+    if QuietReason.CALL in status.held_because:
+        return call_hold_line(status.call_seconds)
+    minutes = int(status.call_seconds // 60)
+    return ngettext("In a call ({minutes} min): nudges wait until it ends",
+                    "In a call ({minutes} min): nudges wait until it ends", minutes).format(minutes=minutes)
+
+
 def tooltip_text(status: Status) -> str:
     """The tray tooltip: streak, time to the next nudge, paused-until, and a detector warning."""
     lines = [APP_NAME, status_line(status)]
+    call = call_line(status)
+    if call is not None:
+        lines.append(call)
     if status.idle_source == "none":
         lines.append("Idle detection unavailable: away time is not noticed")
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from unsit import APP_NAME
+from unsit.i18n import _
 from unsit.ui.tray_art import TrayLook, make_icon, quantise
 
 
@@ -40,6 +41,7 @@ class Tray(QObject):
     """QSystemTrayIcon plus menu. Intents: drill, snooze, pause (minutes or "tomorrow"), ..."""
 
     drill_requested = Signal()
+    routine_requested = Signal(str)  # a routine's id
     snooze_requested = Signal()
     pause_requested = Signal(object)  # {"minutes": 30} or {"until": "tomorrow"}
     resume_requested = Signal()
@@ -59,6 +61,8 @@ class Tray(QObject):
         self._add(f"Open {APP_NAME}", self.open_requested.emit)
         self._menu.addSeparator()
         self._drill_action = self._add("Start drill now", self.drill_requested.emit)
+        self._routines_menu = self._menu.addMenu(_("Routines"))
+        self._routines_menu.menuAction().setVisible(False)
         self._snooze_action = self._add("Snooze", self.snooze_requested.emit)
         self._pause_menu = self._menu.addMenu("Pause")
         for label, request in (("For 30 minutes", {"minutes": 30}), ("For 1 hour", {"minutes": 60}),
@@ -80,6 +84,15 @@ class Tray(QObject):
         action = self._menu.addAction(text)
         action.triggered.connect(lambda _=False: slot())
         return action
+
+    def set_routines(self, routines: list[tuple[str, str]]) -> None:
+        """Offer these routines, as (id, name), in the Routines submenu (hidden when there are none)."""
+        self._routines_menu.clear()
+        for routine_id, name in routines:
+            action = self._routines_menu.addAction(name)
+            action.setData(routine_id)
+            action.triggered.connect(lambda _checked=False, r=routine_id: self.routine_requested.emit(r))
+        self._routines_menu.menuAction().setVisible(bool(routines))
 
     def show(self) -> None:
         self.icon.show()
