@@ -77,6 +77,7 @@ class WithdrawReason(str, Enum):
     OUTSIDE_WORK_HOURS = "outside_work_hours"
     DAY_ENDED = "day_ended"
     ANSWERED = "answered"
+    SETTINGS_CHANGED = "settings_changed"  # a held nudge is no longer due under the new interval
 
     @classmethod
     def streak_ended(cls, reason: EndReason) -> WithdrawReason:
