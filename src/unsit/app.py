@@ -106,7 +106,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.platform.clock_watch import ClockChangeWatcher
     from unsit.platform.dnd import DndWatcher
     from unsit.platform.idle import detect_idle_source
-    from unsit.platform.notify import pick_fallback, pick_notifier
+    from unsit.platform.notify import pick_fallback, pick_notifier, reminder_notifier_factory
     from unsit.platform.quiet_answers import QuietAnswers
     from unsit.platform.session import SessionWatcher
     from unsit.platform.sni import SniWatch
@@ -146,7 +146,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     tray_ok = QSystemTrayIcon.isSystemTrayAvailable()
     notifier = pick_notifier(tray.icon if tray_ok else None)
     presenter = NudgePresenter(notifier, settings.notification_style,
-                               fallback=pick_fallback(notifier, tray.icon if tray_ok else None))
+                               fallback=pick_fallback(notifier, tray.icon if tray_ok else None),
+                               reminder_notifier=reminder_notifier_factory(notifier))
     wall_jobs = WallClockJobs()
     windows = Windows(drills=drills, clock=clock, settings_store=store, history=history, routines=routines)
     engine = Engine(settings, clock, idle_source=idle.name)

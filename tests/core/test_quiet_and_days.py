@@ -45,7 +45,8 @@ class QuietDesk(Desk):
 
 @pytest.fixture
 def desk(fake_clock):
-    return QuietDesk(fake_clock, Settings(interval_minutes=30, snooze_minutes=10))
+    # The hourly nudge alone; the morning offer asks about quiet too (tests/core/test_morning_offer.py).
+    return QuietDesk(fake_clock, Settings(interval_minutes=30, snooze_minutes=10, morning_routine=False))
 
 
 def test_the_desktop_is_asked_about_quiet_only_when_a_nudge_is_due(desk):

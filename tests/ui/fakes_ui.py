@@ -32,12 +32,15 @@ class FakePresenter(QObject):
     drill_requested = Signal()
     snooze_requested = Signal()
     skip_requested = Signal()
+    answered = Signal(str, str)
 
     def __init__(self):
         super().__init__()
         self.presented = []
         self.withdrawn = 0
         self.style = None
+        self.reminders = []
+        self.reminders_withdrawn = []
 
     def present(self, nudge):
         self.presented.append(nudge)
@@ -47,6 +50,12 @@ class FakePresenter(QObject):
 
     def set_style(self, style):
         self.style = style
+
+    def present_reminder(self, kind, title, body, actions):
+        self.reminders.append((kind, title, body, actions))
+
+    def withdraw_reminder(self, kind):
+        self.reminders_withdrawn.append(kind)
 
 
 class FakeTray:

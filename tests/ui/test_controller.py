@@ -215,7 +215,9 @@ def test_a_slow_quiet_answer_never_blocks_the_tick_and_the_nudge_follows_it(qapp
     quiet = QuietAnswers(slow_desktop, fake_clock.monotonic)
     parts = {"idle_source": FakeIdle(), "session": FakeSession(), "presenter": FakePresenter(), "tray": FakeTray(),
              "wall_jobs": FakeJobs(), "history": FakeHistory(), "windows": FakeWindows(), "quiet": quiet}
-    engine = Engine(Settings(interval_minutes=10, snooze_minutes=5), fake_clock, idle_source="fake")
+    # The nudge alone asks here: the morning offer (due at the first tick) would ask first.
+    settings = Settings(interval_minutes=10, snooze_minutes=5, morning_routine=False)
+    engine = Engine(settings, fake_clock, idle_source="fake")
     controller = Controller(engine=engine, clock=fake_clock, **parts)
     quiet.answered.connect(controller.tick)
     parts["idle_source"].value = 1.0

@@ -29,10 +29,14 @@ from unsit.core.events import (
     Phase,
     PhaseChanged,
     QuietReason,
+    ReminderAnswered,
     StreakEnded,
     WallMoment,
+    WithdrawReason,
 )
+from unsit.core.morning_offer import MorningOffer
 from unsit.core.nudges import CYCLE_PHASES, PENDING_CYCLES, NudgeMachine
+from unsit.core.reminders import KINDS, MORNING_ROUTINE, Effect
 from unsit.core.settings import Settings
 from unsit.core.streak import StreakTracker, StreakUpdate
 from unsit.core.work_hours import is_open
@@ -90,6 +94,7 @@ class Status:
     held_because: frozenset[QuietReason] = frozenset()
     nudge_waiting: bool = False
     call_seconds: float | None = None
+    morning_offer: str = "waiting"
 
     @property
     def in_call(self) -> bool:
@@ -142,6 +147,8 @@ class Engine:
         )
         self._machine = NudgeMachine(settings.interval_minutes * 60, settings.snooze_minutes * 60)
         self._machine.set_outside_work_hours(not is_open(clock.now(), settings))
+        self._offer = MorningOffer(unsit_day(clock.now()), settings.snooze_minutes * 60, settings.morning_routine)
+        self._offers = {MORNING_ROUTINE.key: self._offer}  # offer kinds by key (answers are routed here)
         self._drill_streak_seconds: float | None = None  # streak when the drill began
         self._pause_ends_boottime: float | None = None  # a pause given as a length ends here
         self._calls = CallTracker()
@@ -158,7 +165,9 @@ class Engine:
         self._tracker.away_reset_seconds = settings.away_reset_minutes * 60
         self._machine.interval_seconds = settings.interval_minutes * 60
         self._machine.snooze_seconds = settings.snooze_minutes * 60
-        events = self._machine.set_outside_work_hours(not is_open(self._clock.now(), settings))
+        self._offer.later_seconds = settings.snooze_minutes * 60
+        events = self._offer.set_enabled(settings.morning_routine)
+        events += self._set_outside_work_hours(not is_open(self._clock.now(), settings))
         tracker = self._tracker  # a nudge held under the old interval may not be due under the new one
         events += self._machine.recheck_held(tracker.streak_seconds, tracker.active, tracker.present)
         return self._with_phase_change(before, events)
@@ -182,8 +191,9 @@ class Engine:
         update = self._tracker.observe(monotonic, self._clock.boottime(), idle, obs.locked)
         events += self._apply_update(update)
         streak, active, present = self._tracker.streak_seconds, self._tracker.active, self._tracker.present
+        may_offer = active and present and not self._machine.blocked
         quiet: frozenset[QuietReason] | None = frozenset()
-        if self._machine.is_due(streak, active, present):
+        if self._machine.is_due(streak, active, present) or self._offer.is_due(may_offer):
             desktop = obs.quiet_now()  # None: the desktop has not answered yet
             # A call is quiet whatever the desktop says (or before it answers).
             quiet = (desktop or frozenset()) | {QuietReason.CALL} if self._calls.in_call else desktop
@@ -195,6 +205,7 @@ class Engine:
                 delivered = [dataclasses.replace(e, after_call_seconds=after_call) if isinstance(e, NudgeDue) else e
                              for e in delivered]
             events += delivered
+            events += self._offer.evaluate(streak, may_offer, quiet)
         return self._with_phase_change(before, events)
 
     def wall_moment(self, moment: WallMoment) -> list[Event]:
@@ -210,7 +221,9 @@ class Engine:
                 and _reached(now + PAUSE_END_EARLY, self._machine.paused_until)):
             events += self._machine.resume()
         if moment in (WallMoment.WORK_HOURS_EDGE, WallMoment.CLOCK_CHANGED):
-            events += self._machine.set_outside_work_hours(not is_open(now, self._settings))
+            events += self._set_outside_work_hours(not is_open(now, self._settings))
+        if moment in (WallMoment.DAY_START, WallMoment.CLOCK_CHANGED):
+            events += self._offer.new_day(unsit_day(now))
         if moment is WallMoment.DAY_START:
             events.append(DayStarted(day=unsit_day(now)))
         return self._with_phase_change(before, events)
@@ -237,7 +250,8 @@ class Engine:
             return []
         before = self._phase()
         self._drill_streak_seconds = self._tracker.streak_seconds
-        events = [*self._machine.start_drill(), DrillStarted(drill_id=drill_id)]
+        events = [*self._machine.start_drill(), *self._offer.block(WithdrawReason.DRILL),
+                  DrillStarted(drill_id=drill_id)]
         return self._with_phase_change(before, events)
 
     def finish_drill(self, drill_id: str, duration_seconds: float) -> list[Event]:
@@ -267,13 +281,15 @@ class Engine:
         """No nudges until the wall-clock moment ``until`` (None: until resume()); the streak keeps counting."""
         before = self._phase()
         self._pause_ends_boottime = None
-        return self._with_phase_change(before, self._machine.pause(until))
+        events = [*self._offer.block(WithdrawReason.PAUSED), *self._machine.pause(until)]
+        return self._with_phase_change(before, events)
 
     def pause_for(self, seconds: float) -> list[Event]:
         """No nudges for ``seconds`` of real time, however the wall clock is changed meanwhile."""
         before = self._phase()
         self._pause_ends_boottime = self._clock.boottime() + seconds
-        events = self._machine.pause(self._clock.now() + timedelta(seconds=seconds))
+        events = [*self._offer.block(WithdrawReason.PAUSED),
+                  *self._machine.pause(self._clock.now() + timedelta(seconds=seconds))]
         events = [Paused(until=e.until, for_seconds=seconds) if isinstance(e, Paused) else e for e in events]
         return self._with_phase_change(before, events)
 
@@ -298,8 +314,37 @@ class Engine:
     def set_work_hours_open(self, is_open: bool) -> list[Event]:
         """Work hours are open or closed from now until the next WORK_HOURS_EDGE (an override)."""
         before = self._phase()
-        events = self._machine.set_outside_work_hours(not is_open)
+        events = self._set_outside_work_hours(not is_open)
         return self._with_phase_change(before, events)
+
+    def _set_outside_work_hours(self, outside: bool) -> list[Event]:
+        """Work hours closed (or opened): nudges and the morning offer follow."""
+        events = self._machine.set_outside_work_hours(outside)
+        return events + (self._offer.block(WithdrawReason.OUTSIDE_WORK_HOURS) if outside else [])
+
+    def answer(self, kind: str, action: str) -> list[Event]:
+        """The user picked ``action`` on a reminder of ``kind``; unknown keys or stale answers do nothing.
+
+        Snooze and skip are applied here; the shell opens the drill or routine named by the
+        returned ``ReminderAnswered`` (start_drill / start_routine).
+        """
+        reminder = KINDS.get(kind)
+        picked = reminder.action(action) if reminder is not None else None
+        if picked is None:
+            return []
+        if picked.effect is Effect.SNOOZE:
+            return self.snooze()
+        if picked.effect is Effect.SKIP:
+            return self.skip()
+        answered = ReminderAnswered(kind=kind, action=action, effect=picked.effect.value,
+                                    routine_id=picked.routine_id)
+        if picked.effect is Effect.START_DRILL:
+            return [answered]
+        offer = self._offers.get(kind)
+        if offer is None:
+            return []
+        events = offer.later() if picked.effect is Effect.LATER else offer.finish()
+        return [*events, answered] if events else []  # no events: a stale answer to a closed offer
 
     def set_idle_source(self, name: str) -> None:
         """Name of the idle detector now in use, for status()."""
@@ -317,6 +362,7 @@ class Engine:
             held_because=held.reasons if held is not None else frozenset(),
             call_seconds=self._calls.call_seconds,
             nudge_waiting=held is not None or phase in PENDING_CYCLES,
+            morning_offer=self._offer.state.value,
             phase=phase,
             streak_seconds=streak,
             next_nudge_in_seconds=next_in,

@@ -75,6 +75,8 @@ class WithdrawReason(str, Enum):
     DRILL = "drill"
     PAUSED = "paused"
     OUTSIDE_WORK_HOURS = "outside_work_hours"
+    DAY_ENDED = "day_ended"
+    ANSWERED = "answered"
     SETTINGS_CHANGED = "settings_changed"  # a held nudge is no longer due under the new interval
 
     @classmethod
@@ -196,7 +198,59 @@ class DayStarted:
     day: date
 
 
+@dataclass(frozen=True)
+class ReminderDue:
+    """A reminder of kind ``kind`` (a ``core.reminders`` key) is to be shown now.
+
+    The hourly nudge keeps its own ``NudgeDue`` (history, the tray and the tests follow it);
+    every other kind comes as ``ReminderDue``.
+
+    Attributes:
+        kind: the reminder kind's key.
+        held_reasons: why it was held before being shown (empty: it was not held).
+        held_seconds: how long it was held.
+    """
+
+    kind: str
+    held_reasons: frozenset[QuietReason] = frozenset()
+    held_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class ReminderHeld:
+    """A reminder of kind ``kind`` came due while quiet; it waits unseen."""
+
+    kind: str
+    reasons: frozenset[QuietReason]
+
+
+@dataclass(frozen=True)
+class ReminderWithdrawn:
+    """The reminder of kind ``kind`` on screen (or held) no longer applies; close only that one."""
+
+    kind: str
+    reason: WithdrawReason
+
+
+@dataclass(frozen=True)
+class ReminderAnswered:
+    """The user answered a reminder; ``effect`` (a ``core.reminders.Effect`` value) says what follows.
+
+    Attributes:
+        kind: the reminder kind's key.
+        action: the action key picked.
+        effect: the action's effect value (the shell acts on "start_drill" and "start_routine").
+        routine_id: the routine to start for "start_routine".
+    """
+
+    kind: str
+    action: str
+    effect: str
+    routine_id: str | None = None
+
+
 Event: TypeAlias = (
     NudgeDue | NudgeHeld | NudgeDropped | NudgeWithdrawn | StreakEnded | PhaseChanged | Snoozed | Skipped
     | DrillStarted | DrillFinished | DrillSkipped | Paused | Resumed | DayStarted | CallEnded
+    | ReminderDue | ReminderHeld | ReminderWithdrawn | ReminderAnswered
 )

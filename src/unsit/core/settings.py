@@ -136,6 +136,8 @@ FIELDS: tuple[Field, ...] = (
     Field("speak_cues", "bool", False,
           "Speak each drill step's cue aloud with the system's text-to-speech, when it has one."),
     Field("start_at_login", "bool", False, "Start Unsit when you log in."),
+    Field("morning_routine", "bool", True,
+          "Offer the morning hip routine at the first sit-down of each day."),
     Field("hold_during_calls", "bool", True,
           "Hold a nudge while an application records the microphone (a call); it comes when the call ends."),
 )
@@ -167,6 +169,7 @@ class Settings:
     sounds_enabled: bool = _default("sounds_enabled")
     speak_cues: bool = _default("speak_cues")
     start_at_login: bool = _default("start_at_login")
+    morning_routine: bool = _default("morning_routine")
     hold_during_calls: bool = _default("hold_during_calls")
 
     def to_dict(self) -> dict[str, Any]:

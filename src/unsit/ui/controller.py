@@ -22,6 +22,7 @@ from unsit.core.clock import Clock
 from unsit.core.days import pause_until
 from unsit.core.engine import Engine, Observation
 from unsit.core.events import Phase, QuietReason, WallMoment
+from unsit.core.reminders import KINDS, Effect
 from unsit.core.settings import Settings
 from unsit.platform.notify.base import Nudge
 from unsit.store.history_recorder import HistoryRecorder
@@ -54,6 +55,8 @@ class Presenter(Protocol):
 
     def present(self, nudge: Nudge) -> None: ...
     def withdraw(self) -> None: ...
+    def present_reminder(self, kind: str, title: str, body: str, actions: list[tuple[str, str]]) -> None: ...
+    def withdraw_reminder(self, kind: str) -> None: ...
     def set_style(self, style: str) -> None: ...
 
 
@@ -145,12 +148,20 @@ class Controller(QObject):
             ev.Paused: lambda e: self._jobs.schedule_pause_end(e.until if e.for_seconds is None else None),
             ev.Resumed: lambda e: self._jobs.schedule_pause_end(None),
             ev.DayStarted: self._on_day_started,
+            ev.ReminderDue: self._on_reminder_due,
+            ev.ReminderHeld: lambda e: log.info("holding a due %s reminder: %s", e.kind,
+                                                ", ".join(sorted(r.value for r in e.reasons))),
+            ev.ReminderWithdrawn: lambda e: self._presenter.withdraw_reminder(e.kind),
+            ev.ReminderAnswered: self._on_reminder_answered,
             ev.PhaseChanged: lambda e: log.debug("phase %s -> %s", e.old.value, e.new.value),
             ev.CallEnded: lambda e: log.info("a call ended after %d s", e.call_seconds),
         }
         presenter.drill_requested.connect(lambda: self.start_drill())
         presenter.snooze_requested.connect(self.snooze)
         presenter.skip_requested.connect(self.skip)
+        answered = getattr(presenter, "answered", None)
+        if answered is not None:
+            answered.connect(self.answer)
         session.locked_changed.connect(lambda _locked: self.tick())
         session.resumed.connect(self._on_resumed)
         wall_jobs.pause_ended.connect(lambda: self._wall_moment(WallMoment.PAUSE_END))
@@ -220,6 +231,10 @@ class Controller(QObject):
             self._apply(self.engine.start_drill(drill.id))
         return str(drill.name)
 
+    def answer(self, kind: str, action: str) -> None:
+        """The user picked ``action`` on a reminder of ``kind`` (unknown or stale answers do nothing)."""
+        self._apply(self.engine.answer(kind, action))
+
     def start_routine(self, routine_id: str) -> None:
         """Play routine ``routine_id`` in the drill window (or raise the open drill).
 
@@ -279,6 +294,21 @@ class Controller(QObject):
     def _on_nudge_due(self, event: ev.NudgeDue) -> None:
         title, body = nudge_text(event.streak_seconds, event.after_call_seconds)
         self._presenter.present(Nudge(title=title, body=body, snooze_minutes=self.engine.settings.snooze_minutes))
+
+    def _on_reminder_due(self, event: ev.ReminderDue) -> None:
+        kind = KINDS.get(event.kind)
+        if kind is None:
+            return
+        title, body = kind.text(self.engine.status().streak_seconds, event.held_reasons, event.held_seconds)
+        snooze = self.engine.settings.snooze_minutes
+        self._presenter.present_reminder(kind.key, title, body,
+                                         [(a.key, a.shown_label(snooze)) for a in kind.actions])
+
+    def _on_reminder_answered(self, event: ev.ReminderAnswered) -> None:
+        if event.effect == Effect.START_DRILL.value:
+            self.start_drill()
+        elif event.effect == Effect.START_ROUTINE.value and event.routine_id is not None:
+            self.start_routine(event.routine_id)
 
     def _on_resumed(self) -> None:
         log.info("the machine resumed from sleep")

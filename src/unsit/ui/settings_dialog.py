@@ -49,6 +49,7 @@ FIELD_LABELS = {
     "sounds_enabled": "Play &sounds during drills",
     "speak_cues": "Spea&k the drill cues aloud",
     "start_at_login": "Start Unsit when I &log in",
+    "morning_routine": N_("Offer the &morning hip routine"),
     "hold_during_calls": N_("&Hold nudges while I am in a call"),
 }
 WEEKDAY_LABELS = {"mon": "Mo", "tue": "Tu", "wed": "We", "thu": "Th", "fri": "Fr", "sat": "Sa", "sun": "Su"}
@@ -122,7 +123,7 @@ class SettingsDialog(QDialog):
         outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         outer.addWidget(self._reminders_group())
         outer.addWidget(self._work_hours_group())
-        outer.addWidget(self._simple_group("Drills", ["drill_family", "drill_length"]))
+        outer.addWidget(self._simple_group("Drills", ["drill_family", "drill_length", "morning_routine"]))
         outer.addWidget(self._simple_group("Notifications", ["notification_style", "sounds_enabled", "speak_cues"]))
         outer.addWidget(self._simple_group("System", ["start_at_login", "hold_during_calls"]))
         self.error_label = QLabel(self)
