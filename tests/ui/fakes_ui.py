@@ -107,7 +107,8 @@ class FakeWindows(QObject):
         from types import SimpleNamespace
 
         self.opened.append(family)
-        return SimpleNamespace(id="standing-hip-circles", name="Standing hip circles")
+        return SimpleNamespace(id="standing-hip-circles", name="Standing hip circles",
+                               source="standing-hip-circles.toml", translations={})
 
     def refresh_history(self):
         self.history_refreshes += 1

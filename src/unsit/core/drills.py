@@ -13,21 +13,22 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from unsit.core.motion import Motion
 from unsit.core.pose import JOINT_NAMES, Hands, Pose, Prop, desk_x_for, pose_from, range_problems
 from unsit.core.pose_library import LIBRARY
+from unsit.i18n import N_
 
 SCHEMA_VERSION = 2
 FAMILY_LABELS: dict[str, str] = {
-    "extension": "Hip extension",
-    "rotation": "Hip rotation",
-    "hinge": "Hip hinge",
-    "stability": "Core and glute stability",
+    "extension": N_("Hip extension"),
+    "rotation": N_("Hip rotation"),
+    "hinge": N_("Hip hinge"),
+    "stability": N_("Core and glute stability"),
 }
-"""Every drill family and how the settings name it; the one list the app uses."""
+"""Every drill family and how the settings name it (translate with ``_`` when shown)."""
 FAMILIES: tuple[str, ...] = tuple(FAMILY_LABELS)
 SIDES: tuple[str, ...] = ("left", "right", "both")
 LENGTH_SCALES: dict[str, float] = {"short": 0.5, "standard": 1.0, "long": 1.5}
@@ -51,7 +52,9 @@ MAX_TEXT_CHARS = 400
 DEFAULT_MOVE_SECONDS = 2.0
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-_TOP_KEYS = {"schema_version", "id", "family", "name", "purpose", "safety", "poses", "steps"}
+_TOP_KEYS = {"schema_version", "id", "family", "name", "purpose", "safety", "poses", "steps", "translations"}
+_TRANSLATION_KEYS = {"name", "purpose", "safety", "cues"}
+_LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
 _STEP_KEYS = {"cue", "side", "hands", "props", "poses", "seconds", "move_seconds", "reps", "phase_seconds"}
 
 
@@ -135,6 +138,21 @@ def needs_switch(before: Step, after: Step) -> bool:
 
 
 @dataclass(frozen=True)
+class DrillTexts:
+    """A user drill file's own translation of its texts into one language (``[translations.<code>]``).
+
+    Attributes:
+        name, purpose, safety: "" when the file leaves them out (the file's own text is shown).
+        cues: each step's cue in the file's language -> its translation.
+    """
+
+    name: str = ""
+    purpose: str = ""
+    safety: str = ""
+    cues: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
 class Drill:
     """A drill as read from its file.
 
@@ -146,6 +164,7 @@ class Drill:
         safety: the safety note shown with the drill.
         steps: the steps in order.
         source: where the drill came from (file path), for messages.
+        translations: the file's own translations by language code (``de``, ``pt_BR``).
     """
 
     id: str
@@ -155,6 +174,7 @@ class Drill:
     safety: str
     steps: tuple[Step, ...]
     source: str
+    translations: Mapping[str, DrillTexts] = field(default_factory=dict, compare=False)
 
     def total_seconds(self, scale: float = 1.0) -> float:
         """All steps plus the switch-sides pauses (the 3-s get-ready is not counted)."""
@@ -310,6 +330,31 @@ def _parse_step(raw: Any, index: int, poses: Mapping[str, Pose], source: str) ->
     return Step(cue, None, reps, motion.seconds_per_rep, side, names, motion, hands, props, desk_x_for(keyframes))
 
 
+def _parse_translations(raw: Any, steps: tuple[Step, ...], source: str) -> dict[str, DrillTexts]:
+    """``[translations.<code>]`` tables: name, purpose, safety (text) and cues (one per step, in order)."""
+    if not isinstance(raw, Mapping):
+        raise DrillError(source, "translations", "must be a table of [translations.<language>] tables")
+    found: dict[str, DrillTexts] = {}
+    for code, table in raw.items():
+        where = f"translations.{code}"
+        if not isinstance(code, str) or not _LANGUAGE_CODE_RE.match(code):
+            raise DrillError(source, where, "language codes look like de, fr or pt_BR")
+        if not isinstance(table, Mapping):
+            raise DrillError(source, where, "must be a table with name, purpose, safety and cues")
+        _unknown_keys(table, _TRANSLATION_KEYS, where, source)
+        texts = {key: _text(table, key, f"{where}.{key}", source) for key in ("name", "purpose", "safety")
+                 if key in table}
+        cues: dict[str, str] = {}
+        if "cues" in table:
+            raw_cues = table["cues"]
+            if not isinstance(raw_cues, (list, tuple)) or len(raw_cues) != len(steps):
+                raise DrillError(source, f"{where}.cues", f"must list {len(steps)} cues, one per step in order")
+            for number, (step, _cue) in enumerate(zip(steps, raw_cues, strict=True), start=1):
+                cues[step.cue] = _text({"cue": _cue}, "cue", f"{where}.cues[{number}]", source)
+        found[code] = DrillTexts(texts.get("name", ""), texts.get("purpose", ""), texts.get("safety", ""), cues)
+    return found
+
+
 def _check_total(drill: Drill) -> None:
     longest = drill.total_seconds(LENGTH_SCALES["long"])
     if longest > MAX_DRILL_SECONDS:
@@ -360,6 +405,8 @@ def parse_drill(data: Mapping[str, Any], source: str) -> Drill:
     if len(raw_steps) > MAX_STEPS:
         raise DrillError(source, "steps", f"has more than {MAX_STEPS} steps")
     steps = tuple(_parse_step(raw, i, poses, source) for i, raw in enumerate(raw_steps))
-    drill = Drill(id=drill_id, family=family, name=name, purpose=purpose, safety=safety, steps=steps, source=source)
+    translations = _parse_translations(data.get("translations", {}), steps, source)
+    drill = Drill(id=drill_id, family=family, name=name, purpose=purpose, safety=safety, steps=steps, source=source,
+                  translations=translations)
     _check_total(drill)
     return drill

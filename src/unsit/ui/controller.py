@@ -23,6 +23,7 @@ from unsit.core.days import pause_until
 from unsit.core.engine import Engine, Observation
 from unsit.core.events import Phase, QuietReason, WallMoment
 from unsit.core.settings import Settings
+from unsit.drill_text import drill_name
 from unsit.platform.notify.base import Nudge
 from unsit.store.history_recorder import HistoryRecorder
 from unsit.ui.text import nudge_text, status_line, tooltip_text
@@ -201,7 +202,7 @@ class Controller(QObject):
         if self.engine.status().phase is not Phase.IN_DRILL:
             self._presenter.withdraw()
             self._apply(self.engine.start_drill(drill.id))
-        return str(drill.name)
+        return drill_name(drill)
 
     def snooze(self) -> None:
         self._presenter.withdraw()

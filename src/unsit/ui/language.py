@@ -1,0 +1,82 @@
+"""Switch the app's language live: gettext catalogue, Qt's own strings, locale formats, layout direction.
+
+``LanguageSwitcher.apply`` installs the catalogue of the ``language`` setting (or the
+system's UI language), makes QLocale's default the same language (numbers, weekday and
+time formats), loads Qt's ``qtbase_<code>.qm`` from PySide6 when it is there (dialog
+buttons), mirrors the layout for right-to-left languages, and sends Qt's LanguageChange
+event to every window, whose ``changeEvent`` retranslates it. ``language_changed``
+tells the rest (the tray menu, windows that are rebuilt instead).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from unsit.core.languages import is_right_to_left
+from unsit.i18n import current_language, install
+
+log = logging.getLogger(__name__)
+
+
+def qt_system_language_tags() -> list[str]:
+    """The system's UI languages: the environment on Linux, the OS's list (through Qt) elsewhere."""
+    if sys.platform.startswith("linux"):
+        from unsit.i18n import posix_language_tags
+
+        return posix_language_tags()
+    return [tag.replace("-", "_") for tag in QLocale.system().uiLanguages()]
+
+
+class LanguageSwitcher(QObject):
+    """Applies the ``language`` setting to the running app; ``language_changed(code)`` after a change."""
+
+    language_changed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._qt_translator: QTranslator | None = None
+        self._applied: str | None = None
+
+    @property
+    def language(self) -> str:
+        """The code in use (``en``, ``de``, ...)."""
+        return current_language()
+
+    def apply(self, setting: str) -> str:
+        """Use the language of ``setting`` ("" or "system": the system's); returns its code."""
+        code = install(setting, qt_system_language_tags())
+        if code == self._applied:
+            return code
+        first = self._applied is None
+        self._applied = code
+        QLocale.setDefault(QLocale(code))
+        self._load_qt_strings(code)
+        direction = Qt.LayoutDirection.RightToLeft if is_right_to_left(code) else Qt.LayoutDirection.LeftToRight
+        QGuiApplication.setLayoutDirection(direction)
+        log.info("language: %s", code)
+        if not first:
+            app = QCoreApplication.instance()
+            if isinstance(app, QApplication):
+                for window in app.topLevelWidgets():
+                    QCoreApplication.sendEvent(window, QEvent(QEvent.Type.LanguageChange))
+            self.language_changed.emit(code)
+        return code
+
+    def _load_qt_strings(self, code: str) -> None:
+        if self._qt_translator is not None:
+            QCoreApplication.removeTranslator(self._qt_translator)
+            self._qt_translator = None
+        if code == "en":
+            return
+        translator = QTranslator(self)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if translator.load(QLocale(code), "qtbase", "_", folder):
+            QCoreApplication.installTranslator(translator)
+            self._qt_translator = translator
+        else:
+            log.info("Qt's own strings stay English: no qtbase translation for %s in %s", code, folder)
