@@ -385,7 +385,7 @@ class DrillWindow(QWidget):
         """Plain data about the running drill for `unsit status --json`."""
         s = self.session
         return {
-            "id": self.drill.id, "name": self.drill.name, "title": self.windowTitle(),
+            "id": self.drill.id, "name": self.drill.name, "title": self.windowTitle(), "cue": self.cue_label.text(),
             "state": s.state.value,
             "step": s.step_index + 1, "step_count": s.step_count, "side": s.step.side,
             "remaining_seconds": round(s.remaining_seconds, 1),

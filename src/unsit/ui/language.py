@@ -32,6 +32,16 @@ def qt_system_language_tags() -> list[str]:
     return [tag.replace("-", "_") for tag in QLocale.system().uiLanguages()]
 
 
+def locale_for(code: str) -> QLocale:
+    """Number, date and time formats for ``code``: the system's own when it speaks that language
+    (de_AT keeps Austrian formats; English in the C locale keeps 24-hour times), else the language's."""
+    system = QLocale.system()
+    same_language = system.name().split("_")[0] == code.split("_", maxsplit=1)[0]
+    if same_language or (code == "en" and system.language() == QLocale.Language.C):
+        return system
+    return QLocale(code)
+
+
 class LanguageSwitcher(QObject):
     """Applies the ``language`` setting to the running app; ``language_changed(code)`` after a change."""
 
@@ -54,7 +64,7 @@ class LanguageSwitcher(QObject):
             return code
         first = self._applied is None
         self._applied = code
-        QLocale.setDefault(QLocale(code))
+        QLocale.setDefault(locale_for(code))
         self._load_qt_strings(code)
         direction = Qt.LayoutDirection.RightToLeft if is_right_to_left(code) else Qt.LayoutDirection.LeftToRight
         QGuiApplication.setLayoutDirection(direction)
