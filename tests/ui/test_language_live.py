@@ -92,3 +92,30 @@ def test_locale_formats_follow_the_language(switcher):
     switcher.apply("de")
     assert QLocale().dayName(1, QLocale.FormatType.LongFormat) == "Montag"
     assert QLocale().toString(1234.5, "f", 1) == "1.234,5"
+
+
+def test_a_right_to_left_language_mirrors_the_layout(qtbot, tmp_path, monkeypatch, switcher):
+    """With an Arabic catalogue (a tiny one made here), Qt lays the main window out from the right."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    from unsit import i18n
+    from unsit.core.languages import LANGUAGES
+    from unsit.po_files import Entry, write_mo
+    from unsit.ui.main_window_view import MainWindow
+
+    write_mo(tmp_path / "ar" / "LC_MESSAGES" / "unsit.mo",
+             {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": "nplurals=6; plural=0;"},
+             [Entry("&Start drill", msgstr=["&ابدأ التمرين"])])
+    monkeypatch.setitem(LANGUAGES, "ar", "العربية")
+    monkeypatch.setattr(i18n, "locale_dir", lambda: tmp_path)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.settings_button.x() < window.quit_button.x()  # left to right: Settings on the left
+
+    switcher.apply("ar")
+    assert QGuiApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert window.drill_button.text() == "&ابدأ التمرين"
+    qtbot.waitUntil(lambda: window.settings_button.x() > window.quit_button.x())  # mirrored
