@@ -84,3 +84,12 @@ def test_every_shipped_drill_is_german_through_the_catalogue():
                  *(step_cue(drill, s) for s in drill.steps)]
         english = [drill.name, drill.purpose, drill.safety, *(s.cue for s in drill.steps)]
         assert [t for t, e in zip(texts, english, strict=True) if t == e] == [], drill.id
+
+
+def test_problems_in_drill_files_are_told_in_the_language_in_use(tmp_path):
+    (tmp_path / "broken.toml").write_text('schema_version = 2\nid = "Broken!"\n', "utf-8")
+    install("de")
+    _drills, messages = load_library(ASSETS / "drills", tmp_path)
+    expected = (f"{tmp_path / 'broken.toml'}: id: muss aus Kleinbuchstaben, Ziffern und - bestehen, "
+                "ist aber 'Broken!' (Übung übersprungen)")
+    assert messages == [expected]
