@@ -73,6 +73,20 @@ def desktop() -> HeadlessDesktop:
 
 
 @pytest.fixture
+def pulse_server(tmp_path_factory):
+    """A real PulseAudio server of its own (a null microphone and sink), stopped after the test."""
+    from tests.pulse_server import PulseServer, missing_pulse_tools
+
+    missing = missing_pulse_tools()
+    if missing:
+        pytest.skip("PulseAudio missing: " + ", ".join(missing))
+    server = PulseServer(tmp_path_factory.mktemp("pulse"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def fake_clock():
     """A FakeClock starting Monday 2026-11-23 08:00 UTC."""
     from tests.fakes import FakeClock

@@ -77,3 +77,18 @@ def test_starting_without_a_graphical_session_says_so_instead_of_crashing():
     out = subprocess.run([sys.executable, "-m", "unsit"], capture_output=True, text=True, timeout=60, env=env)
     assert out.returncode == 2
     assert "no graphical session" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_drill_routine_parses_and_the_help_lists_the_routines(capsys):
+    parser = build_parser()
+    args = parser.parse_args(["drill", "--routine", "warm-up"])
+    assert args.routine == "warm-up" and args.family is None
+    with pytest.raises(SystemExit):
+        parser.parse_args(["drill", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--routine ID play a routine instead: morning, warm-up" in help_text
+
+
+def test_a_family_and_a_routine_together_are_bad_input():
+    out = _cli("drill", "rotation", "--routine", "morning")
+    assert out.returncode == 2 and "not both" in out.stderr

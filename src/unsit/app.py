@@ -129,6 +129,9 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from PySide6.QtWidgets import QSystemTrayIcon
 
     from unsit.core.engine import Engine
+    from unsit.drill_text import routine_name
+    from unsit.platform.capture import pick_capture_watch
+    from unsit.platform.capture.qt_signal import CallWatch
     from unsit.platform.clock import SystemClock
     from unsit.platform.clock_watch import ClockChangeWatcher
     from unsit.platform.dnd import DndWatcher
@@ -139,6 +142,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.resources import asset_path
     from unsit.store.drill_library import load_library
     from unsit.store.history import open_history
+    from unsit.store.routine_library import load_routines
     from unsit.store.settings_file import SettingsFile
     from unsit.ui.commands import CommandHandler
     from unsit.ui.controller import Controller
@@ -167,6 +171,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     if history_problem:
         problems = [*problems, history_problem]
     drills, drill_problems = load_library(asset_path("drills"), paths.user_drills_dir)
+    routines, routine_problems = load_routines(asset_path("routines"), paths.user_routines_dir, drills)
+    drill_problems = [*drill_problems, *routine_problems]
     tray = Tray()
     sni = SniWatch()  # an SNI host shows the icon without a geometry: ask its watcher
     sni.start()
@@ -175,13 +181,15 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     presenter = NudgePresenter(notifier, settings.notification_style,
                                fallback=pick_fallback(notifier, tray.icon if tray_ok else None))
     wall_jobs = WallClockJobs()
-    windows = Windows(drills=drills, clock=clock, settings_store=store, history=history)
+    windows = Windows(drills=drills, clock=clock, settings_store=store, history=history, routines=routines)
     engine = Engine(settings, clock, idle_source=idle.name)
     dnd = DndWatcher()
     clock_watch = ClockChangeWatcher()  # a clock set wakes the wall-clock scheduler (no polling on Linux)
+    calls = CallWatch(pick_capture_watch(clock.monotonic))  # a call holds the nudge (issue 13)
+    calls.start()
     controller = Controller(engine=engine, clock=clock, idle_source=idle, session=session, presenter=presenter,
                             tray=tray, wall_jobs=wall_jobs, history=history, windows=windows,
-                            quiet=dnd.quiet_reasons, clock_changes=clock_watch)
+                            quiet=dnd.quiet_reasons, clock_changes=clock_watch, calls=calls)
 
     def inform(title: str, body: str) -> None:
         log.warning("%s: %s", title, body)
@@ -197,7 +205,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
         kind = tray.kind(sni.state.shows_icon)
         return {"version": __version__, "tray_available": QSystemTrayIcon.isSystemTrayAvailable(),
                 "tray_embedded": kind is not TrayKind.NONE, "tray_kind": kind.value,
-                **presenter.status(), **held_status(engine.status()),
+                **presenter.status(), **held_status(engine.status()), "call_watch": calls.name,
                 "drill": window.describe() if window is not None else None}
 
     handler = CommandHandler(controller, status_extras, app.quit, windows,
@@ -206,7 +214,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     parts = {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
              "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
              "store": store, "sni": sni, "language": language, "main_window": main_window, "dnd": dnd,
-             "clock_watch": clock_watch}
+             "clock_watch": clock_watch, "calls": calls}
     try:
         if not server.listen():
             print(_("{app} is already running").format(app=APP_NAME), file=sys.stderr)
@@ -219,6 +227,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
             command=command_name(), path=paths.socket_path, reason=exc.strerror or exc)]
 
     tray.drill_requested.connect(lambda: controller.start_drill())
+    tray.set_routines([(r.id, routine_name(r)) for r in routines])
+    tray.routine_requested.connect(controller.start_routine)
     tray.snooze_requested.connect(controller.snooze)
     tray.pause_requested.connect(controller.pause)
     tray.resume_requested.connect(controller.resume)
@@ -233,6 +243,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     store.settings_changed.connect(lambda s: _sync_autostart(s))
     store.settings_changed.connect(lambda s: language.apply(s.language))
     language.language_changed.connect(lambda _code: _retranslate(tray, windows, controller))
+    language.language_changed.connect(lambda _code: tray.set_routines([(r.id, routine_name(r)) for r in routines]))
 
     tray.show()
     controller.start()
@@ -250,9 +261,11 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
 
 
 def held_status(status: Status) -> dict[str, Any]:
-    """``holding_nudge`` and ``held_because`` for ``unsit status --json``, from the core's Status."""
+    """``holding_nudge``, ``held_because``, ``in_call`` and ``call_seconds`` for ``unsit status --json``."""
     return {"holding_nudge": status.holding_nudge,
-            "held_because": sorted(reason.value for reason in status.held_because)}
+            "held_because": sorted(reason.value for reason in status.held_because),
+            "in_call": status.in_call,
+            "call_seconds": None if status.call_seconds is None else int(status.call_seconds)}
 
 
 def quit_on_signals(app: QCoreApplication) -> object | None:
@@ -330,5 +343,6 @@ def shutdown(parts: dict[str, Any]) -> None:
     parts["idle"].close()
     parts["dnd"].close()
     parts["clock_watch"].close()
+    parts["calls"].close()
     if parts["history"] is not None:
         parts["history"].close()

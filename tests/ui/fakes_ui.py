@@ -101,6 +101,12 @@ class FakeWindows(QObject):
     def __init__(self):
         super().__init__()
         self.opened = []
+        self.routines_opened = []
+        from types import SimpleNamespace
+
+        self.routines = [SimpleNamespace(id="morning", name="Morning hip routine", source="morning.toml"),
+                         SimpleNamespace(id="warm-up", name="Warm-up before a walk or run",
+                                         source="warm-up.toml")]
         self.history_refreshes = 0
 
     def open_drill(self, family, settings):
@@ -109,6 +115,10 @@ class FakeWindows(QObject):
         self.opened.append(family)
         return SimpleNamespace(id="standing-hip-circles", name="Standing hip circles",
                                source="standing-hip-circles.toml", translations={})
+
+    def open_routine(self, routine_id, settings):
+        self.routines_opened.append(routine_id)
+        return None if routine_id == "unknown" else f"routine:{routine_id}"
 
     def refresh_history(self):
         self.history_refreshes += 1

@@ -7,12 +7,14 @@ every call; the UI renders them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from unsit.core.calls import CallTracker
 from unsit.core.clock import Clock
 from unsit.core.days import unsit_day
 from unsit.core.events import (
@@ -22,6 +24,7 @@ from unsit.core.events import (
     DrillStarted,
     EndReason,
     Event,
+    NudgeDue,
     Paused,
     Phase,
     PhaseChanged,
@@ -49,11 +52,14 @@ class Observation:
         quiet: why now is a bad moment for a nudge (empty: it is not), or a function that
             tells; the engine calls it only when a nudge is due or held, so the desktop is
             asked only then.
+        call_since: the Clock's ``monotonic()`` reading when the running call (an
+            application recording the microphone) began; None when there is no call.
     """
 
     idle_seconds: float | None
     locked: bool = False
     quiet: frozenset[QuietReason] | Callable[[], frozenset[QuietReason]] = field(default=frozenset())
+    call_since: float | None = None
 
     def quiet_now(self) -> frozenset[QuietReason]:
         """The quiet reasons (calls ``quiet`` when it is a function)."""
@@ -68,6 +74,8 @@ class Status:
         next_nudge_in_seconds: streak time left until the next nudge if sitting goes
             on; None when paused, outside work hours, in a drill or away.
         held_because: why a due nudge is held (empty when none is).
+        call_seconds: how long the running call has lasted (None: no call, or calls are
+            not followed because ``hold_during_calls`` is off).
     """
 
     phase: Phase
@@ -80,6 +88,12 @@ class Status:
     interval_seconds: float
     held_because: frozenset[QuietReason] = frozenset()
     nudge_waiting: bool = False
+    call_seconds: float | None = None
+
+    @property
+    def in_call(self) -> bool:
+        """True while a call runs (and calls are followed)."""
+        return self.call_seconds is not None
 
     @property
     def holding_nudge(self) -> bool:
@@ -129,6 +143,7 @@ class Engine:
         self._machine.set_outside_work_hours(not is_open(clock.now(), settings))
         self._drill_streak_seconds: float | None = None  # streak when the drill began
         self._pause_ends_boottime: float | None = None  # a pause given as a length ends here
+        self._calls = CallTracker()
 
     @property
     def settings(self) -> Settings:
@@ -155,13 +170,24 @@ class Engine:
         events: list[Event] = []
         if self._machine.paused:
             events += self._follow_pause()
-        update = self._tracker.observe(
-            self._clock.monotonic(), self._clock.boottime(), obs.idle_seconds, obs.locked
-        )
+        monotonic = self._clock.monotonic()
+        call_ended = self._calls.observe(monotonic, obs.call_since if self._settings.hold_during_calls else None)
+        if call_ended is not None:
+            events.append(call_ended)
+        idle = self._calls.idle_seconds(obs.idle_seconds, monotonic)  # a call is sitting
+        update = self._tracker.observe(monotonic, self._clock.boottime(), idle, obs.locked)
         events += self._apply_update(update)
         streak, active, present = self._tracker.streak_seconds, self._tracker.active, self._tracker.present
-        quiet = obs.quiet_now() if self._machine.is_due(streak, active, present) else frozenset()
-        events += self._machine.evaluate(streak, active, present, quiet)
+        quiet: frozenset[QuietReason] = frozenset()
+        if self._machine.is_due(streak, active, present):
+            quiet = obs.quiet_now() | ({QuietReason.CALL} if self._calls.in_call else set())
+        held = self._machine.held
+        delivered = self._machine.evaluate(streak, active, present, quiet)
+        if held is not None and QuietReason.CALL in held.reasons:  # held through a call: say how long it was
+            after_call = self._calls.last_call_seconds
+            delivered = [dataclasses.replace(e, after_call_seconds=after_call) if isinstance(e, NudgeDue) else e
+                         for e in delivered]
+        events += delivered
         return self._with_phase_change(before, events)
 
     def wall_moment(self, moment: WallMoment) -> list[Event]:
@@ -282,6 +308,7 @@ class Engine:
         held = self._machine.held
         return Status(
             held_because=held.reasons if held is not None else frozenset(),
+            call_seconds=self._calls.call_seconds,
             nudge_waiting=held is not None or phase in PENDING_CYCLES,
             phase=phase,
             streak_seconds=streak,

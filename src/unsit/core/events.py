@@ -27,6 +27,7 @@ class QuietReason(Enum):
     NOTIFICATIONS_PAUSED = "notifications paused"
     FULL_SCREEN = "full screen"
     BUSY = "busy"  # Windows: presentation mode, a full-screen Direct3D program
+    CALL = "call"  # an application records the microphone (platform/capture), setting hold_during_calls
 
 
 class WallMoment(Enum):
@@ -54,10 +55,13 @@ class NudgeDue:
     Attributes:
         streak_seconds: the sitting streak when the nudge was delivered.
         repeat: how many nudges in a row were ignored before this one (0 = fresh nudge).
+        after_call_seconds: set when this nudge was held through a call that just ended:
+            how long that call lasted (the nudge's text says so).
     """
 
     streak_seconds: float
     repeat: int
+    after_call_seconds: float | None = None
 
 
 class WithdrawReason(str, Enum):
@@ -178,6 +182,13 @@ class Resumed:
 
 
 @dataclass(frozen=True)
+class CallEnded:
+    """A call (the microphone recorded by some application) ended; it lasted ``call_seconds`` of awake time."""
+
+    call_seconds: float
+
+
+@dataclass(frozen=True)
 class DayStarted:
     """Unsit's day turned (at 04:00 local time); ``day`` is the new day's date."""
 
@@ -186,5 +197,5 @@ class DayStarted:
 
 Event: TypeAlias = (
     NudgeDue | NudgeHeld | NudgeDropped | NudgeWithdrawn | StreakEnded | PhaseChanged | Snoozed | Skipped
-    | DrillStarted | DrillFinished | DrillSkipped | Paused | Resumed | DayStarted
+    | DrillStarted | DrillFinished | DrillSkipped | Paused | Resumed | DayStarted | CallEnded
 )

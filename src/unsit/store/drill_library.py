@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from unsit.core.drills import Drill, DrillError, parse_drill
-from unsit.i18n import _
+from unsit.i18n import N_, _
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,10 +32,20 @@ else:  # pragma: no cover - the tomli backport has the same API
 MAX_FILE_BYTES = 64 * 1024
 """The largest drill file read; the built-in ones are under 5 kB."""
 MAX_FILES_PER_FOLDER = 500
+_LINK_OUTSIDE = {"drill": N_("is a link to {target}, outside the drills folder"),
+                 "routine": N_("is a link to {target}, outside the routines folder")}
+_A_FOLDER = {"drill": N_("is a folder, not a drill file"), "routine": N_("is a folder, not a routine file")}
+_TOO_BIG = {"drill": N_("is {size} bytes; drill files are at most {limit}"),
+            "routine": N_("is {size} bytes; routine files are at most {limit}")}
+"""Messages that name what the folder holds, one per kind (a translation needs the whole sentence)."""
 
 
-def _read_small_regular_file(path: Path) -> bytes:
+def read_small_regular_file(path: Path, kind: str = "drill") -> bytes:
     """The bytes of ``path`` if it is a regular file of sane size inside its folder.
+
+    Args:
+        path: the file.
+        kind: what the folder holds ("drill", "routine"), for the messages.
 
     Raises:
         DrillError: for anything else, saying what it is.
@@ -46,16 +56,14 @@ def _read_small_regular_file(path: Path) -> bytes:
         if stat.S_ISLNK(info.st_mode):
             target = path.resolve(strict=True)  # raises on a loop or a dangling link
             if target.parent != path.parent.resolve():
-                raise DrillError(source, "(file)", _("is a link to {target}, outside the drills folder").format(
-                    target=target))
+                raise DrillError(source, "(file)", _(_LINK_OUTSIDE[kind]).format(target=target))
             info = os.stat(target)
         if stat.S_ISDIR(info.st_mode):
-            raise DrillError(source, "(file)", _("is a folder, not a drill file"))
+            raise DrillError(source, "(file)", _(_A_FOLDER[kind]))
         if not stat.S_ISREG(info.st_mode):
             raise DrillError(source, "(file)", _("is not a regular file (a pipe, socket or device)"))
         if info.st_size > MAX_FILE_BYTES:
-            raise DrillError(source, "(file)", _("is {size} bytes; drill files are at most {limit}").format(
-                size=info.st_size, limit=MAX_FILE_BYTES))
+            raise DrillError(source, "(file)", _(_TOO_BIG[kind]).format(size=info.st_size, limit=MAX_FILE_BYTES))
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(path.resolve(strict=True), flags)
     except RuntimeError as exc:  # a symlink loop on Python < 3.13
@@ -85,7 +93,7 @@ def load_drill_file(path: Path) -> Drill:
         DrillError: naming the file, the field and the problem.
     """
     source = str(path)
-    data = _read_small_regular_file(path)
+    data = read_small_regular_file(path)
     try:
         table = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:

@@ -44,7 +44,8 @@ log = logging.getLogger(__name__)
 
 KINDS: tuple[str, ...] = (
     "nudge", "snooze", "skip", "drill_started", "drill_finished", "drill_skipped", "streak_ended",
-    "nudge_held",  # came due while quiet (do-not-disturb, full screen): not seen, not a "nudge"
+    "nudge_held",  # came due while quiet (do-not-disturb, full screen, a call): not seen, not a "nudge"
+    "call",  # a call (microphone capture) ended; duration_seconds is its length
 )
 
 # Ordered migrations: MIGRATIONS[i] takes the schema from user_version i to i + 1.
@@ -88,7 +89,9 @@ class DaySummary:
     """One local day at a glance.
 
     ``drills_skipped`` counts drills skipped or ended early (``drill_skipped``) and
-    nudges answered with Skip (``skip``): both are a drill not done.
+    nudges answered with Skip (``skip``): both are a drill not done. A routine run is one
+    drill session (id ``routine:<id>``): it counts once in ``drills_done`` or
+    ``drills_skipped``, and ``routines_done`` counts the finished ones again on their own.
     """
 
     date: date
@@ -97,6 +100,9 @@ class DaySummary:
     drills_done: int = 0
     drills_skipped: int = 0
     nudges: int = 0
+    routines_done: int = 0
+    calls: int = 0
+    call_seconds: float = 0.0
 
 
 def open_history(path: Path, now: datetime, *, busy_timeout_seconds: float = BUSY_TIMEOUT_SECONDS,
@@ -414,14 +420,18 @@ class History:
                        COALESCE(MAX(CASE WHEN kind = 'streak_ended' THEN streak_seconds END), 0),
                        SUM(kind = 'drill_finished'),
                        SUM(kind IN ('drill_skipped', 'skip')),
-                       SUM(kind = 'nudge')
+                       SUM(kind = 'nudge'),
+                       COALESCE(SUM(kind = 'drill_finished' AND IFNULL(drill_id, '') LIKE 'routine:%'), 0),
+                       SUM(kind = 'call'),
+                       COALESCE(SUM(CASE WHEN kind = 'call' THEN duration_seconds END), 0)
                 FROM events WHERE local_date BETWEEN ? AND ?
                 GROUP BY local_date
                 """,
                 (first.isoformat(), last.isoformat()),
             )
         found = {
-            r[0]: DaySummary(date.fromisoformat(r[0]), float(r[1]), float(r[2]), int(r[3]), int(r[4]), int(r[5]))
+            r[0]: DaySummary(date.fromisoformat(r[0]), float(r[1]), float(r[2]), int(r[3]), int(r[4]), int(r[5]),
+                             int(r[6]), int(r[7]), float(r[8]))
             for r in rows
         }
         out = []
