@@ -119,3 +119,22 @@ def test_a_right_to_left_language_mirrors_the_layout(qtbot, tmp_path, monkeypatc
     assert QGuiApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
     assert window.drill_button.text() == "&ابدأ التمرين"
     qtbot.waitUntil(lambda: window.settings_button.x() > window.quit_button.x())  # mirrored
+
+
+def test_an_open_settings_window_is_rebuilt_in_the_new_language(qtbot, tmp_path, fake_clock, switcher):
+    from unsit.ui.windows import Windows
+
+    store = SettingsStore(SettingsFile(tmp_path / "settings.toml"))
+    store.load_initial()
+    windows = Windows(drills=[], clock=fake_clock, settings_store=store)
+    windows.open_settings()
+    old = windows._settings_dialog
+    assert old is not None and old.windowTitle() == "Unsit — Settings"
+    switcher.language_changed.connect(lambda _code: windows.retranslate())
+    store.update(store.settings.replace(language="de"))  # what Apply does
+    switcher.apply(store.settings.language)
+    qtbot.waitUntil(lambda: windows._settings_dialog is not None and windows._settings_dialog is not old)
+    new = windows._settings_dialog
+    assert new.isVisible() and new.windowTitle() == "Unsit – Einstellungen"
+    assert new.findChild(QComboBox, "language").currentData() == "de"
+    windows.close_all()
