@@ -71,6 +71,7 @@ def test_drills_follow_one_another_and_the_routine_finishes_as_one_session(qtbot
         assert w.safety_label.text() == step.drill.safety
         fake_clock.advance(10)
         w.tick()
+        assert (warm_up.notes in w.detail_label.text()) is (index == 0)  # read through the first drill
         seen.append(w.step_label.text())
         if index < 2:
             run_out_current_drill(w, fake_clock)
@@ -145,3 +146,21 @@ def test_the_command_handler_refuses_a_bad_routine_as_bad_input(qapp, routine):
     assert started == []
     assert handler({"command": "drill", "routine": "warm-up"})["message"] == "Started: Warm-up before a walk or run"
     assert started == ["warm-up"]
+
+
+def test_spoken_cues_name_the_routine_and_each_drill_coming_up(qtbot, library, fake_clock):
+    from tests.ui.test_drill_end import RecordingSpeaker
+
+    warm_up = library[1]["warm-up"]
+    speaker = RecordingSpeaker()
+    played: list[str] = []
+    w = RoutineWindow(warm_up, fake_clock, cue_player=played.append, speak_cues=True, speaker=speaker)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    assert speaker.said[0] == "Warm-up before a walk or run. First: Standing slow march. Get ready."
+    run_out_current_drill(w, fake_clock)
+    assert speaker.said[-1].startswith("Next: Standing leg turns. Get ready.")
+    w.next_button.click()
+    assert speaker.said[-1].startswith("Next: Standing hip extension. Get ready.")
+    assert played[-1] == "ready"

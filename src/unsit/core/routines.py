@@ -111,7 +111,7 @@ class Routine:
         id: stable identifier (file name without .toml by convention).
         name: title shown to the user.
         purpose: one line saying when and why to do it.
-        notes: optional advice shown before it starts ("" when none).
+        notes: optional advice shown through the first drill ("" when none).
         steps: the drills in order.
         source: the file it came from, for messages.
     """

@@ -35,7 +35,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from unsit.core.clock import Clock
-from unsit.core.drill_cues import CueTracker
+from unsit.core.drill_cues import Cue, CueTracker
 from unsit.core.drill_session import (
     GET_READY_SECONDS,
     DrillSession,
@@ -375,8 +375,7 @@ class DrillWindow(QWidget):
     def _handle(self, events: Sequence[object]) -> None:
         self._follow_runner(events)
         if self.isVisible():  # hook: step started, rep counted, drill finished
-            heard = [e for e in events if isinstance(e, (StepChanged, Finished, EndedEarly))]
-            self.cue_player.play(self._cue_tracker.cues_for(heard, self.session))
+            self.cue_player.play(self._cues_for(events))
         for event in events:
             if isinstance(event, Finished):
                 self._timer.stop()
@@ -425,6 +424,11 @@ class DrillWindow(QWidget):
             "illustration": {"drawn": self.figure_view.paint_count > 0, "poses": list(s.step.pose_names),
                              "moving": self.figure_view.animating},
         }
+
+    def _cues_for(self, events: Sequence[object]) -> list[Cue]:
+        """What to hear for a batch of events (a routine also names the drill coming up)."""
+        heard = [e for e in events if isinstance(e, (StepChanged, Finished, EndedEarly))]
+        return self._cue_tracker.cues_for(heard, self.session)
 
     def _counted_seconds(self, duration_seconds: float) -> float:
         """The length as the header counts it: the get-ready countdown is not part of the drill."""

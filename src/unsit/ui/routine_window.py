@@ -10,6 +10,7 @@ name, figure, steps and safety note). One run is one session to the engine, with
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
@@ -17,11 +18,11 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 from unsit.core.clock import Clock
-from unsit.core.drill_cues import CueTracker
-from unsit.core.drill_session import State, format_mm_ss
+from unsit.core.drill_cues import Cue, CueTracker, Sound
+from unsit.core.drill_session import State, StepChanged, format_mm_ss
 from unsit.core.routine_session import DrillChanged, RoutineSession
 from unsit.core.routines import Routine
-from unsit.drill_text import drill_name, drill_safety, routine_name
+from unsit.drill_text import drill_name, drill_safety, routine_name, routine_notes
 from unsit.i18n import _
 from unsit.platform.speech import Speaker
 from unsit.ui.drill_end import CLOSE_AFTER_SECONDS
@@ -93,6 +94,20 @@ class RoutineWindow(DrillWindow):
     def _step_text(self, step: int, count: int) -> str:
         return _("Part {part} of {count}").format(part=step, count=count)
 
+    def _cues_for(self, events: Sequence[object]) -> list[Cue]:
+        """The drill's cues; when a drill begins, its get-ready line first names it."""
+        cues = super()._cues_for(events)
+        r = self.routine_session
+        if any(isinstance(e, DrillChanged) for e in events):
+            line = _("Next: {drill}.").format(drill=drill_name(self.drill))
+        elif r.index == 0 and StepChanged(State.GET_READY, 0) in events:
+            line = _("{routine}. First: {drill}.").format(routine=routine_name(self.routine),
+                                                          drill=drill_name(self.drill))
+        else:
+            return cues
+        named = [replace(c, speech=f"{line} {c.speech}".strip()) if c.sound is Sound.READY else c for c in cues]
+        return named if named != cues else [Cue(None, line), *cues]
+
     # --- intents --------------------------------------------------------------------
     @Slot()
     def skip_drill(self) -> None:
@@ -118,9 +133,8 @@ class RoutineWindow(DrillWindow):
         else:
             header = _("Step {step} of {count} · {drill} · {left} left").format(
                 step=r.index + 1, count=r.count, drill=drill_name(self.drill), left=format_mm_ss(r.left_seconds))
-        starting = r.state is State.READY or (r.index == 0 and r.current.phase_state is State.GET_READY)
-        if starting and self.routine.notes:
-            header = f"{header}\n{self.routine.notes}"
+        if not r.done and r.index == 0 and self.routine.notes:  # the notes stay through the first drill
+            header = f"{header}\n{routine_notes(self.routine)}"
         self.detail_label.setText(header)
         self.detail_label.setAccessibleDescription(header)
         next_button.setVisible(not r.done)
