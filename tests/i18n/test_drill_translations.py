@@ -93,3 +93,18 @@ def test_problems_in_drill_files_are_told_in_the_language_in_use(tmp_path):
     expected = (f"{tmp_path / 'broken.toml'}: id: muss aus Kleinbuchstaben, Ziffern und - bestehen, "
                 "ist aber 'Broken!' (Übung übersprungen)")
     assert messages == [expected]
+
+
+def test_shipped_routines_are_german_through_the_catalogue():
+    from unsit.drill_text import routine_name, routine_notes, routine_purpose
+    from unsit.store.routine_library import load_routines
+
+    drills, _messages = load_library(ASSETS / "drills", None)
+    routines, messages = load_routines(ASSETS / "routines", None, drills)
+    assert messages == [] and routines
+    install("de")
+    morning = next(r for r in routines if r.id == "morning")
+    assert routine_name(morning) == "Hüftroutine am Morgen"
+    for routine in routines:
+        assert routine_name(routine) != routine.name and routine_purpose(routine) != routine.purpose
+        assert not routine.notes or routine_notes(routine) != routine.notes
