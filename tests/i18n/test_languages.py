@@ -84,3 +84,12 @@ def test_a_missing_catalogue_falls_back_to_english(tmp_path):
 
 def test_right_to_left_languages():
     assert is_right_to_left("ar") and is_right_to_left("he") and not is_right_to_left("de")
+
+
+@pytest.mark.parametrize("content", [b"", b"\xde\x12\x04\x95" + b"\xff" * 40, b"not a catalogue at all"])
+def test_a_broken_catalogue_falls_back_to_english(tmp_path, content):
+    target = tmp_path / "de" / "LC_MESSAGES" / "unsit.mo"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(content)
+    assert install("de", folder=tmp_path) == "en"
+    assert _("Time to unsit") == "Time to unsit"
