@@ -164,6 +164,8 @@ class DrillWindow(QWidget):
                                   (self.step_label, _("Step")), (self.side_label, _("Side")),
                                   (self.cue_label, _("What to do now")), (self.safety_label, _("Safety note"))):
             label.setAccessibleName(accessible)
+        self.ring.setAccessibleName(_("Time left in this step"))
+        self.figure_view.setAccessibleName(_("Drill illustration"))
         for button, accessible, key in (
                 (self.pause_button, _("Pause or resume the drill (Space)"), _("Space")),
                 (self.skip_button, _("Skip this step (Right arrow)"), _("Right arrow")),
