@@ -45,6 +45,13 @@ def test_human_status_names_everything():
                           "paused_until": None, "idle_source": "none"})
     assert "1 h 02 min" in text and "nudge due" in text and "—" in text
     assert "cannot tell when you are away" in text
+    assert "call" not in text
+
+
+def test_human_status_says_a_call_holds_the_nudge():
+    text = format_status({"phase": "sitting", "streak_seconds": 3725, "next_nudge_in_seconds": 0,
+                          "paused_until": None, "idle_source": "x11", "in_call": True, "call_seconds": 754})
+    assert "In a call:      12 min (a nudge waits until it ends)" in text.splitlines()
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:

@@ -17,7 +17,7 @@ from typing import Any
 from unsit import APP_NAME, __version__
 from unsit.core.drills import FAMILIES
 from unsit.core.durations import format_duration
-from unsit.i18n import N_, _
+from unsit.i18n import N_, _, ngettext
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -119,6 +119,11 @@ def format_status(status: dict[str, Any]) -> str:
     ]
     if status.get("paused_until"):
         rows.append((_("Paused until:"), str(status["paused_until"])))
+    if status.get("in_call"):
+        minutes = int(status.get("call_seconds") or 0) // 60
+        rows.append((_("In a call:"), ngettext("{minutes} min (a nudge waits until it ends)",
+                                               "{minutes} min (a nudge waits until it ends)",
+                                               minutes).format(minutes=minutes)))
     source = str(status.get("idle_source", "none"))
     if source == "none":
         source = _("none (not available: Unsit cannot tell when you are away)")

@@ -115,6 +115,19 @@ def test_a_call_that_ends_while_the_user_is_away_delivers_nothing(desk):
     assert desk.nudges() == []  # a fresh streak: nothing is due
 
 
+def test_a_call_never_starts_a_streak_for_a_user_who_is_away(desk):
+    desk.type_for(600)
+    desk.rest_for(400)  # away: the streak ended
+    assert desk.phase is Phase.AWAY
+    desk.start_call()  # some program records while nobody is there
+    desk.rest_for(1800)
+    desk.end_call()
+    desk.rest_for(60)
+    assert desk.phase is Phase.AWAY and desk.streak == 0 and desk.nudges() == []
+    desk.type_for(30)  # back: a fresh streak, from real input
+    assert desk.phase is Phase.SITTING and desk.streak <= 30
+
+
 def test_a_call_during_snooze_keeps_the_snooze(desk):
     desk.type_for(1800)
     assert desk.nudges() == [1800]

@@ -174,7 +174,8 @@ class Engine:
         call_ended = self._calls.observe(monotonic, obs.call_since if self._settings.hold_during_calls else None)
         if call_ended is not None:
             events.append(call_ended)
-        idle = self._calls.idle_seconds(obs.idle_seconds, monotonic)  # a call is sitting
+        # A call keeps a running streak going (a call is sitting); it never starts one for a user who is away.
+        idle = self._calls.idle_seconds(obs.idle_seconds, monotonic) if self._tracker.active else obs.idle_seconds
         update = self._tracker.observe(monotonic, self._clock.boottime(), idle, obs.locked)
         events += self._apply_update(update)
         streak, active, present = self._tracker.streak_seconds, self._tracker.active, self._tracker.present
