@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -12,38 +11,16 @@ from typing import TYPE_CHECKING, Any
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
 from unsit.command_name import command_name
 from unsit.i18n import _
-from unsit.log_file import BoundedFormatter, CappedFileHandler, rotate_log
+from unsit.log_file import setup_logging
 from unsit.paths import AppPaths
 from unsit.qt_libraries import missing_library_message
 
 if TYPE_CHECKING:  # Qt and the settings load after the cheap checks in run_app
-    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
     from unsit.core.engine import Status
-    from unsit.core.settings import Settings
 
 log = logging.getLogger("unsit")
-
-
-def setup_logging(paths: AppPaths, debug: bool) -> None:
-    """Log to a file in the user log dir (rotated by size, also while running), and warnings to stderr."""
-    root = logging.getLogger()
-    root.setLevel(logging.DEBUG if debug else logging.INFO)
-    fmt = BoundedFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        rotate_log(paths.log_file)
-        handler: logging.Handler = CappedFileHandler(paths.log_file)
-        handler.setFormatter(fmt)
-        root.addHandler(handler)
-    except OSError as exc:
-        print(f"{APP_NAME}: cannot write the log file {paths.log_file}: {exc}", file=sys.stderr)
-    console = logging.StreamHandler()
-    console.setFormatter(fmt)
-    console.setLevel(logging.DEBUG if debug else logging.WARNING)
-    root.addHandler(console)
-    for noisy in ("apscheduler",):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def missing_display(env: Mapping[str, str], platform: str) -> str | None:
@@ -95,7 +72,7 @@ def run_app(debug: bool = False) -> int:
             raise
         print(f"{APP_NAME}: {missing}", file=sys.stderr)
         return 2
-    setup_logging(paths, debug)
+    setup_logging(paths.log_file, debug)
     log.info("%s %s starting", APP_NAME, __version__)
 
     app = QApplication(sys.argv[:1])
@@ -106,13 +83,15 @@ def run_app(debug: bool = False) -> int:
     parts = build(app, paths)
     if parts is None:
         return 0
-    signal_watch = quit_on_signals(app)
     from PySide6.QtCore import QTimer
 
+    from unsit.ui.signal_watch import SignalWatch
+
+    signal_watch = SignalWatch(app.quit)
     QTimer.singleShot(3000, release_start_up_memory)
     code = app.exec()
-    del signal_watch
     shutdown(parts)
+    signal_watch.close()  # a late SIGTERM neither writes to a closed socket nor calls a finished app
     log.info("%s stopped", APP_NAME)
     return code
 
@@ -130,6 +109,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
 
     from unsit.core.engine import Engine
     from unsit.drill_text import routine_name
+    from unsit.platform.autostart import sync_autostart
     from unsit.platform.capture import pick_capture_watch
     from unsit.platform.capture.qt_signal import CallWatch
     from unsit.platform.clock import SystemClock
@@ -137,6 +117,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.platform.dnd import DndWatcher
     from unsit.platform.idle import detect_idle_source
     from unsit.platform.notify import pick_fallback, pick_notifier
+    from unsit.platform.quiet_answers import QuietAnswers
     from unsit.platform.session import SessionWatcher
     from unsit.platform.sni import SniWatch
     from unsit.resources import asset_path
@@ -184,12 +165,14 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     windows = Windows(drills=drills, clock=clock, settings_store=store, history=history, routines=routines)
     engine = Engine(settings, clock, idle_source=idle.name)
     dnd = DndWatcher()
+    quiet = QuietAnswers(dnd.quiet_reasons, clock.monotonic)  # asked off the GUI thread: a tick never waits
     clock_watch = ClockChangeWatcher()  # a clock set wakes the wall-clock scheduler (no polling on Linux)
     calls = CallWatch(pick_capture_watch(clock.monotonic))  # a call holds the nudge (issue 13)
     calls.start()
     controller = Controller(engine=engine, clock=clock, idle_source=idle, session=session, presenter=presenter,
                             tray=tray, wall_jobs=wall_jobs, history=history, windows=windows,
-                            quiet=dnd.quiet_reasons, clock_changes=clock_watch, calls=calls)
+                            quiet=quiet, clock_changes=clock_watch, calls=calls)
+    quiet.answered.connect(controller.tick)
 
     def inform(title: str, body: str) -> None:
         log.warning("%s: %s", title, body)
@@ -214,6 +197,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     parts = {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
              "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
              "store": store, "sni": sni, "language": language, "main_window": main_window, "dnd": dnd,
+             "quiet": quiet,
              "clock_watch": clock_watch, "calls": calls}
     try:
         if not server.listen():
@@ -240,7 +224,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     tray.clicked.connect(main_window.icon_clicked)
     store.settings_changed.connect(controller.apply_settings)
     store.settings_problem.connect(lambda message: inform(_("Unsit settings"), message))
-    store.settings_changed.connect(lambda s: _sync_autostart(s))
+    store.settings_changed.connect(lambda s: sync_autostart(s.start_at_login))
     store.settings_changed.connect(lambda s: language.apply(s.language))
     language.language_changed.connect(lambda _code: _retranslate(tray, windows, controller))
     language.language_changed.connect(lambda _code: tray.set_routines([(r.id, routine_name(r)) for r in routines]))
@@ -256,7 +240,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
                            "start Unsit again from your applications menu to open its window."))
     if problems or drill_problems:
         inform(_("Unsit found a problem"), "\n".join([*problems, *drill_problems]))
-    _sync_autostart(settings)
+    sync_autostart(settings.start_at_login)
     return parts
 
 
@@ -266,38 +250,6 @@ def held_status(status: Status) -> dict[str, Any]:
             "held_because": sorted(reason.value for reason in status.held_because),
             "in_call": status.in_call,
             "call_seconds": None if status.call_seconds is None else int(status.call_seconds)}
-
-
-def quit_on_signals(app: QCoreApplication) -> object | None:
-    """End the event loop cleanly on Ctrl+C and SIGTERM (a logout, `kill`).
-
-    Python runs signal handlers only between bytecodes, and Qt's loop may sleep for
-    minutes. Instead of a polling timer (which would wake the idle app every second), the
-    signal writes a byte to a socket pair that Qt watches, which runs Python at once.
-    Returns what must stay alive while the loop runs (None where this is unavailable).
-    """
-    import socket
-
-    from PySide6.QtCore import QSocketNotifier
-
-    for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, lambda *_: app.quit())
-    if not hasattr(signal, "set_wakeup_fd") or sys.platform == "win32":
-        return None
-    reader, writer = socket.socketpair()
-    reader.setblocking(False)
-    writer.setblocking(False)
-    signal.set_wakeup_fd(writer.fileno())
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
-
-    def drain() -> None:
-        try:
-            reader.recv(64)  # the handler itself runs as soon as Python gets control
-        except OSError:
-            pass
-
-    notifier.activated.connect(drain)
-    return reader, writer, notifier
 
 
 def release_start_up_memory() -> None:
@@ -318,17 +270,6 @@ def release_start_up_memory() -> None:
             pass
 
 
-def _sync_autostart(settings: Settings) -> None:
-    from unsit.platform.autostart import autostart_for_platform
-
-    try:
-        autostart = autostart_for_platform()
-        if autostart.is_enabled() != settings.start_at_login:
-            autostart.set_enabled(settings.start_at_login)
-    except Exception:
-        log.exception("could not change start at login")
-
-
 def shutdown(parts: dict[str, Any]) -> None:
     """Stop timers and threads, close the notification, the socket and the database."""
     parts["controller"].stop()
@@ -341,6 +282,7 @@ def shutdown(parts: dict[str, Any]) -> None:
     parts["server"].close()
     parts["tray"].hide()
     parts["idle"].close()
+    parts["quiet"].close()  # waits (bounded) for a question under way before its connections close
     parts["dnd"].close()
     parts["clock_watch"].close()
     parts["calls"].close()

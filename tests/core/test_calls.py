@@ -235,3 +235,26 @@ def test_call_status_in_the_status_snapshot(desk):
     desk.rest_for(60)
     assert desk.engine.status().call_seconds == 60
     assert isinstance(desk.clock.now(), datetime)
+
+
+class UnansweredDesk(CallDesk):
+    """A CallDesk whose desktop has not answered the do-not-disturb question yet (None)."""
+
+    def observation(self) -> Observation:
+        base = super().observation()
+        return Observation(idle_seconds=base.idle_seconds, locked=base.locked, call_since=base.call_since,
+                           quiet=lambda: None)
+
+
+def test_a_call_holds_the_nudge_before_the_desktop_answers(fake_clock):
+    desk = UnansweredDesk(fake_clock, Settings(interval_minutes=30, snooze_minutes=10))
+    desk.type_for(600)
+    desk.start_call()
+    desk.rest_for(1200)
+    assert desk.of(NudgeHeld) == [NudgeHeld(streak_seconds=1800, reasons=CALL)]
+
+
+def test_without_a_call_an_unanswered_desktop_decides_nothing(fake_clock):
+    desk = UnansweredDesk(fake_clock, Settings(interval_minutes=30, snooze_minutes=10))
+    desk.type_for(1900)
+    assert desk.nudges() == [] and desk.of(NudgeHeld) == []

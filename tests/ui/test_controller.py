@@ -199,6 +199,39 @@ def test_the_status_line_says_a_nudge_is_held_and_why(rig):
     assert rig.tray.views[-1][3].endswith(": a nudge waits (notifications paused)")
 
 
+def test_a_slow_quiet_answer_never_blocks_the_tick_and_the_nudge_follows_it(qapp, qtbot, fake_clock):
+    """The app's wiring: QuietAnswers asks on a worker; its ``answered`` ticks the controller."""
+    import threading
+    import time
+
+    from unsit.platform.quiet_answers import QuietAnswers
+
+    release = threading.Event()
+
+    def slow_desktop() -> frozenset[QuietReason]:
+        assert release.wait(10)
+        return frozenset()
+
+    quiet = QuietAnswers(slow_desktop, fake_clock.monotonic)
+    parts = {"idle_source": FakeIdle(), "session": FakeSession(), "presenter": FakePresenter(), "tray": FakeTray(),
+             "wall_jobs": FakeJobs(), "history": FakeHistory(), "windows": FakeWindows(), "quiet": quiet}
+    engine = Engine(Settings(interval_minutes=10, snooze_minutes=5), fake_clock, idle_source="fake")
+    controller = Controller(engine=engine, clock=fake_clock, **parts)
+    quiet.answered.connect(controller.tick)
+    parts["idle_source"].value = 1.0
+    controller.tick()
+    started = time.monotonic()
+    for _ in range(120):  # to the interval: the desktop is asked and has not answered
+        fake_clock.advance(5)
+        controller.tick()
+    assert time.monotonic() - started < 2.0
+    assert parts["presenter"].presented == [] and parts["history"].kinds() == []
+    release.set()
+    qtbot.waitUntil(lambda: len(parts["presenter"].presented) == 1, timeout=5000)
+    assert parts["history"].kinds() == ["nudge"]
+    quiet.close()
+
+
 def test_a_routine_is_one_drill_session_to_the_engine_and_finishing_it_ends_the_streak(rig):
     rig.sit(6 * 60)
     rig.controller.start_routine("morning")

@@ -51,18 +51,19 @@ class Observation:
         locked: the session is locked.
         quiet: why now is a bad moment for a nudge (empty: it is not), or a function that
             tells; the engine calls it only when a nudge is due or held, so the desktop is
-            asked only then.
+            asked only then. The function returns None while the answer is not known yet:
+            the due nudge then waits for a later tick (the shell ticks when the answer comes).
         call_since: the Clock's ``monotonic()`` reading when the running call (an
             application recording the microphone) began; None when there is no call.
     """
 
     idle_seconds: float | None
     locked: bool = False
-    quiet: frozenset[QuietReason] | Callable[[], frozenset[QuietReason]] = field(default=frozenset())
+    quiet: frozenset[QuietReason] | Callable[[], frozenset[QuietReason] | None] = field(default=frozenset())
     call_since: float | None = None
 
-    def quiet_now(self) -> frozenset[QuietReason]:
-        """The quiet reasons (calls ``quiet`` when it is a function)."""
+    def quiet_now(self) -> frozenset[QuietReason] | None:
+        """The quiet reasons (calls ``quiet`` when it is a function); None: not known yet."""
         return self.quiet() if callable(self.quiet) else self.quiet
 
 
@@ -158,6 +159,8 @@ class Engine:
         self._machine.interval_seconds = settings.interval_minutes * 60
         self._machine.snooze_seconds = settings.snooze_minutes * 60
         events = self._machine.set_outside_work_hours(not is_open(self._clock.now(), settings))
+        tracker = self._tracker  # a nudge held under the old interval may not be due under the new one
+        events += self._machine.recheck_held(tracker.streak_seconds, tracker.active, tracker.present)
         return self._with_phase_change(before, events)
 
     def tick(self, obs: Observation) -> list[Event]:
@@ -179,16 +182,19 @@ class Engine:
         update = self._tracker.observe(monotonic, self._clock.boottime(), idle, obs.locked)
         events += self._apply_update(update)
         streak, active, present = self._tracker.streak_seconds, self._tracker.active, self._tracker.present
-        quiet: frozenset[QuietReason] = frozenset()
+        quiet: frozenset[QuietReason] | None = frozenset()
         if self._machine.is_due(streak, active, present):
-            quiet = obs.quiet_now() | ({QuietReason.CALL} if self._calls.in_call else set())
-        held = self._machine.held
-        delivered = self._machine.evaluate(streak, active, present, quiet)
-        if held is not None and QuietReason.CALL in held.reasons:  # held through a call: say how long it was
-            after_call = self._calls.last_call_seconds
-            delivered = [dataclasses.replace(e, after_call_seconds=after_call) if isinstance(e, NudgeDue) else e
-                         for e in delivered]
-        events += delivered
+            desktop = obs.quiet_now()  # None: the desktop has not answered yet
+            # A call is quiet whatever the desktop says (or before it answers).
+            quiet = (desktop or frozenset()) | {QuietReason.CALL} if self._calls.in_call else desktop
+        if quiet is not None:  # not known yet: decide on a later tick (the shell ticks when it answers)
+            held = self._machine.held
+            delivered = self._machine.evaluate(streak, active, present, quiet)
+            if held is not None and QuietReason.CALL in held.reasons:  # held through a call: say how long it was
+                after_call = self._calls.last_call_seconds
+                delivered = [dataclasses.replace(e, after_call_seconds=after_call) if isinstance(e, NudgeDue) else e
+                             for e in delivered]
+            events += delivered
         return self._with_phase_change(before, events)
 
     def wall_moment(self, moment: WallMoment) -> list[Event]:

@@ -75,6 +75,7 @@ class WithdrawReason(str, Enum):
     DRILL = "drill"
     PAUSED = "paused"
     OUTSIDE_WORK_HOURS = "outside_work_hours"
+    SETTINGS_CHANGED = "settings_changed"  # a held nudge is no longer due under the new interval
 
     @classmethod
     def streak_ended(cls, reason: EndReason) -> WithdrawReason:

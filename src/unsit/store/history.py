@@ -16,10 +16,17 @@ new one started, at start-up or whenever it is found; a busy one is waited for.
 
 Day summaries group events by the day stored with each event: Unsit's day of the ``at``
 timestamp in its own time zone (``core.days.unsit_day``: it turns at 04:00, so a late
-evening's drill counts for the day it began in; rows written before this rule kept the
-calendar date). ``sitting_seconds`` of a day is the sum of
+evening's drill counts for the day it began in). ``sitting_seconds`` of a day is the sum of
 ``streak_seconds`` of the ``streak_ended`` events recorded that day (a streak is
 counted on the day it ends, whole).
+
+Rows written before the 04:00 rule (0.1.0 builds before issue 11) keep their calendar date,
+on purpose, with no migration: only events between 00:00 and 04:00 differ, by one day, and
+a rewrite cannot be exact. ``at_utc`` does not store the UTC offset of the moment it was
+written, so the migration would have to guess the zone from today's rules (wrong for rows
+written while travelling or before a zone change), and nothing marks which rows came before
+the rule, so rows written after it could be moved a second time. Totals over several days
+are unchanged either way, and the old date is at least the event's true calendar date.
 """
 
 from __future__ import annotations

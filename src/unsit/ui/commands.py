@@ -12,8 +12,7 @@ from unsit.i18n import _
 from unsit.ui.text import weekday_time
 
 if TYPE_CHECKING:
-    from unsit.ui.controller import Controller
-    from unsit.ui.windows import Windows
+    from unsit.ui.seams import Intents, WindowRequests
 
 Reply = dict[str, Any]
 
@@ -21,8 +20,8 @@ Reply = dict[str, Any]
 class CommandHandler:
     """Turns one request dict into controller intents and one reply dict."""
 
-    def __init__(self, controller: Controller, status_extras: Callable[[], dict[str, Any]],
-                 quit_app: Callable[[], None], windows: Windows, on_activate: Callable[[], None]) -> None:
+    def __init__(self, controller: Intents, status_extras: Callable[[], dict[str, Any]],
+                 quit_app: Callable[[], None], windows: WindowRequests, on_activate: Callable[[], None]) -> None:
         self._controller = controller
         self._extras = status_extras
         self._quit = quit_app

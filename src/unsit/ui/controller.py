@@ -105,7 +105,8 @@ class Controller(QObject):
     """Wires the engine to the desktop. Intents arrive as method calls; state goes to the tray.
 
     Args:
-        quiet: asked on ticks when a nudge is due or held: why now is quiet (do-not-disturb).
+        quiet: asked on ticks when a nudge is due or held: why now is quiet (do-not-disturb);
+            None while not known yet (``platform/quiet_answers.py``: tick again when it answers).
         clock_changes: says when the wall clock was set (wakes the scheduler), or None.
         calls: says when a call (microphone capture) began, and when that changes (a tick
             follows at once, so the held nudge comes as the call ends), or None.
@@ -115,7 +116,7 @@ class Controller(QObject):
 
     def __init__(self, *, engine: Engine, clock: Clock, idle_source: IdleSource, session: Session,
                  presenter: Presenter, tray: TrayView, wall_jobs: WallJobs, history: History | None,
-                 windows: WindowOpener, quiet: Callable[[], frozenset[QuietReason]] | None = None,
+                 windows: WindowOpener, quiet: Callable[[], frozenset[QuietReason] | None] | None = None,
                  clock_changes: ClockChanges | None = None, calls: CallSource | None = None,
                  parent: QObject | None = None):
         super().__init__(parent)
@@ -129,7 +130,7 @@ class Controller(QObject):
         self._history = history
         self._record = HistoryRecorder(history, clock.now)
         self._windows = windows
-        self._quiet: Callable[[], frozenset[QuietReason]] = quiet or frozenset
+        self._quiet: Callable[[], frozenset[QuietReason] | None] = quiet or frozenset
         self._calls = calls
         self._timer = QTimer(self)
         self._timer.setObjectName("engine_tick")

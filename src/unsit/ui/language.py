@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QTranslator, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -51,6 +51,7 @@ class LanguageSwitcher(QObject):
         super().__init__(parent)
         self._qt_translator: QTranslator | None = None
         self._applied: str | None = None
+        self._mirrored = False
 
     @property
     def language(self) -> str:
@@ -66,8 +67,13 @@ class LanguageSwitcher(QObject):
         self._applied = code
         QLocale.setDefault(locale_for(code))
         self._load_qt_strings(code)
-        direction = Qt.LayoutDirection.RightToLeft if is_right_to_left(code) else Qt.LayoutDirection.LeftToRight
-        QGuiApplication.setLayoutDirection(direction)
+        rtl = is_right_to_left(code)
+        if rtl or self._mirrored:  # left to right is Qt's default: the idle tray never names Qt's enums for it
+            from PySide6.QtCore import Qt
+
+            QGuiApplication.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl
+                                               else Qt.LayoutDirection.LeftToRight)
+            self._mirrored = rtl
         log.info("language: %s", code)
         if not first:
             app = QCoreApplication.instance()

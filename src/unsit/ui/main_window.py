@@ -18,15 +18,14 @@ from unsit.drill_text import routine_name
 
 if TYPE_CHECKING:
     from unsit.core.engine import Status
-    from unsit.ui.controller import Controller
     from unsit.ui.main_window_view import MainWindow
-    from unsit.ui.windows import Windows
+    from unsit.ui.seams import Intents, WindowRequests
 
 
 class MainWindowOpener(QObject):
     """Builds the main window on first use, wires its intents, and keeps it following the controller."""
 
-    def __init__(self, controller: Controller, windows: Windows, quit_app: Callable[[], None],
+    def __init__(self, controller: Intents, windows: WindowRequests, quit_app: Callable[[], None],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._controller = controller

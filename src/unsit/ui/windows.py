@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from unsit.core.clock import Clock
@@ -99,6 +99,8 @@ class Windows(QObject):
 
     def _adopt(self, window: DrillWindow) -> None:
         """Keep ``window`` as the one drill window, pass its signals on, and show it."""
+        from PySide6.QtCore import Qt  # here, not at the top: the idle tray never names Qt's enums
+
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.drill_finished.connect(self.drill_finished)
         window.drill_ended_early.connect(self.drill_ended_early)
@@ -140,6 +142,8 @@ class Windows(QObject):
             log.error("the history database is not available")
             return
         if self._history_window is None:
+            from PySide6.QtCore import Qt
+
             from unsit.ui.history_window import HistoryWindow
 
             self._history_window = HistoryWindow(self._history, self._clock)
@@ -159,6 +163,8 @@ class Windows(QObject):
     def retranslate(self) -> None:
         """The language changed: rebuild an open settings or history window (the drill window retranslates
         itself on Qt's LanguageChange). Deferred, so a Save that changed the language finishes first."""
+        from PySide6.QtCore import QTimer
+
         QTimer.singleShot(0, self._rebuild_open_windows)
 
     def _rebuild_open_windows(self) -> None:

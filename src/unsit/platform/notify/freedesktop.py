@@ -20,7 +20,7 @@ from typing import Any
 
 from jeepney import MessageFlag, MessageType, new_method_call
 from jeepney.io.threading import open_dbus_connection
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from unsit import DESKTOP_ID
 from unsit.platform.dbus import BusUnavailable, open_connection
@@ -156,13 +156,13 @@ class FreedesktopNotifier(QObject):
         self._serial = 0
         self._pending: tuple[int, bool] | None = None  # (serial, with actions) of a Notify on its way
         self._shown: ShownNudge | None = None
-        queued = Qt.ConnectionType.QueuedConnection
-        self._delivered.connect(self._on_delivered, queued)
-        self._failed.connect(self._on_failed, queued)
-        self._profile_found.connect(self._on_profile, queued)
-        self._owner_changed.connect(self._on_owner_changed, queued)
-        self._action_arrived.connect(self._on_action, queued)
-        self._closed_arrived.connect(self._on_closed, queued)
+        # Emitted on the server link's thread only, so Qt queues them to the GUI thread.
+        self._delivered.connect(self._on_delivered)
+        self._failed.connect(self._on_failed)
+        self._profile_found.connect(self._on_profile)
+        self._owner_changed.connect(self._on_owner_changed)
+        self._action_arrived.connect(self._on_action)
+        self._closed_arrived.connect(self._on_closed)
         events = LinkEvents(delivered=self._delivered.emit, failed=self._failed.emit,
                             profile_found=self._profile_found.emit, owner_changed=self._owner_changed.emit,
                             action_invoked=self._action_arrived.emit, closed=self._closed_arrived.emit)
