@@ -30,6 +30,10 @@ def pytest_configure(config: pytest.Config) -> None:
     ):
         (root / sub).mkdir(mode=0o700)
         os.environ[var] = str(root / sub)
+    # The tests expect English: the machine's language must not leak in (language tests set their own).
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        os.environ.pop(var, None)
+    os.environ["LANG"] = "C.UTF-8"
     missing = missing_tools()
     _state["missing"] = missing
     if missing:

@@ -17,9 +17,20 @@ from typing import Any
 from unsit import APP_NAME, __version__
 from unsit.core.drills import FAMILIES
 from unsit.core.durations import format_duration
-from unsit.i18n import _
+from unsit.i18n import N_, _, ngettext
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - the tomli backport has the same API
+    import tomli as tomllib
 
 PAUSE_RE = re.compile(r"^(?:(\d+)h)?(?:(\d+)m(?:in)?)?$")
+PHASE_LABELS: dict[str, str] = {
+    "sitting": N_("sitting"), "nudge_due": N_("nudge due"), "snoozed": N_("snoozed"), "skipped": N_("skipped"),
+    "in_drill": N_("in a drill"), "paused": N_("paused"), "outside_work_hours": N_("outside work hours"),
+    "away": N_("away"),
+}
+"""How ``unsit status`` names each phase (the JSON keeps the English keys)."""
 
 
 def parse_pause(text: str) -> dict[str, Any]:
@@ -39,11 +50,12 @@ def parse_pause(text: str) -> dict[str, Any]:
         m = PAUSE_RE.match(text)
         if not m or not (m[1] or m[2]):
             raise argparse.ArgumentTypeError(
-                f"{text!r} is not a pause length: use e.g. 30m, 1h, 1h30m, tomorrow or indefinitely"
+                _("{text} is not a pause length: use e.g. 30m, 1h, 1h30m, tomorrow or indefinitely").format(
+                    text=repr(text))
             )
         minutes = int(m[1] or 0) * 60 + int(m[2] or 0)
     if not 1 <= minutes <= 24 * 60:
-        raise argparse.ArgumentTypeError(f"{text!r}: a pause lasts from 1 minute to 24 hours")
+        raise argparse.ArgumentTypeError(_("{text}: a pause lasts from 1 minute to 24 hours").format(text=repr(text)))
     return {"minutes": minutes}
 
 
@@ -68,54 +80,56 @@ def routine_names() -> tuple[list[str], str]:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="unsit",
-        description=f"{APP_NAME}: counts how long you have been sitting and nudges you to open your hips. "
-        "With no command it starts the tray app; commands go to the running instance.",
+        description=_("{app}: counts how long you have been sitting and nudges you to open your hips. "
+                      "With no command it starts the tray app; commands go to the running instance.").format(
+            app=APP_NAME),
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    parser.add_argument("--debug", action="store_true", help="log debug messages too")
+    parser.add_argument("--debug", action="store_true", help=_("log debug messages too"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    status = sub.add_parser("status", help="print the sitting streak, the phase and the time to the next nudge")
-    status.add_argument("--json", action="store_true", help="print one JSON object (for scripts and status bars)")
-    drill = sub.add_parser("drill", help="start a drill now")
-    drill.add_argument("family", nargs="?", choices=FAMILIES, help="pick from this family")
+    status = sub.add_parser("status", help=_("print the sitting streak, the phase and the time to the next nudge"))
+    status.add_argument("--json", action="store_true", help=_("print one JSON object (for scripts and status bars)"))
+    drill = sub.add_parser("drill", help=_("start a drill now"))
+    drill.add_argument("family", nargs="?", choices=FAMILIES, help=_("pick from this family"))
     names, user_dir = routine_names()
     drill.add_argument("--routine", metavar="ID",
                        help=_("play a routine instead: {routines} (add your own as TOML files in {folder})").format(
                            routines=", ".join(names) or _("none found"), folder=user_dir).replace("%", "%%"))
-    pause = sub.add_parser("pause", help="pause nudges (default 30m)")
+    pause = sub.add_parser("pause", help=_("pause nudges (default 30m)"))
     pause.add_argument("length", nargs="?", default="30m", type=parse_pause,
-                       help="30m, 1h, 1h30m, tomorrow or indefinitely")
-    sub.add_parser("resume", help="resume nudges after a pause")
-    sub.add_parser("snooze", help="snooze the current nudge")
-    sub.add_parser("skip", help="skip the current nudge")
-    sub.add_parser("open", help="open the main window (status, drill, pause, settings, history)")
-    sub.add_parser("settings", help="open the settings window")
-    sub.add_parser("history", help="open the history window")
-    sub.add_parser("quit", help="stop the running app")
+                       help=_("30m, 1h, 1h30m, tomorrow or indefinitely"))
+    sub.add_parser("resume", help=_("resume nudges after a pause"))
+    sub.add_parser("snooze", help=_("snooze the current nudge"))
+    sub.add_parser("skip", help=_("skip the current nudge"))
+    sub.add_parser("open", help=_("open the main window (status, drill, pause, settings, history)"))
+    sub.add_parser("settings", help=_("open the settings window"))
+    sub.add_parser("history", help=_("open the history window"))
+    sub.add_parser("quit", help=_("stop the running app"))
     return parser
 
 
 def format_status(status: dict[str, Any]) -> str:
     """Human lines for ``unsit status``."""
-    phase = str(status.get("phase", "?")).replace("_", " ")
-    lines = [
-        f"Sitting streak: {format_duration(status.get('streak_seconds'))}",
-        f"Phase:          {phase}",
-        f"Next nudge in:  {format_duration(status.get('next_nudge_in_seconds'))}",
+    raw_phase = str(status.get("phase", "?"))
+    phase = _(PHASE_LABELS[raw_phase]) if raw_phase in PHASE_LABELS else raw_phase.replace("_", " ")
+    rows = [
+        (_("Sitting streak:"), format_duration(status.get("streak_seconds"))),
+        (_("Phase:"), phase),
+        (_("Next nudge in:"), format_duration(status.get("next_nudge_in_seconds"))),
     ]
     if status.get("paused_until"):
-        lines.append(f"Paused until:   {status['paused_until']}")
+        rows.append((_("Paused until:"), str(status["paused_until"])))
     if status.get("in_call"):
-        from unsit.i18n import ngettext
-
         minutes = int(status.get("call_seconds") or 0) // 60
-        lines.append(ngettext("In a call:      {minutes} min (a nudge waits until it ends)",
-                              "In a call:      {minutes} min (a nudge waits until it ends)",
-                              minutes).format(minutes=minutes))
-    source = status.get("idle_source", "none")
-    lines.append(f"Idle detection: {source}" + (
-        " (not available: Unsit cannot tell when you are away)" if source == "none" else ""))
-    return "\n".join(lines)
+        rows.append((_("In a call:"), ngettext("{minutes} min (a nudge waits until it ends)",
+                                               "{minutes} min (a nudge waits until it ends)",
+                                               minutes).format(minutes=minutes)))
+    source = str(status.get("idle_source", "none"))
+    if source == "none":
+        source = _("none (not available: Unsit cannot tell when you are away)")
+    rows.append((_("Idle detection:"), source))
+    width = max(len(label) for label, _value in rows) + 1
+    return "\n".join(f"{label:<{width}}{value}" for label, value in rows)
 
 
 def run_client(args: argparse.Namespace) -> int:
@@ -138,14 +152,15 @@ def run_client(args: argparse.Namespace) -> int:
     except NotRunning:
         from unsit.command_name import command_name
 
-        print(f"{APP_NAME} is not running. Start it with: {command_name()}", file=sys.stderr)
+        print(_("{app} is not running. Start it with: {command}").format(app=APP_NAME, command=command_name()),
+              file=sys.stderr)
         return 3
     except NotAnswering as exc:
-        print(f"{APP_NAME} is running but did not answer in time ({exc}). Try again in a moment.",
-              file=sys.stderr)
+        print(_("{app} is running but did not answer in time ({reason}). Try again in a moment.").format(
+            app=APP_NAME, reason=exc), file=sys.stderr)
         return 4
     if not reply.get("ok"):
-        print(f"{APP_NAME}: {reply.get('error', 'the command failed')}", file=sys.stderr)
+        print(f"{APP_NAME}: {reply.get('error') or _('the command failed')}", file=sys.stderr)
         return 2 if reply.get("bad_input") else 1
     if args.command == "status":
         status = reply["status"]
@@ -155,7 +170,26 @@ def run_client(args: argparse.Namespace) -> int:
     return 0
 
 
+def install_language() -> None:
+    """Speak the ``language`` setting's language (else the system's), without loading Qt."""
+    from unsit.i18n import install
+
+    setting = ""
+    try:
+        from unsit.paths import AppPaths
+        from unsit.store.settings_file import SettingsFile
+
+        data, _refused = SettingsFile(AppPaths.from_platform().settings_file).read()
+        if data:
+            value = tomllib.loads(data.decode("utf-8-sig")).get("language", "")
+            setting = value if isinstance(value, str) else ""
+    except (OSError, ValueError, tomllib.TOMLDecodeError):
+        pass  # a broken settings file: the app reports it; the command line just follows the system
+    install(setting)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    install_language()
     args = build_parser().parse_args(argv)
     if args.command:
         return run_client(args)

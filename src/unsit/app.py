@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
 from unsit.command_name import command_name
+from unsit.i18n import _
 from unsit.log_file import setup_logging
 from unsit.paths import AppPaths
 from unsit.qt_libraries import missing_library_message
@@ -31,8 +32,9 @@ def missing_display(env: Mapping[str, str], platform: str) -> str | None:
         return None
     if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
         return None
-    return ("no graphical session found (neither DISPLAY nor WAYLAND_DISPLAY is set). "
-            f"Start Unsit from your desktop session; `{command_name()} status` works from anywhere.")
+    return _("no graphical session found (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+             "Start Unsit from your desktop session; `{command} status` works from anywhere.").format(
+        command=command_name())
 
 
 def already_running(paths: AppPaths) -> bool:
@@ -94,11 +96,19 @@ def run_app(debug: bool = False) -> int:
     return code
 
 
+def _retranslate(tray: Any, windows: Any, controller: Any) -> None:
+    """The language changed: the tray menu, the windows that are rebuilt, and a fresh status line."""
+    tray.retranslate()
+    windows.retranslate()
+    controller.render()
+
+
 def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     """Create and connect every part; None when another instance owns the socket."""
     from PySide6.QtWidgets import QSystemTrayIcon
 
     from unsit.core.engine import Engine
+    from unsit.drill_text import routine_name
     from unsit.platform.autostart import sync_autostart
     from unsit.platform.capture import pick_capture_watch
     from unsit.platform.capture.qt_signal import CallWatch
@@ -118,6 +128,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.ui.commands import CommandHandler
     from unsit.ui.controller import Controller
     from unsit.ui.ipc_server import InstanceServer
+    from unsit.ui.language import LanguageSwitcher
     from unsit.ui.main_window import MainWindowOpener
     from unsit.ui.nudge_presenter import NudgePresenter
     from unsit.ui.settings_store import SettingsStore
@@ -127,9 +138,12 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
 
     clock = SystemClock()
     store = SettingsStore(SettingsFile(paths.settings_file))
+    language = LanguageSwitcher(app)
+    language.apply("")  # the system's language for the messages about the settings file ...
     problems = store.load_initial()
+    language.apply(store.settings.language)  # ... then the chosen one
     if paths.runtime_problem:
-        problems = [*problems, f"Runtime folder: {paths.runtime_problem}."]
+        problems = [*problems, _("Runtime folder: {problem}.").format(problem=paths.runtime_problem)]
     settings = store.settings
     idle = detect_idle_source()
     session = SessionWatcher()
@@ -168,7 +182,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     main_window = MainWindowOpener(controller, windows, app.quit)
 
     if history is not None:  # told once per kind of trouble (disk full, read-only, damaged)
-        history.on_problem = lambda message: notifier.inform("Unsit history", message)
+        history.on_problem = lambda message: notifier.inform(_("Unsit history"), message)
 
     def status_extras() -> dict[str, Any]:
         window = windows.drill_window
@@ -183,20 +197,22 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     server = InstanceServer(paths.socket_path, handler)
     parts = {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
              "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
-             "store": store, "sni": sni, "main_window": main_window, "dnd": dnd, "quiet": quiet,
+             "store": store, "sni": sni, "language": language, "main_window": main_window, "dnd": dnd,
+             "quiet": quiet,
              "clock_watch": clock_watch, "calls": calls}
     try:
         if not server.listen():
-            print(f"{APP_NAME} is already running", file=sys.stderr)
+            print(_("{app} is already running").format(app=APP_NAME), file=sys.stderr)
             shutdown(parts)  # stop the session watcher, the SNI watch and the rest started above
             return None
     except OSError as exc:  # keep going: only the command line cannot reach this instance
         log.error("cannot open the command socket %s: %s", paths.socket_path, exc)
-        problems = [*problems, (f"`{command_name()} status` and the other commands cannot reach this Unsit: "
-                                f"{paths.socket_path} cannot be created ({exc.strerror or exc}).")]
+        problems = [*problems, _("`{command} status` and the other commands cannot reach this Unsit: "
+                                 "{path} cannot be created ({reason}).").format(
+            command=command_name(), path=paths.socket_path, reason=exc.strerror or exc)]
 
     tray.drill_requested.connect(lambda: controller.start_drill())
-    tray.set_routines([(r.id, r.name) for r in routines])
+    tray.set_routines([(r.id, routine_name(r)) for r in routines])
     tray.routine_requested.connect(controller.start_routine)
     tray.snooze_requested.connect(controller.snooze)
     tray.pause_requested.connect(controller.pause)
@@ -208,20 +224,23 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     tray.open_requested.connect(main_window.open)
     tray.clicked.connect(main_window.icon_clicked)
     store.settings_changed.connect(controller.apply_settings)
-    store.settings_problem.connect(lambda message: inform("Unsit settings", message))
+    store.settings_problem.connect(lambda message: inform(_("Unsit settings"), message))
     store.settings_changed.connect(lambda s: sync_autostart(s.start_at_login))
+    store.settings_changed.connect(lambda s: language.apply(s.language))
+    language.language_changed.connect(lambda _code: _retranslate(tray, windows, controller))
+    language.language_changed.connect(lambda _code: tray.set_routines([(r.id, routine_name(r)) for r in routines]))
 
     tray.show()
     controller.start()
     log.info("idle detection: %s; notifications: %s; tray: %s", idle.name, notifier.name,
              "yes" if tray_ok else "no")
     if idle.name == "none":
-        inform(APP_NAME, "Idle detection is not available on this desktop: Unsit cannot tell when you are away.")
+        inform(APP_NAME, _("Idle detection is not available on this desktop: Unsit cannot tell when you are away."))
     if not tray_ok:
-        inform(APP_NAME, "No system tray was found. Unsit keeps counting and will still nudge you; "
-                         "start Unsit again from your applications menu to open its window.")
+        inform(APP_NAME, _("No system tray was found. Unsit keeps counting and will still nudge you; "
+                           "start Unsit again from your applications menu to open its window."))
     if problems or drill_problems:
-        inform("Unsit found a problem", "\n".join([*problems, *drill_problems]))
+        inform(_("Unsit found a problem"), "\n".join([*problems, *drill_problems]))
     sync_autostart(settings.start_at_login)
     return parts
 

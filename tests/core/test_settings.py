@@ -20,7 +20,7 @@ def test_defaults_match_the_contract():
 
 
 _KIND_TYPES = {"int": "int", "bool": "bool", "choice": "str", "weekdays": "tuple[str, ...]",
-               "time_ranges": "tuple[str, ...]"}
+               "time_ranges": "tuple[str, ...]", "language": "str"}  # language: "" or a shipped code
 
 
 def test_the_schema_is_the_one_source_of_the_dataclass():

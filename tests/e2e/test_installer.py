@@ -122,9 +122,13 @@ def test_archive_holds_the_bundle_menu_entry_icons_and_metainfo(archive: Path):
     assert any(n.startswith(internal + "assets/drills/") and n.endswith(".toml") for n in members)
     assert not any(n.startswith(internal + "assets/poses/") for n in members)  # the figure is posed by numbers now
     assert any(n.startswith(internal + "apscheduler-") and n.endswith("entry_points.txt") for n in members)
-    # The size cuts hold: no Qt translations, no GTK theme, no Wayland or EGL platforms.
+    # Unsit's own catalogues are compiled into the bundle (issue 14).
+    assert internal + "unsit/locale/de/LC_MESSAGES/unsit.mo" in members
+    # The size cuts hold: of Qt's translations only qtbase_* (dialog buttons; issue 14 changed this),
+    # no GTK theme, no Wayland or EGL platforms.
     plugins = internal + "PySide6/Qt/plugins/"
-    assert not [n for n in members if n.startswith(internal + "PySide6/Qt/translations/")]
+    qt_translations = [n for n in members if n.startswith(internal + "PySide6/Qt/translations/")]
+    assert [n for n in qt_translations if not Path(n).name.startswith("qtbase_")] == []
     assert f"{plugins}platforms/libqxcb.so" in members
     assert f"{plugins}imageformats/libqsvg.so" in members
     for cut in ("platformthemes/libqgtk3.so", "platforms/libqwayland.so", "platforms/libqeglfs.so"):

@@ -113,15 +113,17 @@ class FakeWindows(QObject):
         self.routines_opened = []
         from types import SimpleNamespace
 
-        self.routines = [SimpleNamespace(id="morning", name="Morning hip routine"),
-                         SimpleNamespace(id="warm-up", name="Warm-up before a walk or run")]
+        self.routines = [SimpleNamespace(id="morning", name="Morning hip routine", source="morning.toml"),
+                         SimpleNamespace(id="warm-up", name="Warm-up before a walk or run",
+                                         source="warm-up.toml")]
         self.history_refreshes = 0
 
     def open_drill(self, family, settings):
         from types import SimpleNamespace
 
         self.opened.append(family)
-        return SimpleNamespace(id="standing-hip-circles", name="Standing hip circles")
+        return SimpleNamespace(id="standing-hip-circles", name="Standing hip circles",
+                               source="standing-hip-circles.toml", translations={})
 
     def open_routine(self, routine_id, settings):
         self.routines_opened.append(routine_id)

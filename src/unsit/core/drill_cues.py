@@ -14,11 +14,14 @@ import enum
 from dataclasses import dataclass
 
 from unsit.core.drill_session import DrillSession, Finished, SessionEvent, State, StepChanged
+from unsit.drill_text import step_cue
+from unsit.i18n import N_, _
 
-FIRST_SIDE_TEXT = {"left": "Left leg first.", "right": "Right leg first.", "both": ""}
-NEXT_SIDE_TEXT = {"left": "Left leg next.", "right": "Right leg next.", "both": ""}
-LAST_REP_TEXT = "Last one."
-DONE_TEXT = "Done. Well done."
+FIRST_SIDE_TEXT = {"left": N_("Left leg first."), "right": N_("Right leg first."), "both": ""}
+NEXT_SIDE_TEXT = {"left": N_("Left leg next."), "right": N_("Right leg next."), "both": ""}
+LAST_REP_TEXT = N_("Last one.")
+DONE_TEXT = N_("Done. Well done.")
+"""Spoken lines in English; each is spoken through ``_`` in the language in use."""
 
 
 class Sound(enum.Enum):
@@ -38,6 +41,10 @@ class Cue:
     speech: str = ""
 
 
+def _translated(text: str) -> str:
+    return _(text) if text else ""
+
+
 def _join(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
@@ -53,7 +60,7 @@ class CueTracker:
         cues: list[Cue] = []
         last = events[-1] if events else None
         if isinstance(last, Finished):
-            cues.append(Cue(Sound.END, DONE_TEXT))
+            cues.append(Cue(Sound.END, _(DONE_TEXT)))
         elif isinstance(last, StepChanged):
             cues.append(self._phase_cue(last, session))
         rep = session.rep if session.state is State.STEP else None
@@ -62,13 +69,13 @@ class CueTracker:
             if key != self._counted:
                 self._counted = key
                 if rep[0] > 1 and not cues:
-                    cues.append(Cue(Sound.TICK, LAST_REP_TEXT if rep[0] == rep[1] else ""))
+                    cues.append(Cue(Sound.TICK, _(LAST_REP_TEXT) if rep[0] == rep[1] else ""))
         return cues
 
     def _phase_cue(self, event: StepChanged, session: DrillSession) -> Cue:
         step = session.drill.steps[event.step_index]
         if event.state is State.GET_READY:
-            return Cue(Sound.READY, _join("Get ready.", FIRST_SIDE_TEXT.get(step.side, "")))
+            return Cue(Sound.READY, _join(_("Get ready."), _translated(FIRST_SIDE_TEXT.get(step.side, ""))))
         if event.state is State.SWITCH_SIDES:
-            return Cue(Sound.READY, _join("Switch sides.", NEXT_SIDE_TEXT.get(step.side, "")))
-        return Cue(Sound.STEP, step.cue)
+            return Cue(Sound.READY, _join(_("Switch sides."), _translated(NEXT_SIDE_TEXT.get(step.side, ""))))
+        return Cue(Sound.STEP, step_cue(session.drill, step))

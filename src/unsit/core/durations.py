@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from unsit.i18n import _
+
 NO_DURATION = "—"
 
 
 def format_duration(seconds: float | None, *, whole_minutes: bool = False) -> str:
-    """A duration as "1 h 05 min", "12 min" or "45 s"; "—" for None.
+    """A duration as "1 h 05 min", "12 min" or "45 s" (in the language in use); "—" for None.
 
     Args:
         seconds: the duration; None when there is none (shown as "—"); below 0 counts as 0.
@@ -22,8 +24,11 @@ def format_duration(seconds: float | None, *, whole_minutes: bool = False) -> st
     else:
         whole_seconds = round(seconds)
         if whole_seconds < 60:
-            return f"{whole_seconds} s"
+            # Translators: a duration in seconds, e.g. "45 s".
+            return _("{seconds} s").format(seconds=whole_seconds)
         minutes = whole_seconds // 60
     if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+        # Translators: a duration in minutes, e.g. "12 min".
+        return _("{minutes} min").format(minutes=minutes)
+    # Translators: hours and minutes, e.g. "1 h 05 min" ({minutes} always has two digits).
+    return _("{hours} h {minutes} min").format(hours=minutes // 60, minutes=f"{minutes % 60:02d}")

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from unsit.core.drills import FAMILIES
+from unsit.core.languages import LANGUAGES, check_language
+from unsit.i18n import N_, _
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RANGE_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$")
@@ -26,7 +28,7 @@ class Field:
     """One setting: its key, kind, unit, default, allowed values and description."""
 
     key: str
-    kind: str  # "int", "bool", "choice", "weekdays", "time_ranges"
+    kind: str  # "int", "bool", "choice", "weekdays", "time_ranges", "language"
     default: Any
     description: str
     unit: str = ""
@@ -35,19 +37,24 @@ class Field:
     choices: tuple[str, ...] = ()
 
     def allowed(self) -> str:
-        """Human text for what this key accepts."""
+        """Human text for what this key accepts (in the language in use)."""
         if self.kind == "int":
-            return f"a whole number from {self.minimum} to {self.maximum}" + (
-                f" ({self.unit})" if self.unit else ""
-            )
+            if self.unit == "minutes":
+                return _("a whole number from {minimum} to {maximum} (minutes)").format(
+                    minimum=self.minimum, maximum=self.maximum)
+            return _("a whole number from {minimum} to {maximum}").format(minimum=self.minimum, maximum=self.maximum)
         if self.kind == "bool":
-            return "true or false"
+            return _("true or false")
         if self.kind == "choice":
-            return "one of " + ", ".join(f'"{c}"' for c in self.choices)
+            return _("one of {choices}").format(choices=", ".join(f'"{c}"' for c in self.choices))
         if self.kind == "weekdays":
-            return "a non-empty list of weekdays from " + ", ".join(f'"{d}"' for d in WEEKDAYS)
+            return _("a non-empty list of weekdays from {days}").format(days=", ".join(f'"{d}"' for d in WEEKDAYS))
         if self.kind == "time_ranges":
-            return 'a non-empty list of "HH:MM-HH:MM" ranges, start before end, e.g. ["09:00-12:30", "13:30-17:30"]'
+            return _('a non-empty list of "HH:MM-HH:MM" ranges, start before end, e.g. {example}').format(
+                example='["09:00-12:30", "13:30-17:30"]')
+        if self.kind == "language":
+            return _('"" or "system" (the system\'s language), or one of {codes}').format(
+                codes=", ".join(f'"{c}"' for c in LANGUAGES))
         raise AssertionError(self.kind)
 
     def check(self, value: Any) -> Any:
@@ -76,6 +83,10 @@ class Field:
             if not days or not days <= set(WEEKDAYS):
                 raise ValueError
             return tuple(d for d in WEEKDAYS if d in days)
+        if self.kind == "language":
+            if not isinstance(value, str):
+                raise ValueError
+            return check_language(value)
         if self.kind == "time_ranges":
             if not isinstance(value, (list, tuple)) or not value:
                 raise ValueError
@@ -106,40 +117,42 @@ def parse_time_range(text: str) -> tuple[int, int]:
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("interval_minutes", "int", 60, "Nudge after sitting this long.", "minutes", 1, 240),
+    Field("interval_minutes", "int", 60, N_("Nudge after sitting this long."), "minutes", 1, 240),
     Field(
         "away_reset_minutes", "int", 5,
-        "Being away (no input, locked or asleep) this long ends the sitting streak.",
+        N_("Being away (no input, locked or asleep) this long ends the sitting streak."),
         "minutes", 1, 60,
     ),
-    Field("snooze_minutes", "int", 10, "Nudge again after this long when snoozed or ignored.", "minutes", 1, 60),
-    Field("work_hours_enabled", "bool", False, "Only nudge on work days inside the work hours."),
-    Field("work_days", "weekdays", ("mon", "tue", "wed", "thu", "fri"), "Days that have work hours."),
-    Field("work_hours", "time_ranges", ("09:00-17:00",), "Time ranges on work days when nudges may come."),
+    Field("snooze_minutes", "int", 10, N_("Nudge again after this long when snoozed or ignored."), "minutes", 1, 60),
+    Field("work_hours_enabled", "bool", False, N_("Only nudge on work days inside the work hours.")),
+    Field("work_days", "weekdays", ("mon", "tue", "wed", "thu", "fri"), N_("Days that have work hours.")),
+    Field("work_hours", "time_ranges", ("09:00-17:00",), N_("Time ranges on work days when nudges may come.")),
     Field(
         "drill_family", "choice", "alternate",
-        "Which drills to offer: take turns between the families, or one family only.",
+        N_("Which drills to offer: take turns between the families, or one family only."),
         choices=("alternate", *FAMILIES),
     ),
     Field(
         "drill_length", "choice", "standard",
-        "Scale the drill holds: short (about 1 minute), standard (about 2), long (about 3).",
+        N_("Scale the drill holds: short (about 1 minute), standard (about 2), long (about 3)."),
         choices=("short", "standard", "long"),
     ),
     Field(
         "notification_style", "choice", "system",
-        "How a nudge is shown: a system notification, the built-in popup, or both.",
+        N_("How a nudge is shown: a system notification, the built-in popup, or both."),
         choices=("system", "popup", "both"),
     ),
     Field("sounds_enabled", "bool", True,
-          "Play soft drill sounds: get ready, each step, a tick per rep, and the end."),
+          N_("Play soft drill sounds: get ready, each step, a tick per rep, and the end.")),
     Field("speak_cues", "bool", False,
-          "Speak each drill step's cue aloud with the system's text-to-speech, when it has one."),
-    Field("start_at_login", "bool", False, "Start Unsit when you log in."),
+          N_("Speak each drill step's cue aloud with the system's text-to-speech, when it has one.")),
+    Field("start_at_login", "bool", False, N_("Start Unsit when you log in.")),
     Field("morning_routine", "bool", True,
-          "Offer the morning hip routine at the first sit-down of each day."),
+          N_("Offer the morning hip routine at the first sit-down of each day.")),
     Field("hold_during_calls", "bool", True,
-          "Hold a nudge while an application records the microphone (a call); it comes when the call ends."),
+          N_("Hold a nudge while an application records the microphone (a call); it comes when the call ends.")),
+    Field("language", "language", "",
+          N_("The language of Unsit's windows, menus and messages; empty follows the system.")),
 )
 
 FIELDS_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
@@ -171,6 +184,7 @@ class Settings:
     start_at_login: bool = _default("start_at_login")
     morning_routine: bool = _default("morning_routine")
     hold_during_calls: bool = _default("hold_during_calls")
+    language: str = _default("language")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for TOML/JSON (tuples become lists)."""
@@ -197,8 +211,10 @@ class SettingProblem:
     def message(self) -> str:
         """One line for logs and the user."""
         if not self.allowed:
-            return f"unknown setting {short_repr(self.key)} (value {short_repr(self.value)}) was ignored"
-        return f"{short_repr(self.key, plain=True)} = {short_repr(self.value)} is not allowed: use {self.allowed}"
+            return _("unknown setting {key} (value {value}) was ignored").format(
+                key=short_repr(self.key), value=short_repr(self.value))
+        return _("{key} = {value} is not allowed: use {allowed}").format(
+            key=short_repr(self.key, plain=True), value=short_repr(self.value), allowed=self.allowed)
 
 
 QUOTE_CHARS = 80
@@ -243,7 +259,7 @@ def validate(raw: Mapping[str, Any], fallback: Settings | None = None) -> tuple[
     values: dict[str, Any] = {}
     problems: list[SettingProblem] = []
     if not isinstance(raw, Mapping):
-        return base, [SettingProblem("<file>", raw, "a table of key = value settings")]
+        return base, [SettingProblem("<file>", raw, _("a table of key = value settings"))]
     for key, value in raw.items():
         field = FIELDS_BY_KEY.get(key)
         if field is None:

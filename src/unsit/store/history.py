@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from unsit.core.days import unsit_day
+from unsit.i18n import _
 from unsit.store.atomic import write_atomically
 from unsit.store.history_trouble import Trouble, classify, explain
 
@@ -130,7 +131,7 @@ def open_history(path: Path, now: datetime, *, busy_timeout_seconds: float = BUS
         try:
             history.connect()
         except HistoryError as exc:  # e.g. written by a newer Unsit: leave it untouched
-            return None, f"History is off: {exc}"
+            return None, _("History is off: {reason}").format(reason=exc)
         except (sqlite3.Error, OSError) as exc:
             trouble = classify(exc, path)
             if trouble is Trouble.BUSY and attempt + 1 < attempts:
@@ -236,12 +237,12 @@ class History:
                 self.connect()
             except (sqlite3.Error, OSError, HistoryError) as again:
                 self.go_offline(classify(again, self.path), again)
-                return (f"The history database {self.path} is damaged ({exc}) and could not be replaced "
-                        f"({again}). Unsit keeps new events in memory meanwhile. Move the file away and "
-                        f"restart Unsit.")
+                return _("The history database {path} is damaged ({reason}) and could not be replaced "
+                         "({again}). Unsit keeps new events in memory meanwhile. Move the file away and "
+                         "restart Unsit.").format(path=self.path, reason=exc, again=again)
             self._told.discard(Trouble.DAMAGED)
-            message = (f"The history database could not be read ({exc}); it was kept as "
-                       f"{kept.name} and a new one was started.")
+            message = _("The history database could not be read ({reason}); it was kept as "
+                        "{name} and a new one was started.").format(reason=exc, name=kept.name)
             log.warning("%s", message)
             return message
 
@@ -402,7 +403,7 @@ class History:
                           " AND id > (SELECT COALESCE(MAX(id), 0) FROM events) - 50 ORDER BY id DESC LIMIT 1", ())
         if not rows or rows[0][0] != "drill_started":
             return 0
-        _, at_utc, local_date, drill_id = rows[0]
+        _row_id, at_utc, local_date, drill_id = rows[0]
         with self._lock:
             self._pending.appendleft(("drill_skipped", at_utc, local_date, drill_id, None, None, "interrupted"))
             self._flush(now=datetime.now(timezone.utc))

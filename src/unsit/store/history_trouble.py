@@ -12,6 +12,8 @@ import os
 from enum import Enum
 from pathlib import Path
 
+from unsit.i18n import _
+
 # Primary result codes (https://sqlite.org/rescode.html); extended codes keep them in the low byte.
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10
 _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
@@ -77,14 +79,16 @@ def _read_only_place(path: Path) -> bool:
 
 def explain(trouble: Trouble, path: Path, exc: BaseException) -> str:
     """One message for the user: what is wrong, and what to do."""
-    kept = "Unsit keeps new events in memory and writes them as soon as it can."
+    kept = _("Unsit keeps new events in memory and writes them as soon as it can.")
     if trouble is Trouble.FULL:
-        return f"History cannot be saved: the disk holding {path.parent} is full. {kept} Free some disk space."
+        return _("History cannot be saved: the disk holding {folder} is full. {kept} Free some disk space.").format(
+            folder=path.parent, kept=kept)
     if trouble is Trouble.READ_ONLY:
-        return (f"History cannot be saved: {path} (or its folder) is read-only. {kept} "
-                f"Make it writable again (e.g. chmod u+w).")
+        return _("History cannot be saved: {path} (or its folder) is read-only. {kept} "
+                 "Make it writable again (e.g. chmod u+w).").format(path=path, kept=kept)
     if trouble is Trouble.BUSY:
-        return (f"History cannot be saved right now: another program holds {path} locked. {kept} "
-                f"Close the program that has it open.")
+        return _("History cannot be saved right now: another program holds {path} locked. {kept} "
+                 "Close the program that has it open.").format(path=path, kept=kept)
     detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-    return f"History cannot be saved: {path} cannot be written ({detail}). {kept} Check the disk."
+    return _("History cannot be saved: {path} cannot be written ({detail}). {kept} Check the disk.").format(
+        path=path, detail=detail, kept=kept)

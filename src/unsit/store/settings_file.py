@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from unsit.core.settings import FIELDS, Settings, validate
+from unsit.i18n import N_, _
 from unsit.store.atomic import fsync_folder, write_atomically
 
 if sys.version_info >= (3, 11):
@@ -95,20 +96,21 @@ class SettingsFile:
             fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
         except FileNotFoundError:
             if os.path.islink(self.path):
-                return None, self._refusal("is a symlink to a file that does not exist")
+                return None, self._refusal(_("is a symlink to a file that does not exist"))
             return None, None
         except PermissionError:
-            return None, self._refusal("cannot be read: permission denied",
-                                       f"Give yourself read and write access (chmod 600 '{self.path}').")
+            return None, self._refusal(_("cannot be read: permission denied"),
+                                       _("Give yourself read and write access (chmod 600 '{path}').").format(
+                                           path=self.path))
         except OSError as exc:
-            return None, self._refusal(f"cannot be opened ({exc.strerror or exc})")
+            return None, self._refusal(_("cannot be opened ({reason})").format(reason=exc.strerror or exc))
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
-                return None, self._refusal(f"is {_file_kind(info.st_mode)}, not a settings file")
+                return None, self._refusal(_("is {kind}, not a settings file").format(kind=_(_file_kind(info.st_mode))))
             if info.st_size > MAX_SETTINGS_BYTES:
-                return None, self._refusal(f"is too large ({info.st_size} bytes; at most "
-                                           f"{MAX_SETTINGS_BYTES} are read)")
+                return None, self._refusal(_("is too large ({size} bytes; at most {limit} are read)").format(
+                    size=info.st_size, limit=MAX_SETTINGS_BYTES))
             chunks = []
             size = 0
             while size <= MAX_SETTINGS_BYTES:  # the file may grow while we read
@@ -118,16 +120,18 @@ class SettingsFile:
                 chunks.append(chunk)
                 size += len(chunk)
             if size > MAX_SETTINGS_BYTES:
-                return None, self._refusal(f"is too large (more than {MAX_SETTINGS_BYTES} bytes)")
+                return None, self._refusal(_("is too large (more than {limit} bytes)").format(limit=MAX_SETTINGS_BYTES))
             return b"".join(chunks), None
         except OSError as exc:
-            return None, self._refusal(f"cannot be read ({exc.strerror or exc})")
+            return None, self._refusal(_("cannot be read ({reason})").format(reason=exc.strerror or exc))
         finally:
             os.close(fd)
 
     def _refusal(self, what: str, todo: str = "") -> str:
-        todo = todo or f"Remove or rename it, and Unsit writes a fresh {self.path.name}."
-        return f"{self.path} {what}. Unsit keeps its previous settings. {todo}"
+        todo = todo or _("Remove or rename it, and Unsit writes a fresh {name}.").format(name=self.path.name)
+        # Translators: {problem} is one of the "is too large …", "cannot be read …" messages.
+        return _("{path} {problem}. Unsit keeps its previous settings. {todo}").format(
+            path=self.path, problem=what, todo=todo)
 
     def load(self, fallback: Settings | None = None) -> LoadResult:
         """Read and validate the file; repair it on disk when needed. Never raises.
@@ -145,7 +149,8 @@ class SettingsFile:
         try:
             raw = tomllib.loads(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
-            problems = [f"{self.path.name} is not valid TOML ({_short(exc)}); the previous settings were kept"]
+            problems = [_("{name} is not valid TOML ({error}); the previous settings were kept").format(
+                name=self.path.name, error=_short(exc))]
             return self._repair(data, base, problems)
         settings, found = validate(raw, fallback=base)
         problems = [p.message() for p in found]
@@ -186,9 +191,10 @@ class SettingsFile:
     def _repair(self, data: bytes, settings: Settings, problems: list[str]) -> LoadResult:
         set_aside = self._set_aside(data)
         if set_aside is None:
-            problems.append(f"could not keep a copy of the bad {self.path.name}; it was left unchanged")
+            problems.append(_("could not keep a copy of the bad {name}; it was left unchanged").format(
+                name=self.path.name))
             return LoadResult(settings, problems)
-        problems.append(f"the file with the mistake was kept as {set_aside.name}")
+        problems.append(_("the file with the mistake was kept as {name}").format(name=set_aside.name))
         self._save_quietly(settings)
         return LoadResult(settings, problems, set_aside)
 
@@ -291,12 +297,13 @@ def toml_string(text: str) -> str:
 
 
 def _file_kind(mode: int) -> str:
-    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a device"),
-             (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+    """What a non-regular file is, in English (``_()`` it for the user)."""
+    kinds = ((stat.S_ISDIR, N_("a folder")), (stat.S_ISFIFO, N_("a FIFO (named pipe)")), (stat.S_ISCHR, N_("a device")),
+             (stat.S_ISBLK, N_("a device")), (stat.S_ISSOCK, N_("a socket")))
     for test, name in kinds:
         if test(mode):
             return name
-    return "not a regular file"
+    return N_("not a regular file")
 
 
 def _short(exc: Exception) -> str:

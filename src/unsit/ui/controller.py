@@ -24,6 +24,7 @@ from unsit.core.engine import Engine, Observation
 from unsit.core.events import Phase, QuietReason, WallMoment
 from unsit.core.reminders import KINDS, Effect
 from unsit.core.settings import Settings
+from unsit.drill_text import drill_name
 from unsit.platform.notify.base import Nudge
 from unsit.store.history_recorder import HistoryRecorder
 from unsit.ui.text import nudge_text, status_line, tooltip_text
@@ -229,7 +230,7 @@ class Controller(QObject):
         if self.engine.status().phase is not Phase.IN_DRILL:
             self._presenter.withdraw()
             self._apply(self.engine.start_drill(drill.id))
-        return str(drill.name)
+        return drill_name(drill)
 
     def answer(self, kind: str, action: str) -> None:
         """The user picked ``action`` on a reminder of ``kind`` (unknown or stale answers do nothing)."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from unsit.core.clock import Clock
 from unsit.core.drill_session import format_mm_ss
+from unsit.i18n import _
 
 CLOSE_AFTER_SECONDS = 8.0
 GRACE_SECONDS = 2.0
@@ -26,9 +27,11 @@ POLL_MS = 200
 
 def end_text(drill_name: str, duration_seconds: float, drills_today: int | None) -> str:
     """The finished drill in a few lines (``drills_today`` None: no history to count from)."""
-    lines = [f"Well done: {drill_name}, {format_mm_ss(duration_seconds)}.", "Sitting streak reset to zero."]
+    lines = [_("Well done: {drill}, {duration}.").format(drill=drill_name, duration=format_mm_ss(duration_seconds)),
+             _("Sitting streak reset to zero.")]
     if drills_today is not None:
-        lines.append(f"Drills today: {drills_today}." if drills_today != 1 else "Your first drill today.")
+        lines.append(_("Drills today: {count}.").format(count=drills_today) if drills_today != 1
+                     else _("Your first drill today."))
     return "\n".join(lines)
 
 

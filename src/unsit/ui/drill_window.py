@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
@@ -46,6 +46,8 @@ from unsit.core.drill_session import (
     format_mm_ss,
 )
 from unsit.core.drills import Drill
+from unsit.drill_text import drill_name, drill_purpose, drill_safety, step_cue
+from unsit.i18n import N_, _
 from unsit.platform.speech import Speaker
 from unsit.ui.drill_cue_player import DrillCuePlayer
 from unsit.ui.drill_end import CLOSE_AFTER_SECONDS, AutoCloser, end_text
@@ -57,7 +59,7 @@ log = logging.getLogger(__name__)
 
 TICK_MS = 100
 WINDOW_SIZE = (420, 520)
-SIDE_TEXT = {"left": "Left leg", "right": "Right leg", "both": "Both legs"}
+SIDE_TEXT = {"left": N_("Left leg"), "right": N_("Right leg"), "both": N_("Both legs")}
 
 
 class Runner(Protocol):
@@ -135,18 +137,56 @@ class DrillWindow(QWidget):
                                          sounds_enabled=sounds_enabled, speak_cues=speak_cues)
         self._drills_today = drills_today
         self._end_text = ""
+        self._finished_seconds = 0.0
         self.auto_closer = AutoCloser(self, clock, close_after_seconds=close_after_seconds)
         self.auto_closer.countdown_changed.connect(self._show_countdown)
         self._reported = False
-        self.setWindowTitle(f"Unsit — {drill.name}")
-        self.setAccessibleName(f"Drill: {drill.name}")
         fix_size(self, QSize(*WINDOW_SIZE))
         self._timer = QTimer(self)
         self._timer.setObjectName("drill_tick")
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self.tick)
         self._build()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Put every text in the language in use (at start and when the language changes)."""
+        name = self.title
+        self.setWindowTitle(_("Unsit — {drill}").format(drill=name))
+        self.setAccessibleName(_("Drill: {drill}").format(drill=name))
+        self.name_label.setText(name)
+        total = format_mm_ss(self.drill.total_seconds(self.session.scale))
+        self.detail_label.setText(_("{purpose}\n{total} in total").format(purpose=drill_purpose(self.drill),
+                                                                           total=total))
+        self.safety_label.setText(drill_safety(self.drill))
+        for label, accessible in ((self.name_label, _("Drill name")),
+                                  (self.detail_label, _("What the drill is for and how long it takes")),
+                                  (self.step_label, _("Step")), (self.side_label, _("Side")),
+                                  (self.cue_label, _("What to do now")), (self.safety_label, _("Safety note"))):
+            label.setAccessibleName(accessible)
+        self.ring.setAccessibleName(_("Time left in this step"))
+        self.figure_view.setAccessibleName(_("Drill illustration"))
+        for button, accessible, key in (
+                (self.pause_button, _("Pause or resume the drill (Space)"), _("Space")),
+                (self.skip_button, _("Skip this step (Right arrow)"), _("Right arrow")),
+                (self.end_button, _("End the drill now (Escape)"), _("Esc")),
+                (self.done_button, _("Close the finished drill (Return)"), "")):
+            button.setAccessibleName(accessible)
+            if key:
+                button.setToolTip(key)
+        self.skip_button.setText(_("Skip step"))
+        self.end_button.setText(_("End"))
+        if self.runner.state is State.FINISHED and self.auto_closer.active:
+            self._show_end(self._finished_seconds)
+        else:
+            self.done_button.setText(_("Done"))
         self._refresh()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """Qt's LanguageChange (the language setting changed): retranslate."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _make_runner(self, clock: Clock) -> Runner:
         """What the intents go to (the drill session itself; a routine window plays a routine)."""
@@ -160,7 +200,7 @@ class DrillWindow(QWidget):
     @property
     def title(self) -> str:
         """What the end screen says was done."""
-        return self.drill.name
+        return drill_name(self.drill)
 
     # --- layout -----------------------------------------------------------------
     def _label(self, name: str, accessible: str, *, size_delta: float = 0, bold: bool = False) -> QLabel:
@@ -184,11 +224,8 @@ class DrillWindow(QWidget):
 
     def _build(self) -> None:
         self.name_label = self._label("name_label", "Drill name", size_delta=4, bold=True)
-        self.name_label.setText(self.drill.name)
         self.name_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        total = format_mm_ss(self.drill.total_seconds(self.session.scale))
         self.detail_label = self._label("detail_label", "What the drill is for and how long it takes", size_delta=-1)
-        self.detail_label.setText(f"{self.drill.purpose}\n{total} in total")
         self.detail_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.figure_view = FigureView(240, self)
         self.ring = ProgressRing(112, self)
@@ -198,7 +235,6 @@ class DrillWindow(QWidget):
         self.cue_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.cue_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.safety_label = self._label("safety_label", "Safety note", size_delta=-1.5)
-        self.safety_label.setText(self.drill.safety)
         muted = self.safety_label.palette()
         text_colour = muted.color(QPalette.ColorRole.WindowText)
         base = muted.color(QPalette.ColorRole.Window)
@@ -213,9 +249,6 @@ class DrillWindow(QWidget):
         self.end_button = self._button("end_button", "End", "End the drill now (Escape)", self.end_drill)
         self.done_button = self._button("done_button", "Done", "Close the finished drill (Return)", self.close)
         self.done_button.setVisible(False)
-        self.pause_button.setToolTip("Space")
-        self.skip_button.setToolTip("Right arrow")
-        self.end_button.setToolTip("Esc")
 
         info = QVBoxLayout()
         info.setSpacing(2)
@@ -366,15 +399,16 @@ class DrillWindow(QWidget):
                 today = self._drills_today()
             except Exception:
                 log.debug("drills today unknown", exc_info=True)
+        self._finished_seconds = duration_seconds
         self._end_text = end_text(self.title, self._counted_seconds(duration_seconds), today)
         self.auto_closer.start()
 
     @Slot(int)
     def _show_countdown(self, seconds_left: int) -> None:
-        text = "Done" if seconds_left < 0 else f"Done · closes in {seconds_left} s"
+        text = _("Done") if seconds_left < 0 else _("Done · closes in {seconds} s").format(seconds=seconds_left)
         self.done_button.setText(text)
         self.done_button.setAccessibleDescription(
-            "Stays open while the pointer is over the window" if seconds_left < 0 else text)
+            _("Stays open while the pointer is over the window") if seconds_left < 0 else text)
 
     def _report_ended_early(self, elapsed_seconds: float) -> None:
         if not self._reported:
@@ -385,7 +419,7 @@ class DrillWindow(QWidget):
         """Plain data about the running drill for `unsit status --json`."""
         s = self.session
         return {
-            "id": self.drill.id, "name": self.drill.name, "title": self.windowTitle(),
+            "id": self.drill.id, "name": self.drill.name, "title": self.windowTitle(), "cue": self.cue_label.text(),
             "state": s.state.value,
             "step": s.step_index + 1, "step_count": s.step_count, "side": s.step.side,
             "remaining_seconds": round(s.remaining_seconds, 1),
@@ -404,7 +438,7 @@ class DrillWindow(QWidget):
 
     def _step_text(self, step: int, count: int) -> str:
         """The step label during a step (a routine calls a drill's steps parts)."""
-        return f"Step {step} of {count}"
+        return _("Step {number} of {count}").format(number=step, count=count)
 
     def _follow_runner(self, events: Sequence[object]) -> None:
         """Hook: the runner may have moved on to another drill (a routine window follows it)."""
@@ -420,27 +454,30 @@ class DrillWindow(QWidget):
         paused = self.runner.state is State.PAUSED
         finished = self.runner.state is State.FINISHED
         over = self.runner.done
-        side = SIDE_TEXT.get(step.side, "")
+        side = _(SIDE_TEXT[step.side]) if step.side in SIDE_TEXT else ""
+        step_cue_text = step_cue(self.drill, step)
         if phase in (State.READY, State.GET_READY):
-            step_text, side_text = "Get ready", f"{side} first" if step.side != "both" else side
-            cue = f"Coming up: {step.cue}"
+            step_text = _("Get ready")
+            side_text = _("{side} first").format(side=side) if step.side != "both" else side
+            cue = _("Coming up: {cue}").format(cue=step_cue_text)
         elif phase is State.SWITCH_SIDES:
-            step_text, side_text = "Switch sides", f"{side} next"
-            cue = f"Switch sides and get set for the {step.side} leg."
+            step_text, side_text = _("Switch sides"), _("{side} next").format(side=side)
+            cue = (_("Switch sides and get set for the left leg.") if step.side == "left"
+                   else _("Switch sides and get set for the right leg."))
         elif finished:
-            step_text, side_text = "Done", ""
-            cue = self._end_text or "Well done! That's the drill finished."
+            step_text, side_text = _("Done"), ""
+            cue = self._end_text or _("Well done! That's the drill finished.")
         elif self.runner.state is State.ENDED_EARLY:
-            step_text, side_text = "Ended", ""
-            cue = "Skipped to the end, so this one does not count as done. Try it in full next time."
+            step_text, side_text = _("Ended"), ""
+            cue = _("Skipped to the end, so this one does not count as done. Try it in full next time.")
         else:
             step_text = self._step_text(s.step_index + 1, s.step_count)
             rep = s.rep
             if rep is not None:
-                step_text += f"  ·  rep {rep[0]} of {rep[1]}"
-            side_text, cue = side, step.cue
+                step_text += "  ·  " + _("rep {number} of {count}").format(number=rep[0], count=rep[1])
+            side_text, cue = side, step_cue_text
         if paused:
-            step_text = f"Paused  ·  {step_text}"
+            step_text = _("Paused  ·  {step}").format(step=step_text)
         self.step_label.setText(step_text)
         self.side_label.setText(side_text)
         self.side_label.setAccessibleDescription(side_text)
@@ -451,7 +488,7 @@ class DrillWindow(QWidget):
         else:
             self.ring.set_progress(s.step_fraction, format_mm_ss(s.remaining_seconds))
         self._show_figure()
-        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setText(_("Resume") if paused else _("Pause"))
         for button in (self.pause_button, self.skip_button, self.end_button):
             button.setVisible(not over)
         if over and self.done_button.isHidden():

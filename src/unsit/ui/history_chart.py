@@ -11,9 +11,11 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QLocale, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from unsit.i18n import _, ngettext, pgettext
 
 STREAK_COLOR_LIGHT = QColor("#d9730d")
 STREAK_COLOR_DARK = QColor("#f0a04b")
@@ -75,8 +77,8 @@ def minutes_axis(value: float) -> tuple[int, int]:
 def day_label(day: date, n_days: int) -> str:
     """Weekday initials for a week, day numbers for a month."""
     if n_days <= 7:
-        return day.strftime("%a")
-    return str(day.day)
+        return QLocale().dayName(day.isoweekday(), QLocale.FormatType.ShortFormat)
+    return QLocale().toString(day.day)
 
 
 def chart_layout(days: list[ChartDay], plot: Box) -> ChartLayout:
@@ -107,9 +109,14 @@ def chart_layout(days: list[ChartDay], plot: Box) -> ChartLayout:
 def format_minutes(minutes: int) -> str:
     """Axis text: "45m", "1h", "1h30"."""
     if minutes < 60:
-        return f"{minutes}m"
+        # Translators: a short axis label, e.g. "45m"; keep it very short.
+        return _("{minutes}m").format(minutes=minutes)
     h, m = divmod(minutes, 60)
-    return f"{h}h" if not m else f"{h}h{m:02d}"
+    if not m:
+        # Translators: a short axis label, e.g. "2h".
+        return _("{hours}h").format(hours=h)
+    # Translators: a short axis label, e.g. "1h30" for an hour and a half.
+    return _("{hours}h{minutes}").format(hours=h, minutes=f"{m:02d}")
 
 
 def _mix(a: QColor, b: QColor, t: float) -> QColor:
@@ -132,7 +139,7 @@ class HistoryChart(QWidget):
         self.setObjectName("history_chart")
         self.setMinimumSize(360, 200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAccessibleName("History chart")
+        self.setAccessibleName(_("History chart"))
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(560, 260)
@@ -144,8 +151,11 @@ class HistoryChart(QWidget):
         skipped = sum(d.drills_skipped for d in days)
         longest = max([d.longest_streak_minutes for d in days] + [0.0])
         self.setAccessibleDescription(
-            f"Last {len(days)} days: {done} drills done, {skipped} skipped; "
-            f"longest sitting streak {round(longest)} minutes."
+            ngettext("Last {days} days: {done} drills done, {skipped} skipped; "
+                     "longest sitting streak {minutes} minutes.",
+                     "Last {days} days: {done} drills done, {skipped} skipped; "
+                     "longest sitting streak {minutes} minutes.", len(days)).format(
+                days=len(days), done=done, skipped=skipped, minutes=round(longest))
         )
         self.update()
 
@@ -188,7 +198,7 @@ class HistoryChart(QWidget):
         bottom = plot.y + plot.height
         # Grid and left axis (drills); 1 px lines on half pixels stay sharp at any scale.
         p.setPen(QPen(c["grid"], 1))
-        for _, y in lay.count_ticks:
+        for _value, y in lay.count_ticks:
             yy = math.floor(y) + 0.5
             p.drawLine(QPointF(plot.x, yy), QPointF(right, yy))
         p.setPen(c["muted"])
@@ -231,8 +241,9 @@ class HistoryChart(QWidget):
         x = float(self.MARGIN_LEFT)
         y = 6.0
         h = fm.height()
-        for label, color, kind in (("Done", c["done"], "box"), ("Skipped", c["skipped"], "box"),
-                                   ("Longest streak", c["streak"], "line")):
+        for label, color, kind in ((pgettext("chart legend: drills", "Done"), c["done"], "box"),
+                                   (pgettext("chart legend: drills", "Skipped"), c["skipped"], "box"),
+                                   (_("Longest streak"), c["streak"], "line")):
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(color)
             if kind == "box":
@@ -246,4 +257,4 @@ class HistoryChart(QWidget):
             p.drawText(QPointF(x + 16, y + fm.ascent() + (h - fm.height()) / 2), label)
             x += 16 + fm.horizontalAdvance(label) + 18
         p.setPen(c["muted"])
-        p.drawText(QRectF(0, y, self.width() - 4, h), Qt.AlignmentFlag.AlignRight, "streak")
+        p.drawText(QRectF(0, y, self.width() - 4, h), Qt.AlignmentFlag.AlignRight, pgettext("chart axis", "streak"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -30,13 +30,18 @@ STREAK_MIN_DRILLS = 3
 
 def encouragement(day_streak: int, min_drills: int, done_today: int) -> str:
     """The line under the chart about the day streak."""
-    drills = "drill" if min_drills == 1 else "drills"
+    drills = ngettext("at least {count} drill", "at least {count} drills", min_drills).format(count=min_drills)
     if day_streak >= 2:
-        return f"{day_streak} days in a row with at least {min_drills} {drills}. Keep it going!"
+        # Translators: {at_least} is "at least 3 drills".
+        return ngettext("{days} day in a row with {at_least}. Keep it going!",
+                        "{days} days in a row with {at_least}. Keep it going!", day_streak).format(
+            days=day_streak, at_least=drills)
     if day_streak == 1:
-        return f"1 day with at least {min_drills} {drills}. Do it again tomorrow to start a streak."
+        # Translators: {at_least} is "at least 3 drills".
+        return _("1 day with {at_least}. Do it again tomorrow to start a streak.").format(at_least=drills)
     left = max(0, min_drills - done_today)
-    return f"{left} more {'drill' if left == 1 else 'drills'} today to start a streak."
+    return ngettext("{count} more drill today to start a streak.", "{count} more drills today to start a streak.",
+                    left).format(count=left)
 
 
 def routines_line(routines_done: int, days: int) -> str:
@@ -76,7 +81,7 @@ class _Stat(QFrame):
 
     def set_value(self, text: str) -> None:
         self.value.setText(text)
-        self.value.setAccessibleName(f"{self.caption.text()}: {text}")
+        self.value.setAccessibleName(_("{caption}: {value}").format(caption=self.caption.text(), value=text))
 
 
 def calls_text(calls: int, call_seconds: float) -> str:
@@ -102,16 +107,16 @@ class HistoryWindow(QWidget):
         self.history = history
         self.clock = clock
         self.streak_min_drills = streak_min_drills
-        self.setWindowTitle("Unsit — History")
+        self.setWindowTitle(_("Unsit — History"))
         self.setObjectName("history_window")
 
         outer = QVBoxLayout(self)
-        today_label = QLabel("<b>Today</b>", self)
+        today_label = QLabel("<b>" + _("Today") + "</b>", self)
         outer.addWidget(today_label)
         stats = QGridLayout()
-        self.sitting_stat = _Stat("Sitting time", self)
-        self.longest_stat = _Stat("Longest streak", self)
-        self.drills_stat = _Stat("Drills done / skipped", self)
+        self.sitting_stat = _Stat(_("Sitting time"), self)
+        self.longest_stat = _Stat(_("Longest streak"), self)
+        self.drills_stat = _Stat(_("Drills done / skipped"), self)
         self.calls_stat = _Stat(_("Calls"), self)
         for col, w in enumerate((self.sitting_stat, self.longest_stat, self.drills_stat, self.calls_stat)):
             stats.addWidget(w, 0, col)
@@ -121,12 +126,13 @@ class HistoryWindow(QWidget):
         self.range_title = QLabel(self)
         toggle_row.addWidget(self.range_title)
         toggle_row.addStretch(1)
-        self.week_button = QPushButton("&7 days", self)
-        self.month_button = QPushButton("&30 days", self)
+        self.week_button = QPushButton(_("&7 days"), self)
+        self.month_button = QPushButton(_("&30 days"), self)
         self.range_group = QButtonGroup(self)
         for n, button in ((7, self.week_button), (30, self.month_button)):
             button.setCheckable(True)
-            button.setAccessibleName(f"Show the last {n} days")
+            button.setAccessibleName(
+                ngettext("Show the last {days} day", "Show the last {days} days", n).format(days=n))
             self.range_group.addButton(button, n)
             toggle_row.addWidget(button)
         self.week_button.setChecked(True)
@@ -143,9 +149,9 @@ class HistoryWindow(QWidget):
         bottom = QHBoxLayout()
         self.status_label = QLabel(self)
         bottom.addWidget(self.status_label, 1)
-        self.export_button = QPushButton("&Export CSV…", self)
+        self.export_button = QPushButton(_("&Export CSV…"), self)
         self.export_button.clicked.connect(self.choose_export_file)
-        self.close_button = QPushButton("Close", self)
+        self.close_button = QPushButton(_("Close"), self)
         self.close_button.clicked.connect(self.close)
         bottom.addWidget(self.export_button)
         bottom.addWidget(self.close_button)
@@ -170,10 +176,11 @@ class HistoryWindow(QWidget):
         today = self.history.today(now)
         self.sitting_stat.set_value(format_duration(today.sitting_seconds, whole_minutes=True))
         self.longest_stat.set_value(format_duration(today.longest_streak_seconds, whole_minutes=True))
-        self.drills_stat.set_value(f"{today.drills_done} / {today.drills_skipped}")
+        numbers = QLocale()
+        self.drills_stat.set_value(f"{numbers.toString(today.drills_done)} / {numbers.toString(today.drills_skipped)}")
         self.calls_stat.set_value(calls_text(today.calls, today.call_seconds))
         n = self.days_shown
-        self.range_title.setText(f"<b>Last {n} days</b>")
+        self.range_title.setText("<b>" + ngettext("Last {days} day", "Last {days} days", n).format(days=n) + "</b>")
         days = self.history.days(n, now)
         self.chart.set_days(to_chart_days(days))
         streak = self.history.day_streak(now, self.streak_min_drills)
@@ -184,16 +191,19 @@ class HistoryWindow(QWidget):
     def export_to(self, path: Path) -> int:
         """Export every event to ``path``; shows the result and returns the rows written."""
         rows = self.history.export_csv(Path(path))
-        self.status_label.setText(f"Exported {rows} events to {Path(path).name}.")
+        self.status_label.setText(ngettext("Exported {count} event to {name}.", "Exported {count} events to {name}.",
+                                                   rows).format(count=rows, name=Path(path).name))
         return rows
 
     def choose_export_file(self) -> None:
         """Ask where to save, then export."""
         suggested = str(Path.home() / f"unsit-history-{self.clock.now():%Y-%m-%d}.csv")
-        name, _selected_filter = QFileDialog.getSaveFileName(self, "Export history", suggested, "CSV files (*.csv)")
+        name, _selected_filter = QFileDialog.getSaveFileName(self, _("Export history"), suggested,
+                                                             _("CSV files (*.csv)"))
         if not name:
             return
         try:
             self.export_to(Path(name))
         except OSError as exc:
-            QMessageBox.warning(self, "Unsit — History", f"Could not export to {name}: {exc.strerror or exc}")
+            QMessageBox.warning(self, _("Unsit — History"), _("Could not export to {name}: {reason}").format(
+                name=name, reason=exc.strerror or exc))

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from unsit import APP_NAME
 from unsit.core.events import Phase
-from unsit.i18n import _
+from unsit.i18n import N_, _
 from unsit.ui.floating import DIALOG_FLAGS, fit_to_contents
 from unsit.ui.text import call_line, status_line
 
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from unsit.core.engine import Status
 
 STATUS_WIDTH_PIXELS = 340
-PAUSES = (("&30 min", {"minutes": 30}), ("&1 hour", {"minutes": 60}), ("&Until tomorrow", {"until": "tomorrow"}))
+PAUSES = ((N_("&30 min"), {"minutes": 30}), (N_("&1 hour"), {"minutes": 60}),
+          (N_("&Until tomorrow"), {"until": "tomorrow"}))
 
 
 class MainWindow(QWidget):
@@ -44,28 +45,28 @@ class MainWindow(QWidget):
         super().__init__(parent, DIALOG_FLAGS & ~Qt.WindowType.WindowStaysOnTopHint)
         self.setObjectName("main_window")
         self.setWindowTitle(APP_NAME)
-        self.setAccessibleName(f"{APP_NAME} main window")
-        self.status_label = QLabel("Starting…")
+        self.setAccessibleName(_("{app} main window").format(app=APP_NAME))
+        self.status_label = QLabel(_("Starting…"))
         self.status_label.setObjectName("status_label")
         self.status_label.setMinimumWidth(STATUS_WIDTH_PIXELS)
-        self.status_label.setAccessibleName("Status")
+        self.status_label.setAccessibleName(_("Status"))
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.drill_button = self._button("drill_button", "&Start drill", self.drill_requested.emit)
-        self.snooze_button = self._button("snooze_button", "S&nooze", self.snooze_requested.emit)
-        self.skip_button = self._button("skip_button", "S&kip", self.skip_requested.emit)
-        self.pause_buttons = [self._button(f"pause_{n}", label, partial(self.pause_requested.emit, request))
+        self.drill_button = self._button("drill_button", _("&Start drill"), self.drill_requested.emit)
+        self.snooze_button = self._button("snooze_button", _("S&nooze"), self.snooze_requested.emit)
+        self.skip_button = self._button("skip_button", _("S&kip"), self.skip_requested.emit)
+        self.pause_buttons = [self._button(f"pause_{n}", _(label), partial(self.pause_requested.emit, request))
                               for n, (label, request) in enumerate(PAUSES)]
-        self.resume_button = self._button("resume_button", "&Resume", self.resume_requested.emit)
-        self.settings_button = self._button("settings_button", "Se&ttings…", self.settings_requested.emit)
-        self.history_button = self._button("history_button", "&History…", self.history_requested.emit)
-        self.quit_button = self._button("quit_button", f"&Quit {APP_NAME}", self.quit_requested.emit)
+        self.resume_button = self._button("resume_button", _("&Resume"), self.resume_requested.emit)
+        self.settings_button = self._button("settings_button", _("Se&ttings…"), self.settings_requested.emit)
+        self.history_button = self._button("history_button", _("&History…"), self.history_requested.emit)
+        self.quit_button = self._button("quit_button", _("&Quit {app}").format(app=APP_NAME), self.quit_requested.emit)
         self.routine_button = QPushButton(_("R&outine"), self)
         self.routine_button.setObjectName("routine_button")
         self.routine_button.setAccessibleName(_("Play a routine"))
         self.routine_button.setMenu(QMenu(self.routine_button))
         self.routine_button.setVisible(False)
         self.drill_button.setDefault(True)
-        self._pause_label = QLabel("Pause:")
+        self._pause_label = QLabel(_("Pause:"))
 
         answer = QHBoxLayout()
         answer.addWidget(self.drill_button)
@@ -92,6 +93,7 @@ class MainWindow(QWidget):
         root.addLayout(bottom)
         fit_to_contents(self)  # a fixed size that follows its contents: tiling managers float it
         self._placed = False
+        self._snooze_minutes = 10
         self.update_view(None, snooze_minutes=10)
 
     def _button(self, name: str, text: str, slot: Callable[[], object]) -> QPushButton:
@@ -114,18 +116,40 @@ class MainWindow(QWidget):
     def update_view(self, status: Status | None, *, snooze_minutes: int) -> None:
         """Show an engine Status (None: not known yet); buttons follow the phase."""
         phase = status.phase if status is not None else None
-        text = status_line(status) if status is not None else "Starting…"
+        text = status_line(status) if status is not None else _("Starting…")
         call = call_line(status) if status is not None else None
         self.status_label.setText(text if call is None else f"{text}\n{call}")
         due = status is not None and status.nudge_pending
         paused = phase is Phase.PAUSED
-        self.snooze_button.setText(f"S&nooze ({snooze_minutes} min)")
+        self._snooze_minutes = snooze_minutes
+        self.snooze_button.setText(_("S&nooze ({minutes} min)").format(minutes=snooze_minutes))
         self.snooze_button.setVisible(due)
         self.skip_button.setVisible(due)
         for button in self.pause_buttons:
             button.setVisible(not paused)
-        self._pause_label.setText("Paused:" if paused else "Pause:")
+        self._pause_label.setText(_("Paused:") if paused else _("Pause:"))
         self.resume_button.setVisible(paused)
+
+    def retranslate(self) -> None:
+        """Put the fixed texts in the language in use (the status line follows the next render)."""
+        self.setAccessibleName(_("{app} main window").format(app=APP_NAME))
+        self.status_label.setAccessibleName(_("Status"))
+        for button, text in ((self.drill_button, _("&Start drill")), (self.skip_button, _("S&kip")),
+                             (self.resume_button, _("&Resume")), (self.settings_button, _("Se&ttings…")),
+                             (self.history_button, _("&History…")), (self.routine_button, _("R&outine")),
+                             (self.quit_button, _("&Quit {app}").format(app=APP_NAME))):
+            button.setText(text)
+        for button, (label, _request) in zip(self.pause_buttons, PAUSES, strict=True):
+            button.setText(_(label))
+        self.snooze_button.setText(_("S&nooze ({minutes} min)").format(minutes=self._snooze_minutes))
+        self._pause_label.setText(_("Paused:") if self.resume_button.isVisibleTo(self) else _("Pause:"))
+        fit_to_contents(self)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """Qt's LanguageChange (the language setting changed): retranslate."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         """Escape closes the window (Unsit keeps running)."""

@@ -21,6 +21,7 @@ from PySide6.QtCore import QPoint, Qt, Signal, SignalInstance
 from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from unsit.i18n import _, ngettext
 from unsit.platform.notify.base import Nudge, action_labels
 
 MARGIN_PIXELS = 16
@@ -46,7 +47,7 @@ class NudgePopup(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setObjectName("nudge_popup")
         self.setWindowTitle("Unsit")
-        self.setAccessibleName("Unsit nudge")
+        self.setAccessibleName(_("Unsit nudge"))
         self.setFixedWidth(WIDTH_PIXELS)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)  # draws the border below
         self.setStyleSheet(
@@ -87,19 +88,23 @@ class NudgePopup(QWidget):
 
     def show_nudge(self, nudge: Nudge) -> None:
         """Show (or update) the popup for ``nudge`` without taking focus."""
-        drill, snooze, skip = action_labels(nudge)
+        drill, _snooze, _skip = action_labels(nudge)
         self._title.setText(nudge.title)
         self._body.setText(nudge.body)
-        self._drill.setText("&" + drill)  # Alt+S
-        self._snooze.setText(snooze.replace("Snooze", "S&nooze", 1))  # Alt+N
-        self._skip.setText(skip.replace("Skip", "S&kip", 1))  # Alt+K
+        self._drill.setText(_("&Start drill"))  # Alt+S
+        self._snooze.setText(_("S&nooze {minutes} min").format(minutes=nudge.snooze_minutes))  # Alt+N
+        self._skip.setText(_("S&kip"))  # Alt+K
         self._drill.setAccessibleName(drill)
-        self._snooze.setAccessibleName(f"Snooze {nudge.snooze_minutes} minutes")
-        self._skip.setAccessibleName("Skip this nudge")
-        self._drill.setAccessibleDescription("Open the hip drill window now")
-        self._snooze.setAccessibleDescription(f"Remind me again in {nudge.snooze_minutes} minutes")
-        self._skip.setAccessibleDescription("No more nudges until another full interval of sitting")
-        self.setWindowTitle(f"Unsit — {nudge.title}")
+        self._snooze.setAccessibleName(
+            ngettext("Snooze {minutes} minute", "Snooze {minutes} minutes", nudge.snooze_minutes).format(
+                minutes=nudge.snooze_minutes))
+        self._skip.setAccessibleName(_("Skip this nudge"))
+        self._drill.setAccessibleDescription(_("Open the hip drill window now"))
+        self._snooze.setAccessibleDescription(
+            ngettext("Remind me again in {minutes} minute", "Remind me again in {minutes} minutes",
+                     nudge.snooze_minutes).format(minutes=nudge.snooze_minutes))
+        self._skip.setAccessibleDescription(_("No more nudges until another full interval of sitting"))
+        self.setWindowTitle(_("Unsit — {title}").format(title=nudge.title))
         self.setAccessibleDescription(nudge.body)
         self._set_accepts_focus(False)
         # Width and height fixed (min = max): tiling window managers float it (as its Tool type asks).

@@ -22,6 +22,7 @@ from unsit.core.drill_cues import Cue, CueTracker, Sound
 from unsit.core.drill_session import State, StepChanged, format_mm_ss
 from unsit.core.routine_session import DrillChanged, RoutineSession
 from unsit.core.routines import Routine
+from unsit.drill_text import drill_name, drill_safety, routine_name, routine_notes
 from unsit.i18n import _
 from unsit.platform.speech import Speaker
 from unsit.ui.drill_end import CLOSE_AFTER_SECONDS
@@ -62,9 +63,9 @@ class RoutineWindow(DrillWindow):
                          close_after_seconds=close_after_seconds, parent=parent)
         self.session = self.routine_session.current
         self.setObjectName("routine_window")
-        self.setWindowTitle(_("Unsit — {routine}").format(routine=routine.name))
-        self.setAccessibleName(_("Routine: {routine}").format(routine=routine.name))
-        self.name_label.setText(routine.name)
+        self.setWindowTitle(_("Unsit — {routine}").format(routine=routine_name(routine)))
+        self.setAccessibleName(_("Routine: {routine}").format(routine=routine_name(routine)))
+        self.name_label.setText(routine_name(routine))
         self.name_label.setAccessibleName(_("Routine name"))
         self.detail_label.setAccessibleName(_("Which drill of the routine, and the time left"))
         self.next_button = self._button("next_button", _("Next drill"), _("Go on to the next drill (Page Down)"),
@@ -85,7 +86,7 @@ class RoutineWindow(DrillWindow):
 
     @property
     def title(self) -> str:
-        return self.routine.name
+        return routine_name(self.routine)
 
     def _counted_seconds(self, duration_seconds: float) -> float:
         return duration_seconds  # the routine's total counts each drill's get-ready ("next up") moment
@@ -98,9 +99,10 @@ class RoutineWindow(DrillWindow):
         cues = super()._cues_for(events)
         r = self.routine_session
         if any(isinstance(e, DrillChanged) for e in events):
-            line = _("Next: {drill}.").format(drill=self.drill.name)
+            line = _("Next: {drill}.").format(drill=drill_name(self.drill))
         elif r.index == 0 and StepChanged(State.GET_READY, 0) in events:
-            line = _("{routine}. First: {drill}.").format(routine=self.routine.name, drill=self.drill.name)
+            line = _("{routine}. First: {drill}.").format(routine=routine_name(self.routine),
+                                                          drill=drill_name(self.drill))
         else:
             return cues
         named = [replace(c, speech=f"{line} {c.speech}".strip()) if c.sound is Sound.READY else c for c in cues]
@@ -118,7 +120,7 @@ class RoutineWindow(DrillWindow):
             self.session = self.routine_session.current
             self.drill = self.session.drill
             self._cue_tracker = CueTracker()
-            self.safety_label.setText(self.drill.safety)
+            self.safety_label.setText(drill_safety(self.drill))
 
     def _refresh_header(self) -> None:
         r = getattr(self, "routine_session", None)
@@ -130,9 +132,9 @@ class RoutineWindow(DrillWindow):
                 count=r.count, total=format_mm_ss(self.routine.total_seconds()))
         else:
             header = _("Step {step} of {count} · {drill} · {left} left").format(
-                step=r.index + 1, count=r.count, drill=self.drill.name, left=format_mm_ss(r.left_seconds))
+                step=r.index + 1, count=r.count, drill=drill_name(self.drill), left=format_mm_ss(r.left_seconds))
         if not r.done and r.index == 0 and self.routine.notes:  # the notes stay through the first drill
-            header = f"{header}\n{self.routine.notes}"
+            header = f"{header}\n{routine_notes(self.routine)}"
         self.detail_label.setText(header)
         self.detail_label.setAccessibleDescription(header)
         next_button.setVisible(not r.done)

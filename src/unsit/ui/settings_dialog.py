@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import QLocale, Qt, QTime
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,42 +25,59 @@ from PySide6.QtWidgets import (
 )
 
 from unsit.core.drills import FAMILY_LABELS
+from unsit.core.languages import LANGUAGES
 from unsit.core.settings import FIELDS_BY_KEY, WEEKDAYS, Settings, SettingsError, parse_time_range, validate
-from unsit.i18n import N_
+from unsit.i18n import N_, _, pgettext
 from unsit.ui.settings_store import SettingsStore
 
 CHOICE_LABELS: dict[str, dict[str, str]] = {
     "drill_family": {
-        "alternate": "Take turns: extension, rotation, stability",
-        **{family: f"{label} only" for family, label in FAMILY_LABELS.items()},
+        "alternate": N_("Take turns: extension, rotation, stability"),
     },
-    "drill_length": {"short": "Short (about 1 min)", "standard": "Standard (about 2 min)",
-                     "long": "Long (about 3 min)"},
-    "notification_style": {"system": "System notification", "popup": "Built-in popup", "both": "Both"},
+    "drill_length": {"short": N_("Short (about 1 min)"), "standard": N_("Standard (about 2 min)"),
+                     "long": N_("Long (about 3 min)")},
+    "notification_style": {"system": N_("System notification"), "popup": N_("Built-in popup"), "both": N_("Both")},
 }
 FIELD_LABELS = {
-    "interval_minutes": "&Nudge after sitting",
-    "away_reset_minutes": "Streak &ends after away",
-    "snooze_minutes": "S&nooze for",
-    "work_hours_enabled": "Only nudge during &work hours",
-    "drill_family": "Drill &family",
-    "drill_length": "Drill &length",
-    "notification_style": "Show nudges &as",
-    "sounds_enabled": "Play &sounds during drills",
-    "speak_cues": "Spea&k the drill cues aloud",
-    "start_at_login": "Start Unsit when I &log in",
+    "interval_minutes": N_("&Nudge after sitting"),
+    "away_reset_minutes": N_("Streak &ends after away"),
+    "snooze_minutes": N_("S&nooze for"),
+    "work_hours_enabled": N_("Only nudge during &work hours"),
+    "drill_family": N_("Drill &family"),
+    "drill_length": N_("Drill &length"),
+    "notification_style": N_("Show nudges &as"),
+    "sounds_enabled": N_("Play &sounds during drills"),
+    "speak_cues": N_("Spea&k the drill cues aloud"),
+    "start_at_login": N_("Start Unsit when I &log in"),
     "morning_routine": N_("Offer the &morning hip routine"),
     "hold_during_calls": N_("&Hold nudges while I am in a call"),
+    "language": N_("Lan&guage"),
 }
-WEEKDAY_LABELS = {"mon": "Mo", "tue": "Tu", "wed": "We", "thu": "Th", "fri": "Fr", "sat": "Sa", "sun": "Su"}
-WEEKDAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
-                 "sat": "Saturday", "sun": "Sunday"}
+WEEKDAY_NUMBERS = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7}
+"""Qt's day numbers: the day names come from QLocale in the language in use."""
 MAX_TIME_RANGES = 6
+
+
+def choice_label(key: str, value: str) -> str:
+    """How the Settings window names one choice of ``key``, in the language in use."""
+    if key == "drill_family" and value in FAMILY_LABELS:
+        return _("{family} only").format(family=_(FAMILY_LABELS[value]))
+    if key == "language":
+        return language_label(value)
+    label = CHOICE_LABELS.get(key, {}).get(value)
+    return _(label) if label else value
+
+
+def language_label(code: str) -> str:
+    """A language in its own name; "" is the system's language."""
+    if code == "":
+        return _("System language")
+    return LANGUAGES.get(code, code)
 
 
 def _tooltip(key: str) -> str:
     f = FIELDS_BY_KEY[key]
-    return f"{f.description}\nAllowed: {f.allowed()}."
+    return _("{description}\nAllowed: {allowed}.").format(description=_(f.description), allowed=f.allowed())
 
 
 def _paint_as_error(label: QLabel) -> None:
@@ -79,19 +96,21 @@ class _TimeRangeRow(QWidget):
         start, end = parse_time_range(text)
         self.start_edit = QTimeEdit(QTime(start // 60, start % 60), self)
         self.end_edit = QTimeEdit(QTime((end // 60) % 24, end % 60), self)
-        self.remove_button = QPushButton("Remove", self)
-        self.problem_label = QLabel("⚠ end before start", self)
-        self.problem_label.setAccessibleName(f"Work hours range {number}: the end is before the start")
+        self.remove_button = QPushButton(_("Remove"), self)
+        self.problem_label = QLabel(_("⚠ end before start"), self)
+        self.problem_label.setAccessibleName(
+            _("Work hours range {number}: the end is before the start").format(number=number))
         self.problem_label.hide()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for edit, what in ((self.start_edit, "start"), (self.end_edit, "end")):
+        for edit, what in ((self.start_edit, _("Work hours range {number} start")),
+                           (self.end_edit, _("Work hours range {number} end"))):
             edit.setDisplayFormat("HH:mm")
-            edit.setAccessibleName(f"Work hours range {number} {what}")
-        self.end_edit.setToolTip("End time; 00:00 means midnight (end of the day).")
-        self.remove_button.setAccessibleName(f"Remove work hours range {number}")
+            edit.setAccessibleName(what.format(number=number))
+        self.end_edit.setToolTip(_("End time; 00:00 means midnight (end of the day)."))
+        self.remove_button.setAccessibleName(_("Remove work hours range {number}").format(number=number))
         layout.addWidget(self.start_edit)
-        layout.addWidget(QLabel("to", self))
+        layout.addWidget(QLabel(pgettext("time range", "to"), self))
         layout.addWidget(self.end_edit)
         layout.addWidget(self.remove_button)
         layout.addWidget(self.problem_label)
@@ -109,7 +128,7 @@ class SettingsDialog(QDialog):
     def __init__(self, store: SettingsStore, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
-        self.setWindowTitle("Unsit — Settings")
+        self.setWindowTitle(_("Unsit — Settings"))
         self.setObjectName("settings_dialog")
         self._loading = False
         self._range_rows: list[_TimeRangeRow] = []
@@ -123,13 +142,13 @@ class SettingsDialog(QDialog):
         outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         outer.addWidget(self._reminders_group())
         outer.addWidget(self._work_hours_group())
-        outer.addWidget(self._simple_group("Drills", ["drill_family", "drill_length", "morning_routine"]))
-        outer.addWidget(self._simple_group("Notifications", ["notification_style", "sounds_enabled", "speak_cues"]))
-        outer.addWidget(self._simple_group("System", ["start_at_login", "hold_during_calls"]))
+        outer.addWidget(self._simple_group(_("Drills"), ["drill_family", "drill_length", "morning_routine"]))
+        outer.addWidget(self._simple_group(_("Notifications"), ["notification_style", "sounds_enabled", "speak_cues"]))
+        outer.addWidget(self._simple_group(_("System"), ["start_at_login", "hold_during_calls", "language"]))
         self.error_label = QLabel(self)
         self.error_label.setObjectName("settings_errors")
         self.error_label.setWordWrap(True)
-        self.error_label.setAccessibleName("Problems with the settings")
+        self.error_label.setAccessibleName(_("Problems with the settings"))
         self.error_label.hide()
         outer.addWidget(self.error_label)
         self.buttons = QDialogButtonBox(
@@ -153,32 +172,32 @@ class SettingsDialog(QDialog):
     # --- building ---------------------------------------------------------------------------
 
     def _label(self, key: str, buddy: QWidget) -> QLabel:
-        label = QLabel(FIELD_LABELS[key], self)
+        label = QLabel(_(FIELD_LABELS[key]), self)
         label.setBuddy(buddy)
         label.setToolTip(_tooltip(key))
         return label
 
     def _make_widget(self, key: str) -> QWidget:
         f = FIELDS_BY_KEY[key]
-        plain_name = FIELD_LABELS[key].replace("&", "")
+        plain_name = _(FIELD_LABELS[key]).replace("&", "")
         w: QWidget
         if f.kind == "int":
             spin = QSpinBox(self)
             if f.minimum is not None and f.maximum is not None:  # every whole-number field has both
                 spin.setRange(f.minimum, f.maximum)
-            spin.setSuffix(f" {'min' if f.unit == 'minutes' else f.unit}")
-            spin.setAccessibleName(f"{plain_name} ({f.unit})")
+            spin.setSuffix(" " + _("min"))
+            spin.setAccessibleName(_("{setting} (minutes)").format(setting=plain_name))
             spin.valueChanged.connect(self._changed)
             self.spin_boxes[key] = w = spin
         elif f.kind == "bool":
-            check = QCheckBox(FIELD_LABELS[key], self)
+            check = QCheckBox(_(FIELD_LABELS[key]), self)
             check.setAccessibleName(plain_name)
             check.toggled.connect(self._changed)
             self.check_boxes[key] = w = check
-        elif f.kind == "choice":
+        elif f.kind in ("choice", "language"):
             combo = QComboBox(self)
-            for value in f.choices:
-                combo.addItem(CHOICE_LABELS.get(key, {}).get(value, value), value)
+            for value in (f.choices if f.kind == "choice" else ("", *LANGUAGES)):
+                combo.addItem(choice_label(key, value), value)
             combo.setAccessibleName(plain_name)
             combo.currentIndexChanged.connect(self._changed)
             self.combos[key] = w = combo
@@ -186,7 +205,7 @@ class SettingsDialog(QDialog):
             raise AssertionError(f.kind)
         w.setObjectName(key)
         w.setToolTip(_tooltip(key))
-        w.setAccessibleDescription(FIELDS_BY_KEY[key].description)
+        w.setAccessibleDescription(_(FIELDS_BY_KEY[key].description))
         return w
 
     def _add_row(self, form: QFormLayout, key: str) -> None:
@@ -197,7 +216,7 @@ class SettingsDialog(QDialog):
             form.addRow(self._label(key, w), w)
 
     def _reminders_group(self) -> QGroupBox:
-        return self._simple_group("Reminders", ["interval_minutes", "away_reset_minutes", "snooze_minutes"])
+        return self._simple_group(_("Reminders"), ["interval_minutes", "away_reset_minutes", "snooze_minutes"])
 
     def _simple_group(self, title: str, keys: list[str]) -> QGroupBox:
         box = QGroupBox(title, self)
@@ -207,7 +226,7 @@ class SettingsDialog(QDialog):
         return box
 
     def _work_hours_group(self) -> QGroupBox:
-        box = QGroupBox("Work hours", self)
+        box = QGroupBox(_("Work hours"), self)
         form = QFormLayout(box)
         self._add_row(form, "work_hours_enabled")
         days_row = QWidget(box)
@@ -215,15 +234,16 @@ class SettingsDialog(QDialog):
         days_layout = QHBoxLayout(days_row)
         days_layout.setContentsMargins(0, 0, 0, 0)
         for day in WEEKDAYS:
-            cb = QCheckBox(WEEKDAY_LABELS[day], days_row)
+            ui_locale = QLocale()
+            cb = QCheckBox(ui_locale.dayName(WEEKDAY_NUMBERS[day], QLocale.FormatType.ShortFormat), days_row)
             cb.setObjectName(f"work_day_{day}")
-            cb.setAccessibleName(WEEKDAY_NAMES[day])
-            cb.setToolTip(WEEKDAY_NAMES[day])
+            cb.setAccessibleName(ui_locale.dayName(WEEKDAY_NUMBERS[day]))
+            cb.setToolTip(ui_locale.dayName(WEEKDAY_NUMBERS[day]))
             cb.toggled.connect(self._changed)
             self.day_boxes[day] = cb
             days_layout.addWidget(cb)
         days_layout.addStretch(1)
-        days_label = QLabel("Work &days", box)
+        days_label = QLabel(_("Work &days"), box)
         days_label.setBuddy(self.day_boxes["mon"])
         days_label.setToolTip(_tooltip("work_days"))
         form.addRow(days_label, days_row)
@@ -234,11 +254,11 @@ class SettingsDialog(QDialog):
         self._ranges_widget = ranges
         self._ranges_layout = QVBoxLayout(ranges)
         self._ranges_layout.setContentsMargins(0, 0, 0, 0)
-        self.add_range_button = QPushButton("&Add time range", box)
-        self.add_range_button.setAccessibleName("Add work hours range")
+        self.add_range_button = QPushButton(_("&Add time range"), box)
+        self.add_range_button.setAccessibleName(_("Add work hours range"))
         self.add_range_button.clicked.connect(self._add_default_range)
         self._ranges_layout.addWidget(self.add_range_button, 0, Qt.AlignmentFlag.AlignLeft)
-        hours_label = QLabel("&Hours", box)
+        hours_label = QLabel(_("&Hours"), box)
         hours_label.setToolTip(_tooltip("work_hours"))
         hours_label.setBuddy(self.add_range_button)
         form.addRow(hours_label, ranges)
@@ -251,7 +271,7 @@ class SettingsDialog(QDialog):
         label = QLabel(parent)
         label.setObjectName(name)
         label.setWordWrap(True)
-        label.setAccessibleName("Problem")
+        label.setAccessibleName(_("Problem"))
         _paint_as_error(label)
         label.hide()
         return label
@@ -329,11 +349,11 @@ class SettingsDialog(QDialog):
         """Inline problems by key (empty when the values can be saved)."""
         raw = self.raw_values()
         found: dict[str, str] = {}
-        _, schema_problems = validate(raw, fallback=self.store.settings)
+        _settings, schema_problems = validate(raw, fallback=self.store.settings)
         for p in schema_problems:
             found[p.key] = p.message()
         if raw["work_hours_enabled"] and not any(cb.isChecked() for cb in self.day_boxes.values()):
-            found["work_days"] = "Choose at least one work day, or turn work hours off."
+            found["work_days"] = _("Choose at least one work day, or turn work hours off.")
         bad_rows = []
         for number, row in enumerate(self._range_rows, start=1):
             try:
@@ -342,17 +362,17 @@ class SettingsDialog(QDialog):
                 bad_rows.append(number)
         if bad_rows:
             which = ", ".join(str(n) for n in bad_rows)
-            found["work_hours"] = (f"Range {which}: the end must be after the start "
-                                   "(00:00 as the end means midnight).")
+            found["work_hours"] = _("Range {which}: the end must be after the start "
+                                    "(00:00 as the end means midnight).").format(which=which)
         elif not self._range_rows:
-            found["work_hours"] = "Add at least one time range."
+            found["work_hours"] = _("Add at least one time range.")
         return found
 
     def current_settings(self) -> Settings | None:
         """The widgets' values as Settings, or None while something is invalid."""
         if self.problems():
             return None
-        settings, _ = validate(self.raw_values(), fallback=self.store.settings)
+        settings, _problems = validate(self.raw_values(), fallback=self.store.settings)
         return settings
 
     def _changed(self, *_args: Any) -> None:
@@ -390,7 +410,7 @@ class SettingsDialog(QDialog):
         try:
             self.store.update(settings)
         except SettingsError as exc:  # pragma: no cover - problems() catches these first
-            QMessageBox.warning(self, "Unsit — Settings", str(exc))
+            QMessageBox.warning(self, _("Unsit — Settings"), str(exc))
             return False
         self._changed()
         return True

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from PySide6.QtCore import QLocale, QTime
+
 from unsit import APP_NAME
 from unsit.core.durations import format_duration
 from unsit.core.engine import Status
 from unsit.core.events import Phase, QuietReason
-from unsit.i18n import _, ngettext
+from unsit.i18n import N_, _, ngettext
+
+REASON_LABELS: dict[str, str] = {
+    "notifications paused": N_("notifications paused"),
+    "full screen": N_("full screen"),
+    "busy": N_("busy"),
+    "call": N_("in a call"),
+    "in a call": N_("in a call"),
+}
+"""Why a nudge waits (QuietReason values), as the status line says it."""
 
 
 def nudge_text(streak_seconds: float, after_call_seconds: float | None = None) -> tuple[str, str]:
@@ -17,9 +30,9 @@ def nudge_text(streak_seconds: float, after_call_seconds: float | None = None) -
                 ngettext("You sat through a {minutes}-minute call: two minutes for your hips?",
                          "You sat through a {minutes}-minute call: two minutes for your hips?",
                          minutes).format(minutes=minutes))
-    return ("Time to unsit",
-            (f"You have been sitting for {format_duration(streak_seconds)}. "
-             "Stand up for a two-minute hip drill?"))
+    return (_("Time to unsit"),
+            _("You have been sitting for {duration}. Stand up for a two-minute hip drill?").format(
+                duration=format_duration(streak_seconds)))
 
 
 def status_line(status: Status) -> str:
@@ -27,26 +40,39 @@ def status_line(status: Status) -> str:
     phase = status.phase
     if phase is Phase.PAUSED:
         until = status.paused_until
-        return f"Paused until {until:%a %H:%M}" if until else "Paused"
+        if until:
+            # Translators: {moment} is a short weekday and time in the user's locale, e.g. "Mon 09:00".
+            return _("Paused until {moment}").format(moment=weekday_time(until))
+        return _("Paused")
     if phase is Phase.OUTSIDE_WORK_HOURS:
-        return "Outside work hours"
+        return _("Outside work hours")
     if phase is Phase.AWAY:
-        return "Away: streak reset"
+        return _("Away: streak reset")
     if phase is Phase.IN_DRILL:
-        return "Drill in progress"
-    line = f"Sitting for {format_duration(status.streak_seconds)}"
+        return _("Drill in progress")
+    streak = format_duration(status.streak_seconds)
     if phase is Phase.NUDGE_DUE:
-        return line + ": time for a drill"
+        return _("Sitting for {duration}: time for a drill").format(duration=streak)
     held = set(getattr(status, "held_because", ()))  # the core holds a due nudge while it is quiet
     if QuietReason.CALL in held and status.call_seconds is not None:
         held.discard(QuietReason.CALL)  # call_line says it, with the call's length
         if not held:
-            return line
+            return _("Sitting for {duration}").format(duration=streak)
     if held:
-        return line + ": a nudge waits (" + ", ".join(sorted(r.value for r in held)) + ")"
+        reasons = ", ".join(sorted(_(REASON_LABELS.get(r.value, r.value)) for r in held))
+        return _("Sitting for {duration}: a nudge waits ({reasons})").format(duration=streak, reasons=reasons)
     if status.next_nudge_in_seconds is not None:
-        line += f", next nudge in {format_duration(status.next_nudge_in_seconds)}"
-    return line
+        return _("Sitting for {duration}, next nudge in {next}").format(
+            duration=streak, next=format_duration(status.next_nudge_in_seconds))
+    return _("Sitting for {duration}").format(duration=streak)
+
+
+def weekday_time(moment: datetime) -> str:
+    """A short weekday and time ("Mon 09:00") in the language in use (QLocale's names and format)."""
+    ui_locale = QLocale()
+    day = ui_locale.dayName(moment.isoweekday(), QLocale.FormatType.ShortFormat)
+    clock = ui_locale.toString(QTime(moment.hour, moment.minute), ui_locale.timeFormat(QLocale.FormatType.ShortFormat))
+    return f"{day} {clock}"
 
 
 def call_hold_line(call_seconds: float) -> str:
@@ -74,5 +100,5 @@ def tooltip_text(status: Status) -> str:
     if call is not None:
         lines.append(call)
     if status.idle_source == "none":
-        lines.append("Idle detection unavailable: away time is not noticed")
+        lines.append(_("Idle detection unavailable: away time is not noticed"))
     return "\n".join(lines)

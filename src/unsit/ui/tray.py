@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from unsit import APP_NAME
-from unsit.i18n import _
+from unsit.i18n import N_, _
 from unsit.ui.tray_art import TrayLook, make_icon, quantise
 
 
@@ -56,34 +56,47 @@ class Tray(QObject):
         self.icon = QSystemTrayIcon(self)
         self._drawn: tuple[TrayLook, float] | None = None
         self._menu = QMenu()
+        self._labels: list[tuple[QAction, str]] = []  # each action and its English text (N_), for retranslate
         self._status_action = self._menu.addAction("")
         self._status_action.setEnabled(False)
-        self._add(f"Open {APP_NAME}", self.open_requested.emit)
+        self._add(N_("Open {app}"), self.open_requested.emit)
         self._menu.addSeparator()
-        self._drill_action = self._add("Start drill now", self.drill_requested.emit)
-        self._routines_menu = self._menu.addMenu(_("Routines"))
+        self._drill_action = self._add(N_("Start drill now"), self.drill_requested.emit)
+        self._routines_menu = self._menu.addMenu("")
+        self._labels.append((self._routines_menu.menuAction(), N_("Routines")))
         self._routines_menu.menuAction().setVisible(False)
-        self._snooze_action = self._add("Snooze", self.snooze_requested.emit)
-        self._pause_menu = self._menu.addMenu("Pause")
-        for label, request in (("For 30 minutes", {"minutes": 30}), ("For 1 hour", {"minutes": 60}),
-                               ("Until tomorrow", {"until": "tomorrow"})):
-            act = self._pause_menu.addAction(label)
+        self._snooze_action = self._add(N_("Snooze"), self.snooze_requested.emit)
+        self._pause_menu = self._menu.addMenu("")
+        self._labels.append((self._pause_menu.menuAction(), N_("Pause")))
+        for label, request in ((N_("For 30 minutes"), {"minutes": 30}), (N_("For 1 hour"), {"minutes": 60}),
+                               (N_("Until tomorrow"), {"until": "tomorrow"})):
+            act = self._pause_menu.addAction("")
+            self._labels.append((act, label))
             act.triggered.connect(lambda _=False, r=request: self.pause_requested.emit(r))
-        self._resume_action = self._add("Resume", self.resume_requested.emit)
+        self._resume_action = self._add(N_("Resume"), self.resume_requested.emit)
         self._menu.addSeparator()
-        self._add("Settings…", self.settings_requested.emit)
-        self._add("History…", self.history_requested.emit)
+        self._add(N_("Settings…"), self.settings_requested.emit)
+        self._add(N_("History…"), self.history_requested.emit)
         self._menu.addSeparator()
-        self._add(f"Quit {APP_NAME}", self.quit_requested.emit)
+        self._add(N_("Quit {app}"), self.quit_requested.emit)
+        self._snooze_minutes = 10
+        self.retranslate()
         self.icon.setContextMenu(self._menu)
         self.icon.activated.connect(self._on_activated)
-        self.update_view(TrayLook.PROGRESS, 0.0, "Unsit", "Starting…", paused=False, can_snooze=False,
+        self.update_view(TrayLook.PROGRESS, 0.0, APP_NAME, _("Starting…"), paused=False, can_snooze=False,
                          snooze_minutes=10)
 
     def _add(self, text: str, slot: Callable[[], object]) -> QAction:
-        action = self._menu.addAction(text)
+        action = self._menu.addAction("")
+        self._labels.append((action, text))
         action.triggered.connect(lambda _=False: slot())
         return action
+
+    def retranslate(self) -> None:
+        """Put the menu in the language in use (the status line and tooltip follow the next render)."""
+        for action, text in self._labels:
+            action.setText(_(text).format(app=APP_NAME))
+        self._snooze_action.setText(_("Snooze ({minutes} min)").format(minutes=self._snooze_minutes))
 
     def set_routines(self, routines: list[tuple[str, str]]) -> None:
         """Offer these routines, as (id, name), in the Routines submenu (hidden when there are none)."""
@@ -110,7 +123,8 @@ class Tray(QObject):
         if self.icon.toolTip() != tooltip:
             self.icon.setToolTip(tooltip)
         self._status_action.setText(status_line)
-        self._snooze_action.setText(f"Snooze ({snooze_minutes} min)")
+        self._snooze_minutes = snooze_minutes
+        self._snooze_action.setText(_("Snooze ({minutes} min)").format(minutes=snooze_minutes))
         self._snooze_action.setEnabled(can_snooze)
         self._pause_menu.menuAction().setVisible(not paused)
         self._resume_action.setVisible(paused)

@@ -132,7 +132,7 @@ class Windows(QObject):
             self._settings_dialog.finished.connect(self._forget_settings)
         _raise(self._settings_dialog)
 
-    def _forget_settings(self) -> None:
+    def _forget_settings(self, *_result: object) -> None:
         dialog, self._settings_dialog = self._settings_dialog, None
         if dialog is not None:
             dialog.deleteLater()
@@ -159,6 +159,33 @@ class Windows(QObject):
     def refresh_history(self) -> None:
         if self._history_window is not None:
             self._history_window.refresh()
+
+    def retranslate(self) -> None:
+        """The language changed: rebuild an open settings or history window (the drill window retranslates
+        itself on Qt's LanguageChange). Deferred, so a Save that changed the language finishes first."""
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self._rebuild_open_windows)
+
+    def _rebuild_open_windows(self) -> None:
+        dialog = self._settings_dialog
+        if dialog is not None and dialog.isVisible():
+            where = dialog.pos()
+            dialog.finished.disconnect(self._forget_settings)
+            dialog.hide()
+            self._forget_settings(dialog)
+            self.open_settings()
+            if self._settings_dialog is not None:
+                self._settings_dialog.move(where)
+        history = self._history_window
+        if history is not None and history.isVisible():
+            geometry = history.geometry()
+            history.destroyed.disconnect(self._forget_history)
+            history.close()
+            self._history_window = None
+            self.open_history()
+            if self._history_window is not None:
+                self._history_window.setGeometry(geometry)
 
     def close_all(self) -> None:
         for window in (self._drill_window, self._settings_dialog, self._history_window):

@@ -7,6 +7,8 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from unsit.i18n import _
+
 
 @dataclass(frozen=True)
 class Nudge:
@@ -41,7 +43,7 @@ class NotifierSignals(QObject):
 
 def action_labels(nudge: Nudge) -> tuple[str, str, str]:
     """Button texts for (drill, snooze, skip), shared by the notification and the popup."""
-    return "Start drill", f"Snooze {nudge.snooze_minutes} min", "Skip"
+    return _("Start drill"), _("Snooze {minutes} min").format(minutes=nudge.snooze_minutes), _("Skip")
 
 
 class Notifier(Protocol):
