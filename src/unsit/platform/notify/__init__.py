@@ -89,13 +89,20 @@ def pick_fallback(primary: Notifier, tray: QSystemTrayIcon | None) -> Notifier |
 def reminder_notifier_factory(primary: Notifier) -> Callable[[], FreedesktopNotifier] | None:
     """Makes one more freedesktop notifier per reminder kind (its own notification id), or None.
 
+    Each shares the primary notifier's D-Bus connection and threads.
+
     Only the freedesktop notifier shows other kinds' actions; elsewhere they use their card.
     """
     if primary.name != "freedesktop":
         return None
     from unsit.platform.notify.freedesktop import FreedesktopNotifier
 
+    if not isinstance(primary, FreedesktopNotifier):
+        return None
+    shared = primary
+
     def make() -> FreedesktopNotifier:
-        return FreedesktopNotifier(icon_path=nudge_icon_path(), profile=getattr(primary, "profile", None))
+        # One more slot on the primary's connection: no second connection or threads (issue 11).
+        return FreedesktopNotifier(profile=shared.profile, share_link_of=shared)
 
     return make

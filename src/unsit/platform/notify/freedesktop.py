@@ -136,6 +136,9 @@ class FreedesktopNotifier(QObject):
             fallback and comes back when ``server_appeared`` says a server took the name.
         activate_server: Let D-Bus start an activatable server when the link probes.
         parent: Qt parent.
+        share_link_of: Another notifier whose connection and threads this one uses (a slot of
+            its own there) instead of opening its own; ``bus``, ``icon_path`` and the rest are
+            then that notifier's. Close this one before that one.
     """
 
     name = "freedesktop"
@@ -150,7 +153,8 @@ class FreedesktopNotifier(QObject):
 
     def __init__(self, icon_path: str = "", bus: str = "SESSION", profile: ServerProfile | None = None,
                  reconnect_seconds: float = RECONNECT_SECONDS, parent: QObject | None = None, *,
-                 available: bool = True, activate_server: bool = True) -> None:
+                 available: bool = True, activate_server: bool = True,
+                 share_link_of: FreedesktopNotifier | None = None) -> None:
         super().__init__(parent)
         self.signals = NotifierSignals(self)
         self._profile = profile
@@ -169,8 +173,15 @@ class FreedesktopNotifier(QObject):
         events = LinkEvents(delivered=self._delivered.emit, failed=self._failed.emit,
                             profile_found=self._profile_found.emit, owner_changed=self._owner_changed.emit,
                             action_invoked=self._action_arrived.emit, closed=self._closed_arrived.emit)
-        self._link: ServerLink | None = ServerLink(bus, events, icon_path=icon_path, activate=activate_server,
-                                                   reconnect_seconds=reconnect_seconds)
+        self._slot = 0
+        self._link: ServerLink | None
+        if share_link_of is not None:
+            self._link = share_link_of._link
+            if self._link is not None:
+                self._slot = self._link.attach(events)
+        else:
+            self._link = ServerLink(bus, events, icon_path=icon_path, activate=activate_server,
+                                    reconnect_seconds=reconnect_seconds)
 
     @property
     def clickable(self) -> bool:
@@ -226,27 +237,34 @@ class FreedesktopNotifier(QObject):
         }
         self._serial += 1
         self._pending = (self._serial, bool(actions))
-        self._link.nudge(self._serial, title, body, actions, hints, nudge_expire_timeout(self._profile))
+        self._link.nudge(self._serial, title, body, actions, hints, nudge_expire_timeout(self._profile),
+                         slot=self._slot)
 
     def inform(self, title: str, body: str) -> None:
         """A plain message (no actions) that expires as the server sees fit; replaces our last one."""
         if self._link is not None:
-            self._link.inform(title, body, {"urgency": ("y", URGENCY_NORMAL), "desktop-entry": ("s", DESKTOP_ID)})
+            self._link.inform(title, body, {"urgency": ("y", URGENCY_NORMAL), "desktop-entry": ("s", DESKTOP_ID)},
+                              slot=self._slot)
 
     def withdraw(self) -> None:
         """Close our nudge (also one still on its way); later answers to it are ignored."""
         self._pending = None
         self._shown = None
         if self._link is not None:
-            self._link.withdraw()
+            self._link.withdraw(self._slot)
 
     def close(self) -> None:
-        """Withdraw, stop the link's threads and close the connection."""
+        """Withdraw, then stop the link's threads and close the connection (a sharer: leave its slot)."""
         if self._link is None:
             return
-        self.withdraw()
+        self._pending = None
+        self._shown = None
         link, self._link = self._link, None
-        link.stop()
+        if self._slot:
+            link.detach(self._slot)
+        else:
+            link.withdraw()
+            link.stop()
 
     @Slot(int, int)
     def _on_delivered(self, serial: int, notification_id: int) -> None:

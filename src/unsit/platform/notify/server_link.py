@@ -7,8 +7,11 @@ right without locks: a withdraw queued after a nudge closes exactly that nudge, 
 its ``Notify`` was still on the way.
 
 One connection carries calls and signals, because some servers send ``ActionInvoked`` only
-to the connection that called ``Notify``. jeepney's threading router reads it on its own
-daemon thread and queues the signals we match; a listener thread of ours hands them on.
+to the connection that called ``Notify``. Several notifiers can share it (one per reminder
+kind): each attaches as a *slot* with its own callbacks and its own notification to replace,
+so an idle app has one connection and one pair of threads whatever the number of kinds.
+jeepney's threading router reads it on its own daemon thread and queues the signals we match;
+a listener thread of ours hands them on.
 
 When the bus goes away, the worker drops the connection and tries again every
 ``reconnect_seconds`` (and before each request), so Unsit comes back to D-Bus when a bus
@@ -171,7 +174,9 @@ class ServerLink:
                  reconnect_seconds: float = RECONNECT_SECONDS, activate: bool = True) -> None:
         self._bus = bus
         self._activate = activate
-        self._events = events
+        # Slot 0 is the notifier that made the link; attach() adds more. Replaced, never
+        # mutated in place, so the link's threads always read a whole list.
+        self._slots: tuple[LinkEvents | None, ...] = (events,)
         self._icon_path = icon_path
         self._app_name = app_name
         self._reconnect_seconds = reconnect_seconds
@@ -181,8 +186,8 @@ class ServerLink:
         self._conn: DBusConnection | None = None
         self._router: DBusRouter | None = None
         self._filters: list[Any] = []
-        self._nudge_id = 0
-        self._info_id = 0
+        self._nudge_ids: dict[int, int] = {}  # slot -> its notification on screen
+        self._info_ids: dict[int, int] = {}  # slot -> its last plain message
         self._worker = threading.Thread(target=self._work, name="unsit-notify-calls", daemon=True)
         self._listener = threading.Thread(target=self._listen, name="unsit-notify-listener", daemon=True)
         self._worker.start()
@@ -190,18 +195,32 @@ class ServerLink:
 
     # GUI side: only queue requests. -------------------------------------------------
 
+    def attach(self, events: LinkEvents) -> int:
+        """Add a slot: one more notification of its own on this connection; returns its number.
+
+        The slot's ``delivered`` and ``failed`` are its own; action, close, owner and profile
+        news go to every slot (each notifier keeps only what concerns its notification).
+        """
+        self._slots = (*self._slots, events)
+        return len(self._slots) - 1
+
+    def detach(self, slot: int) -> None:
+        """Close the slot's notification and stop calling its callbacks (the link keeps running)."""
+        self.withdraw(slot)
+        self._slots = tuple(None if index == slot else events for index, events in enumerate(self._slots))
+
     def nudge(self, serial: int, title: str, body: str, actions: list[str], hints: dict[str, Any],
-              expire_timeout: int) -> None:
-        """Show (or replace) the nudge; ``delivered`` or ``failed`` follows with ``serial``."""
-        self._requests.put((Request.NUDGE, serial, title, body, actions, hints, expire_timeout))
+              expire_timeout: int, slot: int = 0) -> None:
+        """Show (or replace) the slot's nudge; ``delivered`` or ``failed`` follows with ``serial``."""
+        self._requests.put((Request.NUDGE, slot, serial, title, body, actions, hints, expire_timeout))
 
-    def inform(self, title: str, body: str, hints: dict[str, Any]) -> None:
-        """Show a plain message that replaces our previous one and expires as the server sees fit."""
-        self._requests.put((Request.INFORM, 0, title, body, [], hints, -1))
+    def inform(self, title: str, body: str, hints: dict[str, Any], slot: int = 0) -> None:
+        """Show a plain message that replaces the slot's previous one and expires as the server sees fit."""
+        self._requests.put((Request.INFORM, slot, 0, title, body, [], hints, -1))
 
-    def withdraw(self) -> None:
-        """Close the nudge (the latest one sent, once its id is known)."""
-        self._requests.put((Request.WITHDRAW,))
+    def withdraw(self, slot: int = 0) -> None:
+        """Close the slot's nudge (the latest one sent, once its id is known)."""
+        self._requests.put((Request.WITHDRAW, slot))
 
     def stop(self, timeout_seconds: float = 5.0) -> None:
         """Withdraw what was queued before, close the connection and end both threads."""
@@ -223,7 +242,8 @@ class ServerLink:
                 continue
             kind = request[0]
             if kind is Request.STOP:
-                self._close_nudge()
+                for slot in list(self._nudge_ids):
+                    self._close_nudge(slot)
                 self._disconnect()
                 return
             if kind is Request.OWNER_CHANGED:
@@ -235,31 +255,43 @@ class ServerLink:
                     self._on_owner_changed("(the bus)", "")
                 continue
             if kind is Request.WITHDRAW:
-                self._close_nudge()  # nothing to do without a connection: a new one shows nothing of ours
+                self._close_nudge(request[1])  # nothing to do without a connection: a new one shows nothing of ours
             elif self._router is None and not self._connect():
-                self._events.failed(request[1], kind is Request.NUDGE, "no D-Bus session bus")
+                events = self._slot_events(request[1])
+                if events is not None:
+                    events.failed(request[2], kind is Request.NUDGE, "no D-Bus session bus")
             else:
                 self._notify(kind, *request[1:])
 
-    def _notify(self, kind: Request, serial: int, title: str, body: str, actions: list[str],
+    def _slot_events(self, slot: int) -> LinkEvents | None:
+        slots = self._slots
+        return slots[slot] if 0 <= slot < len(slots) else None
+
+    def _every_slot(self) -> list[LinkEvents]:
+        return [events for events in self._slots if events is not None]
+
+    def _notify(self, kind: Request, slot: int, serial: int, title: str, body: str, actions: list[str],
                 hints: dict[str, Any], expire: int) -> None:
         is_nudge = kind is Request.NUDGE
-        replaces = self._nudge_id if is_nudge else self._info_id
+        replaces = (self._nudge_ids if is_nudge else self._info_ids).get(slot, 0)
         msg = new_method_call(NOTIFICATIONS, "Notify", NOTIFY_SIGNATURE,
                               (self._app_name, replaces, self._icon_path, title, body, actions, hints, expire))
+        events = self._slot_events(slot)
         try:
             notification_id = int(self._call(msg).body[0])
         except CallFailed as exc:
-            self._events.failed(serial, is_nudge, str(exc))
+            if events is not None:
+                events.failed(serial, is_nudge, str(exc))
             return
         if is_nudge:
-            self._nudge_id = notification_id
-            self._events.delivered(serial, notification_id)
+            self._nudge_ids[slot] = notification_id
+            if events is not None:
+                events.delivered(serial, notification_id)
         else:
-            self._info_id = notification_id
+            self._info_ids[slot] = notification_id
 
-    def _close_nudge(self) -> None:
-        notification_id, self._nudge_id = self._nudge_id, 0
+    def _close_nudge(self, slot: int) -> None:
+        notification_id = self._nudge_ids.pop(slot, 0)
         if not notification_id or self._router is None:
             return  # id 0: the server (notify-osd) closes its bubbles itself
         try:
@@ -270,8 +302,10 @@ class ServerLink:
 
     def _on_owner_changed(self, old_owner: str, new_owner: str) -> None:
         # Our ids belonged to the old server: a new one does not know them.
-        self._nudge_id = self._info_id = 0
-        self._events.owner_changed(old_owner, new_owner)
+        self._nudge_ids.clear()
+        self._info_ids.clear()
+        for events in self._every_slot():
+            events.owner_changed(old_owner, new_owner)
         if new_owner and self._router is not None:
             self._probe()
 
@@ -293,7 +327,8 @@ class ServerLink:
                 self._disconnect()
             log.debug("no notification server answers: %s", exc)
             return
-        self._events.profile_found(profile)
+        for events in self._every_slot():
+            events.profile_found(profile)
 
     def _connect(self) -> bool:
         try:
@@ -323,7 +358,8 @@ class ServerLink:
             self._disconnect()
             return False
         self._conn, self._router = conn, router
-        self._nudge_id = self._info_id = 0  # a new connection: whatever we showed before is gone
+        self._nudge_ids.clear()  # a new connection: whatever we showed before is gone
+        self._info_ids.clear()
         log.debug("connected to the D-Bus bus %s", self._bus)
         self._probe()
         return True
@@ -349,10 +385,12 @@ class ServerLink:
             try:
                 if member == "ActionInvoked":
                     notification_id, action_key = msg.body
-                    self._events.action_invoked(int(notification_id), str(action_key))
+                    for events in self._every_slot():
+                        events.action_invoked(int(notification_id), str(action_key))
                 elif member == "NotificationClosed":
                     notification_id, reason = msg.body
-                    self._events.closed(int(notification_id), int(reason))
+                    for events in self._every_slot():
+                        events.closed(int(notification_id), int(reason))
                 elif member == "NameOwnerChanged":
                     _name, old_owner, new_owner = msg.body
                     self._requests.put((Request.OWNER_CHANGED, str(old_owner), str(new_owner)))
