@@ -25,6 +25,10 @@ LOADED_ONLY_WHEN_NEEDED = (
     "unsit.ui.popup",
     "logging.handlers",
     "PySide6.QtNetwork",
+    # Idle sources of other platforms: each is imported by its opener, when tried.
+    "unsit.platform.idle.macos",
+    "unsit.platform.idle.windows",
+    "unsit.platform.idle.wayland",
 )
 
 
