@@ -10,8 +10,8 @@ One connection carries calls and signals, because some servers send ``ActionInvo
 to the connection that called ``Notify``. Several notifiers can share it (one per reminder
 kind): each attaches as a *slot* with its own callbacks and its own notification to replace,
 so an idle app has one connection and one pair of threads whatever the number of kinds.
-jeepney's threading router reads it on its own daemon thread and queues the signals we match;
-a listener thread of ours hands them on.
+jeepney's threading router reads it on its own daemon thread and hands the signals we match
+straight on (``_Handoff``: no queue and no listener thread of ours).
 
 When the bus goes away, the worker drops the connection and tries again every
 ``reconnect_seconds`` (and before each request), so Unsit comes back to D-Bus when a bus
@@ -158,6 +158,24 @@ def read_profile(router: DBusRouter, *, activate: bool = True,
     return ServerProfile(str(name), str(vendor), str(version), capabilities)
 
 
+class _Handoff:
+    """Stands in for the queue of a jeepney filter: each matched message goes to ``handle`` at once.
+
+    jeepney's router calls ``put_nowait`` on its receiver thread; ``handle`` only emits queued
+    Qt signals and queues requests, so the receiver never waits on it.
+    """
+
+    def __init__(self, handle: Callable[[Message], None]) -> None:
+        self._handle = handle
+
+    def put_nowait(self, msg: Message) -> None:
+        """Hand ``msg`` on; never raises (an exception would end the receiver thread)."""
+        try:
+            self._handle(msg)
+        except Exception:  # a bad signal is logged, the connection lives on
+            log.exception("could not hand on a notification server signal")
+
+
 class ServerLink:
     """The worker thread and connection behind ``FreedesktopNotifier``.
 
@@ -181,7 +199,7 @@ class ServerLink:
         self._app_name = app_name
         self._reconnect_seconds = reconnect_seconds
         self._requests: queue.Queue[tuple[Any, ...]] = queue.Queue()
-        self._incoming: queue.Queue[Message | None] = queue.Queue()
+        self._incoming = _Handoff(self._on_signal)
         # Worker-thread state only:
         self._conn: DBusConnection | None = None
         self._router: DBusRouter | None = None
@@ -189,9 +207,7 @@ class ServerLink:
         self._nudge_ids: dict[int, int] = {}  # slot -> its notification on screen
         self._info_ids: dict[int, int] = {}  # slot -> its last plain message
         self._worker = threading.Thread(target=self._work, name="unsit-notify-calls", daemon=True)
-        self._listener = threading.Thread(target=self._listen, name="unsit-notify-listener", daemon=True)
         self._worker.start()
-        self._listener.start()
 
     # GUI side: only queue requests. -------------------------------------------------
 
@@ -223,11 +239,9 @@ class ServerLink:
         self._requests.put((Request.WITHDRAW, slot))
 
     def stop(self, timeout_seconds: float = 5.0) -> None:
-        """Withdraw what was queued before, close the connection and end both threads."""
+        """Withdraw what was queued before, close the connection and end its threads."""
         self._requests.put((Request.STOP,))
         self._worker.join(timeout=timeout_seconds)
-        self._incoming.put(None)
-        self._listener.join(timeout=timeout_seconds)
 
     # Worker thread. ------------------------------------------------------------------
 
@@ -374,25 +388,21 @@ class ServerLink:
         if conn is not None:
             conn.close()
 
-    # Listener thread: no state, only hand-offs. ---------------------------------------
+    # jeepney's receiver thread: no state, only hand-offs. ------------------------------
 
-    def _listen(self) -> None:
-        while True:
-            msg = self._incoming.get()
-            if msg is None:
-                return
-            member = msg.header.fields.get(HeaderFields.member)
-            try:
-                if member == "ActionInvoked":
-                    notification_id, action_key = msg.body
-                    for events in self._every_slot():
-                        events.action_invoked(int(notification_id), str(action_key))
-                elif member == "NotificationClosed":
-                    notification_id, reason = msg.body
-                    for events in self._every_slot():
-                        events.closed(int(notification_id), int(reason))
-                elif member == "NameOwnerChanged":
-                    _name, old_owner, new_owner = msg.body
-                    self._requests.put((Request.OWNER_CHANGED, str(old_owner), str(new_owner)))
-            except (TypeError, ValueError):
-                log.debug("ignored malformed %s signal: %r", member, msg.body)
+    def _on_signal(self, msg: Message) -> None:
+        member = msg.header.fields.get(HeaderFields.member)
+        try:
+            if member == "ActionInvoked":
+                notification_id, action_key = msg.body
+                for events in self._every_slot():
+                    events.action_invoked(int(notification_id), str(action_key))
+            elif member == "NotificationClosed":
+                notification_id, reason = msg.body
+                for events in self._every_slot():
+                    events.closed(int(notification_id), int(reason))
+            elif member == "NameOwnerChanged":
+                _name, old_owner, new_owner = msg.body
+                self._requests.put((Request.OWNER_CHANGED, str(old_owner), str(new_owner)))
+        except (TypeError, ValueError):
+            log.debug("ignored malformed %s signal: %r", member, msg.body)
