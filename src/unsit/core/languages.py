@@ -13,6 +13,7 @@ SOURCE_LANGUAGE = "en"
 LANGUAGES: dict[str, str] = {
     "en": "English",
     "de": "Deutsch",
+    "es": "Español",
     "fr": "Français",
 }
 """Shipped language codes (gettext style: ``de``, ``pt_BR``, ``zh_CN``) and their own names."""
