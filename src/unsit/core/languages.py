@@ -17,6 +17,9 @@ LANGUAGES: dict[str, str] = {
     "fr": "Français",
     "it": "Italiano",
     "pt_BR": "Português (Brasil)",
+    "ja": "日本語",
+    "zh_CN": "简体中文",
+    "he": "עברית",
 }
 """Shipped language codes (gettext style: ``de``, ``pt_BR``, ``zh_CN``) and their own names."""
 RIGHT_TO_LEFT: frozenset[str] = frozenset({"ar", "he", "fa", "ur"})
