@@ -142,3 +142,21 @@ def test_an_open_settings_window_is_rebuilt_in_the_new_language(qtbot, tmp_path,
     assert new.isVisible() and new.windowTitle() == "Unsit – Einstellungen"
     assert new.findChild(QComboBox, "language").currentData() == "de"
     windows.close_all()
+
+
+def test_work_hour_times_read_left_to_right_in_a_right_to_left_language(qtbot, switcher):
+    """Hebrew mirrors the row (remove button on the left), but 09:00 stays 09:00, not 00:09."""
+    from PySide6.QtCore import Qt
+
+    from unsit.ui.settings_dialog import _TimeRangeRow
+
+    switcher.apply("he")
+    row = _TimeRangeRow("09:00-17:00", 1)
+    qtbot.addWidget(row)
+    row.show()
+    qtbot.waitExposed(row)
+    assert row.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert row.remove_button.x() < row.start_edit.x()  # the row itself is mirrored
+    for edit in (row.start_edit, row.end_edit):
+        assert edit.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert row.text() == "09:00-17:00"

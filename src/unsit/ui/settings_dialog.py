@@ -106,6 +106,8 @@ class _TimeRangeRow(QWidget):
         for edit, what in ((self.start_edit, _("Work hours range {number} start")),
                            (self.end_edit, _("Work hours range {number} end"))):
             edit.setDisplayFormat("HH:mm")
+            # A clock time reads left to right in Hebrew and Arabic too: a mirrored field shows 00:09.
+            edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
             edit.setAccessibleName(what.format(number=number))
         self.end_edit.setToolTip(_("End time; 00:00 means midnight (end of the day)."))
         self.remove_button.setAccessibleName(_("Remove work hours range {number}").format(number=number))
