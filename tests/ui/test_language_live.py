@@ -159,4 +159,5 @@ def test_work_hour_times_read_left_to_right_in_a_right_to_left_language(qtbot, s
     assert row.remove_button.x() < row.start_edit.x()  # the row itself is mirrored
     for edit in (row.start_edit, row.end_edit):
         assert edit.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert (row.start_edit.text(), row.end_edit.text()) == ("09:00", "17:00")  # as shown
     assert row.text() == "09:00-17:00"
