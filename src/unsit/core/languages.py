@@ -13,6 +13,7 @@ SOURCE_LANGUAGE = "en"
 LANGUAGES: dict[str, str] = {
     "en": "English",
     "de": "Deutsch",
+    "nl": "Nederlands",
 }
 """Shipped language codes (gettext style: ``de``, ``pt_BR``, ``zh_CN``) and their own names."""
 RIGHT_TO_LEFT: frozenset[str] = frozenset({"ar", "he", "fa", "ur"})
