@@ -14,6 +14,7 @@ LANGUAGES: dict[str, str] = {
     "en": "English",
     "de": "Deutsch",
     "nl": "Nederlands",
+    "pl": "Polski",
 }
 """Shipped language codes (gettext style: ``de``, ``pt_BR``, ``zh_CN``) and their own names."""
 RIGHT_TO_LEFT: frozenset[str] = frozenset({"ar", "he", "fa", "ur"})
