@@ -15,6 +15,7 @@ LANGUAGES: dict[str, str] = {
     "de": "Deutsch",
     "nl": "Nederlands",
     "pl": "Polski",
+    "ar": "العربية",
 }
 """Shipped language codes (gettext style: ``de``, ``pt_BR``, ``zh_CN``) and their own names."""
 RIGHT_TO_LEFT: frozenset[str] = frozenset({"ar", "he", "fa", "ur"})
