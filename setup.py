@@ -5,6 +5,7 @@ stdlib-only ``unsit/po_files.py``, loaded by path, so building needs no extra pa
 """
 
 import importlib.util
+import sys
 from pathlib import Path
 
 from setuptools import setup
@@ -21,6 +22,7 @@ class BuildWithCatalogues(build_py):
         spec = importlib.util.spec_from_file_location("unsit_po_files", HERE / "src" / "unsit" / "po_files.py")
         assert spec is not None and spec.loader is not None
         po_files = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = po_files  # dataclasses look their module up while it loads
         spec.loader.exec_module(po_files)
         po_files.compile_folder(HERE / "src" / "unsit" / "locale", Path(self.build_lib) / "unsit" / "locale")
 

@@ -28,7 +28,7 @@ KEYWORDS: dict[str, Any] = {
     "_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3),
 }
 DRILL_FIELDS = ("name", "purpose", "safety")
-ROUTINE_FIELDS = ("name", "purpose")
+ROUTINE_FIELDS = ("name", "purpose", "notes")
 
 sys.path.insert(0, str(SOURCE_DIR.parent))
 
@@ -91,8 +91,7 @@ def build_template() -> Any:
                 flags = ("python-brace-format",) if _has_fields(message) else ()
                 catalog.add(message, None, [(rel, line)], auto_comments=comments, context=context, flags=flags)
     for rel, line, context, message, comment in (
-            *_data_messages("drills", DRILL_FIELDS, ("cue",)), *_data_messages("routines", ROUTINE_FIELDS,
-                                                                                ("note", "notes", "cue"))):
+            *_data_messages("drills", DRILL_FIELDS, ("cue",)), *_data_messages("routines", ROUTINE_FIELDS, ())):
         catalog.add(message, None, [(rel, line)], auto_comments=[comment] if comment else [], context=context)
     return catalog
 

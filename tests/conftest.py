@@ -30,6 +30,10 @@ def pytest_configure(config: pytest.Config) -> None:
     ):
         (root / sub).mkdir(mode=0o700)
         os.environ[var] = str(root / sub)
+    # The tests expect English: the machine's language must not leak in (language tests set their own).
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        os.environ.pop(var, None)
+    os.environ["LANG"] = "C.UTF-8"
     missing = missing_tools()
     _state["missing"] = missing
     if missing:
@@ -66,6 +70,20 @@ def desktop() -> HeadlessDesktop:
     if d is None:
         pytest.skip("headless desktop missing: " + ", ".join(_state.get("missing", [])))
     return d
+
+
+@pytest.fixture
+def pulse_server(tmp_path_factory):
+    """A real PulseAudio server of its own (a null microphone and sink), stopped after the test."""
+    from tests.pulse_server import PulseServer, missing_pulse_tools
+
+    missing = missing_pulse_tools()
+    if missing:
+        pytest.skip("PulseAudio missing: " + ", ".join(missing))
+    server = PulseServer(tmp_path_factory.mktemp("pulse"))
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -45,6 +45,13 @@ def test_human_status_names_everything():
                           "paused_until": None, "idle_source": "none"})
     assert "1 h 02 min" in text and "nudge due" in text and "—" in text
     assert "cannot tell when you are away" in text
+    assert "call" not in text
+
+
+def test_human_status_says_a_call_holds_the_nudge():
+    text = format_status({"phase": "sitting", "streak_seconds": 3725, "next_nudge_in_seconds": 0,
+                          "paused_until": None, "idle_source": "x11", "in_call": True, "call_seconds": 754})
+    assert "In a call:      12 min (a nudge waits until it ends)" in text.splitlines()
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -77,3 +84,18 @@ def test_starting_without_a_graphical_session_says_so_instead_of_crashing():
     out = subprocess.run([sys.executable, "-m", "unsit"], capture_output=True, text=True, timeout=60, env=env)
     assert out.returncode == 2
     assert "no graphical session" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_drill_routine_parses_and_the_help_lists_the_routines(capsys):
+    parser = build_parser()
+    args = parser.parse_args(["drill", "--routine", "warm-up"])
+    assert args.routine == "warm-up" and args.family is None
+    with pytest.raises(SystemExit):
+        parser.parse_args(["drill", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--routine ID play a routine instead: morning, warm-up" in help_text
+
+
+def test_a_family_and_a_routine_together_are_bad_input():
+    out = _cli("drill", "rotation", "--routine", "morning")
+    assert out.returncode == 2 and "not both" in out.stderr

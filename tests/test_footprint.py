@@ -56,3 +56,38 @@ def test_the_idle_tray_does_not_load_windows_scheduler_or_extra_qt_modules() -> 
     unexpected = sorted(name for name in loaded
                         if any(name == lazy or name.startswith(lazy + ".") for lazy in LOADED_ONLY_WHEN_NEEDED))
     assert unexpected == []
+
+
+def test_the_idle_tray_never_builds_qts_enum_namespace() -> None:
+    """The first use of any ``Qt.*`` enum builds all ~120 of them (about 1 MB of Python heap).
+
+    The tray's modules are imported and its icon painted in every look, as at start-up and on
+    each tick; ``Qt`` must still be absent from ``PySide6.QtCore``'s namespace afterwards.
+    """
+    code = ("import importlib, PySide6.QtCore as core\n"
+            "from PySide6.QtWidgets import QApplication\n"
+            f"for name in {build_imports()!r}:\n"
+            "    importlib.import_module(name)\n"
+            "app = QApplication([])\n"
+            "from unsit.ui.tray_art import TrayLook, make_icon\n"
+            "for look in TrayLook:\n"
+            "    make_icon(look, 0.6)\n"
+            "print('Qt' in core.__dict__)\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def test_the_enum_namespace_check_can_fail() -> None:
+    """``'Qt' in PySide6.QtCore.__dict__`` turns True once an enum is used (what the check relies on)."""
+    code = ("import PySide6.QtCore as core\n"
+            "before = 'Qt' in core.__dict__\n"
+            "from PySide6.QtGui import QPen\n"
+            "QPen().capStyle()\n"
+            "print(before, 'Qt' in core.__dict__)\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
+                          check=False)
+    assert done.stdout.strip() == "False True", done.stderr

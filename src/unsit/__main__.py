@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from typing import Any
 from unsit import APP_NAME, __version__
 from unsit.core.drills import FAMILIES
 from unsit.core.durations import format_duration
-from unsit.i18n import N_, _
+from unsit.i18n import N_, _, ngettext
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -58,6 +59,24 @@ def parse_pause(text: str) -> dict[str, Any]:
     return {"minutes": minutes}
 
 
+def routine_names() -> tuple[list[str], str]:
+    """The routine files' names (built-in and the user's) and the user's folder, for ``unsit drill --help``.
+
+    No file is read: the running app checks them, and refuses a name here whose file is broken.
+    """
+    from unsit.paths import AppPaths
+    from unsit.resources import asset_path
+
+    names: set[str] = set()
+    user_dir = AppPaths.from_platform().user_routines_dir
+    for folder in (asset_path("routines"), user_dir):
+        try:
+            names.update(entry.name[:-5] for entry in os.scandir(folder) if entry.name.endswith(".toml"))
+        except OSError:
+            continue
+    return sorted(names), str(user_dir)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="unsit",
@@ -72,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help=_("print one JSON object (for scripts and status bars)"))
     drill = sub.add_parser("drill", help=_("start a drill now"))
     drill.add_argument("family", nargs="?", choices=FAMILIES, help=_("pick from this family"))
+    names, user_dir = routine_names()
+    drill.add_argument("--routine", metavar="ID",
+                       help=_("play a routine instead: {routines} (add your own as TOML files in {folder})").format(
+                           routines=", ".join(names) or _("none found"), folder=user_dir).replace("%", "%%"))
     pause = sub.add_parser("pause", help=_("pause nudges (default 30m)"))
     pause.add_argument("length", nargs="?", default="30m", type=parse_pause,
                        help=_("30m, 1h, 1h30m, tomorrow or indefinitely"))
@@ -96,6 +119,11 @@ def format_status(status: dict[str, Any]) -> str:
     ]
     if status.get("paused_until"):
         rows.append((_("Paused until:"), str(status["paused_until"])))
+    if status.get("in_call"):
+        minutes = int(status.get("call_seconds") or 0) // 60
+        rows.append((_("In a call:"), ngettext("{minutes} min (a nudge waits until it ends)",
+                                               "{minutes} min (a nudge waits until it ends)",
+                                               minutes).format(minutes=minutes)))
     source = str(status.get("idle_source", "none"))
     if source == "none":
         source = _("none (not available: Unsit cannot tell when you are away)")
@@ -112,6 +140,11 @@ def run_client(args: argparse.Namespace) -> int:
     request: dict[str, Any] = {"command": args.command}
     if args.command == "drill":
         request["family"] = args.family
+        if args.routine is not None:
+            if args.family is not None:
+                print(_("{app}: give a drill family or --routine, not both").format(app=APP_NAME), file=sys.stderr)
+                return 2
+            request["routine"] = args.routine
     elif args.command == "pause":
         request.update(args.length)
     try:
@@ -128,7 +161,7 @@ def run_client(args: argparse.Namespace) -> int:
         return 4
     if not reply.get("ok"):
         print(f"{APP_NAME}: {reply.get('error') or _('the command failed')}", file=sys.stderr)
-        return 1
+        return 2 if reply.get("bad_input") else 1
     if args.command == "status":
         status = reply["status"]
         print(json.dumps(status) if args.json else format_status(status))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -12,38 +11,16 @@ from typing import TYPE_CHECKING, Any
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
 from unsit.command_name import command_name
 from unsit.i18n import _
-from unsit.log_file import BoundedFormatter, CappedFileHandler, rotate_log
+from unsit.log_file import setup_logging
 from unsit.paths import AppPaths
 from unsit.qt_libraries import missing_library_message
 
 if TYPE_CHECKING:  # Qt and the settings load after the cheap checks in run_app
-    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
     from unsit.core.engine import Status
-    from unsit.core.settings import Settings
 
 log = logging.getLogger("unsit")
-
-
-def setup_logging(paths: AppPaths, debug: bool) -> None:
-    """Log to a file in the user log dir (rotated by size, also while running), and warnings to stderr."""
-    root = logging.getLogger()
-    root.setLevel(logging.DEBUG if debug else logging.INFO)
-    fmt = BoundedFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        rotate_log(paths.log_file)
-        handler: logging.Handler = CappedFileHandler(paths.log_file)
-        handler.setFormatter(fmt)
-        root.addHandler(handler)
-    except OSError as exc:
-        print(f"{APP_NAME}: cannot write the log file {paths.log_file}: {exc}", file=sys.stderr)
-    console = logging.StreamHandler()
-    console.setFormatter(fmt)
-    console.setLevel(logging.DEBUG if debug else logging.WARNING)
-    root.addHandler(console)
-    for noisy in ("apscheduler",):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def missing_display(env: Mapping[str, str], platform: str) -> str | None:
@@ -95,7 +72,7 @@ def run_app(debug: bool = False) -> int:
             raise
         print(f"{APP_NAME}: {missing}", file=sys.stderr)
         return 2
-    setup_logging(paths, debug)
+    setup_logging(paths.log_file, debug)
     log.info("%s %s starting", APP_NAME, __version__)
 
     app = QApplication(sys.argv[:1])
@@ -106,13 +83,15 @@ def run_app(debug: bool = False) -> int:
     parts = build(app, paths)
     if parts is None:
         return 0
-    signal_watch = quit_on_signals(app)
     from PySide6.QtCore import QTimer
 
+    from unsit.ui.signal_watch import SignalWatch
+
+    signal_watch = SignalWatch(app.quit)
     QTimer.singleShot(3000, release_start_up_memory)
     code = app.exec()
-    del signal_watch
     shutdown(parts)
+    signal_watch.close()  # a late SIGTERM neither writes to a closed socket nor calls a finished app
     log.info("%s stopped", APP_NAME)
     return code
 
@@ -129,16 +108,22 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from PySide6.QtWidgets import QSystemTrayIcon
 
     from unsit.core.engine import Engine
+    from unsit.drill_text import routine_name
+    from unsit.platform.autostart import sync_autostart
+    from unsit.platform.capture import pick_capture_watch
+    from unsit.platform.capture.qt_signal import CallWatch
     from unsit.platform.clock import SystemClock
     from unsit.platform.clock_watch import ClockChangeWatcher
     from unsit.platform.dnd import DndWatcher
     from unsit.platform.idle import detect_idle_source
-    from unsit.platform.notify import pick_fallback, pick_notifier
+    from unsit.platform.notify import pick_fallback, pick_notifier, reminder_notifier_factory
+    from unsit.platform.quiet_answers import QuietAnswers
     from unsit.platform.session import SessionWatcher
     from unsit.platform.sni import SniWatch
     from unsit.resources import asset_path
     from unsit.store.drill_library import load_library
     from unsit.store.history import open_history
+    from unsit.store.routine_library import load_routines
     from unsit.store.settings_file import SettingsFile
     from unsit.ui.commands import CommandHandler
     from unsit.ui.controller import Controller
@@ -167,21 +152,28 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     if history_problem:
         problems = [*problems, history_problem]
     drills, drill_problems = load_library(asset_path("drills"), paths.user_drills_dir)
+    routines, routine_problems = load_routines(asset_path("routines"), paths.user_routines_dir, drills)
+    drill_problems = [*drill_problems, *routine_problems]
     tray = Tray()
     sni = SniWatch()  # an SNI host shows the icon without a geometry: ask its watcher
     sni.start()
     tray_ok = QSystemTrayIcon.isSystemTrayAvailable()
     notifier = pick_notifier(tray.icon if tray_ok else None)
     presenter = NudgePresenter(notifier, settings.notification_style,
-                               fallback=pick_fallback(notifier, tray.icon if tray_ok else None))
+                               fallback=pick_fallback(notifier, tray.icon if tray_ok else None),
+                               reminder_notifier=reminder_notifier_factory(notifier))
     wall_jobs = WallClockJobs()
-    windows = Windows(drills=drills, clock=clock, settings_store=store, history=history)
+    windows = Windows(drills=drills, clock=clock, settings_store=store, history=history, routines=routines)
     engine = Engine(settings, clock, idle_source=idle.name)
     dnd = DndWatcher()
+    quiet = QuietAnswers(dnd.quiet_reasons, clock.monotonic)  # asked off the GUI thread: a tick never waits
     clock_watch = ClockChangeWatcher()  # a clock set wakes the wall-clock scheduler (no polling on Linux)
+    calls = CallWatch(pick_capture_watch(clock.monotonic))  # a call holds the nudge (issue 13)
+    calls.start()
     controller = Controller(engine=engine, clock=clock, idle_source=idle, session=session, presenter=presenter,
                             tray=tray, wall_jobs=wall_jobs, history=history, windows=windows,
-                            quiet=dnd.quiet_reasons, clock_changes=clock_watch)
+                            quiet=quiet, clock_changes=clock_watch, calls=calls)
+    quiet.answered.connect(controller.tick)
 
     def inform(title: str, body: str) -> None:
         log.warning("%s: %s", title, body)
@@ -197,7 +189,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
         kind = tray.kind(sni.state.shows_icon)
         return {"version": __version__, "tray_available": QSystemTrayIcon.isSystemTrayAvailable(),
                 "tray_embedded": kind is not TrayKind.NONE, "tray_kind": kind.value,
-                **presenter.status(), **held_status(engine.status()),
+                **presenter.status(), **held_status(engine.status()), "call_watch": calls.name,
                 "drill": window.describe() if window is not None else None}
 
     handler = CommandHandler(controller, status_extras, app.quit, windows,
@@ -206,7 +198,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     parts = {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
              "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
              "store": store, "sni": sni, "language": language, "main_window": main_window, "dnd": dnd,
-             "clock_watch": clock_watch}
+             "quiet": quiet,
+             "clock_watch": clock_watch, "calls": calls}
     try:
         if not server.listen():
             print(_("{app} is already running").format(app=APP_NAME), file=sys.stderr)
@@ -219,6 +212,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
             command=command_name(), path=paths.socket_path, reason=exc.strerror or exc)]
 
     tray.drill_requested.connect(lambda: controller.start_drill())
+    tray.set_routines([(r.id, routine_name(r)) for r in routines])
+    tray.routine_requested.connect(controller.start_routine)
     tray.snooze_requested.connect(controller.snooze)
     tray.pause_requested.connect(controller.pause)
     tray.resume_requested.connect(controller.resume)
@@ -230,9 +225,10 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     tray.clicked.connect(main_window.icon_clicked)
     store.settings_changed.connect(controller.apply_settings)
     store.settings_problem.connect(lambda message: inform(_("Unsit settings"), message))
-    store.settings_changed.connect(lambda s: _sync_autostart(s))
+    store.settings_changed.connect(lambda s: sync_autostart(s.start_at_login))
     store.settings_changed.connect(lambda s: language.apply(s.language))
     language.language_changed.connect(lambda _code: _retranslate(tray, windows, controller))
+    language.language_changed.connect(lambda _code: tray.set_routines([(r.id, routine_name(r)) for r in routines]))
 
     tray.show()
     controller.start()
@@ -245,46 +241,16 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
                            "start Unsit again from your applications menu to open its window."))
     if problems or drill_problems:
         inform(_("Unsit found a problem"), "\n".join([*problems, *drill_problems]))
-    _sync_autostart(settings)
+    sync_autostart(settings.start_at_login)
     return parts
 
 
 def held_status(status: Status) -> dict[str, Any]:
-    """``holding_nudge`` and ``held_because`` for ``unsit status --json``, from the core's Status."""
+    """``holding_nudge``, ``held_because``, ``in_call`` and ``call_seconds`` for ``unsit status --json``."""
     return {"holding_nudge": status.holding_nudge,
-            "held_because": sorted(reason.value for reason in status.held_because)}
-
-
-def quit_on_signals(app: QCoreApplication) -> object | None:
-    """End the event loop cleanly on Ctrl+C and SIGTERM (a logout, `kill`).
-
-    Python runs signal handlers only between bytecodes, and Qt's loop may sleep for
-    minutes. Instead of a polling timer (which would wake the idle app every second), the
-    signal writes a byte to a socket pair that Qt watches, which runs Python at once.
-    Returns what must stay alive while the loop runs (None where this is unavailable).
-    """
-    import socket
-
-    from PySide6.QtCore import QSocketNotifier
-
-    for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, lambda *_: app.quit())
-    if not hasattr(signal, "set_wakeup_fd") or sys.platform == "win32":
-        return None
-    reader, writer = socket.socketpair()
-    reader.setblocking(False)
-    writer.setblocking(False)
-    signal.set_wakeup_fd(writer.fileno())
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
-
-    def drain() -> None:
-        try:
-            reader.recv(64)  # the handler itself runs as soon as Python gets control
-        except OSError:
-            pass
-
-    notifier.activated.connect(drain)
-    return reader, writer, notifier
+            "held_because": sorted(reason.value for reason in status.held_because),
+            "in_call": status.in_call,
+            "call_seconds": None if status.call_seconds is None else int(status.call_seconds)}
 
 
 def release_start_up_memory() -> None:
@@ -305,17 +271,6 @@ def release_start_up_memory() -> None:
             pass
 
 
-def _sync_autostart(settings: Settings) -> None:
-    from unsit.platform.autostart import autostart_for_platform
-
-    try:
-        autostart = autostart_for_platform()
-        if autostart.is_enabled() != settings.start_at_login:
-            autostart.set_enabled(settings.start_at_login)
-    except Exception:
-        log.exception("could not change start at login")
-
-
 def shutdown(parts: dict[str, Any]) -> None:
     """Stop timers and threads, close the notification, the socket and the database."""
     parts["controller"].stop()
@@ -328,7 +283,9 @@ def shutdown(parts: dict[str, Any]) -> None:
     parts["server"].close()
     parts["tray"].hide()
     parts["idle"].close()
+    parts["quiet"].close()  # waits (bounded) for a question under way before its connections close
     parts["dnd"].close()
     parts["clock_watch"].close()
+    parts["calls"].close()
     if parts["history"] is not None:
         parts["history"].close()

@@ -1,4 +1,4 @@
-"""A drill's texts in the language in use (no Qt: the window and the command line share it).
+"""A drill's (and a routine's) texts in the language in use (no Qt: the window and the command line share it).
 
 Shipped drills are translated through the catalogue: ``scripts/i18n extract`` takes each
 drill file's name, purpose, safety note and cues with a ``msgctxt`` naming the file and the
@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from unsit.core.drills import Drill, Step
+from unsit.core.routines import Routine
 from unsit.i18n import current_language, pgettext
 
 
@@ -47,6 +48,23 @@ def drill_purpose(drill: Drill) -> str:
 def drill_safety(drill: Drill) -> str:
     """The drill's safety note."""
     return _own(drill, "safety") or _catalogue(drill, "safety", drill.safety)
+
+
+def routine_name(routine: Routine) -> str:
+    """A routine's title (shipped routines through the catalogue, ``routines/<file>: name``)."""
+    return pgettext(data_file_context("routines", PurePath(routine.source).name, "name"), routine.name)
+
+
+def routine_purpose(routine: Routine) -> str:
+    """When and why to do the routine."""
+    return pgettext(data_file_context("routines", PurePath(routine.source).name, "purpose"), routine.purpose)
+
+
+def routine_notes(routine: Routine) -> str:
+    """The routine's advice before it starts ("" when none)."""
+    if not routine.notes:
+        return ""
+    return pgettext(data_file_context("routines", PurePath(routine.source).name, "notes"), routine.notes)
 
 
 def step_cue(drill: Drill, step: Step) -> str:

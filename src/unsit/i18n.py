@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import struct
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -96,7 +97,7 @@ def install(setting: str = "", system_tags: Sequence[str] | None = None, folder:
     if code != SOURCE_LANGUAGE:
         try:
             translations = gettext.translation(DOMAIN, folder or locale_dir(), [code])
-        except (OSError, ValueError):
+        except (OSError, ValueError, IndexError, struct.error):  # missing, truncated or not a catalogue
             code = SOURCE_LANGUAGE
     _translations = translations
     _state["language"] = code

@@ -10,7 +10,11 @@ takes more than (1 + LOG_BACKUPS) x LOG_KEEP_BYTES. One record is cut to
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
+
+from unsit import APP_NAME
+from unsit.i18n import _
 
 LOG_KEEP_BYTES = 1_000_000
 LOG_BACKUPS = 3
@@ -75,3 +79,26 @@ class CappedFileHandler(logging.FileHandler):
             self.stream = self._open()
         except (OSError, ValueError):
             self.handleError(record)
+
+
+def setup_logging(log_path: Path, debug: bool) -> None:
+    """Log to ``log_path`` (rotated by size, also while running), and warnings to stderr.
+
+    A log file that cannot be written is said once on stderr; the app runs on without it.
+    """
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if debug else logging.INFO)
+    fmt = BoundedFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        rotate_log(log_path)
+        handler: logging.Handler = CappedFileHandler(log_path)
+        handler.setFormatter(fmt)
+        root.addHandler(handler)
+    except OSError as exc:
+        print(_("{app}: cannot write the log file {path}: {error}").format(app=APP_NAME, path=log_path, error=exc),
+              file=sys.stderr)
+    console = logging.StreamHandler()
+    console.setFormatter(fmt)
+    console.setLevel(logging.DEBUG if debug else logging.WARNING)
+    root.addHandler(console)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

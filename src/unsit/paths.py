@@ -66,6 +66,10 @@ class AppPaths:
         return self.data_dir / "drills"
 
     @property
+    def user_routines_dir(self) -> Path:
+        return self.data_dir / "routines"
+
+    @property
     def log_file(self) -> Path:
         return self.log_dir / "unsit.log"
 

@@ -26,7 +26,8 @@ from unsit.core.settings import Settings
 
 @pytest.fixture
 def desk(fake_clock):
-    return Desk(fake_clock)  # interval 60, reset 5, snooze 10 minutes
+    # interval 60, reset 5, snooze 10 minutes; the morning offer (another kind, its own tests) off
+    return Desk(fake_clock, Settings(morning_routine=False))
 
 
 def test_first_nudge_when_the_streak_reaches_the_interval(desk):

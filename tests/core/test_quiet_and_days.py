@@ -45,7 +45,8 @@ class QuietDesk(Desk):
 
 @pytest.fixture
 def desk(fake_clock):
-    return QuietDesk(fake_clock, Settings(interval_minutes=30, snooze_minutes=10))
+    # The hourly nudge alone; the morning offer asks about quiet too (tests/core/test_morning_offer.py).
+    return QuietDesk(fake_clock, Settings(interval_minutes=30, snooze_minutes=10, morning_routine=False))
 
 
 def test_the_desktop_is_asked_about_quiet_only_when_a_nudge_is_due(desk):
@@ -156,3 +157,52 @@ def test_until_tomorrow_is_the_next_day_start():
     assert pause_until(evening, {"until": "indefinitely"}) is None
     with pytest.raises(ValueError):
         pause_until(evening, {"until": "never"})
+
+
+def test_a_held_nudge_is_dropped_when_a_raised_interval_makes_it_not_due(desk):
+    desk.quiet = FULL
+    desk.type_for(1800)
+    assert desk.engine.status().holding_nudge
+    events = desk.call("apply_settings", Settings(interval_minutes=45, snooze_minutes=10))
+    assert NudgeDropped(WithdrawReason.SETTINGS_CHANGED) in events
+    status = desk.engine.status()
+    assert not status.holding_nudge and not status.nudge_pending
+    desk.quiet = frozenset()
+    desk.type_for(600)  # 40 min: quiet ended, but under the new interval nothing is due yet
+    assert desk.nudges() == []
+    desk.type_for(300)
+    assert desk.nudges() == [2700]
+
+
+def test_a_held_nudge_stays_held_when_the_new_interval_is_still_reached(desk):
+    desk.quiet = FULL
+    desk.type_for(2400)  # held at 30 min, still quiet at 40
+    events = desk.call("apply_settings", Settings(interval_minutes=35, snooze_minutes=10))
+    assert not [e for e in events if isinstance(e, NudgeDropped)]
+    assert desk.engine.status().holding_nudge
+    desk.quiet = frozenset()
+    desk.type_for(5)
+    assert desk.nudges() == [2405]
+
+
+def test_a_held_nudge_comes_due_again_under_the_raised_interval_while_still_quiet(desk):
+    desk.quiet = FULL
+    desk.type_for(1800)
+    desk.call("apply_settings", Settings(interval_minutes=45, snooze_minutes=10))
+    desk.type_for(900)  # 45 min, still quiet: held again, under the new interval
+    assert [e.streak_seconds for e in desk.of(NudgeHeld)] == [1800, 2700]
+    assert desk.engine.status().holding_nudge and desk.nudges() == []
+
+
+def test_a_due_nudge_waits_for_a_quiet_answer_not_yet_known(desk):
+    answers: list[frozenset[QuietReason] | None] = [None]
+    desk._ask = lambda: answers[-1]  # type: ignore[method-assign]
+    desk.type_for(1800)
+    assert desk.nudges() == [] and not desk.of(NudgeHeld)  # nothing decided without the answer
+    assert not desk.engine.status().holding_nudge
+    answers.append(FULL)
+    desk.tick()
+    assert [e.streak_seconds for e in desk.of(NudgeHeld)] == [1800]
+    answers.append(frozenset())
+    desk.tick()
+    assert desk.nudges() == [1800]

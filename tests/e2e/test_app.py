@@ -133,7 +133,7 @@ def test_hand_edits_to_settings_apply_live_and_bad_ones_are_refused(tmp_path):
     autostart = tmp_path / "a" / "XDG_CONFIG_HOME" / "autostart" / "unsit.desktop"
     try:
         assert app.status()["interval_seconds"] == 30 * 60
-        settings_file.write_text("interval_minutes = 45\nstart_at_login = true\n")
+        settings_file.write_text("interval_minutes = 45\nstart_at_login = true\nmorning_routine = false\n")
         app.wait_until(lambda: app.status()["interval_seconds"] == 45 * 60, 10, "the edit to apply")
         app.wait_until(autostart.exists, 10, "the autostart entry")
         assert "Exec=" in autostart.read_text()

@@ -7,7 +7,8 @@ the same object path:
 
 - ``Calls() -> s``: the recorded calls as a JSON list;
 - ``InvokeAction(u id, s key)``: send ``ActionInvoked`` as if the user clicked;
-- ``Release()``: answer the ``Notify`` calls held back (started with ``--hold``).
+- ``Release()``: answer the ``Notify`` calls held back (started with ``--hold``, which also
+  leaves every property ``Get`` unanswered, like a hung server).
 """
 
 from __future__ import annotations
@@ -76,6 +77,12 @@ class StandIn:
             self.held.append((msg, notification_id))
             return None
         return new_method_return(msg, "u", (notification_id,))
+
+    def on_Get(self, msg: Message) -> Message | None:  # noqa: N802 - org.freedesktop.DBus.Properties
+        """No properties here (as before); with ``--hold`` the read is never answered (a hung server)."""
+        if self.hold:
+            return None
+        return new_error(msg, "org.freedesktop.DBus.Error.UnknownMethod", "s", ("Get",))
 
     def on_CloseNotification(self, msg: Message) -> Message:  # noqa: N802
         (notification_id,) = msg.body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import plistlib
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from unsit.platform.autostart import (
     autostart_for_platform,
     default_command,
     desktop_exec,
+    sync_autostart,
 )
 
 
@@ -155,3 +157,29 @@ def test_default_command_in_this_venv_finds_the_launcher():
     if not launcher.exists():
         pytest.skip("no unsit launcher in this environment")
     assert default_command() == [str(launcher)]
+
+
+def test_sync_autostart_writes_and_removes_the_entry(tmp_path):
+    entry = XdgAutostart(tmp_path / "config", ["unsit"])
+    assert sync_autostart(True, entry) is True and entry.is_enabled()
+    assert sync_autostart(False, entry) is True and not entry.path.exists()
+
+
+def test_sync_autostart_reports_a_config_folder_it_cannot_write(tmp_path, caplog):
+    (tmp_path / "config").write_text("a file where the folder should be")
+    entry = XdgAutostart(tmp_path / "config", ["unsit"])
+    with caplog.at_level(logging.ERROR, logger="unsit.platform.autostart"):
+        assert sync_autostart(True, entry) is False
+    assert "could not change start at login" in caplog.text
+
+
+def test_sync_autostart_does_not_hide_bugs():
+    class Broken:
+        def is_enabled(self) -> bool:
+            raise TypeError("a bug, not a refusal of the file system")
+
+        def set_enabled(self, on: bool) -> None:
+            raise AssertionError("not reached")
+
+    with pytest.raises(TypeError):
+        sync_autostart(True, Broken())

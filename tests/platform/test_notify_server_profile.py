@@ -84,3 +84,20 @@ def test_only_a_nudge_with_buttons_never_expires():
     assert nudge_expire_timeout(DUNST) == 0
     assert nudge_expire_timeout(None) == 0
     assert nudge_expire_timeout(NOTIFY_OSD) == -1
+
+
+def test_reminder_actions_follow_the_server_and_answers_need_our_id_and_keys():
+    from unsit.platform.notify.server_profile import ShownNudge, reminder_actions, reminder_answer
+
+    actions = [("start", "Start"), ("later", "Later")]
+    assert reminder_actions(None, actions) == ["default", "Start", "start", "Start", "later", "Later"]
+    assert reminder_actions(ServerProfile("notify-osd", "", "", frozenset({"body"})), actions) == []
+    assert reminder_actions(None, []) == []
+    keys = ("start", "later")
+    shown = ShownNudge(7, True)
+    assert reminder_answer(shown, 7, "later", keys) == "later"
+    assert reminder_answer(shown, 7, "default", keys) == "start"
+    assert reminder_answer(shown, 8, "later", keys) is None
+    assert reminder_answer(shown, 7, "snooze", keys) is None
+    assert reminder_answer(ShownNudge(0, True), 0, "default", keys) is None
+    assert reminder_answer(ShownNudge(7, False), 7, "later", keys) is None

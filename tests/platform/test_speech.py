@@ -180,3 +180,26 @@ def test_clean_text_flattens_and_caps():
     assert len(clean_text("word " * 500)) == MAX_TEXT_CHARS
     assert clean_text("") == ""
 
+
+
+def test_the_voice_speaks_the_language_in_use(tmp_path, monkeypatch):
+    from unsit.i18n import install
+    from unsit.platform.speech import voice_language_args
+
+    assert voice_language_args("spd-say", "en") == [] and voice_language_args("espeak-ng", "en") == []
+    assert voice_language_args("spd-say", "pt_BR") == ["--language", "pt-br"]
+    assert voice_language_args("espeak-ng", "zh_CN") == ["-v", "cmn"]
+    assert voice_language_args("say", "de") == []
+    log = tmp_path / "args"
+    recorder(tmp_path / "bin", "spd-say", log)
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    speaker = detect_speaker("linux")
+    install("de")
+    try:
+        speaker.say("Seite wechseln.")
+        assert speaker.process.wait(timeout=10) == 0
+    finally:
+        install("en")
+    assert log.read_text().splitlines() == [
+        "--application-name", "unsit", "--priority", "notification", "--language", "de", "--", "Seite wechseln.",
+    ]

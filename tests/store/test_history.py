@@ -183,3 +183,45 @@ def test_export_csv_replaces_a_file_atomically(history, tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".export")) == []
     assert history.export_csv(out) == 1
     assert out.read_text().startswith("id,kind,at_utc")
+
+
+def test_finished_routines_are_counted_on_their_own_and_as_one_drill_session(history):
+    history.record("drill_started", at(0, 8), drill_id="routine:morning")
+    history.record("drill_finished", at(0, 8), drill_id="routine:morning", duration_seconds=320)
+    history.record("drill_finished", at(0, 11), drill_id="hip-hinge", duration_seconds=80)
+    history.record("drill_skipped", at(0, 17), drill_id="routine:warm-up", duration_seconds=40)  # stopped
+    history.record("drill_finished", at(2, 18), drill_id="routine:warm-up", duration_seconds=170)
+    history.record("drill_finished", at(2, 19), drill_id=None)  # an old row without an id
+    today = history.today(NOW)
+    assert (today.drills_done, today.drills_skipped, today.routines_done) == (2, 1, 1)
+    assert [d.routines_done for d in history.days(3, NOW)] == [1, 0, 1]
+
+
+def test_calls_are_counted_with_their_length_per_day(history):
+    history.record("call", at(0, 9), duration_seconds=52 * 60)
+    history.record("call", at(0, 15), duration_seconds=8 * 60)
+    history.record("call", at(1, 9), duration_seconds=600)  # yesterday
+    history.record("nudge_held", at(0, 9), streak_seconds=3600, reason="call")
+    today = history.today(NOW)
+    assert (today.calls, today.call_seconds, today.nudges) == (2, 60 * 60, 0)
+    assert [d.calls for d in history.days(3, NOW)] == [0, 1, 2]
+
+
+def test_a_history_written_before_calls_existed_opens_and_counts_none(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS:
+        db.executescript(script)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    db.execute("INSERT INTO events (kind, at_utc, local_date, streak_seconds) VALUES "
+               "('streak_ended', '2026-11-23T15:00:00+00:00', '2026-11-23', 600)")
+    db.commit()
+    db.close()
+    old = History(path)
+    try:
+        today = old.today(NOW)
+        assert (today.sitting_seconds, today.calls, today.call_seconds) == (600, 0, 0.0)
+        old.record("call", NOW, duration_seconds=90)
+        assert old.today(NOW).calls == 1
+    finally:
+        old.close()

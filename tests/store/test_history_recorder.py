@@ -41,3 +41,9 @@ def test_recording_never_raises_and_no_history_is_fine():
     rows = Rows()
     HistoryRecorder(rows, lambda: NOW)([ev.Snoozed(minutes=5), ev.Resumed(), ev.Skipped()])
     assert [k for k, _ in rows.rows] == ["snooze", "skip"]
+
+
+def test_a_call_that_ended_becomes_a_call_row_with_its_length():
+    assert history_row(ev.CallEnded(call_seconds=3120.0)) == ("call", {"duration_seconds": 3120.0})
+    held = ev.NudgeHeld(streak_seconds=3600, reasons=frozenset({ev.QuietReason.CALL}))
+    assert history_row(held) == ("nudge_held", {"streak_seconds": 3600, "reason": "call"})

@@ -32,12 +32,15 @@ class FakePresenter(QObject):
     drill_requested = Signal()
     snooze_requested = Signal()
     skip_requested = Signal()
+    answered = Signal(str, str)
 
     def __init__(self):
         super().__init__()
         self.presented = []
         self.withdrawn = 0
         self.style = None
+        self.reminders = []
+        self.reminders_withdrawn = []
 
     def present(self, nudge):
         self.presented.append(nudge)
@@ -47,6 +50,12 @@ class FakePresenter(QObject):
 
     def set_style(self, style):
         self.style = style
+
+    def present_reminder(self, kind, title, body, actions):
+        self.reminders.append((kind, title, body, actions))
+
+    def withdraw_reminder(self, kind):
+        self.reminders_withdrawn.append(kind)
 
 
 class FakeTray:
@@ -101,6 +110,12 @@ class FakeWindows(QObject):
     def __init__(self):
         super().__init__()
         self.opened = []
+        self.routines_opened = []
+        from types import SimpleNamespace
+
+        self.routines = [SimpleNamespace(id="morning", name="Morning hip routine", source="morning.toml"),
+                         SimpleNamespace(id="warm-up", name="Warm-up before a walk or run",
+                                         source="warm-up.toml")]
         self.history_refreshes = 0
 
     def open_drill(self, family, settings):
@@ -109,6 +124,10 @@ class FakeWindows(QObject):
         self.opened.append(family)
         return SimpleNamespace(id="standing-hip-circles", name="Standing hip circles",
                                source="standing-hip-circles.toml", translations={})
+
+    def open_routine(self, routine_id, settings):
+        self.routines_opened.append(routine_id)
+        return None if routine_id == "unknown" else f"routine:{routine_id}"
 
     def refresh_history(self):
         self.history_refreshes += 1

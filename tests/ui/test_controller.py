@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -196,3 +197,109 @@ def test_the_status_line_says_a_nudge_is_held_and_why(rig):
     rig.quiet.value = frozenset({QuietReason.NOTIFICATIONS_PAUSED})
     rig.sit(10 * 60 + 5)
     assert rig.tray.views[-1][3].endswith(": a nudge waits (notifications paused)")
+
+
+def test_a_slow_quiet_answer_never_blocks_the_tick_and_the_nudge_follows_it(qapp, qtbot, fake_clock):
+    """The app's wiring: QuietAnswers asks on a worker; its ``answered`` ticks the controller."""
+    import threading
+    import time
+
+    from unsit.platform.quiet_answers import QuietAnswers
+
+    release = threading.Event()
+
+    def slow_desktop() -> frozenset[QuietReason]:
+        assert release.wait(10)
+        return frozenset()
+
+    quiet = QuietAnswers(slow_desktop, fake_clock.monotonic)
+    parts = {"idle_source": FakeIdle(), "session": FakeSession(), "presenter": FakePresenter(), "tray": FakeTray(),
+             "wall_jobs": FakeJobs(), "history": FakeHistory(), "windows": FakeWindows(), "quiet": quiet}
+    # The nudge alone asks here: the morning offer (due at the first tick) would ask first.
+    settings = Settings(interval_minutes=10, snooze_minutes=5, morning_routine=False)
+    engine = Engine(settings, fake_clock, idle_source="fake")
+    controller = Controller(engine=engine, clock=fake_clock, **parts)
+    quiet.answered.connect(controller.tick)
+    parts["idle_source"].value = 1.0
+    controller.tick()
+    started = time.monotonic()
+    for _ in range(120):  # to the interval: the desktop is asked and has not answered
+        fake_clock.advance(5)
+        controller.tick()
+    assert time.monotonic() - started < 2.0
+    assert parts["presenter"].presented == [] and parts["history"].kinds() == []
+    release.set()
+    qtbot.waitUntil(lambda: len(parts["presenter"].presented) == 1, timeout=5000)
+    assert parts["history"].kinds() == ["nudge"]
+    quiet.close()
+
+
+def test_a_routine_is_one_drill_session_to_the_engine_and_finishing_it_ends_the_streak(rig):
+    rig.sit(6 * 60)
+    rig.controller.start_routine("morning")
+    assert rig.windows.routines_opened == ["morning"]
+    assert rig.engine.status().phase is Phase.IN_DRILL
+    assert ("drill_started", {"drill_id": "routine:morning"}) in rig.history.rows
+    rig.windows.drill_finished.emit("routine:morning", 310.0)
+    assert rig.engine.status().streak_seconds == 0
+    assert ("drill_finished", {"drill_id": "routine:morning", "duration_seconds": 310.0}) in rig.history.rows
+
+
+def test_an_unknown_routine_starts_nothing(rig):
+    rig.controller.start_routine("unknown")
+    assert rig.engine.status().phase is not Phase.IN_DRILL
+    assert "drill_started" not in rig.history.kinds()
+
+
+class StandInCaptureWatch:
+    """A capture watch whose calls the test starts and ends (from a thread of its own, like the real ones)."""
+
+    name = "stand-in"
+
+    def __init__(self, clock):
+        self.on_change = None
+        self._clock = clock
+        self._capture = None
+
+    def start(self):
+        pass
+
+    def stop(self):
+        pass
+
+    def capturing(self):
+        return self._capture
+
+    def set_call(self, active: bool):
+        from unsit.platform.capture.base import Capture
+
+        self._capture = Capture(("Jitsi",), self._clock.monotonic()) if active else None
+        thread = threading.Thread(target=self.on_change)
+        thread.start()
+        thread.join()
+
+
+def test_a_call_holds_the_nudge_and_its_end_delivers_it_at_once_with_the_calls_length(qapp, qtbot, fake_clock):
+    from unsit.platform.capture.qt_signal import CallWatch
+
+    stand_in = StandInCaptureWatch(fake_clock)
+    calls = CallWatch(stand_in)
+    parts = {"idle_source": FakeIdle(), "session": FakeSession(), "presenter": FakePresenter(), "tray": FakeTray(),
+             "wall_jobs": FakeJobs(), "history": FakeHistory(), "windows": FakeWindows()}
+    engine = Engine(Settings(interval_minutes=10), fake_clock, idle_source="fake")
+    controller = Controller(engine=engine, clock=fake_clock, calls=calls, **parts)
+    with qtbot.waitSignal(controller.rendered):
+        stand_in.set_call(True)  # the change reaches the GUI thread as a tick
+    assert engine.status().in_call
+    parts["idle_source"].value = 900.0  # nobody types during the call
+    for _ in range(12 * 12):
+        fake_clock.advance(5)
+        controller.tick()
+    assert parts["presenter"].presented == []
+    assert engine.status().held_because == {QuietReason.CALL}
+    assert "Holding the nudge: you're in a call (12 min)" in parts["tray"].views[-1][2]
+    with qtbot.waitSignal(controller.rendered):
+        stand_in.set_call(False)
+    [nudge] = parts["presenter"].presented
+    assert nudge.body == "You sat through a 12-minute call: two minutes for your hips?"
+    assert "call" in parts["history"].kinds()

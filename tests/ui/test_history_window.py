@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from unsit.core.durations import format_duration
 from unsit.store.history import DaySummary, History
 from unsit.ui.history_chart import Box, ChartDay, chart_layout, day_label, minutes_axis, nice_ceiling
-from unsit.ui.history_window import HistoryWindow, encouragement, to_chart_days
+from unsit.ui.history_window import HistoryWindow, calls_text, encouragement, routines_line, to_chart_days
 
 PLOT = Box(40, 20, 700, 200)
 D0 = date(2026, 11, 17)
@@ -190,3 +190,29 @@ def test_a_database_damaged_while_running_opens_the_window_and_is_set_aside(tmp_
     assert w.drills_stat.value.text().startswith("0")
     assert len(told) == 1 and "kept as" in told[0]
     h.close()
+
+
+def test_the_routines_of_the_range_follow_the_day_streak_line(history, fake_clock, qtbot):
+    now = fake_clock.now()
+    for days_ago in (0, 2, 3):
+        history.record("drill_finished", now - timedelta(days=days_ago), drill_id="routine:morning")
+    history.record("drill_finished", now - timedelta(days=12), drill_id="routine:warm-up")
+    history.record("drill_skipped", now, drill_id="routine:warm-up")
+    w = HistoryWindow(history, fake_clock)
+    qtbot.addWidget(w)
+    text = w.encouragement_label.text()
+    assert text.startswith("4 days in a row with at least 3 drills") and text.endswith(" 3 routines this week.")
+    w.month_button.click()
+    assert w.encouragement_label.text().endswith(" 4 routines in the last 30 days.")
+    assert routines_line(1, 7) == "1 routine this week." and routines_line(0, 7) == ""
+
+
+def test_window_shows_the_days_calls(history, fake_clock, qtbot):
+    w = HistoryWindow(history, fake_clock)
+    qtbot.addWidget(w)
+    assert w.calls_stat.value.text() == "none"
+    history.record("call", fake_clock.now(), duration_seconds=52 * 60)
+    history.record("call", fake_clock.now(), duration_seconds=13 * 60)
+    w.refresh()
+    assert w.calls_stat.value.text() == "2 calls, 1 h 05 min"
+    assert calls_text(1, 600) == "1 call, 10 min"

@@ -149,3 +149,30 @@ def test_the_window_keeps_one_fixed_size_so_tiling_managers_float_it(qtbot):
 ])
 def test_tray_kind(visible, empty, sni, kind):
     assert tray_kind(icon_visible=visible, geometry_empty=empty, sni_shows_icon=sni) is kind
+
+
+def test_the_routine_button_offers_every_routine_and_plays_the_one_picked(rig, qtbot):
+    controller, windows, opener, _quits, _sit = rig
+    opener.open()
+    window = opener.window
+    assert window.routine_button.isVisible()
+    actions = window.routine_button.menu().actions()
+    assert [(a.data(), a.text()) for a in actions] == [("morning", "Morning hip routine"),
+                                                       ("warm-up", "Warm-up before a walk or run")]
+    actions[1].trigger()
+    assert windows.routines_opened == ["warm-up"]
+    assert controller.engine.status().phase is Phase.IN_DRILL
+
+
+def test_the_tray_has_a_routines_submenu_only_when_there_are_routines(qtbot):
+    from unsit.ui.tray import Tray
+
+    tray = Tray()
+    assert not tray._routines_menu.menuAction().isVisible()
+    tray.set_routines([("morning", "Morning hip routine"), ("warm-up", "Warm-up")])
+    assert tray._routines_menu.menuAction().isVisible()
+    with qtbot.waitSignal(tray.routine_requested) as blocker:
+        tray._routines_menu.actions()[1].trigger()
+    assert blocker.args == ["warm-up"]
+    tray.set_routines([])
+    assert not tray._routines_menu.menuAction().isVisible()

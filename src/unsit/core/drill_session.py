@@ -94,11 +94,13 @@ class DrillSession:
         drill: the drill to run.
         clock: the injected clock (only ``monotonic`` is read).
         length: "short", "standard" or "long" (settings.drill_length).
+        scale: the factor for the steps' lengths; when given, ``length`` is not read (a routine
+            fits each drill to its own length).
     """
 
-    def __init__(self, drill: Drill, clock: Clock, length: str = "standard"):
+    def __init__(self, drill: Drill, clock: Clock, length: str = "standard", *, scale: float | None = None):
         self.drill = drill
-        self.scale = scale_for(length)
+        self.scale = scale_for(length) if scale is None else scale
         self._clock = clock
         self.timeline = build_timeline(drill, self.scale)
         self._state = State.READY
@@ -237,6 +239,13 @@ class DrillSession:
     def steps_seconds(self) -> float:
         """The steps' time alone (no get-ready, no switch-sides pauses)."""
         return sum(p.duration_seconds for p in self.timeline if p.state is State.STEP)
+
+    @property
+    def left_seconds(self) -> float:
+        """Timeline seconds still to come, get-ready and switch-sides pauses included (0 when done)."""
+        if self.done:
+            return 0.0
+        return max(0.0, self.total_seconds - self._position)
 
     @property
     def active_seconds(self) -> float:

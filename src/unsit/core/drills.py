@@ -19,7 +19,7 @@ from typing import Any
 from unsit.core.motion import Motion
 from unsit.core.pose import JOINT_NAMES, Hands, Pose, Prop, desk_x_for, pose_from, range_problems
 from unsit.core.pose_library import LIBRARY
-from unsit.i18n import N_
+from unsit.i18n import N_, _
 
 SCHEMA_VERSION = 2
 FAMILY_LABELS: dict[str, str] = {
@@ -191,20 +191,21 @@ class Drill:
 def _text(data: Mapping[str, Any], key: str, where: str, source: str) -> str:
     value = data.get(key)
     if value is None:
-        raise DrillError(source, where, "is missing")
+        raise DrillError(source, where, _("is missing"))
     if not isinstance(value, str) or not value.strip():
-        raise DrillError(source, where, "must be non-empty text")
+        raise DrillError(source, where, _("must be non-empty text"))
     if len(value) > MAX_TEXT_CHARS:
-        raise DrillError(source, where, f"is longer than {MAX_TEXT_CHARS} characters")
+        raise DrillError(source, where, _("is longer than {limit} characters").format(limit=MAX_TEXT_CHARS))
     return " ".join(value.split())
 
 
 def _number(value: Any, where: str, source: str, minimum: float, maximum: float) -> float:
     is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if not is_number or (isinstance(value, float) and math.isnan(value)):
-        raise DrillError(source, where, f"must be a number of seconds, got {value!r}")
+        raise DrillError(source, where, _("must be a number of seconds, got {value}").format(value=repr(value)))
     if not (minimum <= value <= maximum):
-        raise DrillError(source, where, f"must be from {minimum:g} to {maximum:g} seconds, got {value!r}")
+        raise DrillError(source, where, _("must be from {minimum} to {maximum} seconds, got {value}").format(
+            minimum=f"{minimum:g}", maximum=f"{maximum:g}", value=repr(value)))
     return float(value)
 
 
@@ -212,7 +213,7 @@ def _unknown_keys(data: Mapping[str, Any], allowed: set[str], where: str, source
     extra = sorted(str(k) for k in data if k not in allowed)
     if extra:
         prefix = f"{where}." if where else ""
-        raise DrillError(source, prefix + extra[0], "is not a known field (a typo?)")
+        raise DrillError(source, prefix + extra[0], _("is not a known field (a typo?)"))
 
 
 def _parse_poses(data: Mapping[str, Any], drill_id: str, source: str) -> dict[str, Pose]:
@@ -220,34 +221,38 @@ def _parse_poses(data: Mapping[str, Any], drill_id: str, source: str) -> dict[st
     known: dict[str, Pose] = dict(LIBRARY)
     raw = data.get("poses", {})
     if not isinstance(raw, Mapping):
-        raise DrillError(source, "poses", "must be a table of [poses.<name>] tables")
+        raise DrillError(source, "poses", _("must be a table of [poses.<name>] tables"))
     if len(raw) > MAX_POSES:
-        raise DrillError(source, "poses", f"has more than {MAX_POSES} poses")
+        raise DrillError(source, "poses", _("has more than {limit} poses").format(limit=MAX_POSES))
     for name, table in raw.items():
         where = f"poses.{name}"
         if not isinstance(name, str) or not _ID_RE.match(name):
-            raise DrillError(source, where, "pose names use lower-case letters, digits and -")
+            raise DrillError(source, where, _("pose names use lower-case letters, digits and -"))
         if not isinstance(table, Mapping):
-            raise DrillError(source, where, "must be a table of joint = degrees")
+            raise DrillError(source, where, _("must be a table of joint = degrees"))
         base_name = table.get("from", "stand")
         if base_name not in known:
-            raise DrillError(source, f"{where}.from", f"{base_name!r} is not a known pose ({_pose_hint(known)})")
+            raise DrillError(source, f"{where}.from", _("{pose} is not a known pose ({known})").format(
+                pose=repr(base_name), known=_pose_hint(known)))
         angles: dict[str, float] = {}
         for joint, value in table.items():
             if joint == "from":
                 continue
             if joint not in JOINT_NAMES:
-                raise DrillError(source, f"{where}.{joint}", f"is not a joint; use {', '.join(JOINT_NAMES)}")
+                raise DrillError(source, f"{where}.{joint}", _("is not a joint; use {joints}").format(
+                    joints=", ".join(JOINT_NAMES)))
             is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
             if not is_number or (isinstance(value, float) and math.isnan(value)):
-                raise DrillError(source, f"{where}.{joint}", f"must be a number of degrees, got {value!r}")
+                raise DrillError(source, f"{where}.{joint}", _("must be a number of degrees, got {value}").format(
+                    value=repr(value)))
             angles[joint] = float(value)
         pose = pose_from(known[base_name], angles)
         problems = range_problems(pose)
         if problems:
             first = problems[0]
             raise DrillError(source, f"{where}.{first.joint}",
-                             f"drill {drill_id!r}, pose {name!r}: {first} (an impossible pose)")
+                             _("drill {drill}, pose {pose}: {problem} (an impossible pose)").format(
+                                 drill=repr(drill_id), pose=repr(name), problem=first))
         known[name] = pose
     return known
 
@@ -260,7 +265,8 @@ def _pose_hint(known: Mapping[str, Pose]) -> str:
 def _choice(raw: Mapping[str, Any], key: str, where: str, source: str, allowed: tuple[str, ...], default: str) -> str:
     value = raw.get(key, default)
     if value not in allowed:
-        raise DrillError(source, f"{where}.{key}", f"must be one of {', '.join(allowed)}, got {value!r}")
+        raise DrillError(source, f"{where}.{key}", _("must be one of {allowed}, got {value}").format(
+            allowed=", ".join(allowed), value=repr(value)))
     return str(value)
 
 
@@ -268,26 +274,30 @@ def _parse_props(raw: Mapping[str, Any], where: str, source: str) -> tuple[Prop,
     value = raw.get("props", [])
     allowed = tuple(p.value for p in Prop)
     if not isinstance(value, (list, tuple)) or any(v not in allowed for v in value):
-        raise DrillError(source, f"{where}.props", f"must be a list of {', '.join(allowed)}, got {value!r}")
+        raise DrillError(source, f"{where}.props", _("must be a list of {allowed}, got {value}").format(
+            allowed=", ".join(allowed), value=repr(value)))
     return tuple(Prop(v) for v in dict.fromkeys(value))
 
 
 def _parse_keyframes(raw: Mapping[str, Any], where: str, poses: Mapping[str, Pose], source: str) -> tuple[str, ...]:
     names = raw.get("poses")
     if names is None:
-        raise DrillError(source, f"{where}.poses", "is missing (the keyframe poses, e.g. [\"stand\"])")
+        raise DrillError(source, f"{where}.poses", _("is missing (the keyframe poses, e.g. {example})").format(
+            example='["stand"]'))
     if not isinstance(names, (list, tuple)) or not names or len(names) > MAX_KEYFRAMES:
-        raise DrillError(source, f"{where}.poses", f"must be a list of 1 to {MAX_KEYFRAMES} pose names")
+        raise DrillError(source, f"{where}.poses", _("must be a list of 1 to {limit} pose names").format(
+            limit=MAX_KEYFRAMES))
     for name in names:
         if not isinstance(name, str) or name not in poses:
-            raise DrillError(source, f"{where}.poses", f"{name!r} is not a known pose ({_pose_hint(poses)})")
+            raise DrillError(source, f"{where}.poses", _("{pose} is not a known pose ({known})").format(
+                pose=repr(name), known=_pose_hint(poses)))
     return tuple(names)
 
 
 def _parse_step(raw: Any, index: int, poses: Mapping[str, Pose], source: str) -> Step:
     where = f"steps[{index + 1}]"  # counted from 1, like a person reading the file
     if not isinstance(raw, Mapping):
-        raise DrillError(source, where, "must be a table")
+        raise DrillError(source, where, _("must be a table"))
     _unknown_keys(raw, _STEP_KEYS, where, source)
     cue = _text(raw, "cue", f"{where}.cue", source)
     side = _choice(raw, "side", where, source, SIDES, "both")
@@ -297,50 +307,52 @@ def _parse_step(raw: Any, index: int, poses: Mapping[str, Pose], source: str) ->
     keyframes = tuple(poses[n] for n in names)
     has_seconds, has_reps = "seconds" in raw, "reps" in raw
     if has_seconds == has_reps:
-        raise DrillError(source, where, "needs exactly one of seconds (a hold) or reps")
+        raise DrillError(source, where, _("needs exactly one of seconds (a hold) or reps"))
     if has_seconds:
         if "phase_seconds" in raw:
-            raise DrillError(source, f"{where}.phase_seconds", "only goes with reps")
+            raise DrillError(source, f"{where}.phase_seconds", _("only goes with reps"))
         seconds = _number(raw["seconds"], f"{where}.seconds", source, MIN_HOLD_SECONDS, MAX_STEP_SECONDS)
         move = _number(raw.get("move_seconds", DEFAULT_MOVE_SECONDS), f"{where}.move_seconds", source,
                        MIN_PHASE_SECONDS, MAX_PHASE_SECONDS)
         if (len(names) - 1) * move > seconds * LENGTH_SCALES["short"]:
             raise DrillError(source, f"{where}.move_seconds",
-                             "the moves between the poses take more than half the hold")
+                             _("the moves between the poses take more than half the hold"))
         return Step(cue, seconds, None, None, side, names, Motion(keyframes, (), move), hands, props,
                     desk_x_for(keyframes))
     if "move_seconds" in raw:
-        raise DrillError(source, f"{where}.move_seconds", "only goes with seconds (use phase_seconds with reps)")
+        raise DrillError(source, f"{where}.move_seconds", _("only goes with seconds (use phase_seconds with reps)"))
     reps = raw["reps"]
     if isinstance(reps, bool) or not isinstance(reps, int) or not (1 <= reps <= MAX_REPS):
-        raise DrillError(source, f"{where}.reps", f"must be a whole number from 1 to {MAX_REPS}, got {reps!r}")
+        raise DrillError(source, f"{where}.reps", _("must be a whole number from 1 to {limit}, got {value}").format(
+            limit=MAX_REPS, value=repr(reps)))
     if len(names) < 2:
-        raise DrillError(source, f"{where}.poses", "reps need at least two poses to move between")
+        raise DrillError(source, f"{where}.poses", _("reps need at least two poses to move between"))
     phases = raw.get("phase_seconds")
     if not isinstance(phases, (list, tuple)) or len(phases) != len(names):
         raise DrillError(source, f"{where}.phase_seconds",
-                         f"must list {len(names)} times in seconds: one per move, the last back to the first pose")
+                         _("must list {count} times in seconds: one per move, the last back to the first pose").format(
+                             count=len(names)))
     phase_seconds = tuple(
         _number(v, f"{where}.phase_seconds[{i + 1}]", source, MIN_PHASE_SECONDS, MAX_PHASE_SECONDS)
         for i, v in enumerate(phases)
     )
     motion = Motion(keyframes, phase_seconds)
     if reps * motion.seconds_per_rep > MAX_STEP_SECONDS:
-        raise DrillError(source, where, f"reps take over {MAX_STEP_SECONDS} seconds")
+        raise DrillError(source, where, _("reps take over {limit} seconds").format(limit=MAX_STEP_SECONDS))
     return Step(cue, None, reps, motion.seconds_per_rep, side, names, motion, hands, props, desk_x_for(keyframes))
 
 
 def _parse_translations(raw: Any, steps: tuple[Step, ...], source: str) -> dict[str, DrillTexts]:
     """``[translations.<code>]`` tables: name, purpose, safety (text) and cues (one per step, in order)."""
     if not isinstance(raw, Mapping):
-        raise DrillError(source, "translations", "must be a table of [translations.<language>] tables")
+        raise DrillError(source, "translations", _("must be a table of [translations.<language>] tables"))
     found: dict[str, DrillTexts] = {}
     for code, table in raw.items():
         where = f"translations.{code}"
         if not isinstance(code, str) or not _LANGUAGE_CODE_RE.match(code):
-            raise DrillError(source, where, "language codes look like de, fr or pt_BR")
+            raise DrillError(source, where, _("language codes look like de, fr or pt_BR"))
         if not isinstance(table, Mapping):
-            raise DrillError(source, where, "must be a table with name, purpose, safety and cues")
+            raise DrillError(source, where, _("must be a table with name, purpose, safety and cues"))
         _unknown_keys(table, _TRANSLATION_KEYS, where, source)
         texts = {key: _text(table, key, f"{where}.{key}", source) for key in ("name", "purpose", "safety")
                  if key in table}
@@ -348,7 +360,8 @@ def _parse_translations(raw: Any, steps: tuple[Step, ...], source: str) -> dict[
         if "cues" in table:
             raw_cues = table["cues"]
             if not isinstance(raw_cues, (list, tuple)) or len(raw_cues) != len(steps):
-                raise DrillError(source, f"{where}.cues", f"must list {len(steps)} cues, one per step in order")
+                raise DrillError(source, f"{where}.cues", _("must list {count} cues, one per step in order").format(
+                    count=len(steps)))
             for number, (step, _cue) in enumerate(zip(steps, raw_cues, strict=True), start=1):
                 cues[step.cue] = _text({"cue": _cue}, "cue", f"{where}.cues[{number}]", source)
         found[code] = DrillTexts(texts.get("name", ""), texts.get("purpose", ""), texts.get("safety", ""), cues)
@@ -358,12 +371,14 @@ def _parse_translations(raw: Any, steps: tuple[Step, ...], source: str) -> dict[
 def _check_total(drill: Drill) -> None:
     longest = drill.total_seconds(LENGTH_SCALES["long"])
     if longest > MAX_DRILL_SECONDS:
-        raise DrillError(drill.source, "steps", f"take {longest:.0f} s at the long length; "
-                         f"a drill takes at most {MAX_DRILL_SECONDS} s")
+        raise DrillError(drill.source, "steps",
+                         _("take {seconds} s at the long length; a drill takes at most {limit} s").format(
+                             seconds=f"{longest:.0f}", limit=MAX_DRILL_SECONDS))
     shortest = drill.total_seconds(LENGTH_SCALES["short"])
     if shortest < MIN_DRILL_SECONDS:
-        raise DrillError(drill.source, "steps", f"take {shortest:.0f} s at the short length; "
-                         f"a drill takes at least {MIN_DRILL_SECONDS} s")
+        raise DrillError(drill.source, "steps",
+                         _("take {seconds} s at the short length; a drill takes at least {limit} s").format(
+                             seconds=f"{shortest:.0f}", limit=MIN_DRILL_SECONDS))
 
 
 def parse_drill(data: Mapping[str, Any], source: str) -> Drill:
@@ -377,33 +392,37 @@ def parse_drill(data: Mapping[str, Any], source: str) -> Drill:
         DrillError: naming the file, the field and the problem.
     """
     if not isinstance(data, Mapping):
-        raise DrillError(source, "(file)", "must be a TOML table")
+        raise DrillError(source, "(file)", _("must be a TOML table"))
     version = data.get("schema_version")
     if version is None:
-        raise DrillError(source, "schema_version", f"is missing (use schema_version = {SCHEMA_VERSION})")
+        raise DrillError(source, "schema_version", _("is missing (use schema_version = {version})").format(
+            version=SCHEMA_VERSION))
     if version == 1 and not isinstance(version, bool):
-        raise DrillError(source, "schema_version", "1 (drills drawn as SVG frames) is no longer read; "
-                         "rewrite the drill with named poses as schema_version = 2 (see SCHEMA.md)")
+        raise DrillError(source, "schema_version", _("1 (drills drawn as SVG frames) is no longer read; "
+                         "rewrite the drill with named poses as schema_version = 2 (see SCHEMA.md)"))
     if isinstance(version, bool) or not isinstance(version, int) or version != SCHEMA_VERSION:
-        raise DrillError(source, "schema_version", f"must be {SCHEMA_VERSION}, got {version!r}")
+        raise DrillError(source, "schema_version", _("must be {version}, got {value}").format(
+            version=SCHEMA_VERSION, value=repr(version)))
     _unknown_keys(data, _TOP_KEYS, "", source)
     drill_id = data.get("id")
     if not isinstance(drill_id, str) or not _ID_RE.match(drill_id):
-        raise DrillError(source, "id", f"must be lower-case letters, digits and -, got {drill_id!r}")
+        raise DrillError(source, "id", _("must be lower-case letters, digits and -, got {value}").format(
+            value=repr(drill_id)))
     family = data.get("family")
     if family not in FAMILIES:
-        raise DrillError(source, "family", f"must be one of {', '.join(FAMILIES)}, got {family!r}")
+        raise DrillError(source, "family", _("must be one of {allowed}, got {value}").format(
+            allowed=", ".join(FAMILIES), value=repr(family)))
     name = _text(data, "name", "name", source)
     purpose = _text(data, "purpose", "purpose", source)
     safety = _text(data, "safety", "safety", source)
     poses = _parse_poses(data, drill_id, source)
     raw_steps = data.get("steps")
     if raw_steps is None:
-        raise DrillError(source, "steps", "is missing")
+        raise DrillError(source, "steps", _("is missing"))
     if not isinstance(raw_steps, (list, tuple)) or not raw_steps:
-        raise DrillError(source, "steps", "must be a non-empty array of tables ([[steps]])")
+        raise DrillError(source, "steps", _("must be a non-empty array of tables ([[steps]])"))
     if len(raw_steps) > MAX_STEPS:
-        raise DrillError(source, "steps", f"has more than {MAX_STEPS} steps")
+        raise DrillError(source, "steps", _("has more than {limit} steps").format(limit=MAX_STEPS))
     steps = tuple(_parse_step(raw, i, poses, source) for i, raw in enumerate(raw_steps))
     translations = _parse_translations(data.get("translations", {}), steps, source)
     drill = Drill(id=drill_id, family=family, name=name, purpose=purpose, safety=safety, steps=steps, source=source,

@@ -7,12 +7,14 @@ every call; the UI renders them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from unsit.core.calls import CallTracker
 from unsit.core.clock import Clock
 from unsit.core.days import unsit_day
 from unsit.core.events import (
@@ -22,14 +24,19 @@ from unsit.core.events import (
     DrillStarted,
     EndReason,
     Event,
+    NudgeDue,
     Paused,
     Phase,
     PhaseChanged,
     QuietReason,
+    ReminderAnswered,
     StreakEnded,
     WallMoment,
+    WithdrawReason,
 )
+from unsit.core.morning_offer import MorningOffer
 from unsit.core.nudges import CYCLE_PHASES, PENDING_CYCLES, NudgeMachine
+from unsit.core.reminders import KINDS, MORNING_ROUTINE, Effect
 from unsit.core.settings import Settings
 from unsit.core.streak import StreakTracker, StreakUpdate
 from unsit.core.work_hours import is_open
@@ -48,15 +55,19 @@ class Observation:
         locked: the session is locked.
         quiet: why now is a bad moment for a nudge (empty: it is not), or a function that
             tells; the engine calls it only when a nudge is due or held, so the desktop is
-            asked only then.
+            asked only then. The function returns None while the answer is not known yet:
+            the due nudge then waits for a later tick (the shell ticks when the answer comes).
+        call_since: the Clock's ``monotonic()`` reading when the running call (an
+            application recording the microphone) began; None when there is no call.
     """
 
     idle_seconds: float | None
     locked: bool = False
-    quiet: frozenset[QuietReason] | Callable[[], frozenset[QuietReason]] = field(default=frozenset())
+    quiet: frozenset[QuietReason] | Callable[[], frozenset[QuietReason] | None] = field(default=frozenset())
+    call_since: float | None = None
 
-    def quiet_now(self) -> frozenset[QuietReason]:
-        """The quiet reasons (calls ``quiet`` when it is a function)."""
+    def quiet_now(self) -> frozenset[QuietReason] | None:
+        """The quiet reasons (calls ``quiet`` when it is a function); None: not known yet."""
         return self.quiet() if callable(self.quiet) else self.quiet
 
 
@@ -68,6 +79,8 @@ class Status:
         next_nudge_in_seconds: streak time left until the next nudge if sitting goes
             on; None when paused, outside work hours, in a drill or away.
         held_because: why a due nudge is held (empty when none is).
+        call_seconds: how long the running call has lasted (None: no call, or calls are
+            not followed because ``hold_during_calls`` is off).
     """
 
     phase: Phase
@@ -80,6 +93,13 @@ class Status:
     interval_seconds: float
     held_because: frozenset[QuietReason] = frozenset()
     nudge_waiting: bool = False
+    call_seconds: float | None = None
+    morning_offer: str = "waiting"
+
+    @property
+    def in_call(self) -> bool:
+        """True while a call runs (and calls are followed)."""
+        return self.call_seconds is not None
 
     @property
     def holding_nudge(self) -> bool:
@@ -127,8 +147,11 @@ class Engine:
         )
         self._machine = NudgeMachine(settings.interval_minutes * 60, settings.snooze_minutes * 60)
         self._machine.set_outside_work_hours(not is_open(clock.now(), settings))
+        self._offer = MorningOffer(unsit_day(clock.now()), settings.snooze_minutes * 60, settings.morning_routine)
+        self._offers = {MORNING_ROUTINE.key: self._offer}  # offer kinds by key (answers are routed here)
         self._drill_streak_seconds: float | None = None  # streak when the drill began
         self._pause_ends_boottime: float | None = None  # a pause given as a length ends here
+        self._calls = CallTracker()
 
     @property
     def settings(self) -> Settings:
@@ -142,7 +165,11 @@ class Engine:
         self._tracker.away_reset_seconds = settings.away_reset_minutes * 60
         self._machine.interval_seconds = settings.interval_minutes * 60
         self._machine.snooze_seconds = settings.snooze_minutes * 60
-        events = self._machine.set_outside_work_hours(not is_open(self._clock.now(), settings))
+        self._offer.later_seconds = settings.snooze_minutes * 60
+        events = self._offer.set_enabled(settings.morning_routine)
+        events += self._set_outside_work_hours(not is_open(self._clock.now(), settings))
+        tracker = self._tracker  # a nudge held under the old interval may not be due under the new one
+        events += self._machine.recheck_held(tracker.streak_seconds, tracker.active, tracker.present)
         return self._with_phase_change(before, events)
 
     def tick(self, obs: Observation) -> list[Event]:
@@ -155,13 +182,30 @@ class Engine:
         events: list[Event] = []
         if self._machine.paused:
             events += self._follow_pause()
-        update = self._tracker.observe(
-            self._clock.monotonic(), self._clock.boottime(), obs.idle_seconds, obs.locked
-        )
+        monotonic = self._clock.monotonic()
+        call_ended = self._calls.observe(monotonic, obs.call_since if self._settings.hold_during_calls else None)
+        if call_ended is not None:
+            events.append(call_ended)
+        # A call keeps a running streak going (a call is sitting); it never starts one for a user who is away.
+        idle = self._calls.idle_seconds(obs.idle_seconds, monotonic) if self._tracker.active else obs.idle_seconds
+        update = self._tracker.observe(monotonic, self._clock.boottime(), idle, obs.locked)
         events += self._apply_update(update)
         streak, active, present = self._tracker.streak_seconds, self._tracker.active, self._tracker.present
-        quiet = obs.quiet_now() if self._machine.is_due(streak, active, present) else frozenset()
-        events += self._machine.evaluate(streak, active, present, quiet)
+        may_offer = active and present and not self._machine.blocked
+        quiet: frozenset[QuietReason] | None = frozenset()
+        if self._machine.is_due(streak, active, present) or self._offer.is_due(may_offer):
+            desktop = obs.quiet_now()  # None: the desktop has not answered yet
+            # A call is quiet whatever the desktop says (or before it answers).
+            quiet = (desktop or frozenset()) | {QuietReason.CALL} if self._calls.in_call else desktop
+        if quiet is not None:  # not known yet: decide on a later tick (the shell ticks when it answers)
+            held = self._machine.held
+            delivered = self._machine.evaluate(streak, active, present, quiet)
+            if held is not None and QuietReason.CALL in held.reasons:  # held through a call: say how long it was
+                after_call = self._calls.last_call_seconds
+                delivered = [dataclasses.replace(e, after_call_seconds=after_call) if isinstance(e, NudgeDue) else e
+                             for e in delivered]
+            events += delivered
+            events += self._offer.evaluate(streak, may_offer, quiet)
         return self._with_phase_change(before, events)
 
     def wall_moment(self, moment: WallMoment) -> list[Event]:
@@ -177,7 +221,9 @@ class Engine:
                 and _reached(now + PAUSE_END_EARLY, self._machine.paused_until)):
             events += self._machine.resume()
         if moment in (WallMoment.WORK_HOURS_EDGE, WallMoment.CLOCK_CHANGED):
-            events += self._machine.set_outside_work_hours(not is_open(now, self._settings))
+            events += self._set_outside_work_hours(not is_open(now, self._settings))
+        if moment in (WallMoment.DAY_START, WallMoment.CLOCK_CHANGED):
+            events += self._offer.new_day(unsit_day(now))
         if moment is WallMoment.DAY_START:
             events.append(DayStarted(day=unsit_day(now)))
         return self._with_phase_change(before, events)
@@ -204,7 +250,8 @@ class Engine:
             return []
         before = self._phase()
         self._drill_streak_seconds = self._tracker.streak_seconds
-        events = [*self._machine.start_drill(), DrillStarted(drill_id=drill_id)]
+        events = [*self._machine.start_drill(), *self._offer.block(WithdrawReason.DRILL),
+                  DrillStarted(drill_id=drill_id)]
         return self._with_phase_change(before, events)
 
     def finish_drill(self, drill_id: str, duration_seconds: float) -> list[Event]:
@@ -234,13 +281,15 @@ class Engine:
         """No nudges until the wall-clock moment ``until`` (None: until resume()); the streak keeps counting."""
         before = self._phase()
         self._pause_ends_boottime = None
-        return self._with_phase_change(before, self._machine.pause(until))
+        events = [*self._offer.block(WithdrawReason.PAUSED), *self._machine.pause(until)]
+        return self._with_phase_change(before, events)
 
     def pause_for(self, seconds: float) -> list[Event]:
         """No nudges for ``seconds`` of real time, however the wall clock is changed meanwhile."""
         before = self._phase()
         self._pause_ends_boottime = self._clock.boottime() + seconds
-        events = self._machine.pause(self._clock.now() + timedelta(seconds=seconds))
+        events = [*self._offer.block(WithdrawReason.PAUSED),
+                  *self._machine.pause(self._clock.now() + timedelta(seconds=seconds))]
         events = [Paused(until=e.until, for_seconds=seconds) if isinstance(e, Paused) else e for e in events]
         return self._with_phase_change(before, events)
 
@@ -265,8 +314,37 @@ class Engine:
     def set_work_hours_open(self, is_open: bool) -> list[Event]:
         """Work hours are open or closed from now until the next WORK_HOURS_EDGE (an override)."""
         before = self._phase()
-        events = self._machine.set_outside_work_hours(not is_open)
+        events = self._set_outside_work_hours(not is_open)
         return self._with_phase_change(before, events)
+
+    def _set_outside_work_hours(self, outside: bool) -> list[Event]:
+        """Work hours closed (or opened): nudges and the morning offer follow."""
+        events = self._machine.set_outside_work_hours(outside)
+        return events + (self._offer.block(WithdrawReason.OUTSIDE_WORK_HOURS) if outside else [])
+
+    def answer(self, kind: str, action: str) -> list[Event]:
+        """The user picked ``action`` on a reminder of ``kind``; unknown keys or stale answers do nothing.
+
+        Snooze and skip are applied here; the shell opens the drill or routine named by the
+        returned ``ReminderAnswered`` (start_drill / start_routine).
+        """
+        reminder = KINDS.get(kind)
+        picked = reminder.action(action) if reminder is not None else None
+        if picked is None:
+            return []
+        if picked.effect is Effect.SNOOZE:
+            return self.snooze()
+        if picked.effect is Effect.SKIP:
+            return self.skip()
+        answered = ReminderAnswered(kind=kind, action=action, effect=picked.effect.value,
+                                    routine_id=picked.routine_id)
+        if picked.effect is Effect.START_DRILL:
+            return [answered]
+        offer = self._offers.get(kind)
+        if offer is None:
+            return []
+        events = offer.later() if picked.effect is Effect.LATER else offer.finish()
+        return [*events, answered] if events else []  # no events: a stale answer to a closed offer
 
     def set_idle_source(self, name: str) -> None:
         """Name of the idle detector now in use, for status()."""
@@ -282,7 +360,9 @@ class Engine:
         held = self._machine.held
         return Status(
             held_because=held.reasons if held is not None else frozenset(),
+            call_seconds=self._calls.call_seconds,
             nudge_waiting=held is not None or phase in PENDING_CYCLES,
+            morning_offer=self._offer.state.value,
             phase=phase,
             streak_seconds=streak,
             next_nudge_in_seconds=next_in,

@@ -27,6 +27,7 @@ class QuietReason(Enum):
     NOTIFICATIONS_PAUSED = "notifications paused"
     FULL_SCREEN = "full screen"
     BUSY = "busy"  # Windows: presentation mode, a full-screen Direct3D program
+    CALL = "call"  # an application records the microphone (platform/capture), setting hold_during_calls
 
 
 class WallMoment(Enum):
@@ -54,10 +55,13 @@ class NudgeDue:
     Attributes:
         streak_seconds: the sitting streak when the nudge was delivered.
         repeat: how many nudges in a row were ignored before this one (0 = fresh nudge).
+        after_call_seconds: set when this nudge was held through a call that just ended:
+            how long that call lasted (the nudge's text says so).
     """
 
     streak_seconds: float
     repeat: int
+    after_call_seconds: float | None = None
 
 
 class WithdrawReason(str, Enum):
@@ -71,6 +75,9 @@ class WithdrawReason(str, Enum):
     DRILL = "drill"
     PAUSED = "paused"
     OUTSIDE_WORK_HOURS = "outside_work_hours"
+    DAY_ENDED = "day_ended"
+    ANSWERED = "answered"
+    SETTINGS_CHANGED = "settings_changed"  # a held nudge is no longer due under the new interval
 
     @classmethod
     def streak_ended(cls, reason: EndReason) -> WithdrawReason:
@@ -178,13 +185,72 @@ class Resumed:
 
 
 @dataclass(frozen=True)
+class CallEnded:
+    """A call (the microphone recorded by some application) ended; it lasted ``call_seconds`` of awake time."""
+
+    call_seconds: float
+
+
+@dataclass(frozen=True)
 class DayStarted:
     """Unsit's day turned (at 04:00 local time); ``day`` is the new day's date."""
 
     day: date
 
 
+@dataclass(frozen=True)
+class ReminderDue:
+    """A reminder of kind ``kind`` (a ``core.reminders`` key) is to be shown now.
+
+    The hourly nudge keeps its own ``NudgeDue`` (history, the tray and the tests follow it);
+    every other kind comes as ``ReminderDue``.
+
+    Attributes:
+        kind: the reminder kind's key.
+        held_reasons: why it was held before being shown (empty: it was not held).
+        held_seconds: how long it was held.
+    """
+
+    kind: str
+    held_reasons: frozenset[QuietReason] = frozenset()
+    held_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class ReminderHeld:
+    """A reminder of kind ``kind`` came due while quiet; it waits unseen."""
+
+    kind: str
+    reasons: frozenset[QuietReason]
+
+
+@dataclass(frozen=True)
+class ReminderWithdrawn:
+    """The reminder of kind ``kind`` on screen (or held) no longer applies; close only that one."""
+
+    kind: str
+    reason: WithdrawReason
+
+
+@dataclass(frozen=True)
+class ReminderAnswered:
+    """The user answered a reminder; ``effect`` (a ``core.reminders.Effect`` value) says what follows.
+
+    Attributes:
+        kind: the reminder kind's key.
+        action: the action key picked.
+        effect: the action's effect value (the shell acts on "start_drill" and "start_routine").
+        routine_id: the routine to start for "start_routine".
+    """
+
+    kind: str
+    action: str
+    effect: str
+    routine_id: str | None = None
+
+
 Event: TypeAlias = (
     NudgeDue | NudgeHeld | NudgeDropped | NudgeWithdrawn | StreakEnded | PhaseChanged | Snoozed | Skipped
-    | DrillStarted | DrillFinished | DrillSkipped | Paused | Resumed | DayStarted
+    | DrillStarted | DrillFinished | DrillSkipped | Paused | Resumed | DayStarted | CallEnded
+    | ReminderDue | ReminderHeld | ReminderWithdrawn | ReminderAnswered
 )

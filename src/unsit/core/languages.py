@@ -75,4 +75,6 @@ def check_language(value: str) -> str:
     tag = normalise_tag(value)
     if tag in LANGUAGES:
         return tag
+    if tag.split("_")[0] in LANGUAGES:  # de_AT -> de
+        return tag.split("_")[0]
     raise ValueError(value)

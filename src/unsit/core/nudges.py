@@ -148,6 +148,13 @@ class NudgeMachine:
         self._ignored = repeat + 1
         return [NudgeDue(streak_seconds=streak_seconds, repeat=repeat)]
 
+    def recheck_held(self, streak_seconds: float, streak_active: bool, present: bool) -> list[Event]:
+        """Drop the held nudge when it is no longer due (the interval or snooze was raised)."""
+        if self._held is None or self.is_due(streak_seconds, streak_active, present):
+            return []
+        self._held = None
+        return [NudgeDropped(reason=WithdrawReason.SETTINGS_CHANGED)]
+
     def streak_ended(self, reason: EndReason) -> list[Event]:
         """The streak is over: close a showing nudge and start the cycle afresh."""
         events = self._withdraw(WithdrawReason.streak_ended(reason))

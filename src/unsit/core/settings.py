@@ -147,6 +147,10 @@ FIELDS: tuple[Field, ...] = (
     Field("speak_cues", "bool", False,
           N_("Speak each drill step's cue aloud with the system's text-to-speech, when it has one.")),
     Field("start_at_login", "bool", False, N_("Start Unsit when you log in.")),
+    Field("morning_routine", "bool", True,
+          N_("Offer the morning hip routine at the first sit-down of each day.")),
+    Field("hold_during_calls", "bool", True,
+          N_("Hold a nudge while an application records the microphone (a call); it comes when the call ends.")),
     Field("language", "language", "",
           N_("The language of Unsit's windows, menus and messages; empty follows the system.")),
 )
@@ -178,6 +182,8 @@ class Settings:
     sounds_enabled: bool = _default("sounds_enabled")
     speak_cues: bool = _default("speak_cues")
     start_at_login: bool = _default("start_at_login")
+    morning_routine: bool = _default("morning_routine")
+    hold_during_calls: bool = _default("hold_during_calls")
     language: str = _default("language")
 
     def to_dict(self) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from unsit.store.atomic import write_atomically
+
+log = logging.getLogger(__name__)
 
 DESKTOP_FILE_NAME = "unsit.desktop"
 RUN_KEY_PATH = r"Software\Microsoft\Windows\CurrentVersion\Run"
@@ -271,3 +274,19 @@ def autostart_for_platform(command: list[str] | None = None, platform: str | Non
         config_dir = Path(config) if os.path.isabs(config) else Path.home() / ".config"
         return XdgAutostart(config_dir, command)
     return NullAutostart()
+
+
+def sync_autostart(wanted: bool, autostart: Autostart | None = None) -> bool:
+    """Make start-at-login match ``wanted``; False (logged) when the entry cannot be changed.
+
+    Only the failures of writing the entry are caught (a read-only or full config folder, a
+    registry refusal, no home folder); anything else is a bug and is raised.
+    """
+    try:
+        target = autostart if autostart is not None else autostart_for_platform()
+        if target.is_enabled() != wanted:
+            target.set_enabled(wanted)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: Path.home() without a home folder
+        log.error("could not change start at login: %s", exc)
+        return False
+    return True

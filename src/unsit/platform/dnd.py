@@ -8,9 +8,11 @@ Quiet means any of:
   holds ``_NET_WM_STATE_FULLSCREEN``): a game, a video, a presentation;
 - Windows: ``SHQueryUserNotificationState`` says busy, full-screen Direct3D or presentation.
 
-``quiet_reasons()`` is cheap (a few local round trips). It runs no timer of its own: the
-engine asks it (through ``Observation.quiet``) only on ticks when a nudge is due or held, so
-while a nudge is held the engine's tick is the poll, and the core decides what quiet means.
+``quiet_reasons()`` takes a few local round trips, but blocks for its D-Bus timeouts when
+the notification server hangs, so the app asks it on a worker thread through
+``platform/quiet_answers.py``. It runs no timer of its own: the engine asks (through
+``Observation.quiet``) only on ticks when a nudge is due or held, so while a nudge is held
+the engine's tick is the poll, and the core decides what quiet means.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 
 from unsit.platform.dbus import BusUnavailable, SignalListener, method_call
 
@@ -83,8 +83,10 @@ class SessionWatcher(QObject):
         self._system_bus = system_bus
         self._locked = False
         self._listeners: list[SignalListener] = []
-        self._lock_seen.connect(self._on_lock_seen, Qt.ConnectionType.QueuedConnection)
-        self._sleep_seen.connect(self._on_sleep_seen, Qt.ConnectionType.QueuedConnection)
+        # Emitted on the listener threads only, so Qt queues them to this object's (GUI) thread; no
+        # explicit QueuedConnection: naming Qt's enum namespace costs the idle process about 1 MB.
+        self._lock_seen.connect(self._on_lock_seen)
+        self._sleep_seen.connect(self._on_sleep_seen)
 
     @property
     def locked(self) -> bool:

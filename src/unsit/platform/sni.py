@@ -19,7 +19,7 @@ from typing import Any
 from jeepney import DBusAddress, MatchRule, MessageType, Properties
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import DBusConnection
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 
 from unsit.platform.dbus import BusUnavailable, SignalListener, name_owner_rule
 
@@ -88,7 +88,7 @@ class SniWatch(QObject):
         self._pid = os.getpid() if pid is None else pid
         self.state = SniState()
         self._listener: SignalListener | None = None
-        self._arrived.connect(self._on_arrived, Qt.ConnectionType.QueuedConnection)
+        self._arrived.connect(self._on_arrived)  # emitted on the reader thread only: Qt queues it
 
     def start(self) -> None:
         """Start following the watcher in a thread (it ends quietly without a session bus)."""

@@ -26,6 +26,8 @@ import sys
 from dataclasses import dataclass
 from typing import Protocol
 
+from unsit.i18n import current_language
+
 log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 400
@@ -113,6 +115,18 @@ def find_speech_command(platform: str = sys.platform) -> SpeechCommand | None:
     return None
 
 
+def voice_language_args(program: str, language: str) -> list[str]:
+    """Options that make ``program`` speak ``language`` (a gettext code); none for English, the default voice."""
+    if language == "en":
+        return []
+    tag = language.lower().replace("_", "-")
+    if program == "spd-say":
+        return ["--language", tag]
+    if program in ("espeak-ng", "espeak"):
+        return ["-v", "cmn" if tag.startswith("zh") else tag]
+    return []  # say and SAPI speak with the voice the user chose for the system
+
+
 def clean_text(text: str) -> str:
     """One line of plain text: control characters and runs of spaces collapsed, length capped."""
     flat = " ".join(_CONTROL_RE.sub(" ", str(text)).split())
@@ -144,7 +158,7 @@ class CommandSpeaker:
             return
         if self.command.name == "spd-say":
             line = line.replace("%", " percent")  # spd-say treats its text as a printf format
-        argv = list(self.command.argv)
+        argv = list(self.command.argv) + voice_language_args(self.command.name, current_language())
         if self.command.text_via is TextVia.ARGUMENT:
             argv += ["--", line]
         try:

@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from unsit.core.drills import Drill, DrillError, parse_drill
+from unsit.i18n import N_, _
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -31,10 +32,20 @@ else:  # pragma: no cover - the tomli backport has the same API
 MAX_FILE_BYTES = 64 * 1024
 """The largest drill file read; the built-in ones are under 5 kB."""
 MAX_FILES_PER_FOLDER = 500
+_LINK_OUTSIDE = {"drill": N_("is a link to {target}, outside the drills folder"),
+                 "routine": N_("is a link to {target}, outside the routines folder")}
+_A_FOLDER = {"drill": N_("is a folder, not a drill file"), "routine": N_("is a folder, not a routine file")}
+_TOO_BIG = {"drill": N_("is {size} bytes; drill files are at most {limit}"),
+            "routine": N_("is {size} bytes; routine files are at most {limit}")}
+"""Messages that name what the folder holds, one per kind (a translation needs the whole sentence)."""
 
 
-def _read_small_regular_file(path: Path) -> bytes:
+def read_small_regular_file(path: Path, kind: str = "drill") -> bytes:
     """The bytes of ``path`` if it is a regular file of sane size inside its folder.
+
+    Args:
+        path: the file.
+        kind: what the folder holds ("drill", "routine"), for the messages.
 
     Raises:
         DrillError: for anything else, saying what it is.
@@ -45,32 +56,33 @@ def _read_small_regular_file(path: Path) -> bytes:
         if stat.S_ISLNK(info.st_mode):
             target = path.resolve(strict=True)  # raises on a loop or a dangling link
             if target.parent != path.parent.resolve():
-                raise DrillError(source, "(file)", f"is a link to {target}, outside the drills folder")
+                raise DrillError(source, "(file)", _(_LINK_OUTSIDE[kind]).format(target=target))
             info = os.stat(target)
         if stat.S_ISDIR(info.st_mode):
-            raise DrillError(source, "(file)", "is a folder, not a drill file")
+            raise DrillError(source, "(file)", _(_A_FOLDER[kind]))
         if not stat.S_ISREG(info.st_mode):
-            raise DrillError(source, "(file)", "is not a regular file (a pipe, socket or device)")
+            raise DrillError(source, "(file)", _("is not a regular file (a pipe, socket or device)"))
         if info.st_size > MAX_FILE_BYTES:
-            raise DrillError(source, "(file)", f"is {info.st_size} bytes; drill files are at most {MAX_FILE_BYTES}")
+            raise DrillError(source, "(file)", _(_TOO_BIG[kind]).format(size=info.st_size, limit=MAX_FILE_BYTES))
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(path.resolve(strict=True), flags)
     except RuntimeError as exc:  # a symlink loop on Python < 3.13
-        raise DrillError(source, "(file)", f"cannot be read: {exc}") from exc
+        raise DrillError(source, "(file)", _("cannot be read: {reason}").format(reason=exc)) from exc
     except OSError as exc:
-        problem = "is a symlink loop" if exc.errno == errno.ELOOP else f"cannot be read: {exc.strerror or exc}"
+        problem = (_("is a symlink loop") if exc.errno == errno.ELOOP
+                   else _("cannot be read: {reason}").format(reason=exc.strerror or exc))
         raise DrillError(source, "(file)", problem) from exc
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped between the checks and the open
-            raise DrillError(source, "(file)", "is not a regular file")
+            raise DrillError(source, "(file)", _("is not a regular file"))
         with os.fdopen(fd, "rb", closefd=False) as stream:
             data = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise DrillError(source, "(file)", f"cannot be read: {exc.strerror or exc}") from exc
+        raise DrillError(source, "(file)", _("cannot be read: {reason}").format(reason=exc.strerror or exc)) from exc
     finally:
         os.close(fd)
     if len(data) > MAX_FILE_BYTES:
-        raise DrillError(source, "(file)", f"is over {MAX_FILE_BYTES} bytes")
+        raise DrillError(source, "(file)", _("is over {limit} bytes").format(limit=MAX_FILE_BYTES))
     return data
 
 
@@ -81,11 +93,11 @@ def load_drill_file(path: Path) -> Drill:
         DrillError: naming the file, the field and the problem.
     """
     source = str(path)
-    data = _read_small_regular_file(path)
+    data = read_small_regular_file(path)
     try:
         table = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise DrillError(source, "(file)", "is not UTF-8 text") from exc
+        raise DrillError(source, "(file)", _("is not UTF-8 text")) from exc
     except tomllib.TOMLDecodeError as exc:
         raise DrillError(source, "(TOML syntax)", str(exc)) from exc
     return parse_drill(table, source)
@@ -97,19 +109,22 @@ def _load_folder(folder: Path, messages: list[str]) -> list[Drill]:
     try:
         files = sorted(p for p in folder.iterdir() if p.name.endswith(".toml"))
     except OSError as exc:
-        messages.append(f"{folder}: cannot list drill files: {exc.strerror or exc}")
+        messages.append(_("{folder}: cannot list drill files: {reason}").format(folder=folder,
+                                                                                 reason=exc.strerror or exc))
         return drills
     if len(files) > MAX_FILES_PER_FOLDER:
-        messages.append(f"{folder}: holds {len(files)} drill files; only the first {MAX_FILES_PER_FOLDER} are read")
+        messages.append(_("{folder}: holds {count} drill files; only the first {limit} are read").format(
+            folder=folder, count=len(files), limit=MAX_FILES_PER_FOLDER))
         files = files[:MAX_FILES_PER_FOLDER]
     for path in files:
         try:
             drill = load_drill_file(path)
         except DrillError as exc:
-            messages.append(f"{exc} (drill skipped)")
+            messages.append(_("{problem} (drill skipped)").format(problem=exc))
             continue
         if drill.id in seen:
-            messages.append(f"{path}: id: {drill.id!r} is already used by {seen[drill.id]} (drill skipped)")
+            messages.append(_("{path}: id: {id} is already used by {other} (drill skipped)").format(
+                path=path, id=repr(drill.id), other=seen[drill.id]))
             continue
         seen[drill.id] = str(path)
         drills.append(drill)
@@ -134,7 +149,8 @@ def load_library(builtin_dir: Path, user_dir: Path | None) -> tuple[list[Drill],
     index = {d.id: i for i, d in enumerate(drills)}
     for drill in _load_folder(user_dir, messages):
         if drill.id in index:
-            messages.append(f"{drill.source}: id: replaces the built-in drill {drill.id!r}")
+            messages.append(_("{path}: id: replaces the built-in drill {id}").format(path=drill.source,
+                                                                                     id=repr(drill.id)))
             drills[index[drill.id]] = drill
         else:
             index[drill.id] = len(drills)

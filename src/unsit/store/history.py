@@ -16,10 +16,17 @@ new one started, at start-up or whenever it is found; a busy one is waited for.
 
 Day summaries group events by the day stored with each event: Unsit's day of the ``at``
 timestamp in its own time zone (``core.days.unsit_day``: it turns at 04:00, so a late
-evening's drill counts for the day it began in; rows written before this rule kept the
-calendar date). ``sitting_seconds`` of a day is the sum of
+evening's drill counts for the day it began in). ``sitting_seconds`` of a day is the sum of
 ``streak_seconds`` of the ``streak_ended`` events recorded that day (a streak is
 counted on the day it ends, whole).
+
+Rows written before the 04:00 rule (0.1.0 builds before issue 11) keep their calendar date,
+on purpose, with no migration: only events between 00:00 and 04:00 differ, by one day, and
+a rewrite cannot be exact. ``at_utc`` does not store the UTC offset of the moment it was
+written, so the migration would have to guess the zone from today's rules (wrong for rows
+written while travelling or before a zone change), and nothing marks which rows came before
+the rule, so rows written after it could be moved a second time. Totals over several days
+are unchanged either way, and the old date is at least the event's true calendar date.
 """
 
 from __future__ import annotations
@@ -44,7 +51,8 @@ log = logging.getLogger(__name__)
 
 KINDS: tuple[str, ...] = (
     "nudge", "snooze", "skip", "drill_started", "drill_finished", "drill_skipped", "streak_ended",
-    "nudge_held",  # came due while quiet (do-not-disturb, full screen): not seen, not a "nudge"
+    "nudge_held",  # came due while quiet (do-not-disturb, full screen, a call): not seen, not a "nudge"
+    "call",  # a call (microphone capture) ended; duration_seconds is its length
 )
 
 # Ordered migrations: MIGRATIONS[i] takes the schema from user_version i to i + 1.
@@ -88,7 +96,9 @@ class DaySummary:
     """One local day at a glance.
 
     ``drills_skipped`` counts drills skipped or ended early (``drill_skipped``) and
-    nudges answered with Skip (``skip``): both are a drill not done.
+    nudges answered with Skip (``skip``): both are a drill not done. A routine run is one
+    drill session (id ``routine:<id>``): it counts once in ``drills_done`` or
+    ``drills_skipped``, and ``routines_done`` counts the finished ones again on their own.
     """
 
     date: date
@@ -97,6 +107,9 @@ class DaySummary:
     drills_done: int = 0
     drills_skipped: int = 0
     nudges: int = 0
+    routines_done: int = 0
+    calls: int = 0
+    call_seconds: float = 0.0
 
 
 def open_history(path: Path, now: datetime, *, busy_timeout_seconds: float = BUSY_TIMEOUT_SECONDS,
@@ -414,14 +427,18 @@ class History:
                        COALESCE(MAX(CASE WHEN kind = 'streak_ended' THEN streak_seconds END), 0),
                        SUM(kind = 'drill_finished'),
                        SUM(kind IN ('drill_skipped', 'skip')),
-                       SUM(kind = 'nudge')
+                       SUM(kind = 'nudge'),
+                       COALESCE(SUM(kind = 'drill_finished' AND IFNULL(drill_id, '') LIKE 'routine:%'), 0),
+                       SUM(kind = 'call'),
+                       COALESCE(SUM(CASE WHEN kind = 'call' THEN duration_seconds END), 0)
                 FROM events WHERE local_date BETWEEN ? AND ?
                 GROUP BY local_date
                 """,
                 (first.isoformat(), last.isoformat()),
             )
         found = {
-            r[0]: DaySummary(date.fromisoformat(r[0]), float(r[1]), float(r[2]), int(r[3]), int(r[4]), int(r[5]))
+            r[0]: DaySummary(date.fromisoformat(r[0]), float(r[1]), float(r[2]), int(r[3]), int(r[4]), int(r[5]),
+                             int(r[6]), int(r[7]), float(r[8]))
             for r in rows
         }
         out = []

@@ -1,7 +1,8 @@
 """Turns the core's events into history rows: what the user saw and did, one row each.
 
 A nudge held while quiet is a ``nudge_held`` row, not a ``nudge``: history counts only
-nudges that were shown. Recording never stops the nudges: a failure is logged.
+nudges that were shown. A call that ended is a ``call`` row with its length.
+Recording never stops the nudges: a failure is logged.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def history_row(event: ev.Event) -> tuple[str, dict[str, Any]] | None:
     if isinstance(event, ev.NudgeHeld):
         return "nudge_held", {"streak_seconds": event.streak_seconds,
                               "reason": ",".join(sorted(r.value for r in event.reasons))}
+    if isinstance(event, ev.CallEnded):
+        return "call", {"duration_seconds": event.call_seconds}
     if isinstance(event, ev.StreakEnded):
         return "streak_ended", {"streak_seconds": event.streak_seconds, "reason": event.reason.value}
     if isinstance(event, ev.Snoozed):

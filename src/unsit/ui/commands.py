@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from unsit import APP_NAME, __version__
 from unsit.core.drills import FAMILIES
+from unsit.drill_text import routine_name
 from unsit.i18n import _
 from unsit.ui.text import weekday_time
 
 if TYPE_CHECKING:
-    from unsit.ui.controller import Controller
-    from unsit.ui.windows import Windows
+    from unsit.ui.seams import Intents, WindowRequests
 
 Reply = dict[str, Any]
 
@@ -20,8 +20,8 @@ Reply = dict[str, Any]
 class CommandHandler:
     """Turns one request dict into controller intents and one reply dict."""
 
-    def __init__(self, controller: Controller, status_extras: Callable[[], dict[str, Any]],
-                 quit_app: Callable[[], None], windows: Windows, on_activate: Callable[[], None]) -> None:
+    def __init__(self, controller: Intents, status_extras: Callable[[], dict[str, Any]],
+                 quit_app: Callable[[], None], windows: WindowRequests, on_activate: Callable[[], None]) -> None:
         self._controller = controller
         self._extras = status_extras
         self._quit = quit_app
@@ -48,6 +48,8 @@ class CommandHandler:
         return status
 
     def _cmd_drill(self, request: dict[str, Any]) -> Reply:
+        if request.get("routine") is not None:
+            return self._routine(request["routine"])
         family = request.get("family")
         if family is not None and family not in FAMILIES:
             return {"ok": False, "error": _("unknown drill family {family}: use {families}").format(
@@ -56,6 +58,18 @@ class CommandHandler:
         if not name:
             return {"ok": False, "error": _("no drill is available (see the log)")}
         return {"ok": True, "message": _("Started: {drill}").format(drill=name), "drill": name}
+
+    def _routine(self, routine_id: object) -> Reply:
+        """Play a routine; an unknown one is bad input, answered with the known ones."""
+        routines = {r.id: r for r in self._windows.routines}
+        if not isinstance(routine_id, str) or routine_id not in routines:
+            known = ", ".join(routines) or _("none")
+            return {"ok": False, "bad_input": True,
+                    "error": _("unknown routine {routine}: use one of {known}").format(
+                        routine=repr(routine_id)[:80], known=known)}
+        self._controller.start_routine(routine_id)
+        name = routine_name(routines[routine_id])
+        return {"ok": True, "message": _("Started: {routine}").format(routine=name), "routine": routine_id}
 
     def _cmd_pause(self, request: dict[str, Any]) -> Reply:
         if "minutes" in request:

@@ -22,6 +22,7 @@ from unsit.core.clock import Clock
 from unsit.core.days import pause_until
 from unsit.core.engine import Engine, Observation
 from unsit.core.events import Phase, QuietReason, WallMoment
+from unsit.core.reminders import KINDS, Effect
 from unsit.core.settings import Settings
 from unsit.drill_text import drill_name
 from unsit.platform.notify.base import Nudge
@@ -55,6 +56,8 @@ class Presenter(Protocol):
 
     def present(self, nudge: Nudge) -> None: ...
     def withdraw(self) -> None: ...
+    def present_reminder(self, kind: str, title: str, body: str, actions: list[tuple[str, str]]) -> None: ...
+    def withdraw_reminder(self, kind: str) -> None: ...
     def set_style(self, style: str) -> None: ...
 
 
@@ -87,6 +90,7 @@ class WindowOpener(Protocol):
     drill_ended_early: SignalInstance
 
     def open_drill(self, family: str | None, settings: Settings) -> Any: ...
+    def open_routine(self, routine_id: str, settings: Settings) -> str | None: ...
     def refresh_history(self) -> None: ...
 
 
@@ -94,20 +98,30 @@ class ClockChanges(Protocol):
     changed: SignalInstance
 
 
+class CallSource(Protocol):
+    changed: SignalInstance
+
+    def call_since(self) -> float | None: ...
+
+
 class Controller(QObject):
     """Wires the engine to the desktop. Intents arrive as method calls; state goes to the tray.
 
     Args:
-        quiet: asked on ticks when a nudge is due or held: why now is quiet (do-not-disturb).
+        quiet: asked on ticks when a nudge is due or held: why now is quiet (do-not-disturb);
+            None while not known yet (``platform/quiet_answers.py``: tick again when it answers).
         clock_changes: says when the wall clock was set (wakes the scheduler), or None.
+        calls: says when a call (microphone capture) began, and when that changes (a tick
+            follows at once, so the held nudge comes as the call ends), or None.
     """
 
     rendered = Signal(object)  # the engine Status, after each render (the main window follows it)
 
     def __init__(self, *, engine: Engine, clock: Clock, idle_source: IdleSource, session: Session,
                  presenter: Presenter, tray: TrayView, wall_jobs: WallJobs, history: History | None,
-                 windows: WindowOpener, quiet: Callable[[], frozenset[QuietReason]] | None = None,
-                 clock_changes: ClockChanges | None = None, parent: QObject | None = None):
+                 windows: WindowOpener, quiet: Callable[[], frozenset[QuietReason] | None] | None = None,
+                 clock_changes: ClockChanges | None = None, calls: CallSource | None = None,
+                 parent: QObject | None = None):
         super().__init__(parent)
         self.engine = engine
         self._clock = clock
@@ -119,7 +133,8 @@ class Controller(QObject):
         self._history = history
         self._record = HistoryRecorder(history, clock.now)
         self._windows = windows
-        self._quiet: Callable[[], frozenset[QuietReason]] = quiet or frozenset
+        self._quiet: Callable[[], frozenset[QuietReason] | None] = quiet or frozenset
+        self._calls = calls
         self._timer = QTimer(self)
         self._timer.setObjectName("engine_tick")
         self._timer.setInterval(TICK_MILLISECONDS)
@@ -134,11 +149,20 @@ class Controller(QObject):
             ev.Paused: lambda e: self._jobs.schedule_pause_end(e.until if e.for_seconds is None else None),
             ev.Resumed: lambda e: self._jobs.schedule_pause_end(None),
             ev.DayStarted: self._on_day_started,
+            ev.ReminderDue: self._on_reminder_due,
+            ev.ReminderHeld: lambda e: log.info("holding a due %s reminder: %s", e.kind,
+                                                ", ".join(sorted(r.value for r in e.reasons))),
+            ev.ReminderWithdrawn: lambda e: self._presenter.withdraw_reminder(e.kind),
+            ev.ReminderAnswered: self._on_reminder_answered,
             ev.PhaseChanged: lambda e: log.debug("phase %s -> %s", e.old.value, e.new.value),
+            ev.CallEnded: lambda e: log.info("a call ended after %d s", e.call_seconds),
         }
         presenter.drill_requested.connect(lambda: self.start_drill())
         presenter.snooze_requested.connect(self.snooze)
         presenter.skip_requested.connect(self.skip)
+        answered = getattr(presenter, "answered", None)
+        if answered is not None:
+            answered.connect(self.answer)
         session.locked_changed.connect(lambda _locked: self.tick())
         session.resumed.connect(self._on_resumed)
         wall_jobs.pause_ended.connect(lambda: self._wall_moment(WallMoment.PAUSE_END))
@@ -146,6 +170,8 @@ class Controller(QObject):
         wall_jobs.day_rolled_over.connect(lambda: self._wall_moment(WallMoment.DAY_START))
         if clock_changes is not None:
             clock_changes.changed.connect(self._on_clock_changed)
+        if calls is not None:
+            calls.changed.connect(self.tick)
         windows.drill_finished.connect(lambda drill_id, secs: self._apply(self.engine.finish_drill(drill_id, secs)))
         windows.drill_ended_early.connect(
             lambda drill_id, secs: self._apply(self.engine.end_drill_early(drill_id, secs)))
@@ -161,7 +187,9 @@ class Controller(QObject):
 
     def tick(self) -> None:
         """Observe idle and lock state, advance the engine, render what changed."""
-        obs = Observation(idle_seconds=self._idle.idle_seconds(), locked=self._session.locked, quiet=self._quiet)
+        call_since = self._calls.call_since() if self._calls is not None else None
+        obs = Observation(idle_seconds=self._idle.idle_seconds(), locked=self._session.locked, quiet=self._quiet,
+                          call_since=call_since)
         self._apply(self.engine.tick(obs))
         if self._history is not None and self._history.pending_events:
             self._history.retry_pending()  # events that could not be written (disk full, read-only)
@@ -203,6 +231,23 @@ class Controller(QObject):
             self._presenter.withdraw()
             self._apply(self.engine.start_drill(drill.id))
         return drill_name(drill)
+
+    def answer(self, kind: str, action: str) -> None:
+        """The user picked ``action`` on a reminder of ``kind`` (unknown or stale answers do nothing)."""
+        self._apply(self.engine.answer(kind, action))
+
+    def start_routine(self, routine_id: str) -> None:
+        """Play routine ``routine_id`` in the drill window (or raise the open drill).
+
+        To the engine a routine run is one drill session, ``routine:<id>``: starting it
+        holds nudges, finishing it ends the streak. An unknown id is logged and ignored.
+        """
+        session_id = self._windows.open_routine(routine_id, self.engine.settings)
+        if session_id is None:
+            return
+        if self.engine.status().phase is not Phase.IN_DRILL:
+            self._presenter.withdraw()
+            self._apply(self.engine.start_drill(session_id))
 
     def snooze(self) -> None:
         self._presenter.withdraw()
@@ -248,8 +293,23 @@ class Controller(QObject):
         self._jobs.schedule_work_hours_boundary(work_hours.next_change(self._clock.now(), self.engine.settings))
 
     def _on_nudge_due(self, event: ev.NudgeDue) -> None:
-        title, body = nudge_text(event.streak_seconds)
+        title, body = nudge_text(event.streak_seconds, event.after_call_seconds)
         self._presenter.present(Nudge(title=title, body=body, snooze_minutes=self.engine.settings.snooze_minutes))
+
+    def _on_reminder_due(self, event: ev.ReminderDue) -> None:
+        kind = KINDS.get(event.kind)
+        if kind is None:
+            return
+        title, body = kind.text(self.engine.status().streak_seconds, event.held_reasons, event.held_seconds)
+        snooze = self.engine.settings.snooze_minutes
+        self._presenter.present_reminder(kind.key, title, body,
+                                         [(a.key, a.shown_label(snooze)) for a in kind.actions])
+
+    def _on_reminder_answered(self, event: ev.ReminderAnswered) -> None:
+        if event.effect == Effect.START_DRILL.value:
+            self.start_drill()
+        elif event.effect == Effect.START_ROUTINE.value and event.routine_id is not None:
+            self.start_routine(event.routine_id)
 
     def _on_resumed(self) -> None:
         log.info("the machine resumed from sleep")

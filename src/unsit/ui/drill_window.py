@@ -16,8 +16,8 @@ Sounds and spoken cues come from ``core.drill_cues`` (decided) and ``DrillCuePla
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
@@ -35,14 +35,14 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from unsit.core.clock import Clock
-from unsit.core.drill_cues import CueTracker
+from unsit.core.drill_cues import Cue, CueTracker
 from unsit.core.drill_session import (
     GET_READY_SECONDS,
     DrillSession,
     EndedEarly,
     Finished,
-    SessionEvent,
     State,
+    StepChanged,
     format_mm_ss,
 )
 from unsit.core.drills import Drill
@@ -60,6 +60,23 @@ log = logging.getLogger(__name__)
 TICK_MS = 100
 WINDOW_SIZE = (420, 520)
 SIDE_TEXT = {"left": N_("Left leg"), "right": N_("Right leg"), "both": N_("Both legs")}
+
+
+class Runner(Protocol):
+    """What the window drives: a ``DrillSession``, or a ``RoutineSession`` playing drills in turn."""
+
+    def start(self) -> Sequence[object]: ...
+    def tick(self) -> Sequence[object]: ...
+    def pause(self) -> Sequence[object]: ...
+    def resume(self) -> None: ...
+    def skip_step(self) -> Sequence[object]: ...
+    def end_early(self) -> Sequence[object]: ...
+    @property
+    def state(self) -> State: ...
+    @property
+    def running(self) -> bool: ...
+    @property
+    def done(self) -> bool: ...
 
 
 def _default_player(kind: str) -> None:
@@ -114,6 +131,7 @@ class DrillWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.drill = drill
         self.session = DrillSession(drill, clock, length)
+        self.runner: Runner = self._make_runner(clock)
         self._cue_tracker = CueTracker()
         self.cue_player = DrillCuePlayer(cue_player or _default_player, speaker,
                                          sounds_enabled=sounds_enabled, speak_cues=speak_cues)
@@ -133,7 +151,7 @@ class DrillWindow(QWidget):
 
     def retranslate(self) -> None:
         """Put every text in the language in use (at start and when the language changes)."""
-        name = drill_name(self.drill)
+        name = self.title
         self.setWindowTitle(_("Unsit — {drill}").format(drill=name))
         self.setAccessibleName(_("Drill: {drill}").format(drill=name))
         self.name_label.setText(name)
@@ -146,6 +164,8 @@ class DrillWindow(QWidget):
                                   (self.step_label, _("Step")), (self.side_label, _("Side")),
                                   (self.cue_label, _("What to do now")), (self.safety_label, _("Safety note"))):
             label.setAccessibleName(accessible)
+        self.ring.setAccessibleName(_("Time left in this step"))
+        self.figure_view.setAccessibleName(_("Drill illustration"))
         for button, accessible, key in (
                 (self.pause_button, _("Pause or resume the drill (Space)"), _("Space")),
                 (self.skip_button, _("Skip this step (Right arrow)"), _("Right arrow")),
@@ -156,7 +176,7 @@ class DrillWindow(QWidget):
                 button.setToolTip(key)
         self.skip_button.setText(_("Skip step"))
         self.end_button.setText(_("End"))
-        if self.session.state is State.FINISHED and self.auto_closer.active:
+        if self.runner.state is State.FINISHED and self.auto_closer.active:
             self._show_end(self._finished_seconds)
         else:
             self.done_button.setText(_("Done"))
@@ -167,6 +187,20 @@ class DrillWindow(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def _make_runner(self, clock: Clock) -> Runner:
+        """What the intents go to (the drill session itself; a routine window plays a routine)."""
+        return self.session
+
+    @property
+    def session_id(self) -> str:
+        """The id the engine and history know this run by (the drill's id)."""
+        return self.drill.id
+
+    @property
+    def title(self) -> str:
+        """What the end screen says was done."""
+        return drill_name(self.drill)
 
     # --- layout -----------------------------------------------------------------
     def _label(self, name: str, accessible: str, *, size_delta: float = 0, bold: bool = False) -> QLabel:
@@ -225,7 +259,7 @@ class DrillWindow(QWidget):
         middle.setSpacing(14)
         middle.addWidget(self.ring, 0, Qt.AlignmentFlag.AlignTop)
         middle.addLayout(info, 1)
-        buttons = QHBoxLayout()
+        buttons = self.button_row = QHBoxLayout()
         for button in (self.pause_button, self.skip_button, self.end_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -273,9 +307,9 @@ class DrillWindow(QWidget):
     # --- Qt events ----------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if self.session.state is State.READY:
-            self._handle(self.session.start())
-        if self.session.running:
+        if self.runner.state is State.READY:
+            self._handle(self.runner.start())
+        if self.runner.running:
             self._timer.start()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
@@ -287,7 +321,7 @@ class DrillWindow(QWidget):
         self.auto_closer.cancel()
         self.cue_player.stop()
         if not self._reported:
-            self._handle(self.session.end_early())
+            self._handle(self.runner.end_early())
             if not self._reported:  # never started: nothing was done
                 self._report_ended_early(0.0)
         super().closeEvent(event)
@@ -296,43 +330,43 @@ class DrillWindow(QWidget):
     @Slot()
     def tick(self) -> None:
         """Advance the session to the clock's time and redraw."""
-        self._handle(self.session.tick())
+        self._handle(self.runner.tick())
 
     @Slot()
     def toggle_pause(self) -> None:
         """Pause when running, resume when paused."""
-        if self.session.state is State.PAUSED:
-            self.session.resume()
+        if self.runner.state is State.PAUSED:
+            self.runner.resume()
             if self.isVisible():
                 self._timer.start()
-        elif self.session.running:
+        elif self.runner.running:
             self._timer.stop()
             self.cue_player.stop()
-            self._handle(self.session.pause())
+            self._handle(self.runner.pause())
         self._refresh()
 
     @Slot()
     def skip_step(self) -> None:
         """Jump to the next phase (the last skip finishes the drill)."""
-        self._handle(self.session.skip_step())
+        self._handle(self.runner.skip_step())
 
     @Slot()
     def end_drill(self) -> None:
         """Stop now, report it as ended early, and close."""
-        self._handle(self.session.end_early())
+        self._handle(self.runner.end_early())
         self.close()
 
     @Slot()
     def end_or_close(self) -> None:
         """Esc: close when finished, otherwise end the drill early."""
-        if self.session.state is State.FINISHED:
+        if self.runner.state is State.FINISHED:
             self.close()
         else:
             self.end_drill()
 
     @Slot()
     def _return_pressed(self) -> None:
-        if self.session.state is State.FINISHED:
+        if self.runner.state is State.FINISHED:
             self.close()
         else:
             focused = self.focusWidget()
@@ -340,15 +374,16 @@ class DrillWindow(QWidget):
                 focused.click()
 
     # --- events from the session ---------------------------------------------------
-    def _handle(self, events: list[SessionEvent]) -> None:
+    def _handle(self, events: Sequence[object]) -> None:
+        self._follow_runner(events)
         if self.isVisible():  # hook: step started, rep counted, drill finished
-            self.cue_player.play(self._cue_tracker.cues_for(events, self.session))
+            self.cue_player.play(self._cues_for(events))
         for event in events:
             if isinstance(event, Finished):
                 self._timer.stop()
                 if not self._reported:
                     self._reported = True
-                    self.drill_finished.emit(self.drill.id, float(event.duration_seconds))
+                    self.drill_finished.emit(self.session_id, float(event.duration_seconds))
                 self._show_end(event.duration_seconds)
             elif isinstance(event, EndedEarly):
                 self._timer.stop()
@@ -364,9 +399,8 @@ class DrillWindow(QWidget):
                 today = self._drills_today()
             except Exception:
                 log.debug("drills today unknown", exc_info=True)
-        # The length as the header counts it: the get-ready countdown is not part of the drill.
         self._finished_seconds = duration_seconds
-        self._end_text = end_text(drill_name(self.drill), max(0.0, duration_seconds - GET_READY_SECONDS), today)
+        self._end_text = end_text(self.title, self._counted_seconds(duration_seconds), today)
         self.auto_closer.start()
 
     @Slot(int)
@@ -379,13 +413,13 @@ class DrillWindow(QWidget):
     def _report_ended_early(self, elapsed_seconds: float) -> None:
         if not self._reported:
             self._reported = True
-            self.drill_ended_early.emit(self.drill.id, float(elapsed_seconds))
+            self.drill_ended_early.emit(self.session_id, float(elapsed_seconds))
 
     def describe(self) -> dict[str, Any]:
         """Plain data about the running drill for `unsit status --json`."""
         s = self.session
         return {
-            "id": self.drill.id, "name": self.drill.name, "title": self.windowTitle(),
+            "id": self.drill.id, "name": self.drill.name, "title": self.windowTitle(), "cue": self.cue_label.text(),
             "state": s.state.value,
             "step": s.step_index + 1, "step_count": s.step_count, "side": s.step.side,
             "remaining_seconds": round(s.remaining_seconds, 1),
@@ -393,14 +427,33 @@ class DrillWindow(QWidget):
                              "moving": self.figure_view.animating},
         }
 
+    def _cues_for(self, events: Sequence[object]) -> list[Cue]:
+        """What to hear for a batch of events (a routine also names the drill coming up)."""
+        heard = [e for e in events if isinstance(e, (StepChanged, Finished, EndedEarly))]
+        return self._cue_tracker.cues_for(heard, self.session)
+
+    def _counted_seconds(self, duration_seconds: float) -> float:
+        """The length as the header counts it: the get-ready countdown is not part of the drill."""
+        return max(0.0, duration_seconds - GET_READY_SECONDS)
+
+    def _step_text(self, step: int, count: int) -> str:
+        """The step label during a step (a routine calls a drill's steps parts)."""
+        return _("Step {number} of {count}").format(number=step, count=count)
+
+    def _follow_runner(self, events: Sequence[object]) -> None:
+        """Hook: the runner may have moved on to another drill (a routine window follows it)."""
+
+    def _refresh_header(self) -> None:
+        """Hook: redraw what changes above the figure (a routine's step and time left)."""
+
     # --- rendering ------------------------------------------------------------------
     def _refresh(self) -> None:
         s = self.session
         phase = s.phase_state
         step = s.step
-        paused = s.state is State.PAUSED
-        finished = s.state is State.FINISHED
-        over = s.done
+        paused = self.runner.state is State.PAUSED
+        finished = self.runner.state is State.FINISHED
+        over = self.runner.done
         side = _(SIDE_TEXT[step.side]) if step.side in SIDE_TEXT else ""
         step_cue_text = step_cue(self.drill, step)
         if phase in (State.READY, State.GET_READY):
@@ -414,11 +467,11 @@ class DrillWindow(QWidget):
         elif finished:
             step_text, side_text = _("Done"), ""
             cue = self._end_text or _("Well done! That's the drill finished.")
-        elif s.state is State.ENDED_EARLY:
+        elif self.runner.state is State.ENDED_EARLY:
             step_text, side_text = _("Ended"), ""
             cue = _("Skipped to the end, so this one does not count as done. Try it in full next time.")
         else:
-            step_text = _("Step {number} of {count}").format(number=s.step_index + 1, count=s.step_count)
+            step_text = self._step_text(s.step_index + 1, s.step_count)
             rep = s.rep
             if rep is not None:
                 step_text += "  ·  " + _("rep {number} of {count}").format(number=rep[0], count=rep[1])
@@ -430,7 +483,10 @@ class DrillWindow(QWidget):
         self.side_label.setAccessibleDescription(side_text)
         self.cue_label.setText(cue)
         self.cue_label.setAccessibleDescription(cue)
-        self.ring.set_progress(s.step_fraction, format_mm_ss(s.remaining_seconds))
+        if finished:
+            self.ring.set_progress(1.0, format_mm_ss(0))
+        else:
+            self.ring.set_progress(s.step_fraction, format_mm_ss(s.remaining_seconds))
         self._show_figure()
         self.pause_button.setText(_("Resume") if paused else _("Pause"))
         for button in (self.pause_button, self.skip_button, self.end_button):
@@ -438,6 +494,7 @@ class DrillWindow(QWidget):
         if over and self.done_button.isHidden():
             self.done_button.setVisible(True)
             self.done_button.setFocus()
+        self._refresh_header()
 
     def _show_figure(self) -> None:
         """Show the session's pose now; animate only while the figure moves."""

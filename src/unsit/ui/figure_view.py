@@ -36,6 +36,7 @@ from unsit.core.pose import (
     project,
     solve,
 )
+from unsit.i18n import _
 
 ACCENT = "#E8743B"
 FRAME_MS = 16
@@ -257,7 +258,7 @@ class FigureView(QWidget):
     def __init__(self, side_px: int = 240, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("figure_view")
-        self.setAccessibleName("Drill illustration")
+        self.setAccessibleName(_("Drill illustration"))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._side_px = side_px
         self._scene: Scene | None = None

@@ -241,7 +241,8 @@ class HistoryChart(QWidget):
         x = float(self.MARGIN_LEFT)
         y = 6.0
         h = fm.height()
-        for label, color, kind in ((_("Done"), c["done"], "box"), (_("Skipped"), c["skipped"], "box"),
+        for label, color, kind in ((pgettext("chart legend: drills", "Done"), c["done"], "box"),
+                                   (pgettext("chart legend: drills", "Skipped"), c["skipped"], "box"),
                                    (_("Longest streak"), c["streak"], "line")):
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(color)

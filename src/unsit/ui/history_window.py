@@ -44,6 +44,18 @@ def encouragement(day_streak: int, min_drills: int, done_today: int) -> str:
                     left).format(count=left)
 
 
+def routines_line(routines_done: int, days: int) -> str:
+    """How many routines were finished in the range shown ("" when none)."""
+    if routines_done <= 0:
+        return ""
+    if days == 7:
+        text = ngettext("{count} routine this week.", "{count} routines this week.", routines_done)
+    else:
+        text = ngettext("{count} routine in the last {days} days.", "{count} routines in the last {days} days.",
+                        routines_done)
+    return text.format(count=routines_done, days=days)
+
+
 def to_chart_days(summaries: list[DaySummary]) -> list[ChartDay]:
     """History summaries as plain chart data."""
     return [ChartDay(s.date, s.drills_done, s.drills_skipped, s.longest_streak_seconds / 60) for s in summaries]
@@ -72,6 +84,14 @@ class _Stat(QFrame):
         self.value.setAccessibleName(_("{caption}: {value}").format(caption=self.caption.text(), value=text))
 
 
+def calls_text(calls: int, call_seconds: float) -> str:
+    """"2 calls, 1 h 05 min" (a day's calls and their length); "none" without calls."""
+    if calls == 0:
+        return _("none")
+    return ngettext("{count} call, {length}", "{count} calls, {length}", calls).format(
+        count=calls, length=format_duration(call_seconds, whole_minutes=True))
+
+
 class HistoryWindow(QWidget):
     """Shows what the history database holds; ``refresh()`` re-reads it.
 
@@ -97,7 +117,8 @@ class HistoryWindow(QWidget):
         self.sitting_stat = _Stat(_("Sitting time"), self)
         self.longest_stat = _Stat(_("Longest streak"), self)
         self.drills_stat = _Stat(_("Drills done / skipped"), self)
-        for col, w in enumerate((self.sitting_stat, self.longest_stat, self.drills_stat)):
+        self.calls_stat = _Stat(_("Calls"), self)
+        for col, w in enumerate((self.sitting_stat, self.longest_stat, self.drills_stat, self.calls_stat)):
             stats.addWidget(w, 0, col)
         outer.addLayout(stats)
 
@@ -157,11 +178,15 @@ class HistoryWindow(QWidget):
         self.longest_stat.set_value(format_duration(today.longest_streak_seconds, whole_minutes=True))
         numbers = QLocale()
         self.drills_stat.set_value(f"{numbers.toString(today.drills_done)} / {numbers.toString(today.drills_skipped)}")
+        self.calls_stat.set_value(calls_text(today.calls, today.call_seconds))
         n = self.days_shown
         self.range_title.setText("<b>" + ngettext("Last {days} day", "Last {days} days", n).format(days=n) + "</b>")
-        self.chart.set_days(to_chart_days(self.history.days(n, now)))
+        days = self.history.days(n, now)
+        self.chart.set_days(to_chart_days(days))
         streak = self.history.day_streak(now, self.streak_min_drills)
-        self.encouragement_label.setText(encouragement(streak, self.streak_min_drills, today.drills_done))
+        line = encouragement(streak, self.streak_min_drills, today.drills_done)
+        routines = routines_line(sum(d.routines_done for d in days), n)
+        self.encouragement_label.setText(f"{line} {routines}" if routines else line)
 
     def export_to(self, path: Path) -> int:
         """Export every event to ``path``; shows the result and returns the rows written."""
@@ -173,7 +198,8 @@ class HistoryWindow(QWidget):
     def choose_export_file(self) -> None:
         """Ask where to save, then export."""
         suggested = str(Path.home() / f"unsit-history-{self.clock.now():%Y-%m-%d}.csv")
-        name, _filter = QFileDialog.getSaveFileName(self, _("Export history"), suggested, _("CSV files (*.csv)"))
+        name, _selected_filter = QFileDialog.getSaveFileName(self, _("Export history"), suggested,
+                                                             _("CSV files (*.csv)"))
         if not name:
             return
         try:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 if TYPE_CHECKING:  # QtNetwork loads only on Windows, where the named pipe needs it
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -89,7 +89,7 @@ class InstanceServer(QObject):
         self._budget = WarningBudget()
         self._qt_server: QLocalServer | None = None
         self._ids = itertools.count(1)
-        self.request_received.connect(self._on_request, Qt.ConnectionType.QueuedConnection)
+        self.request_received.connect(self._on_request)  # emitted on the server thread only: Qt queues it
 
     @property
     def lock_path(self) -> Path:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QTranslator, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -32,6 +32,16 @@ def qt_system_language_tags() -> list[str]:
     return [tag.replace("-", "_") for tag in QLocale.system().uiLanguages()]
 
 
+def locale_for(code: str) -> QLocale:
+    """Number, date and time formats for ``code``: the system's own when it speaks that language
+    (de_AT keeps Austrian formats; English in the C locale keeps 24-hour times), else the language's."""
+    system = QLocale.system()
+    same_language = system.name().split("_")[0] == code.split("_", maxsplit=1)[0]
+    if same_language or (code == "en" and system.language() == QLocale.Language.C):
+        return system
+    return QLocale(code)
+
+
 class LanguageSwitcher(QObject):
     """Applies the ``language`` setting to the running app; ``language_changed(code)`` after a change."""
 
@@ -41,6 +51,7 @@ class LanguageSwitcher(QObject):
         super().__init__(parent)
         self._qt_translator: QTranslator | None = None
         self._applied: str | None = None
+        self._mirrored = False
 
     @property
     def language(self) -> str:
@@ -54,10 +65,15 @@ class LanguageSwitcher(QObject):
             return code
         first = self._applied is None
         self._applied = code
-        QLocale.setDefault(QLocale(code))
+        QLocale.setDefault(locale_for(code))
         self._load_qt_strings(code)
-        direction = Qt.LayoutDirection.RightToLeft if is_right_to_left(code) else Qt.LayoutDirection.LeftToRight
-        QGuiApplication.setLayoutDirection(direction)
+        rtl = is_right_to_left(code)
+        if rtl or self._mirrored:  # left to right is Qt's default: the idle tray never names Qt's enums for it
+            from PySide6.QtCore import Qt
+
+            QGuiApplication.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl
+                                               else Qt.LayoutDirection.LeftToRight)
+            self._mirrored = rtl
         log.info("language: %s", code)
         if not first:
             app = QCoreApplication.instance()

@@ -14,17 +14,18 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from unsit.drill_text import routine_name
+
 if TYPE_CHECKING:
     from unsit.core.engine import Status
-    from unsit.ui.controller import Controller
     from unsit.ui.main_window_view import MainWindow
-    from unsit.ui.windows import Windows
+    from unsit.ui.seams import Intents, WindowRequests
 
 
 class MainWindowOpener(QObject):
     """Builds the main window on first use, wires its intents, and keeps it following the controller."""
 
-    def __init__(self, controller: Controller, windows: Windows, quit_app: Callable[[], None],
+    def __init__(self, controller: Intents, windows: WindowRequests, quit_app: Callable[[], None],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._controller = controller
@@ -41,6 +42,8 @@ class MainWindowOpener(QObject):
             window = MainWindow()
             controller = self._controller
             window.drill_requested.connect(lambda: controller.start_drill())
+            window.set_routines([(r.id, routine_name(r)) for r in self._windows.routines])
+            window.routine_requested.connect(controller.start_routine)
             window.snooze_requested.connect(controller.snooze)
             window.skip_requested.connect(controller.skip)
             window.pause_requested.connect(controller.pause)

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from unsit import APP_NAME
 from unsit.core.events import Phase
 from unsit.i18n import N_, _
 from unsit.ui.floating import DIALOG_FLAGS, fit_to_contents
-from unsit.ui.text import status_line
+from unsit.ui.text import call_line, status_line
 
 if TYPE_CHECKING:
     from unsit.core.engine import Status
@@ -32,6 +32,7 @@ class MainWindow(QWidget):
     """Status line (live), Start drill, Snooze / Skip when due, Pause / Resume, Settings, History, Quit."""
 
     drill_requested = Signal()
+    routine_requested = Signal(str)  # a routine's id
     snooze_requested = Signal()
     skip_requested = Signal()
     pause_requested = Signal(object)  # {"minutes": 30} or {"until": "tomorrow"}
@@ -59,11 +60,17 @@ class MainWindow(QWidget):
         self.settings_button = self._button("settings_button", _("Se&ttings…"), self.settings_requested.emit)
         self.history_button = self._button("history_button", _("&History…"), self.history_requested.emit)
         self.quit_button = self._button("quit_button", _("&Quit {app}").format(app=APP_NAME), self.quit_requested.emit)
+        self.routine_button = QPushButton(_("R&outine"), self)
+        self.routine_button.setObjectName("routine_button")
+        self.routine_button.setAccessibleName(_("Play a routine"))
+        self.routine_button.setMenu(QMenu(self.routine_button))
+        self.routine_button.setVisible(False)
         self.drill_button.setDefault(True)
         self._pause_label = QLabel(_("Pause:"))
 
         answer = QHBoxLayout()
         answer.addWidget(self.drill_button)
+        answer.addWidget(self.routine_button)
         answer.addStretch(1)
         answer.addWidget(self.snooze_button)
         answer.addWidget(self.skip_button)
@@ -95,10 +102,23 @@ class MainWindow(QWidget):
         button.clicked.connect(lambda _=False: slot())
         return button
 
+    def set_routines(self, routines: list[tuple[str, str]]) -> None:
+        """Offer these routines, as (id, name), under the Routine button (hidden when there are none)."""
+        menu = self.routine_button.menu()
+        menu.clear()
+        for routine_id, name in routines:
+            action = menu.addAction(name)
+            action.setData(routine_id)
+            action.triggered.connect(partial(self.routine_requested.emit, routine_id))
+        self.routine_button.setVisible(bool(routines))
+        fit_to_contents(self)
+
     def update_view(self, status: Status | None, *, snooze_minutes: int) -> None:
         """Show an engine Status (None: not known yet); buttons follow the phase."""
         phase = status.phase if status is not None else None
-        self.status_label.setText(status_line(status) if status is not None else _("Starting…"))
+        text = status_line(status) if status is not None else _("Starting…")
+        call = call_line(status) if status is not None else None
+        self.status_label.setText(text if call is None else f"{text}\n{call}")
         due = status is not None and status.nudge_pending
         paused = phase is Phase.PAUSED
         self._snooze_minutes = snooze_minutes
@@ -116,7 +136,7 @@ class MainWindow(QWidget):
         self.status_label.setAccessibleName(_("Status"))
         for button, text in ((self.drill_button, _("&Start drill")), (self.skip_button, _("S&kip")),
                              (self.resume_button, _("&Resume")), (self.settings_button, _("Se&ttings…")),
-                             (self.history_button, _("&History…")),
+                             (self.history_button, _("&History…")), (self.routine_button, _("R&outine")),
                              (self.quit_button, _("&Quit {app}").format(app=APP_NAME))):
             button.setText(text)
         for button, (label, _request) in zip(self.pause_buttons, PAUSES, strict=True):

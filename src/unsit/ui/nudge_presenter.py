@@ -11,16 +11,28 @@ there too until the notifier reports a server again (``server_appeared``).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from unsit.platform.notify.base import Notifier, Nudge
+from unsit.platform.notify.base import Notifier, NotifierSignals, Nudge
 
 if TYPE_CHECKING:
     from unsit.ui.popup import NudgePopup
+    from unsit.ui.reminder_card import ReminderCard
 
 log = logging.getLogger(__name__)
+
+
+class ReminderNotifier(Protocol):
+    """A system notifier that shows one reminder kind (``FreedesktopNotifier``)."""
+
+    signals: NotifierSignals
+
+    def show_reminder(self, title: str, body: str, actions: list[tuple[str, str]]) -> None: ...
+    def withdraw(self) -> None: ...
+    def close(self) -> None: ...
 
 
 class NudgePresenter(QObject):
@@ -34,20 +46,29 @@ class NudgePresenter(QObject):
         parent: Qt parent.
         fallback: The channel used while ``notifier`` cannot deliver (the tray), or None
             (then the popup is).
+        reminder_notifier: Makes a system notifier for one more reminder kind (each kind
+            gets its own, so kinds never replace each other's notification); None: other
+            kinds show on their built-in card only.
     """
 
     drill_requested = Signal()
     snooze_requested = Signal()
     skip_requested = Signal()
+    answered = Signal(str, str)  # (reminder kind, action key) from a reminder card
 
     def __init__(self, notifier: Notifier, style: str, parent: QObject | None = None,
-                 fallback: Notifier | None = None) -> None:
+                 fallback: Notifier | None = None,
+                 reminder_notifier: Callable[[], ReminderNotifier] | None = None) -> None:
         super().__init__(parent)
+        self._make_reminder_notifier = reminder_notifier
+        self._kind_notifiers: dict[str, ReminderNotifier] = {}
+        self._reminders: dict[str, tuple[str, str, list[tuple[str, str]]]] = {}  # on screen, by kind
         self._notifier = notifier
         self._fallback = fallback
         self._style = style
         self._popup: NudgePopup | None = None
         self._current: Nudge | None = None  # on screen, not answered or withdrawn
+        self._cards: dict[str, ReminderCard] = {}  # other reminder kinds, one card each
         # A notifier still waiting for its server (none answered at start) starts on the fallback.
         self._notifier_failed = not getattr(notifier, "available", True)
         for channel in (notifier, fallback):
@@ -107,8 +128,68 @@ class NudgePresenter(QObject):
         if self._popup is not None:
             self._popup.withdraw()
 
+    def present_reminder(self, kind: str, title: str, body: str, actions: list[tuple[str, str]]) -> None:
+        """Show a reminder of another kind than the hourly nudge, apart from the nudge.
+
+        It goes to its kind's own system notification (when there is a notifier for kinds,
+        the style says system or both and the notifier takes clicks) and/or its kind's card;
+        neither ever replaces or closes the nudge or another kind. The answer comes back as
+        ``answered(kind, action key)``.
+        """
+        self._reminders[kind] = (title, body, actions)
+        channel = self._system_channel()
+        use_system = (self._make_reminder_notifier is not None and channel is self._notifier
+                      and self._style in ("system", "both") and channel.clickable)
+        if use_system:
+            self._kind_notifier(kind).show_reminder(title, body, actions)
+        if not use_system or self._style == "both":
+            self._show_card(kind)
+
+    def withdraw_reminder(self, kind: str) -> None:
+        """Take back the reminder of ``kind`` only."""
+        self._reminders.pop(kind, None)
+        if kind in self._kind_notifiers:
+            self._kind_notifiers[kind].withdraw()
+        card = self._cards.get(kind)
+        if card is not None:
+            card.withdraw()
+
+    def _kind_notifier(self, kind: str) -> ReminderNotifier:
+        notifier = self._kind_notifiers.get(kind)
+        if notifier is None:
+            make = self._make_reminder_notifier
+            if make is None:
+                raise RuntimeError("no reminder notifier factory")
+            notifier = make()
+            notifier.signals.answered.connect(lambda key, kind=kind: self._reminder_answered(kind, key))
+            # Not shown after all: the same reminder on its card at once.
+            notifier.signals.delivery_failed.connect(lambda kind=kind: self._show_card(kind))
+            self._kind_notifiers[kind] = notifier
+        return notifier
+
+    def _reminder_answered(self, kind: str, key: str) -> None:
+        self._reminders.pop(kind, None)
+        self.answered.emit(kind, key)
+
+    def _show_card(self, kind: str) -> None:
+        shown = self._reminders.get(kind)
+        if shown is None:
+            return  # answered or withdrawn meanwhile
+        card = self._cards.get(kind)
+        if card is None:
+            from unsit.ui.reminder_card import ReminderCard  # lazy: shown at most a few times a day
+
+            card = ReminderCard(kind, slot=len(self._cards) + 1)
+            card.answered.connect(lambda key, kind=kind: self._reminder_answered(kind, key))
+            self._cards[kind] = card
+        card.show_reminder(*shown)
+
     def close(self) -> None:
         self.withdraw()
+        for card in self._cards.values():
+            card.withdraw()
+        for notifier in self._kind_notifiers.values():
+            notifier.close()
         self._notifier.close()
         if self._fallback is not None:
             self._fallback.close()

@@ -6,6 +6,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
+from unsit.i18n import _
+
 ACCENT = "#E8743B"
 
 
@@ -15,7 +17,7 @@ class ProgressRing(QWidget):
     def __init__(self, side_px: int = 112, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("progress_ring")
-        self.setAccessibleName("Time left in this step")
+        self.setAccessibleName(_("Time left in this step"))
         self.setFixedSize(side_px, side_px)
         self._fraction = 0.0
         self._text = ""

@@ -49,6 +49,8 @@ FIELD_LABELS = {
     "sounds_enabled": N_("Play &sounds during drills"),
     "speak_cues": N_("Spea&k the drill cues aloud"),
     "start_at_login": N_("Start Unsit when I &log in"),
+    "morning_routine": N_("Offer the &morning hip routine"),
+    "hold_during_calls": N_("&Hold nudges while I am in a call"),
     "language": N_("Lan&guage"),
 }
 WEEKDAY_NUMBERS = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7}
@@ -140,9 +142,9 @@ class SettingsDialog(QDialog):
         outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         outer.addWidget(self._reminders_group())
         outer.addWidget(self._work_hours_group())
-        outer.addWidget(self._simple_group(_("Drills"), ["drill_family", "drill_length"]))
+        outer.addWidget(self._simple_group(_("Drills"), ["drill_family", "drill_length", "morning_routine"]))
         outer.addWidget(self._simple_group(_("Notifications"), ["notification_style", "sounds_enabled", "speak_cues"]))
-        outer.addWidget(self._simple_group(_("System"), ["start_at_login", "language"]))
+        outer.addWidget(self._simple_group(_("System"), ["start_at_login", "hold_during_calls", "language"]))
         self.error_label = QLabel(self)
         self.error_label.setObjectName("settings_errors")
         self.error_label.setWordWrap(True)

@@ -9,8 +9,8 @@ from PySide6.QtCore import QLocale, QTime
 from unsit import APP_NAME
 from unsit.core.durations import format_duration
 from unsit.core.engine import Status
-from unsit.core.events import Phase
-from unsit.i18n import N_, _
+from unsit.core.events import Phase, QuietReason
+from unsit.i18n import N_, _, ngettext
 
 REASON_LABELS: dict[str, str] = {
     "notifications paused": N_("notifications paused"),
@@ -22,8 +22,14 @@ REASON_LABELS: dict[str, str] = {
 """Why a nudge waits (QuietReason values), as the status line says it."""
 
 
-def nudge_text(streak_seconds: float) -> tuple[str, str]:
-    """Title and body of a nudge."""
+def nudge_text(streak_seconds: float, after_call_seconds: float | None = None) -> tuple[str, str]:
+    """Title and body of a nudge (held through a call: the body says how long the call was)."""
+    if after_call_seconds is not None:
+        minutes = max(1, round(after_call_seconds / 60))
+        return (_("Time to unsit"),
+                ngettext("You sat through a {minutes}-minute call: two minutes for your hips?",
+                         "You sat through a {minutes}-minute call: two minutes for your hips?",
+                         minutes).format(minutes=minutes))
     return (_("Time to unsit"),
             _("You have been sitting for {duration}. Stand up for a two-minute hip drill?").format(
                 duration=format_duration(streak_seconds)))
@@ -47,8 +53,13 @@ def status_line(status: Status) -> str:
     streak = format_duration(status.streak_seconds)
     if phase is Phase.NUDGE_DUE:
         return _("Sitting for {duration}: time for a drill").format(duration=streak)
-    if getattr(status, "held_because", None):  # the core holds a due nudge while it is quiet
-        reasons = ", ".join(sorted(_(REASON_LABELS.get(r.value, r.value)) for r in status.held_because))
+    held = set(getattr(status, "held_because", ()))  # the core holds a due nudge while it is quiet
+    if QuietReason.CALL in held and status.call_seconds is not None:
+        held.discard(QuietReason.CALL)  # call_line says it, with the call's length
+        if not held:
+            return _("Sitting for {duration}").format(duration=streak)
+    if held:
+        reasons = ", ".join(sorted(_(REASON_LABELS.get(r.value, r.value)) for r in held))
         return _("Sitting for {duration}: a nudge waits ({reasons})").format(duration=streak, reasons=reasons)
     if status.next_nudge_in_seconds is not None:
         return _("Sitting for {duration}, next nudge in {next}").format(
@@ -64,9 +75,30 @@ def weekday_time(moment: datetime) -> str:
     return f"{day} {clock}"
 
 
+def call_hold_line(call_seconds: float) -> str:
+    """"Holding the nudge: you're in a call (12 min)"."""
+    minutes = int(call_seconds // 60)
+    return ngettext("Holding the nudge: you're in a call ({minutes} min)",
+                    "Holding the nudge: you're in a call ({minutes} min)", minutes).format(minutes=minutes)
+
+
+def call_line(status: Status) -> str | None:
+    """The line about a running call for the tooltip and the main window (None: no call)."""
+    if status.call_seconds is None:
+        return None
+    if QuietReason.CALL in status.held_because:
+        return call_hold_line(status.call_seconds)
+    minutes = int(status.call_seconds // 60)
+    return ngettext("In a call ({minutes} min): nudges wait until it ends",
+                    "In a call ({minutes} min): nudges wait until it ends", minutes).format(minutes=minutes)
+
+
 def tooltip_text(status: Status) -> str:
     """The tray tooltip: streak, time to the next nudge, paused-until, and a detector warning."""
     lines = [APP_NAME, status_line(status)]
+    call = call_line(status)
+    if call is not None:
+        lines.append(call)
     if status.idle_source == "none":
         lines.append(_("Idle detection unavailable: away time is not noticed"))
     return "\n".join(lines)

@@ -41,6 +41,7 @@ class Tray(QObject):
     """QSystemTrayIcon plus menu. Intents: drill, snooze, pause (minutes or "tomorrow"), ..."""
 
     drill_requested = Signal()
+    routine_requested = Signal(str)  # a routine's id
     snooze_requested = Signal()
     pause_requested = Signal(object)  # {"minutes": 30} or {"until": "tomorrow"}
     resume_requested = Signal()
@@ -61,6 +62,9 @@ class Tray(QObject):
         self._add(N_("Open {app}"), self.open_requested.emit)
         self._menu.addSeparator()
         self._drill_action = self._add(N_("Start drill now"), self.drill_requested.emit)
+        self._routines_menu = self._menu.addMenu("")
+        self._labels.append((self._routines_menu.menuAction(), N_("Routines")))
+        self._routines_menu.menuAction().setVisible(False)
         self._snooze_action = self._add(N_("Snooze"), self.snooze_requested.emit)
         self._pause_menu = self._menu.addMenu("")
         self._labels.append((self._pause_menu.menuAction(), N_("Pause")))
@@ -93,6 +97,15 @@ class Tray(QObject):
         for action, text in self._labels:
             action.setText(_(text).format(app=APP_NAME))
         self._snooze_action.setText(_("Snooze ({minutes} min)").format(minutes=self._snooze_minutes))
+
+    def set_routines(self, routines: list[tuple[str, str]]) -> None:
+        """Offer these routines, as (id, name), in the Routines submenu (hidden when there are none)."""
+        self._routines_menu.clear()
+        for routine_id, name in routines:
+            action = self._routines_menu.addAction(name)
+            action.setData(routine_id)
+            action.triggered.connect(lambda _checked=False, r=routine_id: self.routine_requested.emit(r))
+        self._routines_menu.menuAction().setVisible(bool(routines))
 
     def show(self) -> None:
         self.icon.show()

@@ -3,15 +3,22 @@
 Every size is painted from vector shapes (no scaled bitmaps), so the icon is crisp at
 16 px and on HiDPI panels. Colours are chosen to read on light and dark panels alike:
 a mid-grey track, the orange accent, and a thin dark halo around light-on-light parts.
+
+No enum of Qt's ``Qt`` namespace is named here (pen caps, ``NoPen``, ``NoBrush``): the first
+use of any of them builds the whole namespace, about 1 MB that the idle tray otherwise never
+needs (even ``QPen(colour)`` and ``QBrush(colour)`` build it, through their overloads). So
+every part is a filled shape: rings, round-capped arcs and strokes are outlines filled with
+``QPainter.fillPath``, in a one-colour gradient brush.
 """
 
 from __future__ import annotations
 
 import enum
+import itertools
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QBrush, QColor, QIcon, QLinearGradient, QPainter, QPainterPath, QPixmap
 
 ACCENT = QColor("#E8743B")
 DUE = QColor("#D9480F")
@@ -44,33 +51,29 @@ def paint_icon(painter: QPainter, size: float, look: TrayLook, fraction: float) 
     inset = width / 2 + max(0.5, size * 0.04)
     ring = QRectF(inset, inset, size - 2 * inset, size - 2 * inset)
     centre = ring.center()
+    halo = max(1.0, size / 24)
     if look is TrayLook.DUE:
-        painter.setPen(QPen(HALO, max(1.0, size / 24)))
-        painter.setBrush(QBrush(DUE))
-        painter.drawEllipse(ring.adjusted(-width / 2, -width / 2, width / 2, width / 2))
+        disc = ring.adjusted(-width / 2, -width / 2, width / 2, width / 2)
+        painter.fillPath(_ellipse(disc), _solid(DUE))
+        painter.fillPath(_ring(disc, halo), _solid(HALO))  # on top, as a pen would be
         _draw_figure(painter, centre, size * 0.62, QColor("white"))
         return
-    track = QColor(TRACK)
+    track = TRACK.toRgb()  # a copy (QColor(QColor) would build the enum namespace through its overloads)
     if look is TrayLook.AWAY:
         track.setAlpha(110)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.setPen(QPen(HALO, width + max(1.0, size / 24), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-    painter.drawEllipse(ring)
-    painter.setPen(QPen(track, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-    painter.drawEllipse(ring)
+    painter.fillPath(_ring(ring, width + halo), _solid(HALO))
+    painter.fillPath(_ring(ring, width), _solid(track))
     if look is TrayLook.PAUSED:
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(PAUSED))
+        bars = QPainterPath()
         bar_w, bar_h = size * 0.12, size * 0.34
         for dx in (-size * 0.10, size * 0.10):
-            painter.drawRoundedRect(QRectF(centre.x() + dx - bar_w / 2, centre.y() - bar_h / 2, bar_w, bar_h),
-                                    bar_w / 3, bar_w / 3)
+            bars.addRoundedRect(QRectF(centre.x() + dx - bar_w / 2, centre.y() - bar_h / 2, bar_w, bar_h),
+                                bar_w / 3, bar_w / 3)
+        painter.fillPath(bars, _solid(PAUSED))
         return
     if look is TrayLook.PROGRESS and fraction > 0:
-        painter.setPen(QPen(ACCENT, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        # Qt angles are in 1/16 degree, counter-clockwise from 3 o'clock: start at 12, go clockwise.
-        painter.drawArc(ring, 90 * 16, -int(360 * 16 * quantise(fraction)))
-    dot = QColor(ACCENT if look is TrayLook.PROGRESS else track)
+        painter.fillPath(_round_arc(ring, width, quantise(fraction)), _solid(ACCENT))
+    dot = ACCENT if look is TrayLook.PROGRESS else track
     _draw_figure(painter, centre, size * 0.46, dot)
 
 
@@ -80,36 +83,91 @@ def _draw_figure(painter: QPainter, centre: QPointF, scale: float, colour: QColo
     Drawn from a 100-unit sketch centred on ``centre``; ``scale`` is its height in pixels.
     """
     if scale * painter.device().devicePixelRatioF() < 12:  # a figure this small is mush: a dot reads better
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(colour))
-        painter.drawEllipse(centre, scale * 0.3, scale * 0.3)
+        painter.fillPath(_disc(centre, scale * 0.3), _solid(colour))
         return
     unit = scale / 100.0
 
     def at(x: float, y: float) -> QPointF:
         return QPointF(centre.x() + x * unit, centre.y() + y * unit)
 
-    pen = QPen(colour, max(1.0, 13 * unit), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-               Qt.PenJoinStyle.RoundJoin)
-    painter.setPen(pen)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
+    figure = _disc(at(-4, -42), 12 * unit)  # the head
     for stroke in (((-4, -22), (-4, 8)),                      # body
                    ((-26, -38), (-4, -18), (18, -38)),         # arms raised
                    ((-14, 46), (-4, 8), (30, 22))):            # one leg down, one swinging out
-        path = QPainterPath(at(*stroke[0]))
-        for point in stroke[1:]:
-            path.lineTo(at(*point))
-        painter.drawPath(path)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QBrush(colour))
-    painter.drawEllipse(at(-4, -42), 12 * unit, 12 * unit)
+        figure = figure.united(_round_stroke([at(*point) for point in stroke], max(1.0, 13 * unit)))
+    painter.fillPath(figure, _solid(colour))
+
+
+def _solid(colour: QColor) -> QBrush:
+    """A brush of one colour. A one-colour gradient: ``QBrush(QColor)`` would build Qt's enum namespace."""
+    gradient = QLinearGradient(0.0, 0.0, 1.0, 0.0)
+    gradient.setColorAt(0.0, colour)
+    gradient.setColorAt(1.0, colour)
+    return QBrush(gradient)
+
+
+def _ellipse(rect: QRectF) -> QPainterPath:
+    path = QPainterPath()
+    path.addEllipse(rect)
+    return path
+
+
+def _ring(ellipse: QRectF, width: float) -> QPainterPath:
+    """The outline of ``ellipse`` stroked ``width`` wide (centred on it), as a shape to fill."""
+    half = width / 2
+    path = _ellipse(ellipse.adjusted(-half, -half, half, half))
+    path.addEllipse(ellipse.adjusted(half, half, -half, -half))  # odd-even fill: the middle stays empty
+    return path
+
+
+def _disc(centre: QPointF, radius: float) -> QPainterPath:
+    path = QPainterPath()
+    path.addEllipse(centre, radius, radius)
+    return path
+
+
+def _round_stroke(points: list[QPointF], width: float) -> QPainterPath:
+    """The outline of a polyline stroked ``width`` wide with round caps and round joins."""
+    radius = width / 2
+    outline = _disc(points[0], radius)
+    for start, end in itertools.pairwise(points):
+        dx, dy = end.x() - start.x(), end.y() - start.y()
+        length = math.hypot(dx, dy)
+        if length == 0:
+            continue
+        nx, ny = -dy / length * radius, dx / length * radius  # the normal, half a width long
+        band = QPainterPath(QPointF(start.x() + nx, start.y() + ny))
+        band.lineTo(QPointF(end.x() + nx, end.y() + ny))
+        band.lineTo(QPointF(end.x() - nx, end.y() - ny))
+        band.lineTo(QPointF(start.x() - nx, start.y() - ny))
+        band.closeSubpath()
+        outline = outline.united(band).united(_disc(end, radius))
+    return outline
+
+
+def _round_arc(ring: QRectF, width: float, fraction: float) -> QPainterPath:
+    """The ring's arc from 12 o'clock clockwise over ``fraction``, ``width`` wide, with round ends."""
+    half = width / 2
+    sweep = -360.0 * fraction  # Qt's degrees turn counter-clockwise from 3 o'clock
+    outer = ring.adjusted(-half, -half, half, half)
+    inner = ring.adjusted(half, half, -half, -half)
+    band = QPainterPath()
+    band.arcMoveTo(outer, 90.0)
+    band.arcTo(outer, 90.0, sweep)
+    band.arcTo(inner, 90.0 + sweep, -sweep)
+    band.closeSubpath()
+    rx, ry = ring.width() / 2, ring.height() / 2
+    centre = ring.center()
+    ends = [QPointF(centre.x() + rx * math.cos(math.radians(angle)), centre.y() - ry * math.sin(math.radians(angle)))
+            for angle in (90.0, 90.0 + sweep)]
+    return band.united(_disc(ends[0], half)).united(_disc(ends[1], half))
 
 
 def render_pixmap(size: int, look: TrayLook, fraction: float, device_pixel_ratio: float = 1.0) -> QPixmap:
     """One icon image of ``size`` logical pixels at the given device pixel ratio."""
     pixmap = QPixmap(round(size * device_pixel_ratio), round(size * device_pixel_ratio))
     pixmap.setDevicePixelRatio(device_pixel_ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
+    pixmap.fill(QColor(0, 0, 0, 0))  # transparent
     painter = QPainter(pixmap)
     paint_icon(painter, size, look, fraction)
     painter.end()

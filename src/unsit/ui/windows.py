@@ -6,13 +6,14 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from unsit.core.clock import Clock
 from unsit.core.days import day_start, unsit_day
 from unsit.core.drill_picker import DrillPicker
 from unsit.core.drills import Drill
+from unsit.core.routines import Routine
 from unsit.core.settings import Settings
 
 if TYPE_CHECKING:  # imported lazily at run time: each window loads when first opened
@@ -20,6 +21,7 @@ if TYPE_CHECKING:  # imported lazily at run time: each window loads when first o
     from unsit.store.history import History
     from unsit.ui.drill_window import DrillWindow
     from unsit.ui.history_window import HistoryWindow
+    from unsit.ui.routine_window import RoutineWindow
     from unsit.ui.settings_dialog import SettingsDialog
     from unsit.ui.settings_store import SettingsStore
 
@@ -34,8 +36,10 @@ class Windows(QObject):
     history_opened = Signal()
 
     def __init__(self, *, drills: Sequence[Drill], clock: Clock, settings_store: SettingsStore | None = None,
-                 history: History | None = None, parent: QObject | None = None) -> None:
+                 history: History | None = None, routines: Sequence[Routine] = (),
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._routines = {r.id: r for r in routines}
         self._clock = clock
         self._picker = _seeded_picker(drills, clock, history) if drills else None
         self._settings_store = settings_store
@@ -63,13 +67,46 @@ class Windows(QObject):
         window = DrillWindow(drill, self._clock, length=settings.drill_length, sounds_enabled=settings.sounds_enabled,
                              speak_cues=settings.speak_cues, speaker=self._voice() if settings.speak_cues else None,
                              drills_today=self._drills_today)
+        self._adopt(window)
+        return drill
+
+    @property
+    def routines(self) -> list[Routine]:
+        """The routines that loaded, built-ins first."""
+        return list(self._routines.values())
+
+    def open_routine(self, routine_id: str, settings: Settings) -> str | None:
+        """Play a routine in the drill window (or raise the open drill or routine).
+
+        Returns:
+            The session id of the window now showing (``routine:<id>``, or the open drill's
+            id), or None for an unknown routine.
+        """
+        if self._drill_window is not None:
+            _raise(self._drill_window)
+            return self._drill_window.session_id
+        routine = self._routines.get(routine_id)
+        if routine is None:
+            log.warning("no routine %r; known: %s", routine_id, ", ".join(self._routines) or "none")
+            return None
+        from unsit.ui.routine_window import RoutineWindow
+
+        window: RoutineWindow = RoutineWindow(
+            routine, self._clock, sounds_enabled=settings.sounds_enabled, speak_cues=settings.speak_cues,
+            speaker=self._voice() if settings.speak_cues else None, drills_today=self._drills_today)
+        self._adopt(window)
+        return routine.session_id
+
+    def _adopt(self, window: DrillWindow) -> None:
+        """Keep ``window`` as the one drill window, pass its signals on, and show it."""
+        from PySide6.QtCore import Qt  # here, not at the top: the idle tray never names Qt's enums
+
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.drill_finished.connect(self.drill_finished)
         window.drill_ended_early.connect(self.drill_ended_early)
         window.destroyed.connect(self._forget_drill)
         self._drill_window = window
         window.show_on_mouse_screen()
-        return drill
 
     def _voice(self) -> Speaker:
         if self._speaker is None:
@@ -105,6 +142,8 @@ class Windows(QObject):
             log.error("the history database is not available")
             return
         if self._history_window is None:
+            from PySide6.QtCore import Qt
+
             from unsit.ui.history_window import HistoryWindow
 
             self._history_window = HistoryWindow(self._history, self._clock)
@@ -124,6 +163,8 @@ class Windows(QObject):
     def retranslate(self) -> None:
         """The language changed: rebuild an open settings or history window (the drill window retranslates
         itself on Qt's LanguageChange). Deferred, so a Save that changed the language finishes first."""
+        from PySide6.QtCore import QTimer
+
         QTimer.singleShot(0, self._rebuild_open_windows)
 
     def _rebuild_open_windows(self) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from unsit.platform.notify.base import Notifier, NotifierSignals, Nudge, action_labels
@@ -14,8 +15,10 @@ from unsit.platform.notify.base import Notifier, NotifierSignals, Nudge, action_
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QSystemTrayIcon
 
+    from unsit.platform.notify.freedesktop import FreedesktopNotifier
+
 __all__ = ["Notifier", "NotifierSignals", "Nudge", "action_labels", "nudge_icon_path", "pick_fallback",
-           "pick_notifier"]
+           "pick_notifier", "reminder_notifier_factory"]
 
 log = logging.getLogger(__name__)
 
@@ -81,3 +84,18 @@ def pick_fallback(primary: Notifier, tray: QSystemTrayIcon | None) -> Notifier |
     from unsit.platform.notify.qt_tray import QtTrayNotifier
 
     return QtTrayNotifier(tray)
+
+
+def reminder_notifier_factory(primary: Notifier) -> Callable[[], FreedesktopNotifier] | None:
+    """Makes one more freedesktop notifier per reminder kind (its own notification id), or None.
+
+    Only the freedesktop notifier shows other kinds' actions; elsewhere they use their card.
+    """
+    if primary.name != "freedesktop":
+        return None
+    from unsit.platform.notify.freedesktop import FreedesktopNotifier
+
+    def make() -> FreedesktopNotifier:
+        return FreedesktopNotifier(icon_path=nudge_icon_path(), profile=getattr(primary, "profile", None))
+
+    return make

@@ -36,6 +36,9 @@ class NotifierSignals(QObject):
     delivery_failed = Signal()
     # A server answers (again): nudges can go back to this channel.
     server_appeared = Signal()
+    # The action key the user picked on a reminder shown with ``show_reminder`` (another kind
+    # than the hourly nudge; one notifier per kind, so the kind is known to the listener).
+    answered = Signal(str)
 
 
 def action_labels(nudge: Nudge) -> tuple[str, str, str]:

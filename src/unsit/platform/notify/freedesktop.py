@@ -20,7 +20,7 @@ from typing import Any
 
 from jeepney import MessageFlag, MessageType, new_method_call
 from jeepney.io.threading import open_dbus_connection
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from unsit import DESKTOP_ID
 from unsit.platform.dbus import BusUnavailable, open_connection
@@ -41,6 +41,8 @@ from unsit.platform.notify.server_profile import (
     answer_for,
     nudge_actions,
     nudge_expire_timeout,
+    reminder_actions,
+    reminder_answer,
 )
 
 log = logging.getLogger(__name__)
@@ -156,13 +158,14 @@ class FreedesktopNotifier(QObject):
         self._serial = 0
         self._pending: tuple[int, bool] | None = None  # (serial, with actions) of a Notify on its way
         self._shown: ShownNudge | None = None
-        queued = Qt.ConnectionType.QueuedConnection
-        self._delivered.connect(self._on_delivered, queued)
-        self._failed.connect(self._on_failed, queued)
-        self._profile_found.connect(self._on_profile, queued)
-        self._owner_changed.connect(self._on_owner_changed, queued)
-        self._action_arrived.connect(self._on_action, queued)
-        self._closed_arrived.connect(self._on_closed, queued)
+        self._reminder_keys: tuple[str, ...] | None = None  # a reminder's action keys; None: the nudge
+        # Emitted on the server link's thread only, so Qt queues them to the GUI thread.
+        self._delivered.connect(self._on_delivered)
+        self._failed.connect(self._on_failed)
+        self._profile_found.connect(self._on_profile)
+        self._owner_changed.connect(self._on_owner_changed)
+        self._action_arrived.connect(self._on_action)
+        self._closed_arrived.connect(self._on_closed)
         events = LinkEvents(delivered=self._delivered.emit, failed=self._failed.emit,
                             profile_found=self._profile_found.emit, owner_changed=self._owner_changed.emit,
                             action_invoked=self._action_arrived.emit, closed=self._closed_arrived.emit)
@@ -198,7 +201,22 @@ class FreedesktopNotifier(QObject):
         """Queue ``nudge``, replacing our previous notification; returns at once."""
         if self._link is None:
             return
-        actions = nudge_actions(self._profile, *action_labels(nudge))
+        self._reminder_keys = None
+        self._send(nudge.title, nudge.body, nudge_actions(self._profile, *action_labels(nudge)))
+
+    def show_reminder(self, title: str, body: str, actions: list[tuple[str, str]]) -> None:
+        """Show a reminder of another kind with (key, label) actions; ``signals.answered`` gives the key.
+
+        Give each kind its own notifier: a notifier replaces only its own notification.
+        """
+        if self._link is None:
+            return
+        self._reminder_keys = tuple(key for key, _label in actions)
+        self._send(title, body, reminder_actions(self._profile, actions))
+
+    def _send(self, title: str, body: str, actions: list[str]) -> None:
+        if self._link is None:
+            return
         hints: dict[str, Any] = {
             "urgency": ("y", URGENCY_NORMAL),  # not critical: critical ones bypass do-not-disturb
             "category": ("s", CATEGORY),
@@ -208,7 +226,7 @@ class FreedesktopNotifier(QObject):
         }
         self._serial += 1
         self._pending = (self._serial, bool(actions))
-        self._link.nudge(self._serial, nudge.title, nudge.body, actions, hints, nudge_expire_timeout(self._profile))
+        self._link.nudge(self._serial, title, body, actions, hints, nudge_expire_timeout(self._profile))
 
     def inform(self, title: str, body: str) -> None:
         """A plain message (no actions) that expires as the server sees fit; replaces our last one."""
@@ -276,6 +294,12 @@ class FreedesktopNotifier(QObject):
 
     @Slot(int, str)
     def _on_action(self, notification_id: int, action_key: str) -> None:
+        if self._reminder_keys is not None:
+            key = reminder_answer(self._shown, notification_id, action_key, self._reminder_keys)
+            if key is not None:
+                self.withdraw()
+                self.signals.answered.emit(key)
+            return
         answer = answer_for(self._shown, notification_id, action_key)
         if answer is None:
             return  # someone else's notification, or ours already answered

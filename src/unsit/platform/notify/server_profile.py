@@ -109,6 +109,35 @@ def nudge_expire_timeout(profile: ServerProfile | None) -> int:
     return EXPIRE_NEVER
 
 
+def reminder_actions(profile: ServerProfile | None, actions: list[tuple[str, str]]) -> list[str]:
+    """The ``actions`` argument of ``Notify`` for a reminder of any kind (first action = click).
+
+    Args:
+        profile: The server, or None while it is not known yet.
+        actions: (key, label) pairs in button order.
+    """
+    if (profile is not None and not profile.has_actions) or not actions:
+        return []
+    buttons = [part for key, label in actions for part in (key, label)]
+    if profile is not None and profile.draws_default_as_button:
+        return buttons
+    return [DEFAULT_KEY, actions[0][1], *buttons]
+
+
+def reminder_answer(shown: ShownNudge | None, notification_id: int, action_key: str,
+                    keys: tuple[str, ...]) -> str | None:
+    """The action key an ``ActionInvoked`` signal carries for our reminder, or None.
+
+    Same rules as ``answer_for`` (our id only; on id 0 only our own keys): "default" means
+    the first action.
+    """
+    if shown is None or not shown.with_actions or notification_id != shown.notification_id or not keys:
+        return None
+    if action_key == DEFAULT_KEY:
+        return None if notification_id == 0 else keys[0]
+    return action_key if action_key in keys else None
+
+
 @dataclass(frozen=True)
 class ShownNudge:
     """Our nudge as the server holds it.

@@ -1,0 +1,40 @@
+"""What the command handler and the main window need of the controller and the windows.
+
+Typed as Protocols so each side names only what it uses: tests pass small fakes, and the
+real ``Controller`` and ``Windows`` satisfy them without inheriting anything.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import SignalInstance
+
+if TYPE_CHECKING:
+    from unsit.core.engine import Engine
+    from unsit.core.routines import Routine
+
+
+class Intents(Protocol):
+    """The controller as the CLI and the main window see it: the engine to read, intents to send."""
+
+    engine: Engine
+    rendered: SignalInstance  # the engine Status, after each render
+
+    def start_drill(self, family: str | None = None) -> str: ...
+    def start_routine(self, routine_id: str) -> None: ...
+    def pause(self, request: dict[str, Any]) -> datetime | None: ...
+    def resume(self) -> None: ...
+    def snooze(self) -> None: ...
+    def skip(self) -> None: ...
+
+
+class WindowRequests(Protocol):
+    """The windows the CLI and the main window can open."""
+
+    @property
+    def routines(self) -> list[Routine]: ...
+
+    def open_settings(self) -> None: ...
+    def open_history(self) -> None: ...

@@ -1,0 +1,194 @@
+"""The Windows and macOS capture watches, on stand-ins for COM and CoreAudio (this machine runs Linux).
+
+The stand-ins play the system's side: a COM object table answering vtable calls, and a
+CoreAudio property table. They prove the walk, the filtering and the polling watch; the
+real ctypes calls into ole32 and CoreAudio run only on those systems.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import struct
+from typing import Any
+
+import pytest
+
+from tests.polling import wait_for
+from unsit.platform.capture import pick_capture_watch
+from unsit.platform.capture import windows as win
+from unsit.platform.capture.macos import (
+    DEVICES,
+    RUNNING_SOMEWHERE,
+    STREAMS,
+    SYSTEM_OBJECT,
+    macos_capture_watch,
+    running_inputs,
+)
+from unsit.platform.capture.polling import PollingCaptureWatch
+
+
+class FakeCom:
+    """COM objects as Python dicts behind integer pointers; ``vcall`` answers by interface and slot."""
+
+    def __init__(self) -> None:
+        self.objects: dict[int, dict[str, Any]] = {}
+        self.released: list[int] = []
+        self.enumerator = self.add("enumerator", devices=[])
+
+    def add(self, kind: str, **fields: Any) -> int:
+        pointer = 0x1000 + len(self.objects) * 16
+        self.objects[pointer] = {"kind": kind, **fields}
+        return pointer
+
+    def microphone(self, *sessions: tuple[int, int]) -> None:
+        """A capture device with sessions of (state, pid)."""
+        controls = [self.add("control", state=state, pid=pid) for state, pid in sessions]
+        manager = self.add("manager", sessions=controls)
+        self.objects[self.enumerator]["devices"].append(self.add("device", manager=manager))
+
+    @staticmethod
+    def _out(arg: Any, value: int) -> None:
+        arg._obj.value = value
+
+    def vcall(self, this: int, index: int, args: tuple[Any, ...]) -> int:
+        obj = self.objects[this]
+        kind = obj["kind"]
+        if index == win.RELEASE:
+            self.released.append(this)
+            return 0
+        if kind == "enumerator" and index == win.ENUM_AUDIO_ENDPOINTS:
+            assert args[:2] == (win.E_CAPTURE, win.DEVICE_STATE_ACTIVE)
+            self._out(args[2], self.add("collection", devices=list(obj["devices"])))
+        elif kind == "collection" and index == win.COLLECTION_COUNT:
+            self._out(args[0], len(obj["devices"]))
+        elif kind == "collection" and index == win.COLLECTION_ITEM:
+            self._out(args[1], obj["devices"][args[0]])
+        elif kind == "device" and index == win.DEVICE_ACTIVATE:
+            assert bytes(args[0]._obj.data) == bytes(win.Guid.of(win.IID_IAUDIO_SESSION_MANAGER2).data)
+            self._out(args[3], obj["manager"])
+        elif kind == "manager" and index == win.GET_SESSION_ENUMERATOR:
+            self._out(args[0], self.add("sessions", controls=obj["sessions"]))
+        elif kind == "sessions" and index == win.SESSIONS_COUNT:
+            self._out(args[0], len(obj["controls"]))
+        elif kind == "sessions" and index == win.SESSIONS_ITEM:
+            self._out(args[1], obj["controls"][args[0]])
+        elif kind == "control" and index == win.QUERY_INTERFACE:
+            self._out(args[1], this)
+        elif kind == "control" and index == win.SESSION_STATE:
+            self._out(args[0], obj["state"])
+        elif kind == "control" and index == win.SESSION_PROCESS_ID:
+            self._out(args[0], obj["pid"])
+        else:
+            return -2147467263  # E_NOTIMPL
+        return 0
+
+
+def test_active_capture_sessions_of_other_processes_are_calls():
+    com = FakeCom()
+    com.microphone((1, 500), (0, 501), (1, 77))  # active, inactive, Unsit's own
+    com.microphone((1, 900))
+    pids = win.capture_session_pids(com.vcall, com.enumerator)
+    assert pids == [500, 77, 900]
+    assert win.calls_from_pids(pids, own_pid=77) == ("process 500", "process 900")
+    # Everything handed out was released (the enumerator itself is kept by the watch).
+    assert set(com.released) == {p for p, o in com.objects.items() if o["kind"] != "enumerator"}
+
+
+def test_a_failing_com_call_is_an_os_error_and_releases_what_it_got():
+    com = FakeCom()
+    com.microphone((1, 500))
+    device = com.objects[com.enumerator]["devices"][0]
+    com.objects[device]["kind"] = "broken"
+    with pytest.raises(OSError, match="IMMDevice::Activate"):
+        win.capture_session_pids(com.vcall, com.enumerator)
+    assert device in com.released
+
+
+def test_the_windows_watch_polls_and_reports_changes():
+    com = FakeCom()
+    changes: list[bool] = []
+    watch = win.windows_capture_watch(vcall=com.vcall, setup=lambda: com.enumerator, own_pid=77, poll_seconds=0.02)
+    watch.on_change = lambda: changes.append(watch.capturing() is not None)
+    watch.start()
+    try:
+        com.microphone((1, 500))
+        capture = wait_for(watch.capturing, 5, "the session to be seen")
+        assert capture.applications == ("process 500",)
+        com.objects[com.objects[com.objects[com.enumerator]["devices"][0]]["manager"]]["sessions"] = []
+        wait_for(lambda: watch.capturing() is None, 5, "the session to end")
+        assert changes == [True, False]
+    finally:
+        watch.stop()
+
+
+def test_com_calls_need_windows():
+    with pytest.raises(OSError):
+        win.com_vcall(0, 0, ())
+
+
+class FakeHal:
+    """CoreAudio properties as a table: devices, their input streams, and who runs them."""
+
+    def __init__(self) -> None:
+        self.inputs: dict[int, int] = {}  # device -> input stream count
+        self.running: dict[int, bool] = {}
+
+    def size(self, obj: int, selector: int, scope: int) -> int:
+        if obj == SYSTEM_OBJECT and selector == DEVICES:
+            return 4 * len(self.inputs)
+        if selector == STREAMS:
+            return 4 * self.inputs[obj]
+        raise OSError("no such property")
+
+    def read(self, obj: int, selector: int, scope: int, size: int) -> bytes:
+        if obj == SYSTEM_OBJECT and selector == DEVICES:
+            return struct.pack(f"={len(self.inputs)}I", *self.inputs)
+        if selector == RUNNING_SOMEWHERE:
+            return struct.pack("=I", int(self.running.get(obj, False)))
+        raise OSError("no such property")
+
+
+def test_only_running_input_devices_are_calls():
+    hal = FakeHal()
+    hal.inputs = {41: 1, 42: 0, 43: 2}  # a microphone, speakers, a headset
+    hal.running = {41: False, 42: True, 43: True}
+    assert running_inputs(hal) == ("input device 43",)
+    hal.running[43] = False
+    assert running_inputs(hal) == ()
+
+
+def test_the_macos_watch_polls_and_an_unreadable_hal_means_no_call():
+    hal = FakeHal()
+    hal.inputs = {41: 1}
+    watch = macos_capture_watch(hal=lambda: hal, poll_seconds=0.02)
+    watch.start()
+    try:
+        hal.running[41] = True
+        wait_for(watch.capturing, 5, "the running microphone")
+        hal.inputs = {41: 1, 99: 1}  # a device whose properties fail: the watch goes on, calls none
+        hal.read = lambda *_a: (_ for _ in ()).throw(OSError("gone"))  # type: ignore[method-assign]
+        wait_for(lambda: watch.capturing() is None, 5, "no call while CoreAudio fails")
+    finally:
+        watch.stop()
+
+
+def test_each_platform_gets_its_watch():
+    assert pick_capture_watch(platform="win32").name == "coreaudio-sessions"
+    assert pick_capture_watch(platform="darwin").name == "coreaudio-devices"
+    assert isinstance(pick_capture_watch(platform="win32"), PollingCaptureWatch)
+
+
+def test_a_setup_that_fails_leaves_a_silent_watch():
+    def no_coreaudio() -> FakeHal:
+        raise OSError("CoreAudio cannot be loaded")
+
+    watch = macos_capture_watch(hal=no_coreaudio, poll_seconds=0.02)
+    watch.start()
+    watch.stop()
+    assert watch.capturing() is None and not watch.probed.is_set()
+
+
+def test_guid_layout_is_the_com_one():
+    guid = win.Guid.of(win.IID_IMM_DEVICE_ENUMERATOR)
+    assert bytes(guid.data)[:4] == struct.pack("<I", 0xA95664D2)
+    assert ctypes.sizeof(guid) == 16
