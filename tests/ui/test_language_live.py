@@ -9,6 +9,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QComboBox
 
 from unsit.core.drills import Drill
+from unsit.core.languages import LANGUAGES
 from unsit.i18n import current_language
 from unsit.store.drill_library import load_library
 from unsit.store.settings_file import SettingsFile
@@ -83,7 +84,9 @@ def test_the_settings_window_offers_each_language_in_its_own_name(qtbot, tmp_pat
     qtbot.addWidget(dialog)
     combo = dialog.findChild(QComboBox, "language")
     assert combo is not None
-    assert [combo.itemText(i) for i in range(combo.count())] == ["System language", "English", "Deutsch"]
+    names = [combo.itemText(i) for i in range(combo.count())]
+    assert names == ["System language", *LANGUAGES.values()]
+    assert names[1:3] == ["English", "Deutsch"]
     combo.setCurrentIndex(combo.findData("de"))
     assert dialog.current_settings() is not None and dialog.current_settings().language == "de"
 
