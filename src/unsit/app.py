@@ -123,6 +123,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.resources import asset_path
     from unsit.store.drill_library import load_library
     from unsit.store.history import open_history
+    from unsit.store.history_recorder import restore_offer_answers
     from unsit.store.routine_library import load_routines
     from unsit.store.settings_file import SettingsFile
     from unsit.ui.commands import CommandHandler
@@ -165,6 +166,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     wall_jobs = WallClockJobs()
     windows = Windows(drills=drills, clock=clock, settings_store=store, history=history, routines=routines)
     engine = Engine(settings, clock, idle_source=idle.name)
+    restore_offer_answers(engine, history, clock.now())  # a restart on the same day does not offer again
     dnd = DndWatcher()
     quiet = QuietAnswers(dnd.quiet_reasons, clock.monotonic)  # asked off the GUI thread: a tick never waits
     clock_watch = ClockChangeWatcher()  # a clock set wakes the wall-clock scheduler (no polling on Linux)

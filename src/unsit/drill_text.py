@@ -4,7 +4,7 @@ Shipped drills are translated through the catalogue: ``scripts/i18n extract`` ta
 drill file's name, purpose, safety note and cues with a ``msgctxt`` naming the file and the
 field (``drills/hip-hinge.toml: cue``), and this module asks with the same context. A user
 drill may carry its own ``[translations.<code>]`` table; a text it leaves out stays in the
-file's own language.
+file's own language. A user routine may carry the same tables for its name, purpose and notes.
 """
 
 from __future__ import annotations
@@ -50,21 +50,35 @@ def drill_safety(drill: Drill) -> str:
     return _own(drill, "safety") or _catalogue(drill, "safety", drill.safety)
 
 
+def _own_routine(routine: Routine, field: str) -> str | None:
+    """The routine file's own translation of ``field`` for the language in use, if it has one."""
+    language = current_language()
+    table = routine.translations.get(language) or routine.translations.get(language.split("_")[0])
+    if table is None:
+        return None
+    value: str = getattr(table, field)
+    return value or None
+
+
+def _routine_catalogue(routine: Routine, field: str, text: str) -> str:
+    return pgettext(data_file_context("routines", PurePath(routine.source).name, field), text)
+
+
 def routine_name(routine: Routine) -> str:
-    """A routine's title (shipped routines through the catalogue, ``routines/<file>: name``)."""
-    return pgettext(data_file_context("routines", PurePath(routine.source).name, "name"), routine.name)
+    """A routine's title (its own ``[translations.<code>]``, else the catalogue, ``routines/<file>: name``)."""
+    return _own_routine(routine, "name") or _routine_catalogue(routine, "name", routine.name)
 
 
 def routine_purpose(routine: Routine) -> str:
     """When and why to do the routine."""
-    return pgettext(data_file_context("routines", PurePath(routine.source).name, "purpose"), routine.purpose)
+    return _own_routine(routine, "purpose") or _routine_catalogue(routine, "purpose", routine.purpose)
 
 
 def routine_notes(routine: Routine) -> str:
     """The routine's advice before it starts ("" when none)."""
     if not routine.notes:
         return ""
-    return pgettext(data_file_context("routines", PurePath(routine.source).name, "notes"), routine.notes)
+    return _own_routine(routine, "notes") or _routine_catalogue(routine, "notes", routine.notes)
 
 
 def step_cue(drill: Drill, step: Step) -> str:

@@ -143,6 +143,7 @@ def test_status_json_dict(desk):
         "present": True,
         "idle_source": "x11",
         "interval_seconds": 3600,
+        "morning_offer": "done",  # shown at the first sit-down, then taken back by the pause
     }
     desk.call("resume")
     data = desk.engine.status().to_json_dict()

@@ -238,3 +238,40 @@ def test_a_kind_that_drops_while_quiet_is_not_shown_that_day():
     holding = MorningOffer(date(2026, 11, 23), 600)
     assert holding.evaluate(60, True, quiet) == [ReminderHeld(kind=KIND, reasons=quiet)]
     assert [type(e) for e in holding.evaluate(120, True)] == [ReminderDue]
+
+
+def test_answers_restored_from_an_earlier_run_today_keep_the_offer_away(fake_clock):
+    finished = OfferDesk(fake_clock)
+    finished.engine.restore_answers(KIND, ["later", "not_today"])
+    finished.type_for(3 * 3600)
+    assert finished.offers() == []
+    assert finished.engine.status().morning_offer == "done"
+    fake_clock.advance(20 * 3600)  # the next Unsit day offers again
+    finished.call("wall_moment", WallMoment.DAY_START)
+    finished.type_for(60)
+    assert len(finished.offers()) == 1
+
+
+def test_a_restored_later_comes_again_after_snooze_minutes_of_sitting(fake_clock):
+    desk = OfferDesk(fake_clock)
+    desk.engine.restore_answers(KIND, ["later"])
+    assert desk.engine.status().morning_offer == "later"
+    desk.type_for(9 * 60)
+    assert desk.offers() == []
+    desk.type_for(2 * 60)
+    assert len(desk.offers()) == 1
+
+
+def test_restoring_unknown_kinds_or_actions_changes_nothing(desk):
+    desk.engine.restore_answers("nope", ["not_today"])
+    desk.engine.restore_answers(KIND, ["bogus"])
+    assert desk.engine.status().morning_offer == "waiting"
+    desk.type_for(60)
+    assert len(desk.offers()) == 1
+
+
+def test_status_says_off_when_the_setting_is_off_and_json_carries_it(fake_clock):
+    desk = OfferDesk(fake_clock, Settings(morning_routine=False))
+    desk.type_for(60)
+    assert desk.engine.status().morning_offer == "off"
+    assert desk.engine.status().to_json_dict()["morning_offer"] == "off"

@@ -47,3 +47,54 @@ def test_a_call_that_ended_becomes_a_call_row_with_its_length():
     assert history_row(ev.CallEnded(call_seconds=3120.0)) == ("call", {"duration_seconds": 3120.0})
     held = ev.NudgeHeld(streak_seconds=3600, reasons=frozenset({ev.QuietReason.CALL}))
     assert history_row(held) == ("nudge_held", {"streak_seconds": 3600, "reason": "call"})
+
+
+def test_a_restart_on_the_same_day_offers_nothing_and_the_next_day_offers_again(tmp_path, fake_clock):
+    from tests.core.test_morning_offer import KIND, OfferDesk
+    from unsit.core.events import ReminderDue
+    from unsit.store.history import History
+    from unsit.store.history_recorder import restore_offer_answers
+
+    def start() -> tuple[History, OfferDesk, HistoryRecorder]:
+        history = History(tmp_path / "history.sqlite3")
+        desk = OfferDesk(fake_clock)
+        restore_offer_answers(desk.engine, history, fake_clock.now())
+        return history, desk, HistoryRecorder(history, fake_clock.now)
+
+    history, desk, record = start()
+    desk.type_for(60)
+    record(desk.call("answer", KIND, "not_today"))
+    assert history.reminder_answers(KIND, fake_clock.now()) == ["not_today"]
+    history.close()
+
+    fake_clock.advance(3600)  # a restart an hour later, the same Unsit day
+    history, desk, record = start()
+    desk.type_for(2 * 3600)
+    assert [e for e in desk.events if isinstance(e, ReminderDue)] == []
+    history.close()
+
+    fake_clock.advance(20 * 3600)  # the next day (past 04:00): a fresh start offers again
+    history, desk, record = start()
+    assert history.reminder_answers(KIND, fake_clock.now()) == []
+    desk.type_for(60)
+    assert len([e for e in desk.events if isinstance(e, ReminderDue)]) == 1
+    history.close()
+
+
+def test_an_answered_reminder_is_a_row_with_kind_and_action():
+    event = ev.ReminderAnswered(kind="morning_routine", action="later", effect="later")
+    assert history_row(event) == ("reminder_answered", {"reason": "morning_routine:later"})
+
+
+def test_no_history_or_a_failing_one_restores_nothing(fake_clock):
+    from tests.core.test_morning_offer import OfferDesk
+    from unsit.store.history_recorder import restore_offer_answers
+
+    class Broken:
+        def reminder_answers(self, kind, now):
+            raise OSError("gone")
+
+    desk = OfferDesk(fake_clock)
+    restore_offer_answers(desk.engine, None, fake_clock.now())
+    restore_offer_answers(desk.engine, Broken(), fake_clock.now())
+    assert desk.engine.status().morning_offer == "waiting"

@@ -113,9 +113,10 @@ class FakeWindows(QObject):
         self.routines_opened = []
         from types import SimpleNamespace
 
-        self.routines = [SimpleNamespace(id="morning", name="Morning hip routine", source="morning.toml"),
+        self.routines = [SimpleNamespace(id="morning", name="Morning hip routine", source="morning.toml",
+                                         translations={}),
                          SimpleNamespace(id="warm-up", name="Warm-up before a walk or run",
-                                         source="warm-up.toml")]
+                                         source="warm-up.toml", translations={})]
         self.history_refreshes = 0
 
     def open_drill(self, family, settings):

@@ -216,3 +216,29 @@ def test_window_shows_the_days_calls(history, fake_clock, qtbot):
     w.refresh()
     assert w.calls_stat.value.text() == "2 calls, 1 h 05 min"
     assert calls_text(1, 600) == "1 call, 10 min"
+
+
+@pytest.mark.parametrize("direction", ["LeftToRight", "RightToLeft"])
+def test_the_chart_labels_keep_their_places_in_a_right_to_left_language(qtbot, direction):
+    """The minutes axis title stays top right, clear of the legend, whatever the layout direction."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFontMetrics
+
+    from unsit.ui.history_chart import HistoryChart
+
+    chart = HistoryChart()
+    qtbot.addWidget(chart)
+    chart.setLayoutDirection(getattr(Qt.LayoutDirection, direction))
+    chart.set_days(week([(1, 0, 20)] * 7))
+    chart.resize(600, 260)
+    image = QImage(chart.size(), QImage.Format.Format_ARGB32)
+    image.fill(QColor("#ffffff"))
+    chart.render(image)
+    fm = QFontMetrics(chart.font())
+    band = range(6, 6 + fm.height())
+
+    def inked(xs: range) -> int:
+        return sum(1 for x in xs for y in band if image.pixelColor(x, y).lightness() < 200)
+
+    assert inked(range(chart.width() - chart.MARGIN_RIGHT, chart.width() - 2)) > 0  # the title, top right
+    assert inked(range(chart.MARGIN_LEFT - 2)) == 0  # nothing left of the legend

@@ -9,6 +9,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QComboBox
 
 from unsit.core.drills import Drill
+from unsit.core.languages import LANGUAGES
 from unsit.i18n import current_language
 from unsit.store.drill_library import load_library
 from unsit.store.settings_file import SettingsFile
@@ -83,7 +84,11 @@ def test_the_settings_window_offers_each_language_in_its_own_name(qtbot, tmp_pat
     qtbot.addWidget(dialog)
     combo = dialog.findChild(QComboBox, "language")
     assert combo is not None
-    assert [combo.itemText(i) for i in range(combo.count())] == ["System language", "English", "Deutsch"]
+    items = [combo.itemText(i) for i in range(combo.count())]
+    assert items == ["System language", *LANGUAGES.values()]  # every shipped language, in its own name
+    assert items[:3] == ["System language", "English", "Deutsch"]
+    assert {"Español", "Français", "Italiano", "Nederlands", "Polski", "Português (Brasil)",
+            "العربية", "עברית", "日本語", "简体中文"} <= set(items)
     combo.setCurrentIndex(combo.findData("de"))
     assert dialog.current_settings() is not None and dialog.current_settings().language == "de"
 
@@ -138,3 +143,22 @@ def test_an_open_settings_window_is_rebuilt_in_the_new_language(qtbot, tmp_path,
     assert new.isVisible() and new.windowTitle() == "Unsit – Einstellungen"
     assert new.findChild(QComboBox, "language").currentData() == "de"
     windows.close_all()
+
+
+def test_work_hour_times_read_left_to_right_in_a_right_to_left_language(qtbot, switcher):
+    """Hebrew mirrors the row (remove button on the left), but 09:00 stays 09:00, not 00:09."""
+    from PySide6.QtCore import Qt
+
+    from unsit.ui.settings_dialog import _TimeRangeRow
+
+    switcher.apply("he")
+    row = _TimeRangeRow("09:00-17:00", 1)
+    qtbot.addWidget(row)
+    row.show()
+    qtbot.waitExposed(row)
+    assert row.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert row.remove_button.x() < row.start_edit.x()  # the row itself is mirrored
+    for edit in (row.start_edit, row.end_edit):
+        assert edit.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert (row.start_edit.text(), row.end_edit.text()) == ("09:00", "17:00")  # as shown
+    assert row.text() == "09:00-17:00"

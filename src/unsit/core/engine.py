@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -81,6 +81,8 @@ class Status:
         held_because: why a due nudge is held (empty when none is).
         call_seconds: how long the running call has lasted (None: no call, or calls are
             not followed because ``hold_during_calls`` is off).
+        morning_offer: today's morning-routine offer: an ``OfferState`` value (waiting, held,
+            shown, later, done), or "off" when the ``morning_routine`` setting is off.
     """
 
     phase: Phase
@@ -125,6 +127,7 @@ class Status:
             "present": self.present,
             "idle_source": self.idle_source,
             "interval_seconds": int(self.interval_seconds),
+            "morning_offer": self.morning_offer,
         }
 
 
@@ -346,6 +349,19 @@ class Engine:
         events = offer.later() if picked.effect is Effect.LATER else offer.finish()
         return [*events, answered] if events else []  # no events: a stale answer to a closed offer
 
+    def restore_answers(self, kind: str, actions: Sequence[str]) -> None:
+        """Tell an offer kind the answers an earlier run recorded today (action keys, oldest first).
+
+        The shell reads them from the history at start-up, so a restart on the same Unsit day
+        does not offer again. Unknown kinds or actions are ignored.
+        """
+        reminder = KINDS.get(kind)
+        offer = self._offers.get(kind)
+        if reminder is None or offer is None:
+            return
+        effects = [picked.effect for picked in (reminder.action(a) for a in actions) if picked is not None]
+        offer.restore(finished=any(e is not Effect.LATER for e in effects), later=Effect.LATER in effects)
+
     def set_idle_source(self, name: str) -> None:
         """Name of the idle detector now in use, for status()."""
         self._idle_source = name
@@ -362,7 +378,7 @@ class Engine:
             held_because=held.reasons if held is not None else frozenset(),
             call_seconds=self._calls.call_seconds,
             nudge_waiting=held is not None or phase in PENDING_CYCLES,
-            morning_offer=self._offer.state.value,
+            morning_offer=self._offer.state.value if self._settings.morning_routine else "off",
             phase=phase,
             streak_seconds=streak,
             next_nudge_in_seconds=next_in,

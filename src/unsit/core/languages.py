@@ -13,6 +13,16 @@ SOURCE_LANGUAGE = "en"
 LANGUAGES: dict[str, str] = {
     "en": "English",
     "de": "Deutsch",
+    "es": "Español",
+    "fr": "Français",
+    "it": "Italiano",
+    "nl": "Nederlands",
+    "pl": "Polski",
+    "pt_BR": "Português (Brasil)",
+    "ar": "العربية",
+    "he": "עברית",
+    "ja": "日本語",
+    "zh_CN": "简体中文",
 }
 """Shipped language codes (gettext style: ``de``, ``pt_BR``, ``zh_CN``) and their own names."""
 RIGHT_TO_LEFT: frozenset[str] = frozenset({"ar", "he", "fa", "ur"})

@@ -136,6 +136,22 @@ class MorningOffer:
         self._state = OfferState.DONE
         return [ReminderWithdrawn(kind=KIND, reason=WithdrawReason.ANSWERED)]
 
+    def restore(self, *, finished: bool, later: bool) -> None:
+        """An earlier run of the app already had today's offer answered (read from the history).
+
+        Args:
+            finished: "Start" or "Not today" was picked today: no more offers today.
+            later: "Later" was picked today (and nothing ended it): it comes again after
+                ``later_seconds`` of sitting, not at once.
+        """
+        if self._state is not OfferState.WAITING:
+            return  # this run has its own answer already
+        if finished:
+            self._state = OfferState.DONE
+        elif later:
+            self._state = OfferState.LATER
+            self._later_left_seconds = self.later_seconds
+
     def block(self, reason: WithdrawReason) -> list[Event]:
         """A pause, a drill or closing work hours took over: take the offer back.
 

@@ -17,11 +17,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from unsit.core.drill_session import GET_READY_SECONDS
 from unsit.core.drills import LENGTH_SCALES, MAX_TEXT_CHARS, SWITCH_SIDES_SECONDS, Drill, needs_switch
+from unsit.i18n import _, ngettext
 
 SCHEMA_VERSION = 1
 ROUTINE_PREFIX = "routine:"
@@ -33,8 +34,10 @@ MAX_ROUTINE_SECONDS = 30 * 60
 """A whole routine (get-ready moments included) lasts at most this long."""
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-_TOP_KEYS = {"schema_version", "id", "name", "purpose", "notes", "steps"}
+_TOP_KEYS = {"schema_version", "id", "name", "purpose", "notes", "steps", "translations"}
 _STEP_KEYS = {"drill", "seconds"}
+_TRANSLATION_KEYS = {"name", "purpose", "notes"}
+_LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")  # the drill files' rule (core/drills.py)
 
 
 class RoutineError(ValueError):
@@ -104,6 +107,19 @@ class RoutineStep:
 
 
 @dataclass(frozen=True)
+class RoutineTexts:
+    """A user routine file's own translation of its texts into one language (``[translations.<code>]``).
+
+    Attributes:
+        name, purpose, notes: "" when the file leaves them out (the file's own text is shown).
+    """
+
+    name: str = ""
+    purpose: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
 class Routine:
     """A routine as read from its file.
 
@@ -114,6 +130,7 @@ class Routine:
         notes: optional advice shown through the first drill ("" when none).
         steps: the drills in order.
         source: the file it came from, for messages.
+        translations: the file's own translations by language code (``de``, ``pt_BR``).
     """
 
     id: str
@@ -122,6 +139,7 @@ class Routine:
     notes: str
     steps: tuple[RoutineStep, ...]
     source: str
+    translations: Mapping[str, RoutineTexts] = field(default_factory=dict, compare=False)
 
     @property
     def session_id(self) -> str:
@@ -138,16 +156,17 @@ class Routine:
         return frozenset(step.drill.family for step in self.steps)
 
 
-def _text(data: Mapping[str, Any], key: str, source: str, *, required: bool = True) -> str:
+def _text(data: Mapping[str, Any], key: str, source: str, *, required: bool = True, where: str = "") -> str:
+    where = where or key
     value = data.get(key)
     if value is None and not required:
         return ""
     if value is None:
-        raise RoutineError(source, key, "is missing")
+        raise RoutineError(source, where, _("is missing"))
     if not isinstance(value, str) or not value.strip():
-        raise RoutineError(source, key, f"must be non-empty text, got {value!r}")
+        raise RoutineError(source, where, _("must be non-empty text, got {value}").format(value=repr(value)))
     if len(value) > MAX_TEXT_CHARS:
-        raise RoutineError(source, key, f"is longer than {MAX_TEXT_CHARS} characters")
+        raise RoutineError(source, where, _("is longer than {limit} characters").format(limit=MAX_TEXT_CHARS))
     return " ".join(value.split())
 
 
@@ -155,8 +174,8 @@ def _unknown_keys(data: Mapping[str, Any], allowed: set[str], where: str, source
     extra = sorted(str(k) for k in data if k not in allowed)
     if extra:
         prefix = f"{where}." if where else ""
-        raise RoutineError(source, prefix + extra[0],
-                           f"is not a known field (a typo?); use {', '.join(sorted(allowed))}")
+        raise RoutineError(source, prefix + extra[0], _("is not a known field (a typo?); use {fields}").format(
+            fields=", ".join(sorted(allowed))))
 
 
 def _drill_hint(drills: Mapping[str, Drill]) -> str:
@@ -167,14 +186,14 @@ def _drill_hint(drills: Mapping[str, Drill]) -> str:
 def _parse_step(raw: Any, index: int, drills: Mapping[str, Drill], source: str) -> RoutineStep:
     where = f"steps[{index + 1}]"  # counted from 1, like a person reading the file
     if not isinstance(raw, Mapping):
-        raise RoutineError(source, where, "must be a table ([[steps]] with drill = \"...\")")
+        raise RoutineError(source, where, _("must be a table ([[steps]] with drill = \"...\")"))
     _unknown_keys(raw, _STEP_KEYS, where, source)
     drill_id = raw.get("drill")
     if drill_id is None:
-        raise RoutineError(source, f"{where}.drill", "is missing (the id of a drill)")
+        raise RoutineError(source, f"{where}.drill", _("is missing (the id of a drill)"))
     if not isinstance(drill_id, str) or drill_id not in drills:
-        raise RoutineError(source, f"{where}.drill",
-                           f"{drill_id!r} is not a known drill; use one of {_drill_hint(drills)}")
+        raise RoutineError(source, f"{where}.drill", _("{drill} is not a known drill; use one of {drills}").format(
+            drill=repr(drill_id), drills=_drill_hint(drills)))
     drill = drills[drill_id]
     if "seconds" not in raw:
         return RoutineStep(drill, 1.0)
@@ -182,13 +201,32 @@ def _parse_step(raw: Any, index: int, drills: Mapping[str, Drill], source: str) 
     shortest, longest = fit_range_seconds(drill)
     is_number = isinstance(seconds, (int, float)) and not isinstance(seconds, bool)
     if not is_number or (isinstance(seconds, float) and not math.isfinite(seconds)):
-        raise RoutineError(source, f"{where}.seconds", f"must be a number of seconds, got {seconds!r}")
+        raise RoutineError(source, f"{where}.seconds", _("must be a number of seconds, got {value}").format(
+            value=repr(seconds)))
     low, high = math.ceil(shortest), math.floor(longest)
     if not low <= seconds <= high:
         raise RoutineError(source, f"{where}.seconds",
-                           f"{drill_id!r} can be fitted to {low} to {high} seconds "
-                           f"(its steps shrunk to half or stretched by half), got {seconds!r}")
+                           _("{drill} can be fitted to {low} to {high} seconds "
+                             "(its steps shrunk to half or stretched by half), got {value}").format(
+                               drill=repr(drill_id), low=low, high=high, value=repr(seconds)))
     return RoutineStep(drill, fit_scale(drill, float(seconds)), float(seconds))
+
+
+def _parse_translations(raw: Any, source: str) -> dict[str, RoutineTexts]:
+    """``[translations.<code>]`` tables: name, purpose and notes, checked like the file's own texts."""
+    if not isinstance(raw, Mapping):
+        raise RoutineError(source, "translations", _("must be a table of [translations.<language>] tables"))
+    found: dict[str, RoutineTexts] = {}
+    for code, table in raw.items():
+        where = f"translations.{code}"
+        if not isinstance(code, str) or not _LANGUAGE_CODE_RE.match(code):
+            raise RoutineError(source, where, _("language codes look like de, fr or pt_BR"))
+        if not isinstance(table, Mapping):
+            raise RoutineError(source, where, _("must be a table with name, purpose and notes"))
+        _unknown_keys(table, _TRANSLATION_KEYS, where, source)
+        texts = {key: _text(table, key, source, required=False, where=f"{where}.{key}") for key in _TRANSLATION_KEYS}
+        found[code] = RoutineTexts(texts["name"], texts["purpose"], texts["notes"])
+    return found
 
 
 def parse_routine(data: Mapping[str, Any], source: str, drills: Mapping[str, Drill]) -> Routine:
@@ -203,28 +241,33 @@ def parse_routine(data: Mapping[str, Any], source: str, drills: Mapping[str, Dri
         RoutineError: naming the file, the field and the problem.
     """
     if not isinstance(data, Mapping):
-        raise RoutineError(source, "(file)", "must be a TOML table")
+        raise RoutineError(source, "(file)", _("must be a TOML table"))
     version = data.get("schema_version")
     if isinstance(version, bool) or version != SCHEMA_VERSION:
-        raise RoutineError(source, "schema_version", f"must be {SCHEMA_VERSION}, got {version!r}")
+        raise RoutineError(source, "schema_version", _("must be {version}, got {value}").format(
+            version=SCHEMA_VERSION, value=repr(version)))
     _unknown_keys(data, _TOP_KEYS, "", source)
     routine_id = data.get("id")
     if not isinstance(routine_id, str) or not _ID_RE.match(routine_id):
-        raise RoutineError(source, "id", f"must be lower-case letters, digits and - (up to 63), got {routine_id!r}")
+        raise RoutineError(source, "id", _("must be lower-case letters, digits and -, got {value}").format(
+            value=repr(routine_id)))
     name = _text(data, "name", source)
     purpose = _text(data, "purpose", source)
     notes = _text(data, "notes", source, required=False)
     raw_steps = data.get("steps")
     if raw_steps is None:
-        raise RoutineError(source, "steps", "is missing ([[steps]] tables, one per drill)")
+        raise RoutineError(source, "steps", _("is missing ([[steps]] tables, one per drill)"))
     if not isinstance(raw_steps, (list, tuple)) or not raw_steps:
-        raise RoutineError(source, "steps", "must be a non-empty array of tables ([[steps]])")
+        raise RoutineError(source, "steps", _("must be a non-empty array of tables ([[steps]])"))
     if len(raw_steps) > MAX_STEPS:
-        raise RoutineError(source, "steps", f"has {len(raw_steps)} drills; a routine has 1 to {MAX_STEPS}")
+        raise RoutineError(source, "steps", ngettext("has {count} drill; a routine has 1 to {limit}",
+                                                     "has {count} drills; a routine has 1 to {limit}",
+                                                     len(raw_steps)).format(count=len(raw_steps), limit=MAX_STEPS))
     steps = tuple(_parse_step(raw, i, drills, source) for i, raw in enumerate(raw_steps))
-    routine = Routine(routine_id, name, purpose, notes, steps, source)
+    translations = _parse_translations(data.get("translations", {}), source)
+    routine = Routine(routine_id, name, purpose, notes, steps, source, translations)
     total = routine.total_seconds()
     if total > MAX_ROUTINE_SECONDS:
-        raise RoutineError(source, "steps", f"take {total:.0f} s together; a routine takes at most "
-                           f"{MAX_ROUTINE_SECONDS} s")
+        raise RoutineError(source, "steps", _("take {seconds} s together; a routine takes at most {limit} s").format(
+            seconds=f"{total:.0f}", limit=MAX_ROUTINE_SECONDS))
     return routine

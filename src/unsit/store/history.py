@@ -53,6 +53,7 @@ KINDS: tuple[str, ...] = (
     "nudge", "snooze", "skip", "drill_started", "drill_finished", "drill_skipped", "streak_ended",
     "nudge_held",  # came due while quiet (do-not-disturb, full screen, a call): not seen, not a "nudge"
     "call",  # a call (microphone capture) ended; duration_seconds is its length
+    "reminder_answered",  # a reminder (e.g. the morning offer) was answered; reason is "<kind>:<action>"
 )
 
 # Ordered migrations: MIGRATIONS[i] takes the schema from user_version i to i + 1.
@@ -483,6 +484,15 @@ class History:
             (since,),
         )
         return [str(r[0]) for r in rows]
+
+    def reminder_answers(self, kind: str, now: datetime) -> list[str]:
+        """The actions picked today (Unsit's day of ``now``) on reminders of ``kind``, oldest first."""
+        rows = self._rows(
+            "SELECT reason FROM events WHERE kind = 'reminder_answered' AND local_date = ? ORDER BY at_utc, id",
+            (unsit_day(now).isoformat(),),
+        )
+        prefix = kind + ":"
+        return [r[0][len(prefix):] for r in rows if isinstance(r[0], str) and r[0].startswith(prefix)]
 
     def export_csv(self, path: Path) -> int:
         """Write every event, oldest first, to ``path`` as CSV; returns the rows written.

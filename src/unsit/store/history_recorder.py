@@ -1,7 +1,9 @@
 """Turns the core's events into history rows: what the user saw and did, one row each.
 
 A nudge held while quiet is a ``nudge_held`` row, not a ``nudge``: history counts only
-nudges that were shown. A call that ended is a ``call`` row with its length.
+nudges that were shown. A call that ended is a ``call`` row with its length. An answered
+reminder (the morning offer's Start / Later / Not today) is a ``reminder_answered`` row with
+the reason ``<kind>:<action>``; ``restore_offer_answers`` reads today's back at start-up.
 Recording never stops the nudges: a failure is logged.
 """
 
@@ -10,9 +12,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from unsit.core import events as ev
+from unsit.core.reminders import MORNING_ROUTINE
+
+if TYPE_CHECKING:
+    from unsit.core.engine import Engine
+
+OFFER_KINDS: tuple[str, ...] = (MORNING_ROUTINE.key,)
+"""Reminder kinds whose answers last the day (their offer is not made again after a restart)."""
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +44,8 @@ def history_row(event: ev.Event) -> tuple[str, dict[str, Any]] | None:
         return "call", {"duration_seconds": event.call_seconds}
     if isinstance(event, ev.StreakEnded):
         return "streak_ended", {"streak_seconds": event.streak_seconds, "reason": event.reason.value}
+    if isinstance(event, ev.ReminderAnswered):
+        return "reminder_answered", {"reason": f"{event.kind}:{event.action}"}
     if isinstance(event, ev.Snoozed):
         return "snooze", {}
     if isinstance(event, ev.Skipped):
@@ -46,6 +57,27 @@ def history_row(event: ev.Event) -> tuple[str, dict[str, Any]] | None:
     if isinstance(event, ev.DrillSkipped):
         return "drill_skipped", {"drill_id": event.drill_id, "duration_seconds": event.elapsed_seconds}
     return None
+
+
+class AnswerSource(Protocol):
+    """Where the answers of an earlier run are read (``store.history.History``)."""
+
+    def reminder_answers(self, kind: str, now: datetime) -> list[str]: ...
+
+
+def restore_offer_answers(engine: Engine, history: AnswerSource | None, now: datetime) -> None:
+    """At start-up: tell the engine which offers were already answered today, so a restart does not offer again."""
+    if history is None:
+        return
+    for kind in OFFER_KINDS:
+        try:
+            actions = history.reminder_answers(kind, now)
+        except Exception:  # a history problem must not stop the app; the offer may then come again
+            log.exception("could not read today's %s answers from the history", kind)
+            continue
+        if actions:
+            log.info("today's %s offer was already answered (%s)", kind, ", ".join(actions))
+            engine.restore_answers(kind, actions)
 
 
 class HistoryRecorder:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from unsit.core.drills import Drill, DrillError
 from unsit.core.routines import Routine, RoutineError, parse_routine
+from unsit.i18n import _
 from unsit.store.drill_library import MAX_FILES_PER_FOLDER, read_small_regular_file
 
 if sys.version_info >= (3, 11):
@@ -38,7 +39,7 @@ def load_routine_file(path: Path, drills: Mapping[str, Drill]) -> Routine:
     try:
         table = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise RoutineError(source, "(file)", "is not UTF-8 text") from exc
+        raise RoutineError(source, "(file)", _("is not UTF-8 text")) from exc
     except tomllib.TOMLDecodeError as exc:
         raise RoutineError(source, "(TOML syntax)", str(exc)) from exc
     return parse_routine(table, source, drills)
@@ -50,19 +51,22 @@ def _load_folder(folder: Path, drills: Mapping[str, Drill], messages: list[str])
     try:
         files = sorted(p for p in folder.iterdir() if p.name.endswith(".toml"))
     except OSError as exc:
-        messages.append(f"{folder}: cannot list routine files: {exc.strerror or exc}")
+        messages.append(_("{folder}: cannot list routine files: {reason}").format(folder=folder,
+                                                                                   reason=exc.strerror or exc))
         return routines
     if len(files) > MAX_FILES_PER_FOLDER:
-        messages.append(f"{folder}: holds {len(files)} routine files; only the first {MAX_FILES_PER_FOLDER} are read")
+        messages.append(_("{folder}: holds {count} routine files; only the first {limit} are read").format(
+            folder=folder, count=len(files), limit=MAX_FILES_PER_FOLDER))
         files = files[:MAX_FILES_PER_FOLDER]
     for path in files:
         try:
             routine = load_routine_file(path, drills)
         except RoutineError as exc:
-            messages.append(f"{exc} (routine skipped)")
+            messages.append(_("{problem} (routine skipped)").format(problem=exc))
             continue
         if routine.id in seen:
-            messages.append(f"{path}: id: {routine.id!r} is already used by {seen[routine.id]} (routine skipped)")
+            messages.append(_("{path}: id: {id} is already used by {other} (routine skipped)").format(
+                path=path, id=repr(routine.id), other=seen[routine.id]))
             continue
         seen[routine.id] = str(path)
         routines.append(routine)
@@ -90,7 +94,8 @@ def load_routines(builtin_dir: Path, user_dir: Path | None,
     index = {r.id: i for i, r in enumerate(routines)}
     for routine in _load_folder(user_dir, by_id, messages):
         if routine.id in index:
-            messages.append(f"{routine.source}: id: replaces the built-in routine {routine.id!r}")
+            messages.append(_("{path}: id: replaces the built-in routine {id}").format(path=routine.source,
+                                                                                       id=repr(routine.id)))
             routines[index[routine.id]] = routine
         else:
             index[routine.id] = len(routines)

@@ -186,6 +186,10 @@ class HistoryChart(QWidget):
         }
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        # The chart is drawn left to right in every language (days run left to right, the
+        # drills axis on the left); AlignAbsolute keeps Qt from mirroring the labels' alignment
+        # under a right-to-left language, which put the minutes axis title over the legend.
+        ABSOLUTE = Qt.AlignmentFlag.AlignAbsolute  # noqa: N806 - a flag, named like Qt's
         if not self._days:
             return
         c = self.colors()
@@ -204,10 +208,10 @@ class HistoryChart(QWidget):
         p.setPen(c["muted"])
         for value, y in lay.count_ticks:
             p.drawText(QRectF(0, y - fm.height() / 2, plot.x - 6, fm.height()),
-                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(value))
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter | ABSOLUTE, str(value))
         for value, y in lay.minute_ticks:
             p.drawText(QRectF(right + 6, y - fm.height() / 2, self.MARGIN_RIGHT - 6, fm.height()),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, format_minutes(value))
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | ABSOLUTE, format_minutes(value))
         for x, text in lay.day_labels:
             p.drawText(QRectF(x - 30, bottom + 4, 60, fm.height()), Qt.AlignmentFlag.AlignHCenter, text)
         # Bars with slightly rounded tops.
@@ -257,4 +261,5 @@ class HistoryChart(QWidget):
             p.drawText(QPointF(x + 16, y + fm.ascent() + (h - fm.height()) / 2), label)
             x += 16 + fm.horizontalAdvance(label) + 18
         p.setPen(c["muted"])
-        p.drawText(QRectF(0, y, self.width() - 4, h), Qt.AlignmentFlag.AlignRight, pgettext("chart axis", "streak"))
+        p.drawText(QRectF(0, y, self.width() - 4, h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute,
+                   pgettext("chart axis", "streak"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, QTime
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -105,7 +105,11 @@ class _TimeRangeRow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         for edit, what in ((self.start_edit, _("Work hours range {number} start")),
                            (self.end_edit, _("Work hours range {number} end"))):
-            edit.setDisplayFormat("HH:mm")
+            # A clock time reads 09:00 in Hebrew and Arabic too, but QDateTimeEdit reverses its
+            # sections when the application lays out right to left (09:00 showed as 00:09):
+            # give it the sections reversed so they come out in clock order, left to right.
+            edit.setDisplayFormat("mm:HH" if QGuiApplication.isRightToLeft() else "HH:mm")
+            edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
             edit.setAccessibleName(what.format(number=number))
         self.end_edit.setToolTip(_("End time; 00:00 means midnight (end of the day)."))
         self.remove_button.setAccessibleName(_("Remove work hours range {number}").format(number=number))
