@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from unsit.core.drill_session import GET_READY_SECONDS
-from unsit.core.drills import LENGTH_SCALES, MAX_TEXT_CHARS, SWITCH_SIDES_SECONDS, Drill, needs_switch
+from unsit.core.drills import (
+    LENGTH_SCALES,
+    MAX_TEXT_CHARS,
+    SWITCH_SIDES_SECONDS,
+    Drill,
+    DrillError,
+    needs_switch,
+)
 from unsit.i18n import _, ngettext
 
 SCHEMA_VERSION = 1
@@ -40,20 +47,11 @@ _TRANSLATION_KEYS = {"name", "purpose", "notes"}
 _LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")  # the drill files' rule (core/drills.py)
 
 
-class RoutineError(ValueError):
-    """A routine file that cannot be used.
+class RoutineError(DrillError):
+    """A routine file that cannot be used: the same ``source``, ``field`` and ``problem`` as a drill file's.
 
-    Attributes:
-        source: the file the data came from.
-        field: the offending field, e.g. ``steps[2].drill``.
-        problem: what is wrong with it, in plain words.
+    A subclass so the two file kinds share one error shape; callers still catch it by its own name.
     """
-
-    def __init__(self, source: str, field: str, problem: str):
-        super().__init__(f"{source}: {field}: {problem}")
-        self.source = source
-        self.field = field
-        self.problem = problem
 
 
 def routine_session_id(routine_id: str) -> str:
