@@ -13,6 +13,9 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 import unsit.app
 
@@ -95,3 +98,66 @@ def test_the_enum_namespace_check_can_fail() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
                           check=False)
     assert done.stdout.strip() == "False True", done.stderr
+
+
+NOT_KEPT_AFTER_START_UP = (
+    "json",  # the command socket imports it on the first request
+    "locale",  # argparse's gettext would load it: the tray starts without building the parser
+    "tomllib", "tomli",  # the settings are parsed at start-up, then the parser is forgotten
+    "platformdirs",  # the folders are resolved once
+    "unsit.platform.autostart",  # start-at-login is synced at start-up and on a settings change
+    "unsit.command_name", "shlex",  # only in messages
+    "unsit.platform.dnd",  # do-not-disturb is asked only while a nudge is due
+    "PySide6.QtCore.QEvent", "PySide6.QtCore.QTranslator",  # a language change, a non-English Qt
+)
+
+START_AND_LIST_MODULES = """
+import sys
+import unsit.app as app
+
+release = app.release_start_up_memory
+
+def list_modules_and_quit():
+    release()
+    from PySide6 import QtCore
+    from PySide6.QtWidgets import QApplication
+    names = sorted(sys.modules) + ["PySide6.QtCore." + name for name in vars(QtCore) if name.startswith("Q")]
+    print("MODULES " + " ".join(names), flush=True)
+    QApplication.instance().quit()
+
+app.release_start_up_memory = list_modules_and_quit  # called by run_app 3 s after start-up
+from unsit.__main__ import main
+sys.exit(main([]))
+"""
+
+
+def idle_modules(tmp_path: Path, settings: str = "") -> set[str]:
+    """What the real tray process holds once started (a private user folder, the test desktop)."""
+    env = dict(os.environ)
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
+        (tmp_path / var).mkdir(mode=0o700)
+        env[var] = str(tmp_path / var)
+    (tmp_path / "XDG_CONFIG_HOME" / "unsit").mkdir()
+    (tmp_path / "XDG_CONFIG_HOME" / "unsit" / "settings.toml").write_text(settings)
+    done = subprocess.run([sys.executable, "-c", START_AND_LIST_MODULES], capture_output=True, text=True,
+                          env=env, timeout=30, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("MODULES ")]
+    assert done.returncode == 0 and lines, done.stdout + done.stderr
+    return set(lines[0].split()[1:])
+
+
+@pytest.mark.desktop
+def test_what_start_up_needs_for_a_moment_is_not_kept(desktop, tmp_path: Path) -> None:
+    """The real app, started on the test desktop: the one-off parsers and helpers are gone at idle."""
+    loaded = idle_modules(tmp_path, "interval_minutes = 45\nmorning_routine = false\n")
+    kept = sorted(name for name in loaded
+                  if any(name == gone or name.startswith(gone + ".") for gone in NOT_KEPT_AFTER_START_UP))
+    assert kept == [], kept
+    assert {"unsit.core.engine", "unsit.ui.tray", "unsit.store.settings_file"} <= loaded  # it did start
+
+
+@pytest.mark.desktop
+def test_the_idle_module_check_sees_what_is_loaded(desktop, tmp_path: Path) -> None:
+    """A language other than English loads Qt's translator: the listing sees such a change."""
+    loaded = idle_modules(tmp_path, 'language = "de"\n')
+    assert "PySide6.QtCore.QTranslator" in loaded

@@ -7,7 +7,6 @@ answer quickly; only starting the app imports the GUI.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -18,11 +17,6 @@ from unsit import APP_NAME, __version__
 from unsit.core.drills import FAMILIES
 from unsit.core.durations import format_duration
 from unsit.i18n import N_, _, ngettext
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - the tomli backport has the same API
-    import tomli as tomllib
 
 PAUSE_RE = re.compile(r"^(?:(\d+)h)?(?:(\d+)m(?:in)?)?$")
 PHASE_LABELS: dict[str, str] = {
@@ -163,6 +157,8 @@ def run_client(args: argparse.Namespace) -> int:
         print(f"{APP_NAME}: {reply.get('error') or _('the command failed')}", file=sys.stderr)
         return 2 if reply.get("bad_input") else 1
     if args.command == "status":
+        import json
+
         status = reply["status"]
         print(json.dumps(status) if args.json else format_status(status))
     elif reply.get("message"):
@@ -178,26 +174,34 @@ def install_language() -> None:
     try:
         from unsit.paths import AppPaths
         from unsit.store.settings_file import SettingsFile
+        from unsit.toml_text import parse_toml
 
         data, _refused = SettingsFile(AppPaths.from_platform().settings_file).read()
         if data:
-            value = tomllib.loads(data.decode("utf-8-sig")).get("language", "")
+            value = parse_toml(data.decode("utf-8-sig")).get("language", "")
             setting = value if isinstance(value, str) else ""
-    except (OSError, ValueError, tomllib.TOMLDecodeError):
+    except (OSError, ValueError, RecursionError):  # TomlError is a ValueError
         pass  # a broken settings file: the app reports it; the command line just follows the system
     install(setting)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     install_language()
-    args = build_parser().parse_args(argv)
-    if args.command:
-        return run_client(args)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words in ([], ["--debug"]):
+        # The tray app itself needs no parser: building argparse's help texts loads the
+        # `locale` module through gettext, which the tray would keep for hours (0.16 MB).
+        debug = bool(words)
+    else:
+        args = build_parser().parse_args(words)
+        if args.command:
+            return run_client(args)
+        debug = args.debug
     from unsit.app import run_app
     from unsit.source_lines import uncached_source_lines
 
     with uncached_source_lines():  # PySide6 reads every module's source; keeping it costs ~4 MB
-        return run_app(debug=args.debug)
+        return run_app(debug=debug)
 
 
 if __name__ == "__main__":

@@ -9,11 +9,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
-from unsit.command_name import command_name
 from unsit.i18n import _
 from unsit.log_file import setup_logging
 from unsit.paths import AppPaths
 from unsit.qt_libraries import missing_library_message
+from unsit.transient_imports import transient_modules
 
 if TYPE_CHECKING:  # Qt and the settings load after the cheap checks in run_app
     from PySide6.QtWidgets import QApplication
@@ -21,6 +21,22 @@ if TYPE_CHECKING:  # Qt and the settings load after the cheap checks in run_app
     from unsit.core.engine import Status
 
 log = logging.getLogger("unsit")
+
+
+def _command() -> str:
+    """The ``unsit`` command as typed here, for messages (imported then: an idle tray never needs it)."""
+    from unsit.command_name import command_name
+
+    return command_name()
+
+
+def sync_start_at_login(wanted: bool) -> None:
+    """Make start-at-login match the setting. Needed at start-up and when the setting changes, so
+    the autostart module is forgotten again afterwards (``unsit.transient_imports``)."""
+    with transient_modules("unsit.platform.autostart"):
+        from unsit.platform.autostart import sync_autostart
+
+        sync_autostart(wanted)
 
 
 def missing_display(env: Mapping[str, str], platform: str) -> str | None:
@@ -34,7 +50,7 @@ def missing_display(env: Mapping[str, str], platform: str) -> str | None:
         return None
     return _("no graphical session found (neither DISPLAY nor WAYLAND_DISPLAY is set). "
              "Start Unsit from your desktop session; `{command} status` works from anywhere.").format(
-        command=command_name())
+        command=_command())
 
 
 def already_running(paths: AppPaths) -> bool:
@@ -58,7 +74,7 @@ def run_app(debug: bool = False) -> int:
     if paths.runtime_problem:  # said once, at start-up; the CLI uses the same folder quietly
         print(f"{APP_NAME}: {paths.runtime_problem}", file=sys.stderr)
     if already_running(paths):
-        print(f"{APP_NAME} is already running: its window is open now (or run: {command_name()} status)")
+        print(f"{APP_NAME} is already running: its window is open now (or run: {_command()} status)")
         return 0
     no_display = missing_display(os.environ, sys.platform)
     if no_display:  # said once, before the log's console handler could repeat it
@@ -109,15 +125,13 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
 
     from unsit.core.engine import Engine
     from unsit.drill_text import routine_name
-    from unsit.platform.autostart import sync_autostart
     from unsit.platform.capture import pick_capture_watch
     from unsit.platform.capture.qt_signal import CallWatch
     from unsit.platform.clock import SystemClock
     from unsit.platform.clock_watch import ClockChangeWatcher
-    from unsit.platform.dnd import DndWatcher
     from unsit.platform.idle import detect_idle_source
     from unsit.platform.notify import pick_fallback, pick_notifier, reminder_notifier_factory
-    from unsit.platform.quiet_answers import QuietAnswers
+    from unsit.platform.quiet_answers import DesktopQuiet, QuietAnswers
     from unsit.platform.session import SessionWatcher
     from unsit.platform.sni import SniWatch
     from unsit.resources import asset_path
@@ -167,7 +181,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     windows = Windows(drills=drills, clock=clock, settings_store=store, history=history, routines=routines)
     engine = Engine(settings, clock, idle_source=idle.name)
     restore_offer_answers(engine, history, clock.now())  # a restart on the same day does not offer again
-    dnd = DndWatcher()
+    dnd = DesktopQuiet()  # made on the first question: a nudge due
     quiet = QuietAnswers(dnd.quiet_reasons, clock.monotonic)  # asked off the GUI thread: a tick never waits
     clock_watch = ClockChangeWatcher()  # a clock set wakes the wall-clock scheduler (no polling on Linux)
     calls = CallWatch(pick_capture_watch(clock.monotonic))  # a call holds the nudge (issue 13)
@@ -211,7 +225,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
         log.error("cannot open the command socket %s: %s", paths.socket_path, exc)
         problems = [*problems, _("`{command} status` and the other commands cannot reach this Unsit: "
                                  "{path} cannot be created ({reason}).").format(
-            command=command_name(), path=paths.socket_path, reason=exc.strerror or exc)]
+            command=_command(), path=paths.socket_path, reason=exc.strerror or exc)]
 
     tray.drill_requested.connect(lambda: controller.start_drill())
     tray.set_routines([(r.id, routine_name(r)) for r in routines])
@@ -227,7 +241,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     tray.clicked.connect(main_window.icon_clicked)
     store.settings_changed.connect(controller.apply_settings)
     store.settings_problem.connect(lambda message: inform(_("Unsit settings"), message))
-    store.settings_changed.connect(lambda s: sync_autostart(s.start_at_login))
+    store.settings_changed.connect(lambda s: sync_start_at_login(s.start_at_login))
     store.settings_changed.connect(lambda s: language.apply(s.language))
     language.language_changed.connect(lambda _code: _retranslate(tray, windows, controller))
     language.language_changed.connect(lambda _code: tray.set_routines([(r.id, routine_name(r)) for r in routines]))
@@ -243,7 +257,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
                            "start Unsit again from your applications menu to open its window."))
     if problems or drill_problems:
         inform(_("Unsit found a problem"), "\n".join([*problems, *drill_problems]))
-    sync_autostart(settings.start_at_login)
+    sync_start_at_login(settings.start_at_login)
     return parts
 
 

@@ -146,3 +146,34 @@ def test_the_answer_is_handled_on_the_gui_thread(qtbot, slow):
         slow.go.set()
     assert threads == [threading.get_ident()]
     answers.close()
+
+
+@pytest.mark.desktop
+def test_the_desktop_watcher_is_made_on_the_first_question_and_closed_once(desktop, monkeypatch):
+    """``DesktopQuiet`` makes its ``DndWatcher`` only when asked (an idle tray never asks)."""
+    from unsit.platform import dnd
+    from unsit.platform.quiet_answers import DesktopQuiet
+
+    made: list[DndWatcher] = []
+    closed: list[DndWatcher] = []
+
+    class Counted(DndWatcher):
+        def __init__(self) -> None:
+            super().__init__()
+            made.append(self)
+
+        def close(self) -> None:
+            closed.append(self)
+            super().close()
+
+    monkeypatch.setattr(dnd, "DndWatcher", Counted)
+    quiet = DesktopQuiet()
+    quiet.close()
+    assert made == [] and closed == []
+    quiet = DesktopQuiet()
+    assert quiet.quiet_reasons() == frozenset()  # the test desktop's dunst is not paused
+    assert quiet.quiet_reasons() == frozenset()
+    assert len(made) == 1
+    quiet.close()
+    quiet.close()
+    assert closed == made

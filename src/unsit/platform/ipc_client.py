@@ -14,7 +14,6 @@ second instance or takes the socket over because the first one was slow.
 from __future__ import annotations
 
 import errno
-import json
 import os
 import socket
 import sys
@@ -53,12 +52,12 @@ def send_request(socket_path: Path, request: dict[str, Any], timeout: float = TI
         NotRunning: nothing listens (no socket file, or the connection is refused).
         NotAnswering: something listens but did not answer within ``timeout``.
     """
-    payload = (json.dumps(request) + "\n").encode()
     if sys.platform == "win32":
-        return _send_qt(server_name(socket_path), payload, timeout)
+        return _send_qt(server_name(socket_path), _encode(request), timeout)
     deadline = time.monotonic() + timeout
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         _connect(sock, socket_path, deadline)
+        payload = _encode(request)  # after connecting: the tray's start-up check finds nobody, needs no json
         data = bytearray()
         try:
             sock.sendall(payload)
@@ -109,7 +108,15 @@ def _send_qt(name: str, payload: bytes, timeout: float) -> dict[str, Any]:
     return _decode(data)
 
 
+def _encode(request: dict[str, Any]) -> bytes:
+    import json  # only when someone answers: an idle tray never needs it (0.1 MB)
+
+    return (json.dumps(request) + "\n").encode()
+
+
 def _decode(data: bytes) -> dict[str, Any]:
+    import json
+
     if not data.strip():
         raise NotAnswering("the running instance closed the connection without answering")
     try:

@@ -20,10 +20,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from unsit.core.events import QuietReason
+
+if TYPE_CHECKING:
+    from unsit.platform.dnd import DndWatcher
 
 log = logging.getLogger(__name__)
 
@@ -109,3 +113,32 @@ class QuietAnswers(QObject):
         worker = self._worker
         if worker is not None and worker.is_alive():
             worker.join(timeout_seconds)
+
+
+class DesktopQuiet:
+    """The desktop's ``DndWatcher``, imported and made on the first question.
+
+    A question is asked only while a nudge is due, so a tray that idles between nudges
+    does not hold the watcher's module (its D-Bus and X11 probes) until then.
+    """
+
+    def __init__(self) -> None:
+        self._watcher: DndWatcher | None = None
+        self._lock = threading.Lock()  # made on a question's thread, closed from the GUI thread
+
+    def quiet_reasons(self) -> Reasons:
+        """``DndWatcher.quiet_reasons`` (blocking: call it off the GUI thread)."""
+        with self._lock:
+            if self._watcher is None:
+                from unsit.platform.dnd import DndWatcher
+
+                self._watcher = DndWatcher()
+            watcher = self._watcher
+        return watcher.quiet_reasons()
+
+    def close(self) -> None:
+        """Release the watcher's connections, if it was ever made."""
+        with self._lock:
+            watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            watcher.close()

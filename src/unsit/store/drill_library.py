@@ -18,16 +18,12 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import sys
 from pathlib import Path
 
 from unsit.core.drills import Drill, DrillError, parse_drill
 from unsit.i18n import N_, _
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - the tomli backport has the same API
-    import tomli as tomllib
+from unsit.toml_text import PARSER_MODULES, TomlError, parse_toml
+from unsit.transient_imports import transient_modules
 
 MAX_FILE_BYTES = 64 * 1024
 """The largest drill file read; the built-in ones are under 5 kB."""
@@ -95,14 +91,15 @@ def load_drill_file(path: Path) -> Drill:
     source = str(path)
     data = read_small_regular_file(path)
     try:
-        table = tomllib.loads(data.decode("utf-8"))
+        table = parse_toml(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise DrillError(source, "(file)", _("is not UTF-8 text")) from exc
-    except tomllib.TOMLDecodeError as exc:
+    except TomlError as exc:
         raise DrillError(source, "(TOML syntax)", str(exc)) from exc
     return parse_drill(table, source)
 
 
+@transient_modules(*PARSER_MODULES)  # the parser once per folder, forgotten afterwards
 def _load_folder(folder: Path, messages: list[str]) -> list[Drill]:
     drills: list[Drill] = []
     seen: dict[str, str] = {}

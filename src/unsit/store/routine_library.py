@@ -10,7 +10,6 @@ first file with an id wins.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -18,11 +17,8 @@ from unsit.core.drills import Drill, DrillError
 from unsit.core.routines import Routine, RoutineError, parse_routine
 from unsit.i18n import _
 from unsit.store.drill_library import MAX_FILES_PER_FOLDER, read_small_regular_file
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - the tomli backport has the same API
-    import tomli as tomllib
+from unsit.toml_text import PARSER_MODULES, TomlError, parse_toml
+from unsit.transient_imports import transient_modules
 
 
 def load_routine_file(path: Path, drills: Mapping[str, Drill]) -> Routine:
@@ -37,14 +33,15 @@ def load_routine_file(path: Path, drills: Mapping[str, Drill]) -> Routine:
     except DrillError as exc:
         raise RoutineError(exc.source, exc.field, exc.problem) from exc
     try:
-        table = tomllib.loads(data.decode("utf-8"))
+        table = parse_toml(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise RoutineError(source, "(file)", _("is not UTF-8 text")) from exc
-    except tomllib.TOMLDecodeError as exc:
+    except TomlError as exc:
         raise RoutineError(source, "(TOML syntax)", str(exc)) from exc
     return parse_routine(table, source, drills)
 
 
+@transient_modules(*PARSER_MODULES)  # the parser once per folder, forgotten afterwards
 def _load_folder(folder: Path, drills: Mapping[str, Drill], messages: list[str]) -> list[Routine]:
     routines: list[Routine] = []
     seen: dict[str, str] = {}

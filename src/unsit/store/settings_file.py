@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import os
 import stat
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,11 +26,7 @@ from typing import Any
 from unsit.core.settings import FIELDS, Settings, validate
 from unsit.i18n import N_, _
 from unsit.store.atomic import fsync_folder, write_atomically
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from unsit.toml_text import TomlError, parse_toml
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +142,8 @@ class SettingsFile:
             return LoadResult(base)
         self.known_content = data
         try:
-            raw = tomllib.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
+            raw = parse_toml(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, TomlError, RecursionError, ValueError) as exc:
             problems = [_("{name} is not valid TOML ({error}); the previous settings were kept").format(
                 name=self.path.name, error=_short(exc))]
             return self._repair(data, base, problems)

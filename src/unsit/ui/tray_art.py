@@ -18,7 +18,7 @@ import itertools
 import math
 
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QBrush, QColor, QIcon, QLinearGradient, QPainter, QPainterPath, QPixmap
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QLinearGradient, QPainter, QPainterPath, QPixmap
 
 ACCENT = QColor("#E8743B")
 DUE = QColor("#D9480F")
@@ -174,10 +174,19 @@ def render_pixmap(size: int, look: TrayLook, fraction: float, device_pixel_ratio
     return pixmap
 
 
-def make_icon(look: TrayLook, fraction: float) -> QIcon:
-    """A QIcon with every tray size at 1x and 2x, so the panel never scales a bitmap."""
+def make_icon(look: TrayLook, fraction: float, pixel_ratio: float | None = None) -> QIcon:
+    """A QIcon with every tray size, so the panel never scales a bitmap.
+
+    The 2x pixmaps (four times the pixels of the 1x ones, about 140 kB a set) are painted
+    only when a screen needs them (``pixel_ratio``: the highest device pixel ratio of the
+    screens, by default asked of the application). The icon is repainted as the ring moves,
+    so a HiDPI screen plugged in later gets them at the next repaint.
+    """
+    if pixel_ratio is None:
+        app = QGuiApplication.instance()
+        pixel_ratio = app.devicePixelRatio() if isinstance(app, QGuiApplication) else 2.0
     icon = QIcon()
     for size in ICON_SIZES:
-        for ratio in (1.0, 2.0):
+        for ratio in (1.0, 2.0) if pixel_ratio > 1.0 else (1.0,):
             icon.addPixmap(render_pixmap(size, look, fraction, ratio))
     return icon
