@@ -78,7 +78,7 @@ def test_the_idle_tray_never_builds_qts_enum_namespace() -> None:
             "app = QApplication([])\n"
             "from unsit.ui.tray_art import TrayLook, make_icon\n"
             "for look in TrayLook:\n"
-            "    make_icon(look, 0.6)\n"
+            "    make_icon(look, 0.6, pixel_ratio=2.0)\n"
             "print('Qt' in core.__dict__)\n")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,

@@ -8,7 +8,7 @@ No enum of Qt's ``Qt`` namespace is named here (pen caps, ``NoPen``, ``NoBrush``
 use of any of them builds the whole namespace, about 1 MB that the idle tray otherwise never
 needs (even ``QPen(colour)`` and ``QBrush(colour)`` build it, through their overloads). So
 every part is a filled shape: rings, round-capped arcs and strokes are outlines filled with
-``QPainter.fillPath``, in a one-colour gradient brush.
+``QPainter.fillPath``, in a one-pixel texture brush (see ``_solid``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import itertools
 import math
 
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QLinearGradient, QPainter, QPainterPath, QPixmap
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QImage, QPainter, QPainterPath, QPixmap
 
 ACCENT = QColor("#E8743B")
 DUE = QColor("#D9480F")
@@ -99,11 +99,15 @@ def _draw_figure(painter: QPainter, centre: QPointF, scale: float, colour: QColo
 
 
 def _solid(colour: QColor) -> QBrush:
-    """A brush of one colour. A one-colour gradient: ``QBrush(QColor)`` would build Qt's enum namespace."""
-    gradient = QLinearGradient(0.0, 0.0, 1.0, 0.0)
-    gradient.setColorAt(0.0, colour)
-    gradient.setColorAt(1.0, colour)
-    return QBrush(gradient)
+    """A brush of one colour: a one-pixel texture.
+
+    ``QBrush(QColor)`` would build Qt's enum namespace. A one-colour gradient did not, but
+    Qt builds each gradient's colour table on a thread pool (two threads for the life of
+    the process) and keeps the tables in a cache of its own; a texture brush needs neither.
+    """
+    image = QImage(1, 1, QImage.Format.Format_ARGB32)
+    image.setPixel(0, 0, colour.rgba())
+    return QBrush(image)
 
 
 def _ellipse(rect: QRectF) -> QPainterPath:
