@@ -17,18 +17,16 @@ Focus and the keyboard:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal, SignalInstance
-from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from unsit.i18n import _, ngettext
 from unsit.platform.notify.base import Nudge, action_labels
-
-MARGIN_PIXELS = 16
-WIDTH_PIXELS = 360
+from unsit.ui.corner_card import CornerCard
 
 
-class NudgePopup(QWidget):
+class NudgePopup(CornerCard):
     """The built-in nudge: title, body (the streak) and Start drill / Snooze / Skip buttons."""
 
     drill_requested = Signal()
@@ -37,28 +35,9 @@ class NudgePopup(QWidget):
     dismissed = Signal()  # Escape: hidden without choosing
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowFlags(
-            Qt.WindowType.Tool
-            | Qt.WindowType.FramelessWindowHint
-            | Qt.WindowType.WindowStaysOnTopHint
-            | Qt.WindowType.WindowDoesNotAcceptFocus
-        )
-        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
-        self.setObjectName("nudge_popup")
+        super().__init__("nudge_popup", "nudge_title", parent=parent)
         self.setWindowTitle("Unsit")
         self.setAccessibleName(_("Unsit nudge"))
-        self.setFixedWidth(WIDTH_PIXELS)
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)  # draws the border below
-        self.setStyleSheet(
-            "#nudge_popup { border: 1px solid palette(mid); }"
-            " #nudge_title { font-weight: bold; font-size: 12pt; }"
-        )
-
-        self._title = QLabel()
-        self._title.setObjectName("nudge_title")
-        self._body = QLabel(wordWrap=True)
-        self._body.setObjectName("nudge_body")
         self._drill = QPushButton()
         self._drill.setObjectName("drill_button")
         self._snooze = QPushButton()
@@ -75,11 +54,7 @@ class NudgePopup(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self._snooze)
         buttons.addWidget(self._skip)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.addWidget(self._title)
-        layout.addWidget(self._body)
-        layout.addLayout(buttons)
+        self._layout.addLayout(buttons)
 
     @property
     def buttons(self) -> tuple[QPushButton, QPushButton, QPushButton]:
@@ -106,17 +81,7 @@ class NudgePopup(QWidget):
         self._skip.setAccessibleDescription(_("No more nudges until another full interval of sitting"))
         self.setWindowTitle(_("Unsit — {title}").format(title=nudge.title))
         self.setAccessibleDescription(nudge.body)
-        self._set_accepts_focus(False)
-        # Width and height fixed (min = max): tiling window managers float it (as its Tool type asks).
-        height = self.heightForWidth(WIDTH_PIXELS)
-        self.setFixedHeight(height if height > 0 else self.sizeHint().height())
-        self.move(self._corner_position())
-        self.show()
-        self.raise_()
-
-    def withdraw(self) -> None:
-        """Hide the popup without emitting anything."""
-        self.hide()
+        self._show_in_corner()
 
     def accept_keyboard(self) -> None:
         """Let the popup take focus (the user clicked into it) and focus "Start drill"."""
@@ -143,16 +108,3 @@ class NudgePopup(QWidget):
     def _answer(self, signal: SignalInstance) -> None:
         self.hide()
         signal.emit()
-
-    def _set_accepts_focus(self, accepts: bool) -> None:
-        # Only the native window's flag changes: QWidget.setWindowFlag would re-create (and
-        # hide) the window. Qt's xcb backend rewrites WM_HINTS "input" in place.
-        self.winId()  # make sure the native window exists
-        self.windowHandle().setFlag(Qt.WindowType.WindowDoesNotAcceptFocus, not accepts)
-
-    def _corner_position(self) -> QPoint:
-        screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
-        area = screen.availableGeometry()
-        size = self.size()
-        return QPoint(area.right() - size.width() - MARGIN_PIXELS + 1,
-                      area.bottom() - size.height() - MARGIN_PIXELS + 1)

@@ -7,16 +7,14 @@ the card lets it take focus. Each button sends back its action key through ``ans
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QMouseEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-MARGIN_PIXELS = 16
-WIDTH_PIXELS = 360
-STACK_OFFSET_PIXELS = 12
+from unsit.ui.corner_card import CornerCard
 
 
-class ReminderCard(QWidget):
+class ReminderCard(CornerCard):
     """The built-in card of one reminder kind.
 
     Args:
@@ -27,28 +25,11 @@ class ReminderCard(QWidget):
     answered = Signal(str)  # the action key
 
     def __init__(self, kind: str, slot: int = 1, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(f"reminder_card_{kind}", "reminder_title", slot, parent)
         self.kind = kind
-        self._slot = slot
-        self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint
-                            | Qt.WindowType.WindowStaysOnTopHint | Qt.WindowType.WindowDoesNotAcceptFocus)
-        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.setObjectName(f"reminder_card_{kind}")
-        self.setFixedWidth(WIDTH_PIXELS)
-        self.setStyleSheet(f"#reminder_card_{kind} {{ border: 1px solid palette(mid); }}"
-                           " #reminder_title { font-weight: bold; font-size: 12pt; }")
-        self._title = QLabel()
-        self._title.setObjectName("reminder_title")
-        self._body = QLabel(wordWrap=True)
-        self._body.setObjectName("reminder_body")
         self._buttons_row = QHBoxLayout()
         self._buttons: list[QPushButton] = []
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.addWidget(self._title)
-        layout.addWidget(self._body)
-        layout.addLayout(self._buttons_row)
+        self._layout.addLayout(self._buttons_row)
 
     @property
     def buttons(self) -> tuple[QPushButton, ...]:
@@ -74,21 +55,11 @@ class ReminderCard(QWidget):
         self.setWindowTitle(f"Unsit — {title}")
         self.setAccessibleName(title)
         self.setAccessibleDescription(body)
-        self.winId()
-        self.windowHandle().setFlag(Qt.WindowType.WindowDoesNotAcceptFocus, True)
-        height = self.heightForWidth(WIDTH_PIXELS)
-        self.setFixedHeight(height if height > 0 else self.sizeHint().height())
-        self.move(self._corner_position())
-        self.show()
-        self.raise_()
-
-    def withdraw(self) -> None:
-        """Hide the card without emitting anything."""
-        self.hide()
+        self._show_in_corner()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
         """A click on the card itself lets it take the keyboard."""
-        self.windowHandle().setFlag(Qt.WindowType.WindowDoesNotAcceptFocus, False)
+        self._set_accepts_focus(True)
         self.activateWindow()
         if self._buttons:
             self._buttons[0].setFocus(Qt.FocusReason.MouseFocusReason)
@@ -97,9 +68,3 @@ class ReminderCard(QWidget):
     def _answer(self, key: str) -> None:
         self.hide()
         self.answered.emit(key)
-
-    def _corner_position(self) -> QPoint:
-        area = QGuiApplication.primaryScreen().availableGeometry()
-        lift = self._slot * (self.height() + STACK_OFFSET_PIXELS)
-        return QPoint(area.right() - WIDTH_PIXELS - MARGIN_PIXELS + 1,
-                      area.bottom() - self.height() - MARGIN_PIXELS + 1 - lift)
