@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from unsit import APP_NAME, __version__
-from unsit.core.drills import FAMILIES
 from unsit.core.durations import format_duration
+from unsit.core.families import FAMILIES
 from unsit.i18n import N_, _, ngettext
 
 if sys.version_info >= (3, 11):
