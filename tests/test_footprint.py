@@ -13,10 +13,27 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 import unsit.app
 
+DRILL_CHAIN = (  # the drill and routine libraries (about 0.7 MB of heap): read when a drill or routine is wanted
+    "unsit.core.pose",
+    "unsit.core.pose_library",
+    "unsit.core.motion",
+    "unsit.core.drills",
+    "unsit.core.drill_session",
+    "unsit.core.routines",
+    "unsit.core.drill_picker",
+    "unsit.store.data_folder",
+    "unsit.store.drill_library",
+    "unsit.store.routine_library",
+    "unsit.drill_text",
+)
 LOADED_ONLY_WHEN_NEEDED = (
+    *DRILL_CHAIN,
     "apscheduler",  # ~5 MB: only when a wall-clock job exists
     "unsit.ui.main_window_view",  # the main window, built when first opened
     "unsit.ui.drill_window",
@@ -95,3 +112,63 @@ def test_the_enum_namespace_check_can_fail() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
                           check=False)
     assert done.stdout.strip() == "False True", done.stderr
+
+
+START_UP = """
+import json, os, sys
+from pathlib import Path
+
+root = Path(sys.argv[1])
+for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
+    (root / var).mkdir(mode=0o700)
+    os.environ[var] = str(root / var)
+from PySide6.QtWidgets import QApplication
+
+from unsit.app import build, shutdown
+from unsit.paths import AppPaths
+
+app = QApplication([])
+paths = AppPaths.from_platform()
+paths.ensure()
+for name, text in json.loads(sys.argv[2]).items():
+    folder = paths.user_drills_dir if name.startswith("drills/") else paths.user_routines_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name.split("/", 1)[1]).write_text(text)
+parts = build(app, paths)
+assert parts is not None
+loaded = sorted(sys.modules)
+routines = [action.text() for action in parts["tray"]._routines_menu.actions()]
+shutdown(parts)
+print(json.dumps({"modules": loaded, "routines": routines}))
+"""
+
+
+def start_the_app(tmp_path: Path, user_files: dict[str, str]) -> tuple[set[str], list[str], str]:
+    """Build the real app in a fresh interpreter on the test desktop, with these user files.
+
+    Returns:
+        The modules loaded once start-up is done, the tray's Routines submenu, and stderr
+        (where the start-up message goes as a log warning).
+    """
+    done = subprocess.run([sys.executable, "-c", START_UP, str(tmp_path), json.dumps(user_files)],
+                          capture_output=True, text=True, env=dict(os.environ), timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return set(result["modules"]), result["routines"], done.stderr
+
+
+@pytest.mark.desktop
+def test_without_user_files_the_started_app_holds_no_drill_library(tmp_path: Path) -> None:
+    loaded, routines, stderr = start_the_app(tmp_path, {})
+    assert sorted(loaded & set(DRILL_CHAIN)) == []
+    assert routines == ["Morning hip routine", "Warm-up before a walk or run"]  # named from the light index
+    assert "found a problem" not in stderr
+
+
+@pytest.mark.desktop
+def test_a_bad_user_drill_file_is_told_at_start_up(tmp_path: Path) -> None:
+    loaded, routines, stderr = start_the_app(tmp_path, {"drills/mine.toml": "id = [unclosed\n"})
+    assert "Unsit found a problem" in stderr
+    assert "mine.toml: (TOML syntax)" in stderr and "(drill skipped)" in stderr
+    assert {"unsit.core.drills", "unsit.store.drill_library"} <= loaded  # read at start, as before
+    assert routines == ["Morning hip routine", "Warm-up before a walk or run"]

@@ -200,7 +200,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
              "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
              "store": store, "sni": sni, "language": language, "main_window": main_window, "dnd": dnd,
              "quiet": quiet,
-             "clock_watch": clock_watch, "calls": calls}
+             "clock_watch": clock_watch, "calls": calls, "library": library}
     try:
         if not server.listen():
             print(_("{app} is already running").format(app=APP_NAME), file=sys.stderr)
