@@ -13,13 +13,29 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import unsit.app
 
+DRILL_CHAIN = (  # the drill and routine libraries (about 0.7 MB of heap): read when a drill or routine is wanted
+    "unsit.core.pose",
+    "unsit.core.pose_library",
+    "unsit.core.motion",
+    "unsit.core.drills",
+    "unsit.core.drill_session",
+    "unsit.core.routines",
+    "unsit.core.drill_picker",
+    "unsit.store.data_folder",
+    "unsit.store.drill_library",
+    "unsit.store.routine_library",
+    "unsit.drill_text",
+)
 LOADED_ONLY_WHEN_NEEDED = (
+    *DRILL_CHAIN,
     "apscheduler",  # ~5 MB: only when a wall-clock job exists
     "unsit.ui.main_window_view",  # the main window, built when first opened
     "unsit.ui.drill_window",
@@ -150,8 +166,8 @@ def idle_modules(tmp_path: Path, settings: str = "") -> set[str]:
 def test_what_start_up_needs_for_a_moment_is_not_kept(desktop, tmp_path: Path) -> None:
     """The real app, started on the test desktop: the one-off parsers and helpers are gone at idle."""
     loaded = idle_modules(tmp_path, "interval_minutes = 45\nmorning_routine = false\n")
-    kept = sorted(name for name in loaded
-                  if any(name == gone or name.startswith(gone + ".") for gone in NOT_KEPT_AFTER_START_UP))
+    not_kept = (*NOT_KEPT_AFTER_START_UP, *DRILL_CHAIN)
+    kept = sorted(name for name in loaded if any(name == gone or name.startswith(gone + ".") for gone in not_kept))
     assert kept == [], kept
     assert {"unsit.core.engine", "unsit.ui.tray", "unsit.store.settings_file"} <= loaded  # it did start
 
@@ -161,3 +177,71 @@ def test_the_idle_module_check_sees_what_is_loaded(desktop, tmp_path: Path) -> N
     """A language other than English loads Qt's translator: the listing sees such a change."""
     loaded = idle_modules(tmp_path, 'language = "de"\n')
     assert "PySide6.QtCore.QTranslator" in loaded
+
+
+START_UP = """
+import json, os, sys
+from pathlib import Path
+
+root = Path(sys.argv[1])
+for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
+    (root / var).mkdir(mode=0o700)
+    os.environ[var] = str(root / var)
+from PySide6.QtWidgets import QApplication
+
+from unsit.app import build, shutdown
+from unsit.paths import AppPaths
+
+app = QApplication([])
+paths = AppPaths.from_platform()
+paths.ensure()
+paths.settings_file.write_text("morning_routine = false\\n")  # no offer on the shared desktop
+for name, text in json.loads(sys.argv[2]).items():
+    folder = paths.user_drills_dir if name.startswith("drills/") else paths.user_routines_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name.split("/", 1)[1]).write_text(text)
+parts = build(app, paths)
+assert parts is not None
+loaded = sorted(sys.modules)
+routines = [action.text() for action in parts["tray"]._routines_menu.actions()]
+shutdown(parts)
+print(json.dumps({"modules": loaded, "routines": routines}))
+"""
+
+
+@pytest.fixture
+def desktop_left_clean(desktop: Any) -> Iterator[None]:
+    """The start-up message is a real notification on the shared desktop: closed afterwards."""
+    yield
+    desktop.dunst.close_all()
+
+
+def start_the_app(tmp_path: Path, user_files: dict[str, str]) -> tuple[set[str], list[str], str]:
+    """Build the real app in a fresh interpreter on the test desktop, with these user files.
+
+    Returns:
+        The modules loaded once start-up is done, the tray's Routines submenu, and stderr
+        (where the start-up message goes as a log warning).
+    """
+    done = subprocess.run([sys.executable, "-c", START_UP, str(tmp_path), json.dumps(user_files)],
+                          capture_output=True, text=True, env=dict(os.environ), timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return set(result["modules"]), result["routines"], done.stderr
+
+
+@pytest.mark.usefixtures("desktop_left_clean")
+def test_without_user_files_the_started_app_holds_no_drill_library(tmp_path: Path) -> None:
+    loaded, routines, stderr = start_the_app(tmp_path, {})
+    assert sorted(loaded & set(DRILL_CHAIN)) == []
+    assert routines == ["Morning hip routine", "Warm-up before a walk or run"]  # named from the light index
+    assert "found a problem" not in stderr
+
+
+@pytest.mark.usefixtures("desktop_left_clean")
+def test_a_bad_user_drill_file_is_told_at_start_up(tmp_path: Path) -> None:
+    loaded, routines, stderr = start_the_app(tmp_path, {"drills/mine.toml": "id = [unclosed\n"})
+    assert "Unsit found a problem" in stderr
+    assert "mine.toml: (TOML syntax)" in stderr and "(drill skipped)" in stderr
+    assert {"unsit.core.drills", "unsit.store.drill_library"} <= loaded  # read at start, as before
+    assert routines == ["Morning hip routine", "Warm-up before a walk or run"]

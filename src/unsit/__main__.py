@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from unsit import APP_NAME, __version__
-from unsit.core.drills import FAMILIES
 from unsit.core.durations import format_duration
+from unsit.core.families import FAMILIES
 from unsit.i18n import N_, _, ngettext
 
 PAUSE_RE = re.compile(r"^(?:(\d+)h)?(?:(\d+)m(?:in)?)?$")

@@ -124,7 +124,6 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from PySide6.QtWidgets import QSystemTrayIcon
 
     from unsit.core.engine import Engine
-    from unsit.drill_text import routine_name
     from unsit.platform.capture import pick_capture_watch
     from unsit.platform.capture.qt_signal import CallWatch
     from unsit.platform.clock import SystemClock
@@ -135,10 +134,9 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.platform.session import SessionWatcher
     from unsit.platform.sni import SniWatch
     from unsit.resources import asset_path
-    from unsit.store.drill_library import load_library
     from unsit.store.history import open_history
     from unsit.store.history_recorder import restore_offer_answers
-    from unsit.store.routine_library import load_routines
+    from unsit.store.library_shelf import LibraryShelf
     from unsit.store.settings_file import SettingsFile
     from unsit.ui.commands import CommandHandler
     from unsit.ui.controller import Controller
@@ -166,9 +164,9 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     history, history_problem = open_history(paths.history_db, clock.now())
     if history_problem:
         problems = [*problems, history_problem]
-    drills, drill_problems = load_library(asset_path("drills"), paths.user_drills_dir)
-    routines, routine_problems = load_routines(asset_path("routines"), paths.user_routines_dir, drills)
-    drill_problems = [*drill_problems, *routine_problems]
+    library = LibraryShelf(asset_path("drills"), asset_path("routines"), paths.user_drills_dir,
+                           paths.user_routines_dir)
+    drill_problems = library.load_at_start()  # only with the user's own files; else on first use
     tray = Tray()
     sni = SniWatch()  # an SNI host shows the icon without a geometry: ask its watcher
     sni.start()
@@ -178,7 +176,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
                                fallback=pick_fallback(notifier, tray.icon if tray_ok else None),
                                reminder_notifier=reminder_notifier_factory(notifier))
     wall_jobs = WallClockJobs()
-    windows = Windows(drills=drills, clock=clock, settings_store=store, history=history, routines=routines)
+    windows = Windows(library=library, clock=clock, settings_store=store, history=history)
     engine = Engine(settings, clock, idle_source=idle.name)
     restore_offer_answers(engine, history, clock.now())  # a restart on the same day does not offer again
     dnd = DesktopQuiet()  # made on the first question: a nudge due
@@ -195,6 +193,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
         log.warning("%s: %s", title, body)
         presenter.inform(title, body)
 
+    library.on_problems = lambda messages: inform(_("Unsit found a problem"), "\n".join(messages))
     main_window = MainWindowOpener(controller, windows, app.quit)
 
     if history is not None:  # told once per kind of trouble (disk full, read-only, damaged)
@@ -215,7 +214,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
              "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
              "store": store, "sni": sni, "language": language, "main_window": main_window, "dnd": dnd,
              "quiet": quiet,
-             "clock_watch": clock_watch, "calls": calls}
+             "clock_watch": clock_watch, "calls": calls, "library": library}
     try:
         if not server.listen():
             print(_("{app} is already running").format(app=APP_NAME), file=sys.stderr)
@@ -228,7 +227,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
             command=_command(), path=paths.socket_path, reason=exc.strerror or exc)]
 
     tray.drill_requested.connect(lambda: controller.start_drill())
-    tray.set_routines([(r.id, routine_name(r)) for r in routines])
+    tray.set_routines(library.routine_titles())
     tray.routine_requested.connect(controller.start_routine)
     tray.snooze_requested.connect(controller.snooze)
     tray.pause_requested.connect(controller.pause)
@@ -244,7 +243,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     store.settings_changed.connect(lambda s: sync_start_at_login(s.start_at_login))
     store.settings_changed.connect(lambda s: language.apply(s.language))
     language.language_changed.connect(lambda _code: _retranslate(tray, windows, controller))
-    language.language_changed.connect(lambda _code: tray.set_routines([(r.id, routine_name(r)) for r in routines]))
+    language.language_changed.connect(lambda _code: tray.set_routines(library.routine_titles()))
 
     tray.show()
     controller.start()

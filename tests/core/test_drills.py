@@ -17,7 +17,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unsit.core.drills import (
-    FAMILIES,
     MAX_DRILL_SECONDS,
     SWITCH_SIDES_SECONDS,
     Drill,
@@ -25,6 +24,7 @@ from unsit.core.drills import (
     parse_drill,
     scale_for,
 )
+from unsit.core.families import FAMILIES
 from unsit.core.pose import Hands, Prop
 from unsit.core.pose_library import LIBRARY
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from unsit.store.drill_library import MAX_FILE_BYTES, load_library
+from unsit.store.data_folder import MAX_FILE_BYTES
+from unsit.store.drill_library import load_library
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 BUILTIN_IDS = {p.stem for p in (ASSETS / "drills").glob("*.toml")}

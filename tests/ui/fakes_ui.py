@@ -119,6 +119,11 @@ class FakeWindows(QObject):
                                          source="warm-up.toml", translations={})]
         self.history_refreshes = 0
 
+    def routine_titles(self):
+        from unsit.drill_text import routine_name
+
+        return [(r.id, routine_name(r)) for r in self.routines]
+
     def open_drill(self, family, settings):
         from types import SimpleNamespace
 

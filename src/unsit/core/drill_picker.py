@@ -21,7 +21,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from unsit.core.days import unsit_day
-from unsit.core.drills import FAMILIES, Drill
+from unsit.core.drills import Drill
+from unsit.core.families import FAMILIES
 
 ALTERNATING: tuple[str, ...] = ("extension", "rotation", "stability")
 """The first family comes every other turn; the others share the turns between."""

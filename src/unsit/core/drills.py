@@ -16,20 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from unsit.core.families import FAMILIES
 from unsit.core.motion import Motion
 from unsit.core.pose import JOINT_NAMES, Hands, Pose, Prop, desk_x_for, pose_from, range_problems
 from unsit.core.pose_library import LIBRARY
-from unsit.i18n import N_, _
+from unsit.i18n import _
 
 SCHEMA_VERSION = 2
-FAMILY_LABELS: dict[str, str] = {
-    "extension": N_("Hip extension"),
-    "rotation": N_("Hip rotation"),
-    "hinge": N_("Hip hinge"),
-    "stability": N_("Core and glute stability"),
-}
-"""Every drill family and how the settings name it (translate with ``_`` when shown)."""
-FAMILIES: tuple[str, ...] = tuple(FAMILY_LABELS)
 SIDES: tuple[str, ...] = ("left", "right", "both")
 LENGTH_SCALES: dict[str, float] = {"short": 0.5, "standard": 1.0, "long": 1.5}
 SWITCH_SIDES_SECONDS = 5.0

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from unsit.core.drills import FAMILIES
+from unsit.core.families import FAMILIES
 from unsit.core.languages import LANGUAGES, check_language
 from unsit.i18n import N_, _
 

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from unsit import APP_NAME, __version__
-from unsit.core.drills import FAMILIES
-from unsit.drill_text import routine_name
+from unsit.core.families import FAMILIES
 from unsit.i18n import _
 from unsit.ui.text import weekday_time
 
@@ -61,14 +60,14 @@ class CommandHandler:
 
     def _routine(self, routine_id: object) -> Reply:
         """Play a routine; an unknown one is bad input, answered with the known ones."""
-        routines = {r.id: r for r in self._windows.routines}
+        routines = dict(self._windows.routine_titles())
         if not isinstance(routine_id, str) or routine_id not in routines:
             known = ", ".join(routines) or _("none")
             return {"ok": False, "bad_input": True,
                     "error": _("unknown routine {routine}: use one of {known}").format(
                         routine=repr(routine_id)[:80], known=known)}
         self._controller.start_routine(routine_id)
-        name = routine_name(routines[routine_id])
+        name = routines[routine_id]
         return {"ok": True, "message": _("Started: {routine}").format(routine=name), "routine": routine_id}
 
     def _cmd_pause(self, request: dict[str, Any]) -> Reply:

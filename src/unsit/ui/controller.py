@@ -24,7 +24,6 @@ from unsit.core.engine import Engine, Observation
 from unsit.core.events import Phase, QuietReason, WallMoment
 from unsit.core.reminders import KINDS, Effect
 from unsit.core.settings import Settings
-from unsit.drill_text import drill_name
 from unsit.platform.notify.base import Nudge
 from unsit.store.history_recorder import HistoryRecorder
 from unsit.ui.text import nudge_text, status_line, tooltip_text
@@ -224,6 +223,8 @@ class Controller(QObject):
     # -- intents -------------------------------------------------------------------------
     def start_drill(self, family: str | None = None) -> str:
         """Open a drill (or raise the open one); returns its name."""
+        from unsit.drill_text import drill_name  # here: the idle tray holds no drill text
+
         drill = self._windows.open_drill(family, self.engine.settings)
         if drill is None:
             return ""

@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from unsit.drill_text import routine_name
-
 if TYPE_CHECKING:
     from unsit.core.engine import Status
     from unsit.ui.main_window_view import MainWindow
@@ -42,7 +40,7 @@ class MainWindowOpener(QObject):
             window = MainWindow()
             controller = self._controller
             window.drill_requested.connect(lambda: controller.start_drill())
-            window.set_routines([(r.id, routine_name(r)) for r in self._windows.routines])
+            window.set_routines(self._windows.routine_titles())
             window.routine_requested.connect(controller.start_routine)
             window.snooze_requested.connect(controller.snooze)
             window.skip_requested.connect(controller.skip)

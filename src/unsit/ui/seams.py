@@ -13,7 +13,6 @@ from PySide6.QtCore import SignalInstance
 
 if TYPE_CHECKING:
     from unsit.core.engine import Engine
-    from unsit.core.routines import Routine
 
 
 class Intents(Protocol):
@@ -33,8 +32,7 @@ class Intents(Protocol):
 class WindowRequests(Protocol):
     """The windows the CLI and the main window can open."""
 
-    @property
-    def routines(self) -> list[Routine]: ...
+    def routine_titles(self) -> list[tuple[str, str]]: ...
 
     def open_settings(self) -> None: ...
     def open_history(self) -> None: ...

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from unsit.core.drills import FAMILY_LABELS
+from unsit.core.families import FAMILY_LABELS
 from unsit.core.languages import LANGUAGES
 from unsit.core.settings import FIELDS_BY_KEY, WEEKDAYS, Settings, SettingsError, parse_time_range, validate
 from unsit.i18n import N_, _, pgettext

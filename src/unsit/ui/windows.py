@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from unsit.core.clock import Clock
 from unsit.core.days import day_start, unsit_day
-from unsit.core.drill_picker import DrillPicker
-from unsit.core.drills import Drill
-from unsit.core.routines import Routine
 from unsit.core.settings import Settings
 
-if TYPE_CHECKING:  # imported lazily at run time: each window loads when first opened
+if TYPE_CHECKING:  # imported lazily at run time: each window loads when first opened, the drills when wanted
+    from unsit.core.drill_picker import DrillPicker
+    from unsit.core.drills import Drill
+    from unsit.core.routines import Routine
     from unsit.platform.speech import Speaker
     from unsit.store.history import History
     from unsit.ui.drill_window import DrillWindow
@@ -28,20 +28,50 @@ if TYPE_CHECKING:  # imported lazily at run time: each window loads when first o
 log = logging.getLogger(__name__)
 
 
+class Library(Protocol):
+    """The drills and routines (``store/library_shelf.py`` reads them on first use)."""
+
+    @property
+    def drills(self) -> Sequence[Drill]: ...
+
+    @property
+    def routines(self) -> Sequence[Routine]: ...
+
+    def routine_titles(self) -> list[tuple[str, str]]: ...
+
+
+class FixedLibrary:
+    """A library of drills and routines already loaded (tests, tools)."""
+
+    def __init__(self, drills: Sequence[Drill] = (), routines: Sequence[Routine] = ()) -> None:
+        self.drills = list(drills)
+        self.routines = list(routines)
+
+    def routine_titles(self) -> list[tuple[str, str]]:
+        from unsit.drill_text import routine_name
+
+        return [(r.id, routine_name(r)) for r in self.routines]
+
+
 class Windows(QObject):
-    """Keeps at most one window of each kind and brings it to the front when asked again."""
+    """Keeps at most one window of each kind and brings it to the front when asked again.
+
+    Args:
+        library: the drills and routines, asked for only when a drill or routine is wanted;
+            or give ``drills`` and ``routines`` already loaded instead.
+    """
 
     drill_finished = Signal(str, float)
     drill_ended_early = Signal(str, float)
     history_opened = Signal()
 
-    def __init__(self, *, drills: Sequence[Drill], clock: Clock, settings_store: SettingsStore | None = None,
-                 history: History | None = None, routines: Sequence[Routine] = (),
-                 parent: QObject | None = None) -> None:
+    def __init__(self, *, clock: Clock, library: Library | None = None, drills: Sequence[Drill] = (),
+                 settings_store: SettingsStore | None = None, history: History | None = None,
+                 routines: Sequence[Routine] = (), parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._routines = {r.id: r for r in routines}
+        self._library: Library = library if library is not None else FixedLibrary(drills, routines)
         self._clock = clock
-        self._picker = _seeded_picker(drills, clock, history) if drills else None
+        self._picker: DrillPicker | None = None  # built at the first drill, from the library and today's history
         self._settings_store = settings_store
         self._history = history
         self._drill_window: DrillWindow | None = None
@@ -59,8 +89,11 @@ class Windows(QObject):
             _raise(self._drill_window)
             return self._drill_window.drill
         if self._picker is None:
-            log.error("no drills are available: the drill library could not be loaded")
-            return None
+            drills = self._library.drills
+            if not drills:
+                log.error("no drills are available: the drill library could not be loaded")
+                return None
+            self._picker = _seeded_picker(drills, self._clock, self._history)
         from unsit.ui.drill_window import DrillWindow
 
         drill = self._picker.next(settings.drill_family, family, unsit_day(self._clock.now()))
@@ -72,8 +105,12 @@ class Windows(QObject):
 
     @property
     def routines(self) -> list[Routine]:
-        """The routines that loaded, built-ins first."""
-        return list(self._routines.values())
+        """The routines that loaded, built-ins first (the library is read if it was not yet)."""
+        return list(self._library.routines)
+
+    def routine_titles(self) -> list[tuple[str, str]]:
+        """Each routine as (id, name in the language in use), without reading the library."""
+        return self._library.routine_titles()
 
     def open_routine(self, routine_id: str, settings: Settings) -> str | None:
         """Play a routine in the drill window (or raise the open drill or routine).
@@ -85,9 +122,10 @@ class Windows(QObject):
         if self._drill_window is not None:
             _raise(self._drill_window)
             return self._drill_window.session_id
-        routine = self._routines.get(routine_id)
+        routines = {r.id: r for r in self._library.routines}
+        routine = routines.get(routine_id)
         if routine is None:
-            log.warning("no routine %r; known: %s", routine_id, ", ".join(self._routines) or "none")
+            log.warning("no routine %r; known: %s", routine_id, ", ".join(routines) or "none")
             return None
         from unsit.ui.routine_window import RoutineWindow
 
@@ -201,6 +239,8 @@ def _raise(window: QWidget) -> None:
 
 def _seeded_picker(drills: Sequence[Drill], clock: Clock, history: History | None) -> DrillPicker:
     """A picker that knows which drills were started today (the day turning at 04:00)."""
+    from unsit.core.drill_picker import DrillPicker
+
     now = clock.now()
     day = unsit_day(now)
     done: list[str] = []
