@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from unsit.core import events as ev
 from unsit.core import work_hours
@@ -29,78 +29,24 @@ from unsit.store.history_recorder import HistoryRecorder
 from unsit.ui.text import nudge_text, status_line, tooltip_text
 from unsit.ui.tray_art import TrayLook
 
+if TYPE_CHECKING:  # the collaborators' shapes: typing only (Protocol classes cost memory at idle)
+    from unsit.ui.seams import (
+        CallSource,
+        ClockChanges,
+        History,
+        IdleSource,
+        Presenter,
+        Session,
+        TrayView,
+        WallJobs,
+        WindowOpener,
+    )
+
 __all__ = ["Controller", "pause_until"]
 
 log = logging.getLogger(__name__)
 
 TICK_MILLISECONDS = 5000
-
-
-class IdleSource(Protocol):
-    def idle_seconds(self) -> float | None: ...
-
-
-class Session(Protocol):
-    @property
-    def locked(self) -> bool: ...
-
-    locked_changed: SignalInstance
-    resumed: SignalInstance
-
-
-class Presenter(Protocol):
-    drill_requested: SignalInstance
-    snooze_requested: SignalInstance
-    skip_requested: SignalInstance
-
-    def present(self, nudge: Nudge) -> None: ...
-    def withdraw(self) -> None: ...
-    def present_reminder(self, kind: str, title: str, body: str, actions: list[tuple[str, str]]) -> None: ...
-    def withdraw_reminder(self, kind: str) -> None: ...
-    def set_style(self, style: str) -> None: ...
-
-
-class TrayView(Protocol):
-    def update_view(self, look: TrayLook, fraction: float, tooltip: str, status_line: str, *,
-                    paused: bool, can_snooze: bool, snooze_minutes: int) -> None: ...
-
-
-class WallJobs(Protocol):
-    pause_ended: SignalInstance
-    work_hours_boundary: SignalInstance
-    day_rolled_over: SignalInstance
-
-    def schedule_pause_end(self, at: datetime | None) -> None: ...
-    def schedule_work_hours_boundary(self, at: datetime | None) -> None: ...
-    def wakeup(self) -> None: ...
-
-
-class History(Protocol):
-    @property
-    def pending_events(self) -> int: ...
-
-    def record(self, kind: str, at: datetime, *, drill_id: str | None = ..., duration_seconds: float | None = ...,
-               streak_seconds: float | None = ..., reason: str | None = ...) -> object: ...
-    def retry_pending(self) -> object: ...
-
-
-class WindowOpener(Protocol):
-    drill_finished: SignalInstance
-    drill_ended_early: SignalInstance
-
-    def open_drill(self, family: str | None, settings: Settings) -> Any: ...
-    def open_routine(self, routine_id: str, settings: Settings) -> str | None: ...
-    def refresh_history(self) -> None: ...
-
-
-class ClockChanges(Protocol):
-    changed: SignalInstance
-
-
-class CallSource(Protocol):
-    changed: SignalInstance
-
-    def call_since(self) -> float | None: ...
 
 
 class Controller(QObject):

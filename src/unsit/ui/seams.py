@@ -13,6 +13,9 @@ from PySide6.QtCore import SignalInstance
 
 if TYPE_CHECKING:
     from unsit.core.engine import Engine
+    from unsit.core.settings import Settings
+    from unsit.platform.notify.base import Nudge
+    from unsit.ui.tray_art import TrayLook
 
 
 class Intents(Protocol):
@@ -36,3 +39,72 @@ class WindowRequests(Protocol):
 
     def open_settings(self) -> None: ...
     def open_history(self) -> None: ...
+
+
+# The controller's collaborators (``ui/controller.py``), each as the controller uses it.
+
+class IdleSource(Protocol):
+    def idle_seconds(self) -> float | None: ...
+
+
+class Session(Protocol):
+    @property
+    def locked(self) -> bool: ...
+
+    locked_changed: SignalInstance
+    resumed: SignalInstance
+
+
+class Presenter(Protocol):
+    drill_requested: SignalInstance
+    snooze_requested: SignalInstance
+    skip_requested: SignalInstance
+
+    def present(self, nudge: Nudge) -> None: ...
+    def withdraw(self) -> None: ...
+    def present_reminder(self, kind: str, title: str, body: str, actions: list[tuple[str, str]]) -> None: ...
+    def withdraw_reminder(self, kind: str) -> None: ...
+    def set_style(self, style: str) -> None: ...
+
+
+class TrayView(Protocol):
+    def update_view(self, look: TrayLook, fraction: float, tooltip: str, status_line: str, *,
+                    paused: bool, can_snooze: bool, snooze_minutes: int) -> None: ...
+
+
+class WallJobs(Protocol):
+    pause_ended: SignalInstance
+    work_hours_boundary: SignalInstance
+    day_rolled_over: SignalInstance
+
+    def schedule_pause_end(self, at: datetime | None) -> None: ...
+    def schedule_work_hours_boundary(self, at: datetime | None) -> None: ...
+    def wakeup(self) -> None: ...
+
+
+class History(Protocol):
+    @property
+    def pending_events(self) -> int: ...
+
+    def record(self, kind: str, at: datetime, *, drill_id: str | None = ..., duration_seconds: float | None = ...,
+               streak_seconds: float | None = ..., reason: str | None = ...) -> object: ...
+    def retry_pending(self) -> object: ...
+
+
+class WindowOpener(Protocol):
+    drill_finished: SignalInstance
+    drill_ended_early: SignalInstance
+
+    def open_drill(self, family: str | None, settings: Settings) -> Any: ...
+    def open_routine(self, routine_id: str, settings: Settings) -> str | None: ...
+    def refresh_history(self) -> None: ...
+
+
+class ClockChanges(Protocol):
+    changed: SignalInstance
+
+
+class CallSource(Protocol):
+    changed: SignalInstance
+
+    def call_since(self) -> float | None: ...
