@@ -14,6 +14,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 import unsit.app
 
 LOADED_ONLY_WHEN_NEEDED = (
@@ -30,6 +32,10 @@ LOADED_ONLY_WHEN_NEEDED = (
     "unsit.platform.idle.windows",
     "unsit.platform.idle.wayland",
 )
+
+# jeepney's threading router and the futures it waits on (~0.45 MB of heap): the notifier's
+# link uses Unsit's own router (platform/dbus_router.py) instead.
+NOT_LOADED_BY_THE_NOTIFIER = ("concurrent.futures", "jeepney.io.threading")
 
 
 def build_imports() -> list[str]:
@@ -57,9 +63,7 @@ def test_build_imports_are_read_from_app() -> None:
 
 def test_the_idle_tray_does_not_load_windows_scheduler_or_extra_qt_modules() -> None:
     loaded = loaded_after_importing(build_imports())
-    unexpected = sorted(name for name in loaded
-                        if any(name == lazy or name.startswith(lazy + ".") for lazy in LOADED_ONLY_WHEN_NEEDED))
-    assert unexpected == []
+    assert lazily_loaded(loaded, LOADED_ONLY_WHEN_NEEDED + NOT_LOADED_BY_THE_NOTIFIER) == []
 
 
 def test_the_idle_tray_never_builds_qts_enum_namespace() -> None:
@@ -95,3 +99,41 @@ def test_the_enum_namespace_check_can_fail() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
                           check=False)
     assert done.stdout.strip() == "False True", done.stderr
+
+
+def lazily_loaded(loaded: set[str], lazy_names: tuple[str, ...]) -> list[str]:
+    return sorted(name for name in loaded
+                  if any(name == lazy or name.startswith(lazy + ".") for lazy in lazy_names))
+
+
+@pytest.mark.desktop
+def test_a_working_freedesktop_notifier_loads_no_threading_router_or_futures(desktop) -> None:
+    """``pick_notifier`` picks the freedesktop notifier on the test desktop (dunst), which then
+    shows and withdraws a nudge through its link: none of that loads jeepney's threading router."""
+    code = ("import importlib, json, sys, threading, time\n"
+            f"for name in {build_imports()!r}:\n"
+            "    importlib.import_module(name)\n"
+            "from PySide6.QtWidgets import QApplication\n"
+            "app = QApplication([])\n"
+            "from unsit.platform.notify import pick_notifier\n"
+            "from unsit.platform.notify.base import Nudge\n"
+            "notifier = pick_notifier(None)\n"
+            "notifier.show_nudge(Nudge('Time to unsit', 'footprint check', 10))\n"
+            "deadline = time.monotonic() + 20\n"
+            "while (notifier.delivering or not notifier.current_id) and time.monotonic() < deadline:\n"
+            "    app.processEvents()\n"
+            "    time.sleep(0.02)\n"
+            "shown = notifier.current_id\n"
+            "threads = sorted(t.name for t in threading.enumerate())\n"
+            "notifier.close()\n"
+            "print(json.dumps({'name': notifier.name, 'shown': shown, 'threads': threads,\n"
+            "                  'modules': sorted(sys.modules)}))\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["name"] == "freedesktop" and result["shown"] > 0, result["threads"]
+    assert "unsit-dbus-notifications" in result["threads"]  # the link was connected when we looked
+    loaded = set(result["modules"])
+    assert lazily_loaded(loaded, NOT_LOADED_BY_THE_NOTIFIER + LOADED_ONLY_WHEN_NEEDED) == []
