@@ -72,9 +72,6 @@ def run_app(debug: bool = False) -> int:
             raise
         print(f"{APP_NAME}: {missing}", file=sys.stderr)
         return 2
-    from unsit.pyside_sources import scan_sources_uncached
-
-    scan_sources_uncached()  # before the app's own imports: PySide6 would keep all their sources
     setup_logging(paths.log_file, debug)
     log.info("%s %s starting", APP_NAME, __version__)
 
