@@ -137,20 +137,3 @@ def test_a_working_freedesktop_notifier_loads_no_threading_router_or_futures(des
     assert "unsit-dbus-notifications" in result["threads"]  # the link was connected when we looked
     loaded = set(result["modules"])
     assert lazily_loaded(loaded, NOT_LOADED_BY_THE_NOTIFIER + LOADED_ONLY_WHEN_NEEDED) == []
-
-
-def test_start_up_sources_do_not_stay_in_linecache() -> None:
-    """Once PySide6 is loaded it reads the source of each module that runs an import, and
-    ``linecache`` keeps it (about 4 MB of heap after the app's start-up);
-    ``release_start_up_memory`` lets it all go."""
-    code = ("import linecache, PySide6.QtCore\n"
-            "import unsit.platform.notify.freedesktop\n"
-            "cached = any('unsit' in name for name in linecache.cache)\n"
-            "from unsit.app import release_start_up_memory\n"
-            "release_start_up_memory()\n"
-            "print(cached, sorted(linecache.cache))\n")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
-                          check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "True []"

@@ -260,27 +260,17 @@ def release_start_up_memory() -> None:
 
     A tray app idles for hours after a busy start (imports, TOML, the first icons); on
     Linux this trims a few MB off its resident memory. Elsewhere it only collects garbage.
-
-    It also empties ``linecache``, last: once PySide6 is loaded, every module that runs an
-    ``import`` has its source read (``inspect.getsource``, PySide6 looks for ``__feature__``
-    use), and ``linecache`` kept it all: about 4 MB of Python heap after start-up. A
-    traceback reads the lines it needs again.
     """
     import gc
-    import linecache
 
-    trim = None
+    gc.collect()
     if sys.platform.startswith("linux"):
         import ctypes
 
         try:
-            trim = ctypes.CDLL("libc.so.6").malloc_trim
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
         except (OSError, AttributeError):  # not glibc (musl): nothing to trim
             pass
-    linecache.clearcache()  # after the imports above, which PySide6 reads too
-    gc.collect()
-    if trim is not None:
-        trim(0)
 
 
 def shutdown(parts: dict[str, Any]) -> None:
