@@ -33,7 +33,7 @@ LOADED_ONLY_WHEN_NEEDED = (
     "unsit.platform.idle.wayland",
 )
 
-# jeepney's threading router and the futures it waits on (~0.45 MB of heap): the notifier's
+# jeepney's threading router and the futures it waits on (~0.12 MB of heap): the notifier's
 # link uses Unsit's own router (platform/dbus_router.py) instead.
 NOT_LOADED_BY_THE_NOTIFIER = ("concurrent.futures", "jeepney.io.threading")
 

@@ -37,6 +37,9 @@ from unsit.platform.dbus import name_owner_rule
 from unsit.platform.dbus_router import BusRouter, CallFailed
 from unsit.platform.notify.server_profile import ServerProfile
 
+__all__ = ["BUS_NAME", "NOTIFICATIONS", "RECONNECT_SECONDS", "CallFailed", "LinkEvents", "Request", "ServerLink",
+           "read_profile"]  # CallFailed lives in dbus_router; freedesktop.py takes it from here
+
 log = logging.getLogger(__name__)
 
 BUS_NAME = "org.freedesktop.Notifications"
@@ -72,10 +75,6 @@ class LinkEvents:
     closed: Callable[[int, int], None]
 
 
-__all__ = ["BUS_NAME", "NOTIFICATIONS", "RECONNECT_SECONDS", "CallFailed", "LinkEvents", "Request", "ServerLink",
-           "read_profile"]
-
-
 def read_profile(router: BusRouter, *, activate: bool = True,
                  timeout_seconds: float = CALL_TIMEOUT_SECONDS) -> ServerProfile:
     """Ask the server who it is and what it can do.
@@ -101,8 +100,8 @@ def read_profile(router: BusRouter, *, activate: bool = True,
 class _Requests:
     """The worker's inbox, first in first out: a deque and a Condition.
 
-    All the link needs of ``queue.Queue``; the ``queue`` module (about 40 kB of heap) then
-    stays out of an idle process that has no other use for it.
+    All the link needs of ``queue.Queue``, so the link does not load the ``queue`` module
+    (about 40 kB of heap; ui/ipc_server.py still does).
     """
 
     def __init__(self) -> None:
