@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+import pytest
+
 import unsit.app
 
 DRILL_CHAIN = (  # the drill and routine libraries (about 0.7 MB of heap): read when a drill or routine is wanted
@@ -50,6 +52,10 @@ LOADED_ONLY_WHEN_NEEDED = (
     "unsit.platform.idle.wayland",
 )
 
+# jeepney's threading router and the futures it waits on (~0.12 MB of heap): the notifier's
+# link uses Unsit's own router (platform/dbus_router.py) instead.
+NOT_LOADED_BY_THE_NOTIFIER = ("concurrent.futures", "jeepney.io.threading")
+
 
 def build_imports() -> list[str]:
     """Modules imported inside ``app.build()`` and at the top of ``app``."""
@@ -76,9 +82,7 @@ def test_build_imports_are_read_from_app() -> None:
 
 def test_the_idle_tray_does_not_load_windows_scheduler_or_extra_qt_modules() -> None:
     loaded = loaded_after_importing(build_imports())
-    unexpected = sorted(name for name in loaded
-                        if any(name == lazy or name.startswith(lazy + ".") for lazy in LOADED_ONLY_WHEN_NEEDED))
-    assert unexpected == []
+    assert lazily_loaded(loaded, LOADED_ONLY_WHEN_NEEDED + NOT_LOADED_BY_THE_NOTIFIER) == []
 
 
 def test_the_idle_tray_never_builds_qts_enum_namespace() -> None:
@@ -125,6 +129,8 @@ NOT_KEPT_AFTER_START_UP = (
     "unsit.command_name", "shlex",  # only in messages
     "unsit.platform.dnd",  # do-not-disturb is asked only while a nudge is due
     "PySide6.QtCore.QEvent", "PySide6.QtCore.QTranslator",  # a language change, a non-English Qt
+    "queue",  # the command socket's replies and the notifier's requests are deques
+    "concurrent", "jeepney.io.threading",  # D-Bus replies go through platform/dbus_router.py
 )
 
 START_AND_LIST_MODULES = """
@@ -245,3 +251,41 @@ def test_a_bad_user_drill_file_is_told_at_start_up(tmp_path: Path) -> None:
     assert "mine.toml: (TOML syntax)" in stderr and "(drill skipped)" in stderr
     assert {"unsit.core.drills", "unsit.store.drill_library"} <= loaded  # read at start, as before
     assert routines == ["Morning hip routine", "Warm-up before a walk or run"]
+
+
+def lazily_loaded(loaded: set[str], lazy_names: tuple[str, ...]) -> list[str]:
+    return sorted(name for name in loaded
+                  if any(name == lazy or name.startswith(lazy + ".") for lazy in lazy_names))
+
+
+@pytest.mark.desktop
+def test_a_working_freedesktop_notifier_loads_no_threading_router_or_futures(desktop) -> None:
+    """``pick_notifier`` picks the freedesktop notifier on the test desktop (dunst), which then
+    shows and withdraws a nudge through its link: none of that loads jeepney's threading router."""
+    code = ("import importlib, json, sys, threading, time\n"
+            f"for name in {build_imports()!r}:\n"
+            "    importlib.import_module(name)\n"
+            "from PySide6.QtWidgets import QApplication\n"
+            "app = QApplication([])\n"
+            "from unsit.platform.notify import pick_notifier\n"
+            "from unsit.platform.notify.base import Nudge\n"
+            "notifier = pick_notifier(None)\n"
+            "notifier.show_nudge(Nudge('Time to unsit', 'footprint check', 10))\n"
+            "deadline = time.monotonic() + 20\n"
+            "while (notifier.delivering or not notifier.current_id) and time.monotonic() < deadline:\n"
+            "    app.processEvents()\n"
+            "    time.sleep(0.02)\n"
+            "shown = notifier.current_id\n"
+            "threads = sorted(t.name for t in threading.enumerate())\n"
+            "notifier.close()\n"
+            "print(json.dumps({'name': notifier.name, 'shown': shown, 'threads': threads,\n"
+            "                  'modules': sorted(sys.modules)}))\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["name"] == "freedesktop" and result["shown"] > 0, result["threads"]
+    assert "unsit-dbus-notifications" in result["threads"]  # the link was connected when we looked
+    loaded = set(result["modules"])
+    assert lazily_loaded(loaded, NOT_LOADED_BY_THE_NOTIFIER + LOADED_ONLY_WHEN_NEEDED) == []

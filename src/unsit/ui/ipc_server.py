@@ -18,12 +18,12 @@ from __future__ import annotations
 import itertools
 import logging
 import os
-import queue
 import selectors
 import socket
 import sys
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,7 +85,9 @@ class InstanceServer(QObject):
         self._stopping = threading.Event()
         self._wake_r: socket.socket | None = None
         self._wake_w: socket.socket | None = None
-        self._replies: queue.SimpleQueue[tuple[int, bytes]] = queue.SimpleQueue()
+        # Appended on the GUI thread, taken on the server thread (a deque's append and popleft
+        # are thread safe; no `queue` module in the idle process).
+        self._replies: deque[tuple[int, bytes]] = deque()
         self._budget = WarningBudget()
         self._qt_server: QLocalServer | None = None
         self._ids = itertools.count(1)
@@ -210,7 +212,7 @@ class InstanceServer(QObject):
 
     # -- GUI thread ------------------------------------------------------------------------
     def _on_request(self, conn_id: int, request: dict[str, Any]) -> None:
-        self._replies.put((conn_id, encode_reply(run_handler(self._handler, request))))
+        self._replies.append((conn_id, encode_reply(run_handler(self._handler, request))))
         self._wake()
 
     def _wake(self) -> None:
@@ -317,8 +319,8 @@ class InstanceServer(QObject):
             pass
         while True:
             try:
-                conn_id, data = self._replies.get_nowait()
-            except queue.Empty:
+                conn_id, data = self._replies.popleft()
+            except IndexError:
                 return
             conn = conns.get(conn_id)
             if conn is None or not conn.waiting_for_handler:

@@ -18,12 +18,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from jeepney import MessageFlag, MessageType, new_method_call
-from jeepney.io.threading import open_dbus_connection
+from jeepney import MessageFlag, new_method_call
 from PySide6.QtCore import QObject, Signal, Slot
 
 from unsit import DESKTOP_ID
 from unsit.platform.dbus import BusUnavailable, open_connection
+from unsit.platform.dbus_router import BusRouter
 from unsit.platform.notify.base import NotifierSignals, Nudge, action_labels
 from unsit.platform.notify.server_link import (
     NOTIFICATIONS,
@@ -31,7 +31,6 @@ from unsit.platform.notify.server_link import (
     CallFailed,
     LinkEvents,
     ServerLink,
-    TolerantRouter,
     read_profile,
 )
 from unsit.platform.notify.server_profile import (
@@ -68,25 +67,25 @@ def server_information(*, bus: str = "SESSION", activate: bool = True,
         (name, vendor, version, spec_version), or None when no server answers.
     """
     try:
-        conn = open_dbus_connection(bus)
-    except Exception as exc:  # noqa: BLE001 - no bus at all (Windows, a bare X session, a broken address)
+        router = BusRouter.open(bus, call_timeout_seconds=timeout_seconds)
+    except CallFailed as exc:  # no bus at all (Windows, a bare X session, a broken address)
         log.debug("no D-Bus %s bus: %s", bus, exc)
         return None
+    msg = new_method_call(NOTIFICATIONS, "GetServerInformation")
+    if not activate:
+        msg.header.flags |= MessageFlag.no_auto_start
     try:
-        with TolerantRouter(conn) as router:
-            msg = new_method_call(NOTIFICATIONS, "GetServerInformation")
-            if not activate:
-                msg.header.flags |= MessageFlag.no_auto_start
-            reply = router.send_and_get_reply(msg, timeout=timeout_seconds)
-    except Exception as exc:  # noqa: BLE001 - jeepney raises many types; any means no server
+        body = router.call(msg, timeout_seconds).body
+    except CallFailed as exc:
         log.debug("GetServerInformation failed: %s", exc)
         return None
     finally:
-        conn.close()
-    if reply.header.message_type != MessageType.method_return:
-        log.debug("GetServerInformation answered with an error: %s", reply.body)
+        router.close()
+    parts = [str(part) for part in body] + [""]  # spec_version: "" from a server that leaves it out
+    if len(parts) < 4:
+        log.debug("GetServerInformation answered %r", body)
         return None
-    return tuple(reply.body)
+    return parts[0], parts[1], parts[2], parts[3]
 
 
 def server_profile(*, bus: str = "SESSION", activate: bool = True,
@@ -98,17 +97,17 @@ def server_profile(*, bus: str = "SESSION", activate: bool = True,
     if server_information(bus=bus, activate=activate, timeout_seconds=timeout_seconds) is None:
         return None
     try:
-        conn = open_dbus_connection(bus)
-    except Exception:  # noqa: BLE001 - no bus of any kind: no profile
+        router = BusRouter.open(bus, call_timeout_seconds=timeout_seconds)
+    except CallFailed as exc:
+        log.debug("no D-Bus %s bus: %s", bus, exc)
         return None
     try:
-        with TolerantRouter(conn) as router:
-            return read_profile(router, activate=activate, timeout_seconds=timeout_seconds)
+        return read_profile(router, activate=activate, timeout_seconds=timeout_seconds)
     except CallFailed as exc:
         log.debug("could not read the notification server's capabilities: %s", exc)
         return None
     finally:
-        conn.close()
+        router.close()
 
 
 def session_bus_reachable(bus: str = "SESSION") -> bool:

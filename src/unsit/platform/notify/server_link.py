@@ -10,8 +10,10 @@ One connection carries calls and signals, because some servers send ``ActionInvo
 to the connection that called ``Notify``. Several notifiers can share it (one per reminder
 kind): each attaches as a *slot* with its own callbacks and its own notification to replace,
 so an idle app has one connection and one pair of threads whatever the number of kinds.
-jeepney's threading router reads it on its own daemon thread and hands the signals we match
-straight on (``_Handoff``: no queue and no listener thread of ours).
+Unsit's own small router (platform/dbus_router.py) reads it on its own daemon thread and
+hands the signals we match straight to ``_on_signal`` (no queue and no listener thread of
+ours). It replaced jeepney's threading router, which brought ``concurrent.futures`` into the
+idle process and needed workarounds for a doubled reply and for a bus that goes away.
 
 When the bus goes away, the worker drops the connection and tries again every
 ``reconnect_seconds`` (and before each request), so Unsit comes back to D-Bus when a bus
@@ -21,23 +23,22 @@ comes back at the same address.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import InvalidStateError
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageFlag, MessageType, new_method_call
-from jeepney.bus import get_bus
+from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageFlag, new_method_call
 from jeepney.bus_messages import message_bus
-from jeepney.io.blocking import prep_socket
-from jeepney.io.common import RouterClosed
-from jeepney.io.threading import DBusConnection, DBusRouter, Proxy
 
 from unsit.platform.dbus import name_owner_rule
+from unsit.platform.dbus_router import BusRouter, CallFailed
 from unsit.platform.notify.server_profile import ServerProfile
+
+__all__ = ["BUS_NAME", "NOTIFICATIONS", "RECONNECT_SECONDS", "CallFailed", "LinkEvents", "Request", "ServerLink",
+           "read_profile"]  # CallFailed lives in dbus_router; freedesktop.py takes it from here
 
 log = logging.getLogger(__name__)
 
@@ -74,69 +75,7 @@ class LinkEvents:
     closed: Callable[[int, int], None]
 
 
-class CallFailed(Exception):
-    """A call got no usable answer; ``broken`` when the connection itself is gone."""
-
-    def __init__(self, reason: str, *, broken: bool = False) -> None:
-        super().__init__(reason)
-        self.broken = broken
-
-
-class TolerantRouter(DBusRouter):  # type: ignore[misc]  # jeepney ships no types: DBusRouter is Any to mypy
-    """jeepney's threading router, but a second reply to one call is dropped, not fatal.
-
-    mako 1.10 answers ``GetCapabilities`` twice (the capabilities, then an UnknownMethod
-    error for the same call). jeepney sets the call's future a second time, which raises in
-    its receiver thread and kills it: every later call on the connection then fails.
-    """
-
-    def _dispatch(self, msg: Message) -> None:
-        try:
-            super()._dispatch(msg)
-        except InvalidStateError:  # the call already has its answer
-            log.debug("ignored a second reply to call %s",
-                      msg.header.fields.get(HeaderFields.reply_serial))
-
-
-class _QuietRouter(TolerantRouter):
-    """jeepney's router, but a bus that goes away is a log line and a callback, not a traceback.
-
-    Overrides jeepney's (private) receiver loop: the public API has no hook for a
-    connection that ends.
-    """
-
-    def __init__(self, conn: DBusConnection, on_lost: Callable[[DBusRouter], None]) -> None:
-        self._on_lost = on_lost
-        super().__init__(conn)
-
-    def _receiver(self) -> None:
-        try:
-            super()._receiver()
-        except Exception as exc:  # noqa: BLE001 - EOF, a reset socket: the bus is gone
-            log.info("the D-Bus session bus connection ended: %s", exc or type(exc).__name__)
-            self._on_lost(self)
-
-
-def call(router: DBusRouter, msg: Message, timeout_seconds: float = CALL_TIMEOUT_SECONDS) -> Message:
-    """Send ``msg`` and return the method return.
-
-    Raises:
-        CallFailed: an error reply, a timeout, or a broken connection (``broken``).
-    """
-    member = msg.header.fields.get(HeaderFields.member)
-    try:
-        reply = router.send_and_get_reply(msg, timeout=timeout_seconds)
-    except TimeoutError:
-        raise CallFailed(f"{member}: no answer in {timeout_seconds:g} s") from None
-    except (RouterClosed, OSError, EOFError) as exc:
-        raise CallFailed(f"{member}: {exc or type(exc).__name__}", broken=True) from None
-    if reply.header.message_type != MessageType.method_return:
-        error = reply.header.fields.get(HeaderFields.error_name, "error")
-        raise CallFailed(f"{member}: {error} {reply.body}")
-    return reply
-
-
-def read_profile(router: DBusRouter, *, activate: bool = True,
+def read_profile(router: BusRouter, *, activate: bool = True,
                  timeout_seconds: float = CALL_TIMEOUT_SECONDS) -> ServerProfile:
     """Ask the server who it is and what it can do.
 
@@ -146,11 +85,11 @@ def read_profile(router: DBusRouter, *, activate: bool = True,
     info_msg = new_method_call(NOTIFICATIONS, "GetServerInformation")
     if not activate:
         info_msg.header.flags |= MessageFlag.no_auto_start
-    name, vendor, version = call(router, info_msg, timeout_seconds).body[:3]
+    name, vendor, version = router.call(info_msg, timeout_seconds).body[:3]
     caps_msg = new_method_call(NOTIFICATIONS, "GetCapabilities")
     caps_msg.header.flags |= MessageFlag.no_auto_start
     try:
-        capabilities = frozenset(str(c) for c in call(router, caps_msg, timeout_seconds).body[0])
+        capabilities = frozenset(str(c) for c in router.call(caps_msg, timeout_seconds).body[0])
     except CallFailed as exc:
         if exc.broken:
             raise
@@ -158,22 +97,29 @@ def read_profile(router: DBusRouter, *, activate: bool = True,
     return ServerProfile(str(name), str(vendor), str(version), capabilities)
 
 
-class _Handoff:
-    """Stands in for the queue of a jeepney filter: each matched message goes to ``handle`` at once.
+class _Requests:
+    """The worker's inbox, first in first out: a deque and a Condition.
 
-    jeepney's router calls ``put_nowait`` on its receiver thread; ``handle`` only emits queued
-    Qt signals and queues requests, so the receiver never waits on it.
+    All the link needs of ``queue.Queue``, so the link does not load the ``queue`` module
+    (about 40 kB of heap; ui/ipc_server.py still does).
     """
 
-    def __init__(self, handle: Callable[[Message], None]) -> None:
-        self._handle = handle
+    def __init__(self) -> None:
+        self._items: deque[tuple[Any, ...]] = deque()
+        self._ready = threading.Condition(threading.Lock())
 
-    def put_nowait(self, msg: Message) -> None:
-        """Hand ``msg`` on; never raises (an exception would end the receiver thread)."""
-        try:
-            self._handle(msg)
-        except Exception:  # a bad signal is logged, the connection lives on
-            log.exception("could not hand on a notification server signal")
+    def put(self, request: tuple[Any, ...]) -> None:
+        """Add ``request`` (from any thread)."""
+        with self._ready:
+            self._items.append(request)
+            self._ready.notify()
+
+    def get(self, timeout_seconds: float | None) -> tuple[Any, ...] | None:
+        """The oldest request; None when none came within ``timeout_seconds`` (None: wait for one)."""
+        with self._ready:
+            if not self._ready.wait_for(lambda: self._items, timeout_seconds):
+                return None
+            return self._items.popleft()
 
 
 class ServerLink:
@@ -198,12 +144,9 @@ class ServerLink:
         self._icon_path = icon_path
         self._app_name = app_name
         self._reconnect_seconds = reconnect_seconds
-        self._requests: queue.Queue[tuple[Any, ...]] = queue.Queue()
-        self._incoming = _Handoff(self._on_signal)
+        self._requests = _Requests()
         # Worker-thread state only:
-        self._conn: DBusConnection | None = None
-        self._router: DBusRouter | None = None
-        self._filters: list[Any] = []
+        self._router: BusRouter | None = None
         self._nudge_ids: dict[int, int] = {}  # slot -> its notification on screen
         self._info_ids: dict[int, int] = {}  # slot -> its last plain message
         self._worker = threading.Thread(target=self._work, name="unsit-notify-calls", daemon=True)
@@ -249,9 +192,8 @@ class ServerLink:
         self._connect()
         while True:
             wait = None if self._router is not None else self._reconnect_seconds
-            try:
-                request = self._requests.get(timeout=wait)
-            except queue.Empty:
+            request = self._requests.get(wait)
+            if request is None:
                 self._connect()
                 continue
             kind = request[0]
@@ -326,7 +268,7 @@ class ServerLink:
     def _call(self, msg: Message) -> Message:
         assert self._router is not None
         try:
-            return call(self._router, msg)
+            return self._router.call(msg, CALL_TIMEOUT_SECONDS)
         except CallFailed as exc:
             if exc.broken:
                 self._disconnect()
@@ -346,32 +288,28 @@ class ServerLink:
 
     def _connect(self) -> bool:
         try:
-            # Not jeepney's open_dbus_connection: its Hello runs on a router of its own whose
-            # thread dies with a traceback when the bus goes away in that moment.
-            conn = DBusConnection(prep_socket(get_bus(self._bus), False, timeout=AUTH_TIMEOUT_SECONDS))
-        except Exception as exc:  # noqa: BLE001 - no bus at the address, refused, a broken address
+            router = BusRouter.open(self._bus, on_lost=lambda lost: self._requests.put((Request.BUS_LOST, lost)),
+                                    thread_name="unsit-dbus-notifications", auth_timeout_seconds=AUTH_TIMEOUT_SECONDS,
+                                    call_timeout_seconds=CALL_TIMEOUT_SECONDS)
+        except CallFailed as exc:
             log.debug("no D-Bus bus %s: %s", self._bus, exc)
             return False
-        router = _QuietRouter(conn, lambda lost: self._requests.put((Request.BUS_LOST, lost)))
         try:
-            bus_proxy = Proxy(message_bus, router, timeout=CALL_TIMEOUT_SECONDS)
-            conn.unique_name = bus_proxy.Hello()[0]
             for member in ("ActionInvoked", "NotificationClosed"):
                 # The bus filters on the sender's well-known name; our local filter cannot
                 # (it sees the unique name), so it matches on interface, path and member.
-                bus_proxy.AddMatch(MatchRule(type="signal", sender=BUS_NAME, interface=INTERFACE,
-                                             path=OBJECT_PATH, member=member))
-                rule = MatchRule(type="signal", interface=INTERFACE, path=OBJECT_PATH, member=member)
-                self._filters.append(router.filter(rule, queue=self._incoming))
+                router.watch(MatchRule(type="signal", interface=INTERFACE, path=OBJECT_PATH, member=member),
+                             self._on_signal)
+                router.call(message_bus.AddMatch(MatchRule(type="signal", sender=BUS_NAME, interface=INTERFACE,
+                                                           path=OBJECT_PATH, member=member)), CALL_TIMEOUT_SECONDS)
             owner_rule = name_owner_rule(BUS_NAME)
-            bus_proxy.AddMatch(owner_rule)
-            self._filters.append(router.filter(owner_rule, queue=self._incoming))
-        except Exception as exc:  # noqa: BLE001 - whatever failed, drop the connection and retry later
+            router.watch(owner_rule, self._on_signal)
+            router.call(message_bus.AddMatch(owner_rule), CALL_TIMEOUT_SECONDS)
+        except CallFailed as exc:
             log.debug("could not set up the D-Bus connection: %s", exc)
-            self._conn, self._router = conn, router
-            self._disconnect()
+            router.close()
             return False
-        self._conn, self._router = conn, router
+        self._router = router
         self._nudge_ids.clear()  # a new connection: whatever we showed before is gone
         self._info_ids.clear()
         log.debug("connected to the D-Bus bus %s", self._bus)
@@ -379,16 +317,11 @@ class ServerLink:
         return True
 
     def _disconnect(self) -> None:
-        for handle in self._filters:
-            handle.close()
-        self._filters.clear()
-        router, conn, self._router, self._conn = self._router, self._conn, None, None
+        router, self._router = self._router, None
         if router is not None:
             router.close()
-        if conn is not None:
-            conn.close()
 
-    # jeepney's receiver thread: no state, only hand-offs. ------------------------------
+    # The router's receiver thread: no state, only hand-offs. ---------------------------
 
     def _on_signal(self, msg: Message) -> None:
         member = msg.header.fields.get(HeaderFields.member)
