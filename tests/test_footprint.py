@@ -19,8 +19,6 @@ from typing import Any
 
 import pytest
 
-import pytest
-
 import unsit.app
 
 DRILL_CHAIN = (  # the drill and routine libraries (about 0.7 MB of heap): read when a drill or routine is wanted
