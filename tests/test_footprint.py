@@ -62,15 +62,21 @@ def build_imports() -> list[str]:
     return ["unsit.app", *names]
 
 
+def run_offscreen(code: str) -> str:
+    """Run ``code`` in a fresh interpreter on Qt's offscreen platform; its stdout (it must succeed)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def loaded_after_importing(modules: list[str]) -> set[str]:
     code = ("import importlib, json, sys\n"
             f"for name in {modules!r}:\n"
             "    importlib.import_module(name)\n"
             "print(json.dumps(sorted(sys.modules)))\n")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return set(json.loads(done.stdout))
+    return set(json.loads(run_offscreen(code)))
 
 
 def test_build_imports_are_read_from_app() -> None:
@@ -98,11 +104,7 @@ def test_the_idle_tray_never_builds_qts_enum_namespace() -> None:
             "for look in TrayLook:\n"
             "    make_icon(look, 0.6, pixel_ratio=2.0)\n"
             "print('Qt' in core.__dict__)\n")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
-                          check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "False"
+    assert run_offscreen(code).strip() == "False"
 
 
 def test_the_enum_namespace_check_can_fail() -> None:
@@ -112,10 +114,7 @@ def test_the_enum_namespace_check_can_fail() -> None:
             "from PySide6.QtGui import QPen\n"
             "QPen().capStyle()\n"
             "print(before, 'Qt' in core.__dict__)\n")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
-                          check=False)
-    assert done.stdout.strip() == "False True", done.stderr
+    assert run_offscreen(code).strip() == "False True"
 
 
 NOT_KEPT_AFTER_START_UP = (
@@ -278,11 +277,7 @@ def test_a_working_freedesktop_notifier_loads_no_threading_router_or_futures(des
             "notifier.close()\n"
             "print(json.dumps({'name': notifier.name, 'shown': shown, 'threads': threads,\n"
             "                  'modules': sorted(sys.modules)}))\n")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
-                          check=False)
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    result = json.loads(run_offscreen(code))
     assert result["name"] == "freedesktop" and result["shown"] > 0, result["threads"]
     assert "unsit-dbus-notifications" in result["threads"]  # the link was connected when we looked
     loaded = set(result["modules"])
