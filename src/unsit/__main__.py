@@ -11,12 +11,15 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from unsit import APP_NAME, __version__
 from unsit.core.durations import format_duration
 from unsit.core.families import FAMILIES
 from unsit.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from unsit.paths import AppPaths
 
 PAUSE_RE = re.compile(r"^(?:(\d+)h)?(?:(\d+)m(?:in)?)?$")
 PHASE_LABELS: dict[str, str] = {
@@ -126,7 +129,7 @@ def format_status(status: dict[str, Any]) -> str:
     return "\n".join(f"{label:<{width}}{value}" for label, value in rows)
 
 
-def run_client(args: argparse.Namespace) -> int:
+def run_client(args: argparse.Namespace, paths: AppPaths | None = None) -> int:
     """Send ``args.command`` to the running instance; print the answer; exit code."""
     from unsit.paths import AppPaths
     from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request
@@ -142,7 +145,7 @@ def run_client(args: argparse.Namespace) -> int:
     elif args.command == "pause":
         request.update(args.length)
     try:
-        reply = send_request(AppPaths.from_platform().socket_path, request)
+        reply = send_request((paths or AppPaths.from_platform()).socket_path, request)
     except NotRunning:
         from unsit.command_name import command_name
 
@@ -166,27 +169,34 @@ def run_client(args: argparse.Namespace) -> int:
     return 0
 
 
-def install_language() -> None:
-    """Speak the ``language`` setting's language (else the system's), without loading Qt."""
+def install_language() -> AppPaths | None:
+    """Speak the ``language`` setting's language (else the system's), without loading Qt.
+
+    Returns the user's folders it resolved to find the settings (None if that failed), so the
+    app or the command does not resolve them a second time.
+    """
     from unsit.i18n import install
 
     setting = ""
+    paths = None
     try:
         from unsit.paths import AppPaths
         from unsit.store.settings_file import SettingsFile
         from unsit.toml_text import parse_toml
 
-        data, _refused = SettingsFile(AppPaths.from_platform().settings_file).read()
+        paths = AppPaths.from_platform()
+        data, _refused = SettingsFile(paths.settings_file).read()
         if data:
             value = parse_toml(data.decode("utf-8-sig")).get("language", "")
             setting = value if isinstance(value, str) else ""
     except (OSError, ValueError, RecursionError):  # TomlError is a ValueError
         pass  # a broken settings file: the app reports it; the command line just follows the system
     install(setting)
+    return paths
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    install_language()
+    paths = install_language()
     words = list(sys.argv[1:] if argv is None else argv)
     if words in ([], ["--debug"]):
         # The tray app itself needs no parser: building argparse's help texts loads the
@@ -195,13 +205,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         args = build_parser().parse_args(words)
         if args.command:
-            return run_client(args)
+            return run_client(args, paths)
         debug = args.debug
     from unsit.app import run_app
     from unsit.source_lines import uncached_source_lines
 
     with uncached_source_lines():  # PySide6 reads every module's source; keeping it costs ~4 MB
-        return run_app(debug=debug)
+        return run_app(debug=debug, paths=paths)
 
 
 if __name__ == "__main__":

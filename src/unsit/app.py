@@ -66,9 +66,13 @@ def already_running(paths: AppPaths) -> bool:
     return True
 
 
-def run_app(debug: bool = False) -> int:
-    """Start the tray app; returns the process exit code."""
-    paths = AppPaths.from_platform()
+def run_app(debug: bool = False, paths: AppPaths | None = None) -> int:
+    """Start the tray app; returns the process exit code.
+
+    Args:
+        paths: the user's folders if the caller resolved them already (else resolved here).
+    """
+    paths = paths or AppPaths.from_platform()
     for problem in paths.ensure():
         print(f"{APP_NAME}: {problem}", file=sys.stderr)
     if paths.runtime_problem:  # said once, at start-up; the CLI uses the same folder quietly
