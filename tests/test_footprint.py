@@ -55,6 +55,10 @@ LOADED_ONLY_WHEN_NEEDED = (
 NOT_LOADED_BY_THE_NOTIFIER = ("concurrent.futures", "jeepney.io.threading")
 
 
+# SQLite and the store (about 1.6 MB with its library's pages): the history job writes the rows.
+NOT_LOADED_BY_THE_HISTORY = ("sqlite3", "_sqlite3", "unsit.store.history")
+
+
 def build_imports() -> list[str]:
     """Modules imported inside ``app.build()`` and at the top of ``app``."""
     tree = ast.parse(inspect.getsource(unsit.app.build))
@@ -128,6 +132,7 @@ NOT_KEPT_AFTER_START_UP = (
     "PySide6.QtCore.QEvent", "PySide6.QtCore.QTranslator",  # a language change, a non-English Qt
     "queue",  # the command socket's replies and the notifier's requests are deques
     "concurrent", "jeepney.io.threading",  # D-Bus replies go through platform/dbus_router.py
+    *NOT_LOADED_BY_THE_HISTORY,
 )
 
 START_AND_LIST_MODULES = """
@@ -182,7 +187,7 @@ def test_the_idle_module_check_sees_what_is_loaded(desktop, tmp_path: Path) -> N
     assert "PySide6.QtCore.QTranslator" in loaded
 
 
-START_UP = """
+APP_IN_PRIVATE_FOLDERS = """
 import json, os, sys
 from pathlib import Path
 
@@ -199,6 +204,9 @@ app = QApplication([])
 paths = AppPaths.from_platform()
 paths.ensure()
 paths.settings_file.write_text("morning_routine = false\\n")  # no offer on the shared desktop
+"""
+
+START_UP = APP_IN_PRIVATE_FOLDERS + """
 for name, text in json.loads(sys.argv[2]).items():
     folder = paths.user_drills_dir if name.startswith("drills/") else paths.user_routines_dir
     folder.mkdir(parents=True, exist_ok=True)
@@ -248,6 +256,36 @@ def test_a_bad_user_drill_file_is_told_at_start_up(tmp_path: Path) -> None:
     assert "mine.toml: (TOML syntax)" in stderr and "(drill skipped)" in stderr
     assert {"unsit.core.drills", "unsit.store.drill_library"} <= loaded  # read at start, as before
     assert routines == ["Morning hip routine", "Warm-up before a walk or run"]
+
+
+RECORD_AN_EVENT = APP_IN_PRIVATE_FOLDERS + """
+from datetime import datetime
+from PySide6.QtCore import QEventLoop
+
+parts = build(app, paths)
+assert parts is not None
+history = parts["history"]
+history.record("drill_started", datetime.now().astimezone(), drill_id="hip-90-90")
+while history.sending:
+    app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+loaded = sorted(sys.modules)
+shutdown(parts)
+print(json.dumps({"modules": loaded, "pending": history.pending_events, "database": str(paths.history_db)}))
+"""
+
+
+@pytest.mark.usefixtures("desktop_left_clean")
+def test_the_started_app_records_events_without_loading_sqlite(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", RECORD_AN_EVENT, str(tmp_path)], capture_output=True, text=True,
+                          env=dict(os.environ), timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert lazily_loaded(set(result["modules"]), NOT_LOADED_BY_THE_HISTORY) == []
+    assert result["pending"] == 0
+    import sqlite3
+
+    with sqlite3.connect(f"file:{result['database']}?mode=ro", uri=True) as db:
+        assert db.execute("SELECT kind, drill_id FROM events").fetchall() == [("drill_started", "hip-90-90")]
 
 
 def lazily_loaded(loaded: set[str], lazy_names: tuple[str, ...]) -> list[str]:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
-from unsit.i18n import _
+from unsit.i18n import _, current_language
 from unsit.log_file import setup_logging
 from unsit.paths import AppPaths
 from unsit.qt_libraries import missing_library_message
@@ -138,12 +138,12 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.platform.session import SessionWatcher
     from unsit.platform.sni import SniWatch
     from unsit.resources import asset_path
-    from unsit.store.history import open_history
-    from unsit.store.history_recorder import restore_offer_answers
+    from unsit.store.history_recorder import OFFER_KINDS, restore_offer_answers
     from unsit.store.library_shelf import LibraryShelf
     from unsit.store.settings_file import SettingsFile
     from unsit.ui.commands import CommandHandler
     from unsit.ui.controller import Controller
+    from unsit.ui.history_link import HistoryLink, job_command
     from unsit.ui.ipc_server import InstanceServer
     from unsit.ui.language import LanguageSwitcher
     from unsit.ui.main_window import MainWindowOpener
@@ -165,7 +165,9 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     idle = detect_idle_source()
     session = SessionWatcher()
     session.start()
-    history, history_problem = open_history(paths.history_db, clock.now())
+    link = HistoryLink(paths.history_db, job_command(), language=current_language)  # SQLite runs in a job
+    available, history_problem = link.start(clock.now(), OFFER_KINDS)
+    history = link if available else None
     if history_problem:
         problems = [*problems, history_problem]
     library = LibraryShelf(asset_path("drills"), asset_path("routines"), paths.user_drills_dir,

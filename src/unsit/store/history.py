@@ -8,6 +8,9 @@ hour), so the one fsync per commit that ``FULL`` costs is worth it.
 
 Every ``record`` runs in autocommit mode: the INSERT is committed before it returns.
 
+The tray does not load this module while it idles: its events reach the database through the
+history job (``store/history_job.py``, run by ``ui/history_link.py``), which uses this class.
+
 Failures never lose an event silently: an event that cannot be written (disk full, a
 read-only file, a database locked by another program) is kept in a bounded queue in
 memory and written with the next event or the next retry, and the user is told once
@@ -45,16 +48,10 @@ from typing import Any
 from unsit.core.days import unsit_day
 from unsit.i18n import _
 from unsit.store.atomic import write_atomically
+from unsit.store.history_rows import KINDS, Row, make_row
 from unsit.store.history_trouble import Trouble, classify, explain
 
 log = logging.getLogger(__name__)
-
-KINDS: tuple[str, ...] = (
-    "nudge", "snooze", "skip", "drill_started", "drill_finished", "drill_skipped", "streak_ended",
-    "nudge_held",  # came due while quiet (do-not-disturb, full screen, a call): not seen, not a "nudge"
-    "call",  # a call (microphone capture) ended; duration_seconds is its length
-    "reminder_answered",  # a reminder (e.g. the morning offer) was answered; reason is "<kind>:<action>"
-)
 
 # Ordered migrations: MIGRATIONS[i] takes the schema from user_version i to i + 1.
 MIGRATIONS: tuple[str, ...] = (
@@ -82,8 +79,12 @@ OPEN_ATTEMPTS = 3
 MAX_PENDING_EVENTS = 1000
 RETRY_SECONDS = 60.0
 RETRY_BUSY_MILLISECONDS = 200
-_INSERT = ("INSERT INTO events (kind, at_utc, local_date, drill_id, duration_seconds, streak_seconds, reason)"
-           " VALUES (?, ?, ?, ?, ?, ?, ?)")
+_COLUMNS = "kind, at_utc, local_date, drill_id, duration_seconds, streak_seconds, reason"
+_INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+# A row sent again (its first sending was stored, but the answer never came back) is stored once.
+_INSERT_UNLESS_STORED = (f"INSERT INTO events ({_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
+                         " (SELECT 1 FROM events WHERE local_date = ? AND kind = ? AND at_utc = ? AND id <= ?)")
+__all__ = ["KINDS", "DaySummary", "History", "HistoryError", "open_history"]
 CSV_COLUMNS = ("id", "kind", "at_utc", "local_date", "drill_id", "duration_seconds", "streak_seconds", "reason")
 EXPORT_FILE_MODE = 0o644  # what a new file gets under the usual umask: the user may share an export
 
@@ -114,14 +115,15 @@ class DaySummary:
 
 
 def open_history(path: Path, now: datetime, *, busy_timeout_seconds: float = BUSY_TIMEOUT_SECONDS,
-                 attempts: int = OPEN_ATTEMPTS,
-                 clock: Callable[[], float] = time.monotonic) -> tuple[History | None, str | None]:
+                 attempts: int = OPEN_ATTEMPTS, clock: Callable[[], float] = time.monotonic,
+                 close_interrupted: bool = True) -> tuple[History | None, str | None]:
     """Open the history; never raises, and never empties it because it was busy.
 
     A damaged file is set aside and a new one started. A locked one is waited for
     (``busy_timeout_seconds`` per try, ``attempts`` tries). A read-only or full one is
     opened for reading where possible, and new events wait in memory. Drills left open
-    by a killed instance are closed as interrupted.
+    by a killed instance are closed as interrupted (unless ``close_interrupted`` is False:
+    opened later by the running instance, whose drill may be under way).
 
     Returns:
         The history (None only when a newer Unsit wrote it) and a message for the user
@@ -142,6 +144,8 @@ def open_history(path: Path, now: datetime, *, busy_timeout_seconds: float = BUS
                 return history, history.set_aside(now, exc)
             return history, history.go_offline(trouble, exc)
         break
+    if not close_interrupted:
+        return history, None
     found: list[str] = []  # damage can show while closing drills: say so like at start-up
     history.on_problem = found.append
     history.close_interrupted_drills()
@@ -171,10 +175,11 @@ class History:
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
         self._writable = False
-        self._pending: deque[tuple[Any, ...]] = deque(maxlen=MAX_PENDING_EVENTS)  # rows for the events table
+        self._pending: deque[Row] = deque(maxlen=MAX_PENDING_EVENTS)  # rows for the events table
         self._told: set[Trouble] = set()
         self._next_retry = 0.0
         self.on_problem: Callable[[str], None] | None = None
+        self.on_trouble: Callable[[Trouble, str], None] | None = None  # instead of on_problem, with the kind
         self.dropped_events = 0
         if connect:
             self.connect()
@@ -303,17 +308,30 @@ class History:
         Raises:
             ValueError: unknown kind or naive datetime.
         """
-        if kind not in KINDS:
-            raise ValueError(f"unknown history event kind {kind!r}; use one of {', '.join(KINDS)}")
-        if at.tzinfo is None or at.utcoffset() is None:
-            raise ValueError("history timestamps must be timezone aware")
-        at_utc = at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        row = make_row(kind, at, drill_id=drill_id, duration_seconds=duration_seconds,
+                       streak_seconds=streak_seconds, reason=reason)
         with self._lock:
             if len(self._pending) == self._pending.maxlen:
                 self.dropped_events += 1
-            self._pending.append(
-                (kind, at_utc, unsit_day(at).isoformat(), drill_id, duration_seconds, streak_seconds, reason))
+            self._pending.append(row)
             return self._flush(now=at)
+
+    def write_rows(self, rows: list[Row], now: datetime) -> bool:
+        """Store rows built elsewhere (the history job's input) in one transaction, or none of them.
+
+        A row already stored (the same kind at the same microsecond) is not stored again: the
+        sender may not have heard that an earlier try succeeded. Nothing is kept on failure:
+        the sender keeps its rows and tries again.
+        """
+        with self._lock:
+            return self._write(rows, now, resend=True)
+
+    def add_rows(self, rows: list[Row], now: datetime) -> bool:
+        """Store rows built elsewhere like ``record`` does (kept in memory when they cannot be written now)."""
+        with self._lock:
+            self.dropped_events += max(0, len(self._pending) + len(rows) - MAX_PENDING_EVENTS)
+            self._pending.extend(rows)
+            return self._flush(now=now)
 
     @property
     def pending_events(self) -> int:
@@ -329,7 +347,14 @@ class History:
                 return False
             return self._flush(now=datetime.now(timezone.utc))
 
-    def _flush(self, now: datetime, again: bool = True) -> bool:
+    def _flush(self, now: datetime) -> bool:
+        rows = list(self._pending)
+        if not self._write(rows, now):
+            return False
+        self._pending.clear()
+        return True
+
+    def _write(self, rows: list[Row], now: datetime, *, again: bool = True, resend: bool = False) -> bool:
         if not self._writable:
             if self._clock() < self._next_retry:
                 return False
@@ -340,14 +365,17 @@ class History:
                 self._trouble(exc, now)
                 return False
         assert self._db is not None
-        rows = list(self._pending)
         # While in trouble (e.g. another program keeps it locked), a retry must not hold the
         # GUI for the whole busy timeout every time: wait a moment only.
         busy_ms = RETRY_BUSY_MILLISECONDS if self._told else int(self._busy_timeout * 1000)
         try:
             self._db.execute(f"PRAGMA busy_timeout = {busy_ms}")
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany(_INSERT, rows)
+            if resend:
+                last_id = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
+                self._db.executemany(_INSERT_UNLESS_STORED, [(*row, row[2], row[0], row[1], last_id) for row in rows])
+            else:
+                self._db.executemany(_INSERT, rows)
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
             try:
@@ -356,10 +384,9 @@ class History:
             except sqlite3.Error:
                 pass
             self._next_retry = self._clock() + RETRY_SECONDS
-            if self._trouble(exc, now) and again:
-                return self._flush(now, again=False)  # a new database was started: write into it
+            if self._trouble(exc, now) and again:  # a new database was started: write into it
+                return self._write(rows, now, again=False, resend=resend)
             return False
-        self._pending.clear()
         if self._told:
             log.warning("the history database can be written again; %d kept events were written", len(rows))
             self._told.clear()
@@ -379,7 +406,9 @@ class History:
             return
         self._told.add(trouble)
         log.warning("%s", message)
-        if self.on_problem is not None:
+        if self.on_trouble is not None:
+            self.on_trouble(trouble, message)
+        elif self.on_problem is not None:
             try:
                 self.on_problem(message)
             except Exception:
@@ -475,15 +504,27 @@ class History:
 
     def drills_started_since(self, at: datetime) -> list[str]:
         """Ids of the drills started at or after ``at`` (timezone aware), oldest first."""
+        return [drill_id for _at_utc, drill_id in self.drill_starts_since(at)]
+
+    def drill_starts_since(self, at: datetime) -> list[tuple[str, str]]:
+        """(UTC time, id) of the drills started at or after ``at`` (timezone aware), oldest first."""
         if at.tzinfo is None or at.utcoffset() is None:
             raise ValueError("history timestamps must be timezone aware")
         since = at.astimezone(timezone.utc).isoformat(timespec="microseconds")
         rows = self._rows(
-            "SELECT drill_id FROM events WHERE kind = 'drill_started' AND at_utc >= ? AND drill_id IS NOT NULL"
+            "SELECT at_utc, drill_id FROM events WHERE kind = 'drill_started' AND at_utc >= ? AND drill_id IS NOT NULL"
             " ORDER BY at_utc, id",
             (since,),
         )
-        return [str(r[0]) for r in rows]
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    def drills_done_today(self, now: datetime) -> int:
+        """Drills finished on Unsit's day of ``now``."""
+        return self.today(now).drills_done
+
+    def reader(self) -> History:
+        """This history (what ``HistoryLink.reader`` gives: the same reads, in this process)."""
+        return self
 
     def reminder_answers(self, kind: str, now: datetime) -> list[str]:
         """The actions picked today (Unsit's day of ``now``) on reminders of ``kind``, oldest first."""

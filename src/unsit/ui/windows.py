@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Signal
@@ -40,6 +41,14 @@ class Library(Protocol):
     def routine_titles(self) -> list[tuple[str, str]]: ...
 
 
+class HistorySource(Protocol):
+    """The history as the windows read it (``ui/history_link.py``, or ``store.history.History`` itself)."""
+
+    def drills_done_today(self, now: datetime) -> int: ...
+    def drills_started_since(self, at: datetime) -> list[str]: ...
+    def reader(self) -> History | None: ...
+
+
 class FixedLibrary:
     """A library of drills and routines already loaded (tests, tools)."""
 
@@ -66,7 +75,7 @@ class Windows(QObject):
     history_opened = Signal()
 
     def __init__(self, *, clock: Clock, library: Library | None = None, drills: Sequence[Drill] = (),
-                 settings_store: SettingsStore | None = None, history: History | None = None,
+                 settings_store: SettingsStore | None = None, history: HistorySource | None = None,
                  routines: Sequence[Routine] = (), parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._library: Library = library if library is not None else FixedLibrary(drills, routines)
@@ -154,7 +163,7 @@ class Windows(QObject):
         return self._speaker
 
     def _drills_today(self) -> int | None:
-        return None if self._history is None else self._history.today(self._clock.now()).drills_done
+        return None if self._history is None else self._history.drills_done_today(self._clock.now())
 
     def _forget_drill(self) -> None:
         self._drill_window = None
@@ -176,7 +185,8 @@ class Windows(QObject):
             dialog.deleteLater()
 
     def open_history(self) -> None:
-        if self._history is None:
+        history = None if self._history is None else self._history.reader()  # SQLite loads here
+        if history is None:
             log.error("the history database is not available")
             return
         if self._history_window is None:
@@ -184,7 +194,7 @@ class Windows(QObject):
 
             from unsit.ui.history_window import HistoryWindow
 
-            self._history_window = HistoryWindow(self._history, self._clock)
+            self._history_window = HistoryWindow(history, self._clock)
             self._history_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self._history_window.destroyed.connect(self._forget_history)
         self._history_window.refresh()
@@ -237,7 +247,7 @@ def _raise(window: QWidget) -> None:
     window.activateWindow()
 
 
-def _seeded_picker(drills: Sequence[Drill], clock: Clock, history: History | None) -> DrillPicker:
+def _seeded_picker(drills: Sequence[Drill], clock: Clock, history: HistorySource | None) -> DrillPicker:
     """A picker that knows which drills were started today (the day turning at 04:00)."""
     from unsit.core.drill_picker import DrillPicker
 
