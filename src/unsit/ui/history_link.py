@@ -30,9 +30,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QProcess, QTimer
+from PySide6.QtCore import QObject, QTimer
 
 from unsit.core.days import unsit_day
+from unsit.platform.child_job import ChildJob
 from unsit.store.history_rows import Row, encode_row, make_row, unescape
 
 if TYPE_CHECKING:
@@ -42,9 +43,9 @@ log = logging.getLogger(__name__)
 
 MAX_PENDING_EVENTS = 1000
 RETRY_SECONDS = 60.0
-START_TIMEOUT_MS = 30_000  # the job waits up to 3 x 5 s for a database another program locks
+START_TIMEOUT_SECONDS = 30.0  # the job waits up to 3 x 5 s for a database another program locks
 JOB_TIMEOUT_SECONDS = 60.0  # a write job running longer is stopped and its rows sent again later
-CLOSE_TIMEOUT_MS = 15_000
+CLOSE_TIMEOUT_SECONDS = 15.0
 JOB_MODULE = "unsit.store.history_job"
 
 
@@ -77,7 +78,7 @@ class HistoryLink(QObject):
         self._language = language
         self._clock = clock
         self._rows: deque[Row] = deque(maxlen=MAX_PENDING_EVENTS)
-        self._job: QProcess | None = None
+        self._job: ChildJob | None = None
         self._job_rows: list[Row] = []
         self._job_started = 0.0
         self._send_due = False  # a send is scheduled: the events of one tick go in one job
@@ -101,7 +102,7 @@ class HistoryLink(QObject):
             user when something is wrong or had to be done about the file.
         """
         if self._command is not None:
-            done, output = self._run_now(["start", str(self.path), *answer_kinds], "", START_TIMEOUT_MS)
+            done, output = self._run_now(["start", str(self.path), *answer_kinds], "", START_TIMEOUT_SECONDS)
             if done:
                 return self._read_start(output, now)
             log.warning("the history job did not run; the history is used in this process")
@@ -215,34 +216,30 @@ class HistoryLink(QObject):
         if self._job is not None or not self._rows or self._command is None or self._local is not None:
             return
         self._job_rows = list(self._rows)
-        job = QProcess(self)
+        rows = "".join(encode_row(row) + "\n" for row in self._job_rows).encode("utf-8")
+        job = ChildJob([*self._command, *self._language_args(), "write", str(self.path)], rows, self)
+        try:
+            job.start()
+        except OSError as exc:
+            log.warning("the history job could not start (%s); the history is used in this process", exc)
+            self._job_rows = []
+            self._command = None
+            self._open_here(datetime.now().astimezone(), close_interrupted=False)
+            return
         job.finished.connect(self._job_finished)
-        job.errorOccurred.connect(self._job_failed)
         self._job, self._job_started = job, self._clock()
-        job.start(self._command[0], [*self._command[1:], *self._language_args(), "write", str(self.path)])
-        job.write("".join(encode_row(row) + "\n" for row in self._job_rows).encode("utf-8"))
-        job.closeWriteChannel()
 
-    def _job_failed(self, error: QProcess.ProcessError) -> None:
-        job = self._job
-        if job is None or error != QProcess.ProcessError.FailedToStart:
-            return  # a crash or a kill: finished follows
-        log.warning("the history job could not start (%s); the history is used in this process", job.errorString())
-        self._end_job(job)
-        self._command = None
-        self._open_here(datetime.now().astimezone(), close_interrupted=False)
-
-    def _job_finished(self, *_args: object) -> None:
+    def _job_finished(self) -> None:
         job = self._job
         if job is None:
             return
-        output = bytes(job.readAllStandardOutput().data()).decode("utf-8", "replace")
-        errors = bytes(job.readAllStandardError().data()).decode("utf-8", "replace").strip()
+        sent = self._job_rows
+        self._job, self._job_rows = None, []
+        job.deleteLater()
+        errors = job.errors.decode("utf-8", "replace").strip()
         if errors:
             log.info("history job: %s", errors)
-        sent = self._job_rows
-        self._end_job(job)
-        if self._take_answer(output, sent):
+        if self._take_answer(job.output.decode("utf-8", "replace"), sent):
             self._send()  # events that came meanwhile
 
     def _take_answer(self, output: str, sent: list[Row]) -> bool:
@@ -264,12 +261,6 @@ class HistoryLink(QObject):
             self._told.clear()
         return True
 
-    def _end_job(self, job: QProcess) -> None:
-        self._job, self._job_rows = None, []
-        job.finished.disconnect(self._job_finished)
-        job.errorOccurred.disconnect(self._job_failed)
-        job.deleteLater()
-
     def _tell(self, key: str, message: str) -> None:
         if key in self._told:
             return
@@ -288,25 +279,24 @@ class HistoryLink(QObject):
         language = self._language()
         return ["--language", language] if language else []
 
-    def _run_now(self, args: list[str], text: str, timeout_ms: int) -> tuple[bool, str]:
+    def _run_now(self, args: list[str], text: str, timeout_seconds: float) -> tuple[bool, str]:
         """Run the job and wait for it; (whether it ran to the end, its output)."""
         assert self._command is not None
-        job = QProcess()
-        job.start(self._command[0], [*self._command[1:], *self._language_args(), *args])
-        if text:
-            job.write(text.encode("utf-8"))
-        job.closeWriteChannel()
-        if not job.waitForFinished(timeout_ms):
-            log.warning("the history job did not finish in %d ms: %s", timeout_ms, job.errorString())
-            job.kill()
-            job.waitForFinished(1000)
+        job = ChildJob([*self._command, *self._language_args(), *args], text.encode("utf-8"))
+        try:
+            job.start()
+        except OSError as exc:
+            log.warning("the history job could not start: %s", exc)
             return False, ""
-        errors = bytes(job.readAllStandardError().data()).decode("utf-8", "replace").strip()
+        if not job.wait(timeout_seconds):
+            log.warning("the history job did not finish in %.0f s", timeout_seconds)
+            job.kill()
+            job.wait(5.0)
+            return False, ""
+        errors = job.errors.decode("utf-8", "replace").strip()
         if errors:
             log.info("history job: %s", errors)
-        if job.exitCode() != 0:
-            return False, ""
-        return True, bytes(job.readAllStandardOutput().data()).decode("utf-8", "replace")
+        return job.exit_code == 0, job.output.decode("utf-8", "replace")
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -334,10 +324,7 @@ class HistoryLink(QObject):
         Rows still waiting are written first, so what is read is up to date.
         """
         if self._local is None:
-            if self._job is not None:
-                self._job.waitForFinished(CLOSE_TIMEOUT_MS)
-                if self._job is not None:
-                    self._job_finished()
+            self._wait_for_job()
             available, problem = self._open_here(datetime.now().astimezone(), close_interrupted=False)
             if problem:
                 self._tell("reader", problem)
@@ -345,19 +332,24 @@ class HistoryLink(QObject):
                 return None
         return self._local
 
+    def _wait_for_job(self) -> None:
+        """Let a job under way end (bounded; stopped after that), its answer taken."""
+        job = self._job
+        if job is not None and not job.wait(CLOSE_TIMEOUT_SECONDS):
+            log.warning("the history job did not finish in %.0f s; stopping it", CLOSE_TIMEOUT_SECONDS)
+            job.kill()
+            job.wait(5.0)
+
     def close(self) -> None:
         """Write what waits (waiting a bounded time for the job), then close."""
         if self._local is not None:
             self._local.close()
             return
-        if self._job is not None:
-            self._job.waitForFinished(CLOSE_TIMEOUT_MS)
-            if self._job is not None:
-                self._job_finished()
+        self._wait_for_job()
         if self._rows and self._command is not None:
             sent = list(self._rows)
             done, output = self._run_now(["write", str(self.path)],
-                                         "".join(encode_row(row) + "\n" for row in sent), CLOSE_TIMEOUT_MS)
+                                         "".join(encode_row(row) + "\n" for row in sent), CLOSE_TIMEOUT_SECONDS)
             if done:
                 self._take_answer(output, sent)
         if self._rows:
