@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from jeepney import DBusAddress, MatchRule, MessageType, Properties
@@ -21,6 +20,7 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import DBusConnection
 from PySide6.QtCore import QObject, Signal
 
+from unsit.core.records import dataclass
 from unsit.platform.dbus import BusUnavailable, SignalListener, name_owner_rule
 
 log = logging.getLogger(__name__)

@@ -24,11 +24,12 @@ import sys
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+
+from unsit.core.records import dataclass, field
 
 if TYPE_CHECKING:  # QtNetwork loads only on Windows, where the named pipe needs it
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
