@@ -123,6 +123,8 @@ NOT_KEPT_AFTER_START_UP = (
     "tomllib", "tomli",  # the settings are parsed at start-up, then the parser is forgotten
     "platformdirs",  # the folders are resolved once
     "unsit.platform.autostart",  # start-at-login is synced at start-up and on a settings change
+    "unsit.cli",  # the parser and the client side of commands: a bare start builds no parser
+    "unsit.qt_libraries",  # the message for a missing system library, when Qt cannot load
     "unsit.command_name", "shlex",  # only in messages
     "unsit.platform.dnd",  # do-not-disturb is asked only while a nudge is due
     "PySide6.QtCore.QEvent", "PySide6.QtCore.QTranslator",  # a language change, a non-English Qt

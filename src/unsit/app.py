@@ -12,7 +12,6 @@ from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
 from unsit.i18n import _
 from unsit.log_file import setup_logging
 from unsit.paths import AppPaths
-from unsit.qt_libraries import missing_library_message
 from unsit.transient_imports import transient_modules
 
 if TYPE_CHECKING:  # Qt and the settings load after the cheap checks in run_app
@@ -87,6 +86,8 @@ def run_app(debug: bool = False, paths: AppPaths | None = None) -> int:
     try:
         from PySide6.QtWidgets import QApplication
     except ImportError as exc:  # a system library Qt links against is missing
+        from unsit.qt_libraries import missing_library_message  # only then: the idle tray never needs it
+
         missing = missing_library_message(exc)
         if missing is None:
             raise
