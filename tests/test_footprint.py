@@ -129,6 +129,7 @@ NOT_KEPT_AFTER_START_UP = (
     "unsit.command_name", "shlex",  # only in messages
     "unsit.platform.dnd",  # do-not-disturb is asked only while a nudge is due
     "PySide6.QtCore.QEvent", "PySide6.QtCore.QTranslator",  # a language change, a non-English Qt
+    "PySide6.QtGui.QImage",  # 42 kB of binding: the tray icon's brushes are textures of QPixmaps
     "queue",  # the command socket's replies and the notifier's requests are deques
     "concurrent", "jeepney.io.threading",  # D-Bus replies go through platform/dbus_router.py
 )
@@ -141,10 +142,11 @@ release = app.release_start_up_memory
 
 def list_modules_and_quit():
     release()
-    from PySide6 import QtCore
+    from PySide6 import QtCore, QtGui
     from PySide6.QtWidgets import QApplication
     import threading
     names = sorted(sys.modules) + ["PySide6.QtCore." + name for name in vars(QtCore) if name.startswith("Q")]
+    names += ["PySide6.QtGui." + name for name in vars(QtGui) if name.startswith("Q")]
     names += ["thread:" + thread.name for thread in threading.enumerate()]
     print("MODULES " + " ".join(names), flush=True)
     QApplication.instance().quit()
