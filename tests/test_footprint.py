@@ -124,6 +124,7 @@ NOT_KEPT_AFTER_START_UP = (
     "platformdirs",  # the folders are resolved once
     "unsit.platform.autostart",  # start-at-login is synced at start-up and on a settings change
     "unsit.platform.ipc_client",  # asks at start-up whether another instance runs
+    "unsit.ui.commands",  # the running app's answers to commands, made at the first command
     "unsit.cli",  # the parser and the client side of commands: a bare start builds no parser
     "unsit.qt_libraries",  # the message for a missing system library, when Qt cannot load
     "unsit.command_name", "shlex",  # only in messages

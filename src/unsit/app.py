@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
@@ -147,7 +147,6 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.store.history_recorder import restore_offer_answers
     from unsit.store.library_shelf import LibraryShelf
     from unsit.store.settings_file import SettingsFile
-    from unsit.ui.commands import CommandHandler
     from unsit.ui.controller import Controller
     from unsit.ui.ipc_server import InstanceServer
     from unsit.ui.language import LanguageSwitcher
@@ -216,8 +215,17 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
                 **presenter.status(), **held_status(engine.status()), "call_watch": calls.name,
                 "drill": window.describe() if window is not None else None}
 
-    handler = CommandHandler(controller, status_extras, app.quit, windows,
-                             on_activate=main_window.open)  # launched again: show the main window
+    commands: list[Callable[[dict[str, Any]], dict[str, Any]]] = []
+
+    def handler(request: dict[str, Any]) -> dict[str, Any]:
+        """The command handler, made at the first command: an idle tray does not hold its module."""
+        if not commands:
+            from unsit.ui.commands import CommandHandler
+
+            commands.append(CommandHandler(controller, status_extras, app.quit, windows,
+                                           on_activate=main_window.open))  # launched again: show the main window
+        return commands[0](request)
+
     server = InstanceServer(paths.socket_path, handler)
     parts = {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
              "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
