@@ -104,3 +104,47 @@ def test_without_a_session_bus_the_watch_stays_silent(qtbot):
     watch.start()
     watch.close()
     assert watch.state == SniState()
+
+
+def test_the_watch_and_the_lock_events_share_one_connection_and_thread(qtbot, private_bus, tmp_path):
+    """As the app runs them: the SNI watch and the session watcher's lock events on one listener."""
+    import threading
+
+    from tests.platform.test_idle_detect import FakeDBusService, answer
+    from unsit.platform.dbus import SharedListener
+    from unsit.platform.session import SessionWatcher
+
+    screensaver = "org.freedesktop.ScreenSaver"
+    path = "/org/freedesktop/ScreenSaver"
+    shared = SharedListener("unsit-test-session-bus", private_bus)
+    session = SessionWatcher(system_bus=f"unix:path={tmp_path / 'no-system-bus'}", shared=shared)
+    watch = SniWatch(shared=shared)
+    states: list[SniState] = []
+    watch.changed.connect(states.append)
+    with FakeDBusService(screensaver, {(path, screensaver, "GetActive"): answer("b", False)},
+                         address=private_bus) as service:
+        session.start()
+        watch.start()
+        shared.start()
+        try:
+            qtbot.waitUntil(lambda: bool(states) and any(c[2] == "GetActive" for c in service.calls), timeout=5000)
+            names = [thread.name for thread in threading.enumerate()]
+            assert names.count("unsit-test-session-bus") == 1 and "unsit-sni-watch" not in names
+            assert "unsit-session-bus" not in names  # the watcher has no session listener of its own
+            host = StandInSniHost(private_bus)
+            try:
+                qtbot.waitUntil(lambda: watch.state.watcher_present and watch.state.host_registered, timeout=5000)
+                with qtbot.waitSignal(session.locked_changed, timeout=5000) as locked:
+                    service.emit(path, screensaver, "ActiveChanged", "b", (True,))
+                assert locked.args == [True]
+                watch.close()  # one user leaves: the other one's events still come
+                assert shared.alive and session.running
+                with qtbot.waitSignal(session.locked_changed, timeout=5000) as unlocked:
+                    service.emit(path, screensaver, "ActiveChanged", "b", (False,))
+                assert unlocked.args == [False]
+            finally:
+                host.close()
+        finally:
+            watch.close()
+            session.stop()
+    assert not shared.alive

@@ -231,3 +231,125 @@ class SignalListener(threading.Thread):
                     pass
         if self.is_alive() and threading.current_thread() is not self:
             self.join(STOP_TIMEOUT_SECONDS)
+
+
+class _Client:
+    """One user of a ``SharedListener``: its rules and callbacks (see ``SignalListener``)."""
+
+    __slots__ = ("on_connected", "on_lost", "on_signals", "on_unavailable", "rules", "serving")
+
+    def __init__(self, rules: Sequence[Any], on_signals: Callable[[Any, list[Any]], None],
+                 on_connected: Callable[[Any], None] | None, on_unavailable: Callable[[BusUnavailable], None] | None,
+                 on_lost: Callable[[BaseException], None] | None) -> None:
+        self.rules = list(rules)
+        self.on_signals = on_signals
+        self.on_connected = on_connected
+        self.on_unavailable = on_unavailable
+        self.on_lost = on_lost
+        self.serving = True  # False once removed, or once one of its callbacks failed
+
+
+class SharedListener:
+    """Several users' match rules on one ``SignalListener``: one connection and one thread for all.
+
+    Each user is added with its own rules and callbacks, as it would give them to a
+    ``SignalListener`` of its own, and gets only the signals its rules match. A user whose
+    callback raises is told through its ``on_lost`` (as if its own listener had ended) and
+    gets nothing more; the others carry on. Users are added before ``start()``.
+
+    Args:
+        name: the thread's name.
+        address: "SESSION", "SYSTEM" or a D-Bus address.
+    """
+
+    def __init__(self, name: str, address: str = "SESSION") -> None:
+        self._name = name
+        self._address = address
+        self._clients: list[_Client] = []
+        self._listener: SignalListener | None = None
+
+    @property
+    def address(self) -> str:
+        """The bus it listens on."""
+        return self._address
+
+    @property
+    def alive(self) -> bool:
+        """Whether the listener thread runs."""
+        return self._listener is not None and self._listener.is_alive()
+
+    def add(self, rules: Sequence[Any], on_signals: Callable[[Any, list[Any]], None], *,
+            on_connected: Callable[[Any], None] | None = None,
+            on_unavailable: Callable[[BusUnavailable], None] | None = None,
+            on_lost: Callable[[BaseException], None] | None = None) -> object:
+        """Add a user (before ``start()``); returns a key for ``remove``."""
+        client = _Client(rules, on_signals, on_connected, on_unavailable, on_lost)
+        self._clients.append(client)
+        return client
+
+    def remove(self, key: object) -> None:
+        """Stop handing anything to that user; the listener stops with its last user."""
+        if isinstance(key, _Client):
+            key.serving = False
+        if not any(client.serving for client in self._clients):
+            self.stop()
+
+    def start(self) -> None:
+        """Connect and listen in the thread (does nothing once started, or without users)."""
+        if self._listener is not None or not self._clients:
+            return
+        rules = [rule for client in self._clients for rule in client.rules]
+        self._listener = SignalListener(self._name, self._address, rules, self._signals,
+                                        on_connected=self._connected, on_unavailable=self._unavailable,
+                                        on_lost=self._lost)
+        self._listener.start()
+
+    def stop(self) -> None:
+        """Close the connection and end the thread."""
+        if self._listener is not None:
+            self._listener.stop()
+
+    def _serving(self) -> list[_Client]:
+        return [client for client in self._clients if client.serving]
+
+    def _each(self, call: Callable[[_Client], None]) -> None:
+        """Run ``call`` for every user; one that fails is told it is lost and dropped. A lost
+        connection (OSError) ends the listener for all."""
+        for client in self._serving():
+            try:
+                call(client)
+            except OSError as error:
+                if not isinstance(error, TimeoutError):
+                    raise  # the connection itself failed
+                self._drop(client, error)  # that user's call timed out; the connection lives on
+            except Exception as error:  # noqa: BLE001 - one user's failure must not silence the others
+                self._drop(client, error)
+
+    def _drop(self, client: _Client, error: BaseException) -> None:
+        client.serving = False
+        if client.on_lost is not None:
+            client.on_lost(error)
+        else:
+            logger.warning("%s: a D-Bus listener's user failed: %s", self._name, error)
+
+    def _signals(self, connection: Any, messages: list[Any]) -> None:
+        def hand_over(client: _Client) -> None:
+            mine = [message for message in messages if any(rule.matches(message) for rule in client.rules)]
+            if mine:
+                client.on_signals(connection, mine)
+        self._each(hand_over)
+
+    def _connected(self, connection: Any) -> None:
+        self._each(lambda client: client.on_connected(connection) if client.on_connected is not None else None)
+
+    def _unavailable(self, error: BusUnavailable) -> None:
+        for client in self._serving():
+            if client.on_unavailable is not None:
+                client.on_unavailable(error)
+
+    def _lost(self, error: BaseException) -> None:
+        for client in self._serving():
+            if client.on_lost is not None:
+                client.on_lost(error)
+            else:
+                logger.warning("%s: D-Bus connection ended: %s", self._name, error)
