@@ -226,30 +226,3 @@ def test_inform_shows_a_plain_message_that_starts_nothing(notifier, received, cl
     assert "interval_minutes = 0 is not allowed" not in bodies
     assert {item["appname"] for item in history} == {"Unsit"}
     assert "drill_requested" not in received
-
-
-def test_an_idle_link_ends_its_worker_and_the_next_request_starts_one(clean_dunst, qapp, desktop, qtbot,
-                                                                        monkeypatch):
-    """Connected and idle, no worker thread waits (the receiver stays); ids survive the worker's end."""
-    import threading
-
-    from unsit.platform.notify import server_link
-
-    monkeypatch.setattr(server_link, "WORKER_IDLE_SECONDS", 0.2)
-
-    def names() -> list[str]:
-        return [thread.name for thread in threading.enumerate()]
-
-    notifier = FreedesktopNotifier(icon_path="")
-    try:
-        qtbot.waitUntil(lambda: "unsit-notify-calls" not in names(), timeout=5000)
-        assert "unsit-dbus-notifications" in names()
-        notifier.show_nudge(NUDGE)
-        qtbot.waitUntil(lambda: displayed(desktop) == "1" and not notifier.delivering)
-        assert notifier.current_id > 0
-        qtbot.waitUntil(lambda: "unsit-notify-calls" not in names(), timeout=5000)
-        notifier.withdraw()  # a new worker closes the nudge the last one showed
-        qtbot.waitUntil(lambda: displayed(desktop) == "0")
-    finally:
-        notifier.close()
-    assert "unsit-notify-calls" not in names() and "unsit-dbus-notifications" not in names()

@@ -26,16 +26,3 @@ def test_a_put_from_another_thread_wakes_a_waiting_get() -> None:
     inbox.put(("stop",))
     waiting.join(10)
     assert got == [("stop",)] and not waiting.is_alive()
-
-
-def test_a_put_finds_or_starts_the_worker_and_a_retired_one_is_replaced() -> None:
-    started: list[int] = []
-    inbox = _Requests(lambda: started.append(len(started)))
-    inbox.start()
-    inbox.put(("nudge",))
-    assert started == [0]  # the running worker takes it
-    assert inbox.retire() is False  # a request waits: the worker may not end
-    assert inbox.get(0) == ("nudge",)
-    assert inbox.retire() is True
-    inbox.put(("withdraw",))
-    assert started == [0, 1]  # a new worker for the request that came after

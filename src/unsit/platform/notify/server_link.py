@@ -9,7 +9,7 @@ its ``Notify`` was still on the way.
 One connection carries calls and signals, because some servers send ``ActionInvoked`` only
 to the connection that called ``Notify``. Several notifiers can share it (one per reminder
 kind): each attaches as a *slot* with its own callbacks and its own notification to replace,
-so an idle app has one connection and its threads whatever the number of kinds.
+so an idle app has one connection and one pair of threads whatever the number of kinds.
 Unsit's own small router (platform/dbus_router.py) reads it on its own daemon thread and
 hands the signals we match straight to ``_on_signal`` (no queue and no listener thread of
 ours). It replaced jeepney's threading router, which brought ``concurrent.futures`` into the
@@ -17,10 +17,7 @@ idle process and needed workarounds for a doubled reply and for a bus that goes 
 
 When the bus goes away, the worker drops the connection and tries again every
 ``reconnect_seconds`` (and before each request), so Unsit comes back to D-Bus when a bus
-comes back at the same address. While connected, a worker with nothing to do for
-``WORKER_IDLE_SECONDS`` ends, and the next request (or the router's news) starts another
-one: requests are still handled in order by one worker at a time, and an idle tray keeps
-only the router's receiver thread.
+comes back at the same address.
 """
 
 from __future__ import annotations
@@ -53,8 +50,6 @@ NOTIFY_SIGNATURE = "susssasa{sv}i"
 CALL_TIMEOUT_SECONDS = 3.0
 AUTH_TIMEOUT_SECONDS = 1.0
 RECONNECT_SECONDS = 30.0
-WORKER_IDLE_SECONDS = 5.0
-"""A connected worker with nothing to do for this long ends; the next request starts a new one."""
 
 
 class Request(Enum):
@@ -106,28 +101,18 @@ class _Requests:
     """The worker's inbox, first in first out: a deque and a Condition.
 
     All the link needs of ``queue.Queue``, so the link does not load the ``queue`` module
-    (about 40 kB of heap). With ``start_worker`` it also keeps one worker thread for its
-    requests: ``start()`` and a ``put()`` that finds the worker retired call it (under the
-    inbox's lock, so a request never waits for a worker that is ending).
+    (about 40 kB of heap; ui/ipc_server.py still does).
     """
 
-    def __init__(self, start_worker: Callable[[], None] | None = None) -> None:
+    def __init__(self) -> None:
         self._items: deque[tuple[Any, ...]] = deque()
         self._ready = threading.Condition(threading.Lock())
-        self._start_worker = start_worker
-        self._worker_running = False
-
-    def start(self) -> None:
-        """Start the worker (once; later ones come from ``put``)."""
-        with self._ready:
-            self._ensure_worker()
 
     def put(self, request: tuple[Any, ...]) -> None:
         """Add ``request`` (from any thread)."""
         with self._ready:
             self._items.append(request)
             self._ready.notify()
-            self._ensure_worker()
 
     def get(self, timeout_seconds: float | None) -> tuple[Any, ...] | None:
         """The oldest request; None when none came within ``timeout_seconds`` (None: wait for one)."""
@@ -135,19 +120,6 @@ class _Requests:
             if not self._ready.wait_for(lambda: self._items, timeout_seconds):
                 return None
             return self._items.popleft()
-
-    def retire(self) -> bool:
-        """The worker asks to end: True (and the next ``put`` starts a new one) when nothing waits."""
-        with self._ready:
-            if self._items:
-                return False
-            self._worker_running = False
-            return True
-
-    def _ensure_worker(self) -> None:
-        if self._start_worker is not None and not self._worker_running:
-            self._worker_running = True
-            self._start_worker()
 
 
 class ServerLink:
@@ -172,13 +144,13 @@ class ServerLink:
         self._icon_path = icon_path
         self._app_name = app_name
         self._reconnect_seconds = reconnect_seconds
-        self._requests = _Requests(self._start_worker)
-        # Worker-thread state only (one worker at a time; a retired one's successor takes it over):
+        self._requests = _Requests()
+        # Worker-thread state only:
         self._router: BusRouter | None = None
         self._nudge_ids: dict[int, int] = {}  # slot -> its notification on screen
         self._info_ids: dict[int, int] = {}  # slot -> its last plain message
-        self._worker: threading.Thread | None = None
-        self._requests.start()
+        self._worker = threading.Thread(target=self._work, name="unsit-notify-calls", daemon=True)
+        self._worker.start()
 
     # GUI side: only queue requests. -------------------------------------------------
 
@@ -211,30 +183,18 @@ class ServerLink:
 
     def stop(self, timeout_seconds: float = 5.0) -> None:
         """Withdraw what was queued before, close the connection and end its threads."""
-        self._requests.put((Request.STOP,))  # starts a worker for it if the last one retired
-        if self._worker is not None:
-            self._worker.join(timeout=timeout_seconds)
+        self._requests.put((Request.STOP,))
+        self._worker.join(timeout=timeout_seconds)
 
     # Worker thread. ------------------------------------------------------------------
 
-    def _start_worker(self) -> None:
-        """Called by the inbox, under its lock, when a request finds no worker."""
-        self._worker = threading.Thread(target=self._work, name="unsit-notify-calls", daemon=True)
-        self._worker.start()
-
     def _work(self) -> None:
-        if self._router is None:
-            self._connect()
+        self._connect()
         while True:
-            connected = self._router is not None
-            # Connected and idle: the worker ends after a while (an idle tray keeps no thread
-            # waiting here); the router's receiver thread stays, and its news starts a new one.
-            request = self._requests.get(WORKER_IDLE_SECONDS if connected else self._reconnect_seconds)
+            wait = None if self._router is not None else self._reconnect_seconds
+            request = self._requests.get(wait)
             if request is None:
-                if not connected:
-                    self._connect()
-                elif self._requests.retire():
-                    return
+                self._connect()
                 continue
             kind = request[0]
             if kind is Request.STOP:
