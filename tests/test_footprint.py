@@ -182,9 +182,7 @@ def test_what_start_up_needs_for_a_moment_is_not_kept(desktop, tmp_path: Path) -
     assert kept == [], kept
     assert {"unsit.core.engine", "unsit.ui.tray", "unsit.store.settings_file"} <= loaded  # it did start
     threads = sorted(name for name in loaded if name.startswith("thread:"))
-    assert "thread:MainThread" in threads and "thread:unsit-session-bus" in threads, threads
-    # The command socket is served on the GUI thread; the SNI watch shares the session watcher's listener.
-    assert not {"thread:unsit-command-socket", "thread:unsit-sni-watch"} & set(threads), threads
+    assert "thread:MainThread" in threads and "thread:unsit-command-socket" not in threads, threads
 
 
 @pytest.mark.desktop

@@ -137,7 +137,6 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.platform.capture.qt_signal import CallWatch
     from unsit.platform.clock import SystemClock
     from unsit.platform.clock_watch import ClockChangeWatcher
-    from unsit.platform.dbus import SharedListener
     from unsit.platform.idle import detect_idle_source
     from unsit.platform.notify import pick_fallback, pick_notifier, reminder_notifier_factory
     from unsit.platform.quiet_answers import DesktopQuiet, QuietAnswers
@@ -168,8 +167,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
         problems = [*problems, _("Runtime folder: {problem}.").format(problem=paths.runtime_problem)]
     settings = store.settings
     idle = detect_idle_source()
-    session_bus = SharedListener("unsit-session-bus")  # lock events and the SNI watch: one connection, one thread
-    session = SessionWatcher(shared=session_bus)
+    session = SessionWatcher()
     session.start()
     history, history_problem = open_history(paths.history_db, clock.now())
     if history_problem:
@@ -178,9 +176,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
                            paths.user_routines_dir)
     drill_problems = library.load_at_start()  # only with the user's own files; else on first use
     tray = Tray()
-    sni = SniWatch(shared=session_bus)  # an SNI host shows the icon without a geometry: ask its watcher
+    sni = SniWatch()  # an SNI host shows the icon without a geometry: ask its watcher
     sni.start()
-    session_bus.start()
     tray_ok = QSystemTrayIcon.isSystemTrayAvailable()
     notifier = pick_notifier(tray.icon if tray_ok else None)
     presenter = NudgePresenter(notifier, settings.notification_style,

@@ -9,7 +9,7 @@ from jeepney import HeaderFields, MatchRule
 
 from tests.platform.test_idle_detect import FakeDBusService, answer, refuse
 from unsit.platform import dbus
-from unsit.platform.dbus import BusCaller, BusUnavailable, SharedListener, SignalListener, open_connection
+from unsit.platform.dbus import BusCaller, BusUnavailable, SignalListener, open_connection
 
 NAME = "org.unsit.TestDbus"
 PATH = "/org/unsit/TestDbus"
@@ -82,52 +82,6 @@ def test_listener_hands_over_signals_on_its_own_thread_and_stops(qtbot, session_
     assert received == [("Ping", (0,)), ("Ping", (1,)), ("Ping", (2,))]
     assert threads == {"unsit-test-listener"}
     assert not listener.is_alive()
-
-
-@pytest.mark.desktop
-def test_a_shared_listener_gives_each_user_its_own_signals_on_one_thread(qtbot, session_address):
-    """Two users, one connection and thread; a user whose callback fails is dropped, the other goes on."""
-    connected: list[str] = []
-    pings: list[tuple] = []
-    pongs: list[tuple] = []
-    lost: list[BaseException] = []
-    threads: set[str] = set()
-
-    def on_pings(connection, messages) -> None:
-        threads.add(threading.current_thread().name)
-        pings.extend(m.body for m in messages)
-
-    def on_pongs(connection, messages) -> None:
-        threads.add(threading.current_thread().name)
-        pongs.extend(m.body for m in messages)
-        if (2,) in pongs:
-            raise RuntimeError("a broken user")
-
-    shared = SharedListener("unsit-test-shared", session_address)
-    first = shared.add([MatchRule(type="signal", interface=NAME, member="Ping")], on_pings,
-                       on_connected=lambda connection: connected.append("ping"))
-    second = shared.add([MatchRule(type="signal", interface=NAME, member="Pong")], on_pongs,
-                        on_connected=lambda connection: connected.append("pong"), on_lost=lost.append)
-    with FakeDBusService(NAME, {(PATH, NAME, "Echo"): answer("s", "x")}) as service:
-        before = {thread.name for thread in threading.enumerate()}
-        shared.start()
-        try:
-            qtbot.waitUntil(lambda: len(connected) == 2, timeout=5000)
-            assert {thread.name for thread in threading.enumerate()} - before == {"unsit-test-shared"}
-            service.emit(PATH, NAME, "Pong", "u", (1,))
-            service.emit(PATH, NAME, "Ping", "u", (1,))
-            service.emit(PATH, NAME, "Pong", "u", (2,))  # its user fails here ...
-            service.emit(PATH, NAME, "Pong", "u", (3,))  # ... and gets nothing more
-            service.emit(PATH, NAME, "Ping", "u", (2,))  # the other user still does
-            qtbot.waitUntil(lambda: len(pings) == 2, timeout=5000)
-            assert shared.alive
-        finally:
-            shared.remove(first)  # the other user failed earlier: nobody is left, the listener stops
-            shared.remove(second)
-    assert connected == ["ping", "pong"]
-    assert pings == [(1,), (2,)] and pongs == [(1,), (2,)]
-    assert [str(error) for error in lost] == ["a broken user"]
-    assert threads == {"unsit-test-shared"} and not shared.alive
 
 
 def test_listener_reports_a_missing_bus_and_ends(qtbot, tmp_path):

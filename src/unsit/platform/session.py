@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from unsit.platform.dbus import BusUnavailable, SharedListener, SignalListener, method_call
+from unsit.platform.dbus import BusUnavailable, SignalListener, method_call
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +67,6 @@ class SessionWatcher(QObject):
         parent: Qt parent.
         session_bus: "SESSION" or a D-Bus address for the lock events.
         system_bus: "SYSTEM" or a D-Bus address for the sleep events.
-        shared: a listener on the session bus that other watchers use too: the lock events
-            come through it (no connection and thread of their own); its owner starts it
-            after ``start()``. ``session_bus`` is then not used.
     """
 
     locked_changed = Signal(bool)
@@ -80,13 +77,10 @@ class SessionWatcher(QObject):
     _lock_seen = Signal(bool)
     _sleep_seen = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None, *, session_bus: str = "SESSION", system_bus: str = "SYSTEM",
-                 shared: SharedListener | None = None):
+    def __init__(self, parent: QObject | None = None, *, session_bus: str = "SESSION", system_bus: str = "SYSTEM"):
         super().__init__(parent)
         self._session_bus = session_bus
         self._system_bus = system_bus
-        self._shared = shared
-        self._shared_key: object | None = None
         self._locked = False
         self._listeners: list[SignalListener] = []
         # Emitted on the listener threads only, so Qt queues them to this object's (GUI) thread; no
@@ -102,12 +96,11 @@ class SessionWatcher(QObject):
     @property
     def running(self) -> bool:
         """Whether any bus listener thread is alive."""
-        shared_alive = self._shared_key is not None and self._shared is not None and self._shared.alive
-        return shared_alive or any(listener.is_alive() for listener in self._listeners)
+        return any(listener.is_alive() for listener in self._listeners)
 
     def start(self) -> None:
         """Connect to the buses in background threads. Never raises for a missing bus."""
-        if self._listeners or self._shared_key is not None:
+        if self._listeners:
             return
         try:
             from jeepney import MatchRule
@@ -122,18 +115,12 @@ class SessionWatcher(QObject):
             MatchRule(type="signal", interface=LOGIND_MANAGER_INTERFACE, member="PrepareForSleep", path=LOGIND_PATH)
         ]
         self._listeners = [
+            SignalListener("unsit-session-bus", self._session_bus, lock_rules, self._lock_signals_received,
+                           on_connected=self._read_lock_state, on_unavailable=_unavailable("session"),
+                           on_lost=_lost("session")),
             SignalListener("unsit-system-bus", self._system_bus, sleep_rules, self._sleep_signals_received,
                            on_unavailable=_unavailable("system"), on_lost=_lost("system")),
         ]
-        if self._shared is not None:
-            self._shared_key = self._shared.add(lock_rules, self._lock_signals_received,
-                                                on_connected=self._read_lock_state,
-                                                on_unavailable=_unavailable("session"), on_lost=_lost("session"))
-        else:
-            self._listeners.insert(0, SignalListener(
-                "unsit-session-bus", self._session_bus, lock_rules, self._lock_signals_received,
-                on_connected=self._read_lock_state, on_unavailable=_unavailable("session"),
-                on_lost=_lost("session")))
         for listener in self._listeners:
             listener.start()
 
@@ -142,9 +129,6 @@ class SessionWatcher(QObject):
         listeners, self._listeners = self._listeners, []
         for listener in listeners:
             listener.stop()
-        key, self._shared_key = self._shared_key, None
-        if key is not None and self._shared is not None:
-            self._shared.remove(key)
 
     # --- listener threads ---------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from jeepney.io.blocking import DBusConnection
 from PySide6.QtCore import QObject, Signal
 
 from unsit.core.records import dataclass
-from unsit.platform.dbus import BusUnavailable, SharedListener, SignalListener, name_owner_rule
+from unsit.platform.dbus import BusUnavailable, SignalListener, name_owner_rule
 
 log = logging.getLogger(__name__)
 
@@ -77,22 +77,14 @@ def state_from_properties(props: dict[str, tuple[str, Any]], owner_pid: Callable
 
 
 class SniWatch(QObject):
-    """Follows the StatusNotifierWatcher; ``changed`` fires on the GUI thread with the new SniState.
-
-    With ``shared`` (a listener on the session bus that other watchers use too) it reads and
-    listens through that listener's connection and thread; its owner starts it after
-    ``start()``, and ``bus`` is not used.
-    """
+    """Follows the StatusNotifierWatcher; ``changed`` fires on the GUI thread with the new SniState."""
 
     changed = Signal(object)
     _arrived = Signal(object)  # from the reader thread, queued to the GUI thread
 
-    def __init__(self, bus: str = "SESSION", pid: int | None = None, parent: QObject | None = None, *,
-                 shared: SharedListener | None = None) -> None:
+    def __init__(self, bus: str = "SESSION", pid: int | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._bus = bus
-        self._shared = shared
-        self._shared_key: object | None = None
         self._pid = os.getpid() if pid is None else pid
         self.state = SniState()
         self._listener: SignalListener | None = None
@@ -100,15 +92,10 @@ class SniWatch(QObject):
 
     def start(self) -> None:
         """Start following the watcher in a thread (it ends quietly without a session bus)."""
-        if self._listener is not None or self._shared_key is not None:
+        if self._listener is not None:
             return
         watcher_rule = MatchRule(type="signal", interface=WATCHER_NAME)
         owner_rule = name_owner_rule(WATCHER_NAME)
-        if self._shared is not None:
-            self._shared_key = self._shared.add([watcher_rule, owner_rule], self._signals_received,
-                                                on_connected=self._read_and_send, on_unavailable=_no_bus,
-                                                on_lost=self._lost)
-            return
         self._listener = SignalListener(
             "unsit-sni-watch", self._bus, [watcher_rule, owner_rule], self._signals_received,
             on_connected=self._read_and_send, on_unavailable=_no_bus, on_lost=self._lost,
@@ -121,9 +108,6 @@ class SniWatch(QObject):
         listener, self._listener = self._listener, None
         if listener is not None:
             listener.stop()
-        key, self._shared_key = self._shared_key, None
-        if key is not None and self._shared is not None:
-            self._shared.remove(key)
 
     def _on_arrived(self, state: SniState) -> None:
         if state != self.state:
