@@ -133,6 +133,7 @@ NOT_KEPT_AFTER_START_UP = (
     "PySide6.QtGui.QImage",  # 42 kB of binding: the tray icon's brushes are textures of QPixmaps
     "queue",  # the command socket's replies and the notifier's requests are deques
     "concurrent", "jeepney.io.threading",  # D-Bus replies go through platform/dbus_router.py
+    "jeepney.io",  # the blocking connections are platform/dbus_connection.py's (77 kB less)
 )
 
 START_AND_LIST_MODULES = """
