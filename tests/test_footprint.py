@@ -123,7 +123,6 @@ NOT_KEPT_AFTER_START_UP = (
     "tomllib", "tomli",  # the settings are parsed at start-up, then the parser is forgotten
     "platformdirs",  # the folders are resolved once
     "unsit.platform.autostart",  # start-at-login is synced at start-up and on a settings change
-    "unsit.platform.ipc_client",  # asks at start-up whether another instance runs
     "unsit.ui.commands",  # the running app's answers to commands, made at the first command
     "unsit.cli",  # the parser and the client side of commands: a bare start builds no parser
     "unsit.qt_libraries",  # the message for a missing system library, when Qt cannot load
@@ -146,10 +145,8 @@ def list_modules_and_quit():
     release()
     from PySide6 import QtCore, QtGui
     from PySide6.QtWidgets import QApplication
-    import threading
     names = sorted(sys.modules) + ["PySide6.QtCore." + name for name in vars(QtCore) if name.startswith("Q")]
     names += ["PySide6.QtGui." + name for name in vars(QtGui) if name.startswith("Q")]
-    names += ["thread:" + thread.name for thread in threading.enumerate()]
     print("MODULES " + " ".join(names), flush=True)
     QApplication.instance().quit()
 
@@ -182,8 +179,6 @@ def test_what_start_up_needs_for_a_moment_is_not_kept(desktop, tmp_path: Path) -
     kept = sorted(name for name in loaded if any(name == gone or name.startswith(gone + ".") for gone in not_kept))
     assert kept == [], kept
     assert {"unsit.core.engine", "unsit.ui.tray", "unsit.store.settings_file"} <= loaded  # it did start
-    threads = sorted(name for name in loaded if name.startswith("thread:"))
-    assert "thread:MainThread" in threads and "thread:unsit-command-socket" not in threads, threads
 
 
 @pytest.mark.desktop

@@ -53,20 +53,16 @@ def missing_display(env: Mapping[str, str], platform: str) -> str | None:
 
 
 def already_running(paths: AppPaths) -> bool:
-    """Tell a running instance we were started again; True if one is there (even a busy one).
+    """Tell a running instance we were started again; True if one is there (even a busy one)."""
+    from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request
 
-    The client module is forgotten afterwards: the tray that goes on starting never needs it again.
-    """
-    with transient_modules("unsit.platform.ipc_client"):
-        from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request
-
-        try:
-            send_request(paths.socket_path, {"command": "activate"}, timeout=2.0)
-        except NotRunning:
-            return False
-        except NotAnswering:
-            log.warning("a running Unsit did not answer in time; not starting a second one")
-        return True
+    try:
+        send_request(paths.socket_path, {"command": "activate"}, timeout=2.0)
+    except NotRunning:
+        return False
+    except NotAnswering:
+        log.warning("a running Unsit did not answer in time; not starting a second one")
+    return True
 
 
 def run_app(debug: bool = False, paths: AppPaths | None = None) -> int:

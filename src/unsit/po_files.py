@@ -10,9 +10,8 @@ from __future__ import annotations
 import ast
 import re
 import struct
+from dataclasses import dataclass, field
 from pathlib import Path
-
-from unsit.core.records import dataclass, field
 
 _KEYWORD_RE = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(\".*\")\s*$")
 

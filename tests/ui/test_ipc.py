@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -38,27 +37,6 @@ def test_requests_reach_the_handler_and_replies_come_back(qtbot, tmp_path):
     assert _round_trip(qtbot, tmp_path / "s.sock", {"command": "status"}) == {"ok": True, "echo": "status"}
     assert seen == [{"command": "status"}]
     server.close()
-
-
-def test_the_socket_is_served_on_the_gui_thread_without_a_thread_or_a_running_timer(qtbot, tmp_path):
-    """No thread of its own (an idle tray saves one) and nothing ticks while nobody is connected."""
-    handler_threads = []
-    before = set(threading.enumerate())
-    server = InstanceServer(tmp_path / "s.sock", lambda r: (handler_threads.append(threading.current_thread()),
-                                                            {"ok": True})[1])
-    assert server.listen()
-    assert set(threading.enumerate()) == before
-    assert not server._deadlines.isActive()
-    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    client.connect(str(tmp_path / "s.sock"))
-    qtbot.waitUntil(lambda: server._deadlines.isActive())  # accepted: its request deadline runs
-    client.close()
-    qtbot.waitUntil(lambda: not server._deadlines.isActive())  # gone: no timer left
-    assert _round_trip(qtbot, tmp_path / "s.sock", {"command": "status"}) == {"ok": True}
-    assert handler_threads == [threading.main_thread()]
-    qtbot.waitUntil(lambda: not server._deadlines.isActive())
-    server.close()
-    assert set(threading.enumerate()) == before
 
 
 def test_socket_is_private_to_the_user(qtbot, tmp_path):

@@ -1,13 +1,11 @@
 """The running app's side of the single-instance socket.
 
 On Linux and macOS it is a plain Unix domain socket in the user's private runtime folder
-(mode 0600 inside a 0700 folder), served on the GUI thread without ever blocking it: Qt's
-event loop watches the sockets (``QSocketNotifier``), every socket is non-blocking, each
-request has a whole-request deadline and a size limit, and replies are written as the
-client takes them. The handler runs from the event loop once a complete, decoded request
-is in. So a slow or idle client can never stall the app, many clients at once are served,
-and an idle tray has no thread for the socket (an earlier version had one, with
-``selectors``).
+(mode 0600 inside a 0700 folder). A small server thread owns every connection: it
+accepts, reads each request with a whole-request deadline and a size limit, and writes
+replies, all without blocking. Only a complete, decoded request reaches the GUI thread,
+through a queued Qt signal; the handler runs there and its reply goes back to the thread.
+So a slow or idle client can never stall the app, and many clients at once are served.
 
 A lock file held for the lifetime of the server (``fcntl.flock``, released by the kernel
 when the process dies) tells a live instance from a dead one's leftover socket file.
@@ -19,22 +17,23 @@ from __future__ import annotations
 
 import itertools
 import logging
-import math
 import os
+import selectors
 import socket
 import sys
+import threading
 import time
+from collections import deque
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer
-
-from unsit.core.records import dataclass, field
+from PySide6.QtCore import QObject, QTimer, Signal
 
 if TYPE_CHECKING:  # QtNetwork loads only on Windows, where the named pipe needs it
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from unsit.transient_imports import transient_modules
+from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request, server_name
 from unsit.ui.ipc_requests import (  # noqa: F401  (answer, quote: used by tests and Windows)
     QUOTE_CHARS,
     WARNINGS_PER_MINUTE,
@@ -64,18 +63,16 @@ class _Connection:
     inbox: bytearray = field(default_factory=bytearray)
     outbox: bytes = b""
     waiting_for_handler: bool = False
-    notifier: QSocketNotifier | None = None  # watches the socket for what the connection waits for
-
-
-def server_name(socket_path: Path) -> str:
-    """The name the named pipe listens on (Windows): ``ipc_client.server_name``."""
-    from unsit.platform.ipc_client import server_name as name_for
-
-    return name_for(socket_path)
 
 
 class InstanceServer(QObject):
-    """Listens for CLI requests and answers each with ``handler(request)`` on the GUI thread."""
+    """Listens for CLI requests and answers each with ``handler(request)`` on the GUI thread.
+
+    Signals:
+        request_received(int, object): internal, from the server thread to the GUI thread.
+    """
+
+    request_received = Signal(int, object)
 
     def __init__(self, socket_path: Path, handler: Handler, parent: QObject | None = None):
         super().__init__(parent)
@@ -84,12 +81,17 @@ class InstanceServer(QObject):
         self._sock: socket.socket | None = None
         self._lock_fd: int | None = None
         self._inode: int | None = None
-        self._accept_notifier: QSocketNotifier | None = None
-        self._deadlines: QTimer | None = None
-        self._conns: dict[int, _Connection] = {}
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._wake_r: socket.socket | None = None
+        self._wake_w: socket.socket | None = None
+        # Appended on the GUI thread, taken on the server thread (a deque's append and popleft
+        # are thread safe; no `queue` module in the idle process).
+        self._replies: deque[tuple[int, bytes]] = deque()
         self._budget = WarningBudget()
         self._qt_server: QLocalServer | None = None
         self._ids = itertools.count(1)
+        self.request_received.connect(self._on_request)  # emitted on the server thread only: Qt queues it
 
     @property
     def lock_path(self) -> Path:
@@ -107,10 +109,23 @@ class InstanceServer(QObject):
             OSError: the socket cannot be created (e.g. the runtime folder is not writable).
         """
         if sys.platform == "win32":
-            return False if self._someone_listens() else self._listen_qt()
+            try:
+                send_request(self._path, {"command": "ping"}, timeout=2.0)
+                return False
+            except NotAnswering:
+                return False
+            except NotRunning:
+                return self._listen_qt()
         if not self._take_lock():
             return False
-        if self._someone_listens():  # an older Unsit without the lock file
+        try:
+            send_request(self._path, {"command": "ping"}, timeout=2.0)
+            alive = True  # an older Unsit without the lock file
+        except NotAnswering:
+            alive = True
+        except NotRunning:
+            alive = False
+        if alive:
             self._release_lock()
             return False
         try:
@@ -118,24 +133,8 @@ class InstanceServer(QObject):
         except OSError:
             self._release_lock()
             raise
-        self._start_serving()
+        self._start_thread()
         return True
-
-    def _someone_listens(self) -> bool:
-        """Whether an instance listens at the path, answering or busy.
-
-        The client module is needed only for this check at start-up: it is forgotten afterwards.
-        """
-        with transient_modules("unsit.platform.ipc_client"):
-            from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request
-
-            try:
-                send_request(self._path, {"command": "ping"}, timeout=2.0)
-            except NotAnswering:
-                return True
-            except NotRunning:
-                return False
-            return True
 
     def _take_lock(self) -> bool:
         if sys.platform == "win32":
@@ -180,25 +179,25 @@ class InstanceServer(QObject):
             raise
         self._sock = sock
 
-    def _start_serving(self) -> None:
-        assert self._sock is not None
-        notifier = QSocketNotifier(self._sock.fileno(), QSocketNotifier.Type.Read, self)
-        notifier.activated.connect(self._accept)
-        self._accept_notifier = notifier
-        self._deadlines = QTimer(self)
-        self._deadlines.setSingleShot(True)
-        self._deadlines.timeout.connect(self._expire)
+    def _start_thread(self) -> None:
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._serve, name="unsit-command-socket", daemon=True)
+        self._thread.start()
 
     def close(self) -> None:
         """Stop serving, remove the socket file (when it is still ours) and release the lock."""
-        if self._accept_notifier is not None:
-            self._accept_notifier.setEnabled(False)
-            self._accept_notifier.deleteLater()
-            self._accept_notifier = None
-        if self._deadlines is not None:
-            self._deadlines.stop()
-        for conn in list(self._conns.values()):
-            self._drop(conn)
+        if self._thread is not None:
+            self._stopping.set()
+            self._wake()
+            self._thread.join(timeout=5.0)
+            self._thread = None
+        for s in (self._wake_r, self._wake_w):
+            if s is not None:
+                s.close()
+        self._wake_r = self._wake_w = None
         if self._sock is not None:
             self._sock.close()
             self._sock = None
@@ -211,42 +210,48 @@ class InstanceServer(QObject):
         if self._qt_server is not None:
             self._qt_server.close()
 
-    # -- the connections, on the GUI thread; no call here blocks -------------------------
-    def _accept(self) -> None:
-        if self._sock is None:
+    # -- GUI thread ------------------------------------------------------------------------
+    def _on_request(self, conn_id: int, request: dict[str, Any]) -> None:
+        self._replies.append((conn_id, encode_reply(run_handler(self._handler, request))))
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._wake_w is None:
             return
-        while True:
-            try:
-                sock, _ = self._sock.accept()
-            except (BlockingIOError, InterruptedError):
-                break
-            except OSError as exc:
-                self._budget.warn("accepting a command connection failed: %s", exc)
-                break
-            if len(self._conns) >= MAX_CONNECTIONS:
-                self._budget.warn("too many open command connections (%d); one was closed", len(self._conns))
-                sock.close()
-                continue
-            sock.setblocking(False)
-            conn = _Connection(next(self._ids), sock, time.monotonic())
-            self._conns[conn.conn_id] = conn
-            self._watch(conn, QSocketNotifier.Type.Read)
-        self._arm_deadline()
+        try:
+            self._wake_w.send(b"\0")
+        except (BlockingIOError, OSError):
+            pass  # a wake-up is already pending (or we are closing)
 
-    def _watch(self, conn: _Connection, kind: QSocketNotifier.Type) -> None:
-        """Call ``_read`` or ``_write`` when ``conn``'s socket is ready for it (one notifier at a time)."""
-        self._unwatch(conn)
-        notifier = QSocketNotifier(conn.sock.fileno(), kind, self)
-        ready = self._read if kind == QSocketNotifier.Type.Read else self._write
-        notifier.activated.connect(lambda *_args, conn_id=conn.conn_id: ready(conn_id))
-        conn.notifier = notifier
-
-    @staticmethod
-    def _unwatch(conn: _Connection) -> None:
-        if conn.notifier is not None:
-            conn.notifier.setEnabled(False)
-            conn.notifier.deleteLater()
-            conn.notifier = None
+    # -- server thread ---------------------------------------------------------------------
+    def _serve(self) -> None:
+        assert self._sock is not None and self._wake_r is not None
+        selector = selectors.DefaultSelector()
+        selector.register(self._sock, selectors.EVENT_READ, None)
+        selector.register(self._wake_r, selectors.EVENT_READ, None)
+        conns: dict[int, _Connection] = {}
+        try:
+            while not self._stopping.is_set():
+                now = time.monotonic()
+                timeout = None
+                if conns:
+                    timeout = max(0.0, min(self._deadline(c) for c in conns.values()) - now)
+                for key, mask in selector.select(timeout):
+                    if key.fileobj is self._sock:
+                        self._accept(selector, conns)
+                    elif key.fileobj is self._wake_r:
+                        self._take_replies(selector, conns)
+                    elif mask & selectors.EVENT_READ:
+                        self._read(selector, conns, key.data)
+                    elif mask & selectors.EVENT_WRITE:
+                        self._write(selector, conns, key.data)
+                self._expire(selector, conns, time.monotonic())
+        except Exception:  # never let the thread die silently
+            log.exception("the command socket thread failed")
+        finally:
+            for conn in conns.values():
+                conn.sock.close()
+            selector.close()
 
     @staticmethod
     def _deadline(conn: _Connection) -> float:
@@ -254,20 +259,26 @@ class InstanceServer(QObject):
             return conn.opened_at + CONNECTION_DEADLINE_SECONDS
         return conn.opened_at + REQUEST_DEADLINE_SECONDS
 
-    def _arm_deadline(self) -> None:
-        """Wake ``_expire`` at the earliest connection deadline (no timer while nobody is connected)."""
-        if self._deadlines is None:
-            return
-        if not self._conns:
-            self._deadlines.stop()
-            return
-        due = min(self._deadline(conn) for conn in self._conns.values())
-        self._deadlines.start(max(0, math.ceil((due - time.monotonic()) * 1000)))
+    def _accept(self, selector: selectors.BaseSelector, conns: dict[int, _Connection]) -> None:
+        assert self._sock is not None
+        while True:
+            try:
+                sock, _ = self._sock.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                self._budget.warn("accepting a command connection failed: %s", exc)
+                return
+            if len(conns) >= MAX_CONNECTIONS:
+                self._budget.warn("too many open command connections (%d); one was closed", len(conns))
+                sock.close()
+                continue
+            sock.setblocking(False)
+            conn = _Connection(next(self._ids), sock, time.monotonic())
+            conns[conn.conn_id] = conn
+            selector.register(sock, selectors.EVENT_READ, conn)
 
-    def _read(self, conn_id: int) -> None:
-        conn = self._conns.get(conn_id)
-        if conn is None or conn.waiting_for_handler or conn.outbox:
-            return
+    def _read(self, selector: selectors.BaseSelector, conns: dict[int, _Connection], conn: _Connection) -> None:
         try:
             chunk = conn.sock.recv(65536)
         except (BlockingIOError, InterruptedError):
@@ -275,7 +286,7 @@ class InstanceServer(QObject):
         except OSError:
             chunk = b""
         if not chunk:
-            self._drop(conn)
+            self._drop(selector, conns, conn)
             return
         conn.inbox += chunk
         end = conn.inbox.find(b"\n")
@@ -283,65 +294,69 @@ class InstanceServer(QObject):
             if len(conn.inbox) > MAX_REQUEST_BYTES:
                 self._budget.warn("a command request longer than %d bytes was refused: %s", MAX_REQUEST_BYTES,
                                   quote(bytes(conn.inbox)))
-                self._send(conn, encode_reply({"ok": False,
-                                               "error": f"request longer than {MAX_REQUEST_BYTES} bytes"}))
+                self._reply(selector, conn, {"ok": False, "error": f"request longer than {MAX_REQUEST_BYTES} bytes"})
             return
         line = bytes(conn.inbox[:end])
         request, error = decode_request(line)
         if request is None:
             self._budget.warn("a bad command request was refused (%s): %s", error, quote(line))
-            self._send(conn, encode_reply({"ok": False, "error": error}))
+            self._reply(selector, conn, {"ok": False, "error": error})
             return
-        self._unwatch(conn)
+        selector.unregister(conn.sock)
         conn.waiting_for_handler = True
-        self._arm_deadline()
-        # The handler runs from the event loop, as a queued call, not inside the notifier's signal.
-        QTimer.singleShot(0, lambda: self._on_request(conn_id, request))
+        self.request_received.emit(conn.conn_id, request)
 
-    def _on_request(self, conn_id: int, request: dict[str, Any]) -> None:
-        if self._sock is None:
-            return  # closed meanwhile: the app is stopping
-        reply = encode_reply(run_handler(self._handler, request))
-        conn = self._conns.get(conn_id)
-        if conn is None or not conn.waiting_for_handler:
-            return  # the client was cut off meanwhile
-        conn.waiting_for_handler = False
-        self._send(conn, reply)
+    def _reply(self, selector: selectors.BaseSelector, conn: _Connection, reply: dict[str, Any]) -> None:
+        conn.outbox = encode_reply(reply)
+        selector.modify(conn.sock, selectors.EVENT_WRITE, conn)
 
-    def _send(self, conn: _Connection, data: bytes) -> None:
-        conn.outbox = data
-        self._watch(conn, QSocketNotifier.Type.Write)
-        self._arm_deadline()
+    def _take_replies(self, selector: selectors.BaseSelector, conns: dict[int, _Connection]) -> None:
+        assert self._wake_r is not None
+        try:
+            while self._wake_r.recv(4096):
+                pass
+        except (BlockingIOError, InterruptedError):
+            pass
+        while True:
+            try:
+                conn_id, data = self._replies.popleft()
+            except IndexError:
+                return
+            conn = conns.get(conn_id)
+            if conn is None or not conn.waiting_for_handler:
+                continue  # the client was cut off meanwhile
+            conn.waiting_for_handler = False
+            conn.outbox = data
+            selector.register(conn.sock, selectors.EVENT_WRITE, conn)
 
-    def _write(self, conn_id: int) -> None:
-        conn = self._conns.get(conn_id)
-        if conn is None or not conn.outbox:
-            return
+    def _write(self, selector: selectors.BaseSelector, conns: dict[int, _Connection], conn: _Connection) -> None:
         try:
             sent = conn.sock.send(conn.outbox)
         except (BlockingIOError, InterruptedError):
             return
         except OSError:
-            self._drop(conn)
+            self._drop(selector, conns, conn)
             return
         conn.outbox = conn.outbox[sent:]
         if not conn.outbox:
-            self._drop(conn)
+            self._drop(selector, conns, conn)
 
-    def _expire(self) -> None:
-        now = time.monotonic()
-        for conn in [c for c in self._conns.values() if now >= self._deadline(c)]:
+    def _expire(self, selector: selectors.BaseSelector, conns: dict[int, _Connection], now: float) -> None:
+        late = [c for c in conns.values() if now >= self._deadline(c)]
+        for conn in late:
             if not conn.waiting_for_handler and not conn.outbox:
                 self._budget.warn("a command client sent no complete request in %g s; cut off after %s",
                                   REQUEST_DEADLINE_SECONDS, quote(bytes(conn.inbox)))
-            self._drop(conn)
-        self._arm_deadline()
+            self._drop(selector, conns, conn)
 
-    def _drop(self, conn: _Connection) -> None:
-        self._unwatch(conn)
-        self._conns.pop(conn.conn_id, None)
+    @staticmethod
+    def _drop(selector: selectors.BaseSelector, conns: dict[int, _Connection], conn: _Connection) -> None:
+        try:
+            selector.unregister(conn.sock)
+        except (KeyError, ValueError):
+            pass  # not registered while it waits for the handler
+        conns.pop(conn.conn_id, None)
         conn.sock.close()
-        self._arm_deadline()
 
     # -- Windows: a named pipe through QLocalServer --------------------------------------
     def _listen_qt(self) -> bool:
