@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from unsit import __version__
-from unsit.__main__ import build_parser, format_status, parse_pause
+from unsit.cli import build_parser, format_status, parse_pause
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from unsit import DESKTOP_ID
-from unsit.__main__ import build_parser
+from unsit.cli import build_parser
 
 ENTRY = Path(__file__).parents[1] / "installer" / "linux" / f"{DESKTOP_ID}.desktop"
 

@@ -127,11 +127,16 @@ NOT_KEPT_AFTER_START_UP = (
     "tomllib", "tomli",  # the settings are parsed at start-up, then the parser is forgotten
     "platformdirs",  # the folders are resolved once
     "unsit.platform.autostart",  # start-at-login is synced at start-up and on a settings change
+    "unsit.ui.commands",  # the running app's answers to commands, made at the first command
+    "unsit.cli",  # the parser and the client side of commands: a bare start builds no parser
+    "unsit.qt_libraries",  # the message for a missing system library, when Qt cannot load
     "unsit.command_name", "shlex",  # only in messages
     "unsit.platform.dnd",  # do-not-disturb is asked only while a nudge is due
     "PySide6.QtCore.QEvent", "PySide6.QtCore.QTranslator",  # a language change, a non-English Qt
+    "PySide6.QtGui.QImage",  # 42 kB of binding: the tray icon's brushes are textures of QPixmaps
     "queue",  # the command socket's replies and the notifier's requests are deques
     "concurrent", "jeepney.io.threading",  # D-Bus replies go through platform/dbus_router.py
+    "jeepney.io",  # the blocking connections are platform/dbus_connection.py's (77 kB less)
     *NOT_LOADED_BY_THE_HISTORY,
 )
 
@@ -143,9 +148,10 @@ release = app.release_start_up_memory
 
 def list_modules_and_quit():
     release()
-    from PySide6 import QtCore
+    from PySide6 import QtCore, QtGui
     from PySide6.QtWidgets import QApplication
     names = sorted(sys.modules) + ["PySide6.QtCore." + name for name in vars(QtCore) if name.startswith("Q")]
+    names += ["PySide6.QtGui." + name for name in vars(QtGui) if name.startswith("Q")]
     print("MODULES " + " ".join(names), flush=True)
     QApplication.instance().quit()
 

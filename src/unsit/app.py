@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
 from unsit.i18n import _, current_language
 from unsit.log_file import setup_logging
 from unsit.paths import AppPaths
-from unsit.qt_libraries import missing_library_message
 from unsit.transient_imports import transient_modules
 
 if TYPE_CHECKING:  # Qt and the settings load after the cheap checks in run_app
@@ -87,6 +86,8 @@ def run_app(debug: bool = False, paths: AppPaths | None = None) -> int:
     try:
         from PySide6.QtWidgets import QApplication
     except ImportError as exc:  # a system library Qt links against is missing
+        from unsit.qt_libraries import missing_library_message  # only then: the idle tray never needs it
+
         missing = missing_library_message(exc)
         if missing is None:
             raise
@@ -141,7 +142,6 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.store.history_recorder import OFFER_KINDS, restore_offer_answers
     from unsit.store.library_shelf import LibraryShelf
     from unsit.store.settings_file import SettingsFile
-    from unsit.ui.commands import CommandHandler
     from unsit.ui.controller import Controller
     from unsit.ui.history_link import HistoryLink, job_command
     from unsit.ui.ipc_server import InstanceServer
@@ -213,8 +213,17 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
                 **presenter.status(), **held_status(engine.status()), "call_watch": calls.name,
                 "drill": window.describe() if window is not None else None}
 
-    handler = CommandHandler(controller, status_extras, app.quit, windows,
-                             on_activate=main_window.open)  # launched again: show the main window
+    commands: list[Callable[[dict[str, Any]], dict[str, Any]]] = []
+
+    def handler(request: dict[str, Any]) -> dict[str, Any]:
+        """The command handler, made at the first command: an idle tray does not hold its module."""
+        if not commands:
+            from unsit.ui.commands import CommandHandler
+
+            commands.append(CommandHandler(controller, status_extras, app.quit, windows,
+                                           on_activate=main_window.open))  # launched again: show the main window
+        return commands[0](request)
+
     server = InstanceServer(paths.socket_path, handler)
     parts = {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
              "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,6 +35,7 @@ from unsit.core.events import (
 )
 from unsit.core.morning_offer import MorningOffer
 from unsit.core.nudges import CYCLE_PHASES, PENDING_CYCLES, NudgeMachine
+from unsit.core.records import dataclass, field
 from unsit.core.reminders import KINDS, MORNING_ROUTINE, Effect
 from unsit.core.settings import Settings
 from unsit.core.streak import StreakTracker, StreakUpdate

@@ -9,9 +9,9 @@ starts exactly when the rep counter turns to ``n``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from unsit.core.pose import Pose, lerp_pose
+from unsit.core.records import dataclass
 
 
 def ease_in_out(t: float) -> float:

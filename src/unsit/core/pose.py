@@ -12,7 +12,9 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
+
+from unsit.core.records import dataclass
 
 Vec = tuple[float, float, float]
 Mat = tuple[Vec, Vec, Vec]

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from unsit.core.drill_session import GET_READY_SECONDS
@@ -29,6 +28,7 @@ from unsit.core.drills import (
     DrillError,
     needs_switch,
 )
+from unsit.core.records import dataclass, field
 from unsit.i18n import _, ngettext
 
 SCHEMA_VERSION = 1

@@ -12,11 +12,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from unsit.core.families import FAMILIES
 from unsit.core.languages import LANGUAGES, check_language
+from unsit.core.records import dataclass
 from unsit.i18n import N_, _
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -19,9 +19,8 @@ does not count. With no idle detector the user counts as present while unlocked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from unsit.core.events import EndReason
+from unsit.core.records import dataclass
 
 PRESENT_IDLE_SECONDS = 30.0
 """An away run shorter than this still counts as "present" (a nudge may be shown)."""

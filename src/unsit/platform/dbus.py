@@ -38,11 +38,11 @@ def open_connection(address: str, timeout_seconds: float = CONNECT_TIMEOUT_SECON
         BusUnavailable: jeepney is missing, or the bus cannot be reached or refuses us.
     """
     try:
-        from jeepney.io.blocking import open_dbus_connection
+        from unsit.platform.dbus_connection import BlockingConnection
     except ImportError as error:
         raise BusUnavailable("jeepney is not installed") from error
     try:
-        return open_dbus_connection(address, auth_timeout=timeout_seconds)
+        return BlockingConnection.open(address, timeout_seconds)
     except Exception as error:  # unset variable, no socket, refused, a broken address...
         raise BusUnavailable(f"cannot reach D-Bus at {address!r}: {error}") from error
 
@@ -197,19 +197,15 @@ class SignalListener(threading.Thread):
             connection.close()
 
     def _serve(self, connection: Any) -> None:
-        from jeepney import message_bus
-        from jeepney.io.blocking import Proxy
-        from jeepney.wrappers import DBusErrorResponse
+        from jeepney import MessageType, message_bus
 
         matches: deque[Any] = deque()  # jeepney Messages
         for rule in self._rules:
             connection.filter(rule, queue=matches)
-        bus = Proxy(message_bus, connection, timeout=self._call_timeout_seconds)
         for rule in self._rules:
-            try:
-                bus.AddMatch(rule)
-            except DBusErrorResponse as error:
-                logger.warning("%s: D-Bus refused match %s: %s", self.name, rule.serialise(), error)
+            reply = connection.send_and_get_reply(message_bus.AddMatch(rule), timeout=self._call_timeout_seconds)
+            if reply.header.message_type is MessageType.error:
+                logger.warning("%s: D-Bus refused match %s: %s", self.name, rule.serialise(), reply.body)
         logger.debug("%s: listening", self.name)
         if self._on_connected is not None:
             self._on_connected(connection)

@@ -6,7 +6,8 @@ running app, traced with tracemalloc). It also needed two workarounds: a second 
 (mako 1.10 answers ``GetCapabilities`` with the capabilities, then with an error) set a future
 twice and killed its receiver thread, and a connection that ended left a traceback from a
 private receiver loop. This router stands on jeepney's pure parts only (the message
-serialiser and ``Parser``, authentication through ``prep_socket``) and plain ``threading``:
+serialiser and ``Parser``, authentication through ``dbus_connection.authenticated_socket``) and
+plain ``threading``:
 
 - any thread may call: each call takes the next serial and is sent under a lock, then waits on
   an ``Event`` of its own, with a timeout;
@@ -27,9 +28,9 @@ from collections.abc import Callable
 from enum import Enum
 
 from jeepney import HeaderFields, MatchRule, Message, MessageType, Parser
-from jeepney.bus import get_bus
 from jeepney.bus_messages import message_bus
-from jeepney.io.blocking import prep_socket
+
+from unsit.platform.dbus_connection import authenticated_socket
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class BusRouter:
     receiver's own (a signal handler that calls would wait on itself).
 
     Args:
-        sock: An authenticated socket (``prep_socket``) that nothing else reads.
+        sock: An authenticated socket (``authenticated_socket``) that nothing else reads.
         on_lost: Called on the receiver thread, with this router, when the connection ends
             without ``close()``.
         thread_name: Name of the receiver thread.
@@ -113,7 +114,7 @@ class BusRouter:
             CallFailed: (``broken``) no bus at the address, a broken address, no Hello in time.
         """
         try:
-            sock = prep_socket(get_bus(address), False, timeout=auth_timeout_seconds)
+            sock = authenticated_socket(address, auth_timeout_seconds)
         except Exception as exc:  # noqa: BLE001 - unset variable, no socket, refused, a broken address
             raise CallFailed(f"cannot reach D-Bus at {address!r}: {exc}", broken=True) from None
         router = cls(sock, on_lost=on_lost, thread_name=thread_name)

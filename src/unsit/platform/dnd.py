@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from unsit.core.events import QuietReason
 
 if TYPE_CHECKING:
-    from jeepney.io.blocking import DBusConnection
+    from unsit.platform.dbus_connection import BlockingConnection
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class _NotificationServerProbe:
 
     def __init__(self, bus: str) -> None:
         self._bus = bus
-        self._conn: DBusConnection | None = None
+        self._conn: BlockingConnection | None = None
 
     def inhibited(self) -> bool:
         try:
@@ -55,10 +55,11 @@ class _NotificationServerProbe:
 
     def _read_flag(self, interface: str, name: str) -> bool:
         from jeepney import DBusAddress, MessageFlag, MessageType, new_method_call
-        from jeepney.io.blocking import open_dbus_connection
+
+        from unsit.platform.dbus_connection import BlockingConnection
 
         if self._conn is None:
-            self._conn = open_dbus_connection(self._bus)
+            self._conn = BlockingConnection.open(self._bus, 1.0)  # authentication and Hello, as before
         props = DBusAddress(_NOTIFICATIONS_PATH, bus_name=_NOTIFICATIONS_NAME,
                             interface="org.freedesktop.DBus.Properties")
         msg = new_method_call(props, "Get", "ss", (interface, name))

@@ -13,15 +13,15 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from jeepney import DBusAddress, MatchRule, MessageType, Properties
 from jeepney.bus_messages import message_bus
-from jeepney.io.blocking import DBusConnection
 from PySide6.QtCore import QObject, Signal
 
+from unsit.core.records import dataclass
 from unsit.platform.dbus import BusUnavailable, SignalListener, name_owner_rule
+from unsit.platform.dbus_connection import BlockingConnection
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class SniWatch(QObject):
         log.info("StatusNotifier watch ended: %s", error)
         self._arrived.emit(SniState())  # no bus to us: no host can be showing our item
 
-    def _read(self, conn: DBusConnection) -> SniState:
+    def _read(self, conn: BlockingConnection) -> SniState:
         address = DBusAddress(WATCHER_PATH, bus_name=WATCHER_NAME, interface=WATCHER_NAME)
         reply = conn.send_and_get_reply(Properties(address).get_all(), timeout=CALL_TIMEOUT_SECONDS)
         if reply.header.message_type != MessageType.method_return:
@@ -142,7 +142,7 @@ def _no_bus(error: BusUnavailable) -> None:
     log.info("no session bus for the StatusNotifier watch: %s", error)  # no SNI host can show anything
 
 
-def _owner_pid(conn: DBusConnection, name: str) -> int | None:
+def _owner_pid(conn: BlockingConnection, name: str) -> int | None:
     reply = conn.send_and_get_reply(message_bus.GetConnectionUnixProcessID(name), timeout=CALL_TIMEOUT_SECONDS)
     if reply.header.message_type != MessageType.method_return:
         return None

@@ -18,7 +18,7 @@ import itertools
 import math
 
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QImage, QPainter, QPainterPath, QPixmap
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QPainter, QPainterPath, QPixmap
 
 ACCENT = QColor("#E8743B")
 DUE = QColor("#D9480F")
@@ -104,10 +104,15 @@ def _solid(colour: QColor) -> QBrush:
     ``QBrush(QColor)`` would build Qt's enum namespace. A one-colour gradient did not, but
     Qt builds each gradient's colour table on a thread pool (two threads for the life of
     the process) and keeps the tables in a cache of its own; a texture brush needs neither.
+    The texture is a QPixmap (whose binding the tray loads anyway), not a QImage: the idle
+    tray never builds QImage's binding (42 kB of heap). Its premultiplied fill rounds a
+    translucent colour's channels by at most 1 of 255 differently from the QImage it replaced.
     """
-    image = QImage(1, 1, QImage.Format.Format_ARGB32)
-    image.setPixel(0, 0, colour.rgba())
-    return QBrush(image)
+    texture = QPixmap(1, 1)
+    texture.fill(colour)
+    brush = QBrush()  # then setTexture: QBrush(pixmap) would build QImage's binding too (an overload takes one)
+    brush.setTexture(texture)
+    return brush
 
 
 def _ellipse(rect: QRectF) -> QPainterPath:
