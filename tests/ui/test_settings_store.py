@@ -11,10 +11,12 @@ from unsit.store.settings_file import SettingsFile, render_toml
 from unsit.ui.settings_store import SettingsStore
 
 
-@pytest.fixture
-def store(tmp_path, qtbot):
-    s = SettingsStore(SettingsFile(tmp_path / "cfg" / "settings.toml"))
+@pytest.fixture(params=["inotify", "qt"])
+def store(request, tmp_path, qtbot):
+    """Each test runs with both watches: inotify (Linux) and Qt's (elsewhere, or without inotify)."""
+    s = SettingsStore(SettingsFile(tmp_path / "cfg" / "settings.toml"), use_inotify=request.param == "inotify")
     assert s.load_initial() == []
+    assert s._watcher.kind == request.param
     return s
 
 

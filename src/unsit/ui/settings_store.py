@@ -1,7 +1,7 @@
 """Live settings: the one place that holds the current Settings and keeps the file in step.
 
 Changes come from the settings window (``update``) or from the user editing
-settings.toml while Unsit runs (a QFileSystemWatcher, debounced). Either way the
+settings.toml while Unsit runs (``platform/file_watch.py``, debounced). Either way the
 new settings are announced with ``settings_changed``; a bad hand edit keeps the
 previous good value and is reported with ``settings_problem``.
 """
@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from unsit.core.settings import Settings, SettingsError, validate
+from unsit.platform.file_watch import FileWatch
 from unsit.store.settings_file import SettingsFile
 
 log = logging.getLogger(__name__)
@@ -32,15 +33,14 @@ class SettingsStore(QObject):
     settings_changed = Signal(object)
     settings_problem = Signal(str)
 
-    def __init__(self, settings_file: SettingsFile, parent: QObject | None = None):
+    def __init__(self, settings_file: SettingsFile, parent: QObject | None = None, *, use_inotify: bool = True):
         super().__init__(parent)
         self._file = settings_file
         self._settings = Settings()
         self._last_problem = ""
-        self._watcher = QFileSystemWatcher(self)
+        self._watcher = FileWatch(settings_file.path, self, use_inotify=use_inotify)
         self._watcher.setObjectName("settings_file_watcher")
-        self._watcher.fileChanged.connect(self._on_fs_event)
-        self._watcher.directoryChanged.connect(self._on_fs_event)
+        self._watcher.changed.connect(self._on_fs_event)
         self._reload_timer = QTimer(self)
         self._reload_timer.setObjectName("settings_reload_timer")
         self._reload_timer.setSingleShot(True)
@@ -107,13 +107,8 @@ class SettingsStore(QObject):
             self.settings_changed.emit(settings)
 
     def _watch(self) -> None:
-        """(Re)add the file and its folder: an editor's atomic replace drops the file watch."""
-        folder = str(self._file.path.parent)
-        path = str(self._file.path)
-        if folder not in self._watcher.directories() and self._file.path.parent.is_dir():
-            self._watcher.addPath(folder)
-        if path not in self._watcher.files() and self._file.path.exists():
-            self._watcher.addPath(path)
+        """Watch again what an editor's atomic replace or a late folder may have dropped."""
+        self._watcher.rewatch()
 
-    def _on_fs_event(self, _path: str) -> None:
+    def _on_fs_event(self) -> None:
         self._reload_timer.start()
