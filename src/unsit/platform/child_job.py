@@ -188,9 +188,10 @@ def _memory_file(name: str, data: bytes) -> int:
 
 
 def _read_all(fd: int) -> bytes:
-    chunks = []
-    while chunk := os.read(fd, 65536):
+    """At most about ``MAX_OUTPUT_BYTES`` from ``fd``, to its end."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_OUTPUT_BYTES and (chunk := os.read(fd, 65536)):
         chunks.append(chunk)
-        if sum(len(c) for c in chunks) > MAX_OUTPUT_BYTES:
-            break
+        size += len(chunk)
     return b"".join(chunks)

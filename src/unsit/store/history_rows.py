@@ -54,6 +54,11 @@ def encode_row(row: Row) -> str:
     return "\t".join(_encode_field(value) for value in row)
 
 
+def encode_rows(rows: list[Row]) -> bytes:
+    """The history job's input for ``rows``: one line each (``history_job.read_rows`` reads it)."""
+    return "".join(encode_row(row) + "\n" for row in rows).encode("utf-8")
+
+
 def _encode_field(value: object) -> str:
     if value is None:
         return "-"

@@ -34,7 +34,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from unsit.core.days import unsit_day
 from unsit.platform.child_job import ChildJob
-from unsit.store.history_rows import Row, encode_row, make_row, unescape
+from unsit.store.history_rows import Row, encode_rows, make_row, unescape
 
 if TYPE_CHECKING:
     from unsit.store.history import History
@@ -102,7 +102,7 @@ class HistoryLink(QObject):
             user when something is wrong or had to be done about the file.
         """
         if self._command is not None:
-            done, output = self._run_now(["start", str(self.path), *answer_kinds], "", START_TIMEOUT_SECONDS)
+            done, output = self._run_now(["start", str(self.path), *answer_kinds], [], START_TIMEOUT_SECONDS)
             if done:
                 return self._read_start(output, now)
             log.warning("the history job did not run; the history is used in this process")
@@ -216,8 +216,7 @@ class HistoryLink(QObject):
         if self._job is not None or not self._rows or self._command is None or self._local is not None:
             return
         self._job_rows = list(self._rows)
-        rows = "".join(encode_row(row) + "\n" for row in self._job_rows).encode("utf-8")
-        job = ChildJob([*self._command, *self._language_args(), "write", str(self.path)], rows, self)
+        job = self._new_job(["write", str(self.path)], self._job_rows, parent=self)
         try:
             job.start()
         except OSError as exc:
@@ -236,10 +235,7 @@ class HistoryLink(QObject):
         sent = self._job_rows
         self._job, self._job_rows = None, []
         job.deleteLater()
-        errors = job.errors.decode("utf-8", "replace").strip()
-        if errors:
-            log.info("history job: %s", errors)
-        if self._take_answer(job.output.decode("utf-8", "replace"), sent):
+        if self._take_answer(_job_output(job), sent):
             self._send()  # events that came meanwhile
 
     def _take_answer(self, output: str, sent: list[Row]) -> bool:
@@ -279,10 +275,14 @@ class HistoryLink(QObject):
         language = self._language()
         return ["--language", language] if language else []
 
-    def _run_now(self, args: list[str], text: str, timeout_seconds: float) -> tuple[bool, str]:
-        """Run the job and wait for it; (whether it ran to the end, its output)."""
+    def _new_job(self, args: list[str], rows: list[Row], parent: QObject | None = None) -> ChildJob:
+        """The history job with ``args`` (after the language), ``rows`` on its input; not started."""
         assert self._command is not None
-        job = ChildJob([*self._command, *self._language_args(), *args], text.encode("utf-8"))
+        return ChildJob([*self._command, *self._language_args(), *args], encode_rows(rows), parent)
+
+    def _run_now(self, args: list[str], rows: list[Row], timeout_seconds: float) -> tuple[bool, str]:
+        """Run the job and wait for it; (whether it ran to the end, its output)."""
+        job = self._new_job(args, rows)
         try:
             job.start()
         except OSError as exc:
@@ -293,10 +293,8 @@ class HistoryLink(QObject):
             job.kill()
             job.wait(5.0)
             return False, ""
-        errors = job.errors.decode("utf-8", "replace").strip()
-        if errors:
-            log.info("history job: %s", errors)
-        return job.exit_code == 0, job.output.decode("utf-8", "replace")
+        output = _job_output(job)
+        return job.exit_code == 0, output
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -348,12 +346,19 @@ class HistoryLink(QObject):
         self._wait_for_job()
         if self._rows and self._command is not None:
             sent = list(self._rows)
-            done, output = self._run_now(["write", str(self.path)],
-                                         "".join(encode_row(row) + "\n" for row in sent), CLOSE_TIMEOUT_SECONDS)
+            done, output = self._run_now(["write", str(self.path)], sent, CLOSE_TIMEOUT_SECONDS)
             if done:
                 self._take_answer(output, sent)
         if self._rows:
             log.error("%d history events could not be written and are lost", len(self._rows))
+
+
+def _job_output(job: ChildJob) -> str:
+    """What a finished job wrote; what it said on standard error goes to the log."""
+    errors = job.errors.decode("utf-8", "replace").strip()
+    if errors:
+        log.info("history job: %s", errors)
+    return job.output.decode("utf-8", "replace")
 
 
 def _lines(output: str) -> list[list[str]]:
