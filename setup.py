@@ -1,7 +1,7 @@
 """Build hook: compile the translation catalogues (src/unsit/locale/*.po) into the wheel.
 
 Everything else about the build is in pyproject.toml. The compiler is Unsit's own
-stdlib-only ``unsit/po_files.py``, loaded by path, so building needs no extra package.
+stdlib-only ``unsit/text/po_files.py``, loaded by path, so building needs no extra package.
 """
 
 import importlib.util
@@ -19,7 +19,7 @@ class BuildWithCatalogues(build_py):
 
     def run(self) -> None:
         super().run()
-        spec = importlib.util.spec_from_file_location("unsit_po_files", HERE / "src" / "unsit" / "po_files.py")
+        spec = importlib.util.spec_from_file_location("unsit_po_files", HERE / "src" / "unsit" / "text" / "po_files.py")
         assert spec is not None and spec.loader is not None
         po_files = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = po_files  # dataclasses look their module up while it loads

@@ -170,7 +170,7 @@ def update(languages: list[str]) -> None:
 
 
 def compile_all(out: Path | None = None) -> None:
-    from unsit.po_files import compile_folder
+    from unsit.text.po_files import compile_folder
 
     for target in compile_folder(LOCALE_DIR, out or LOCALE_DIR):
         print(f"compiled {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
@@ -178,7 +178,7 @@ def compile_all(out: Path | None = None) -> None:
 
 def check_catalogue(po: Path, template: set[tuple[str, str, str]]) -> list[str]:
     """Problems of one ``.po`` against the template: missing, untranslated, fuzzy, placeholders, plurals."""
-    from unsit.po_files import PoError, nplurals, read_po
+    from unsit.text.po_files import PoError, nplurals, read_po
 
     try:
         header, entries = read_po(po)

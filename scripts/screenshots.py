@@ -56,16 +56,16 @@ def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from tests.fakes import FakeClock
-    from unsit.resources import asset_path
+    from unsit.app.language import LanguageSwitcher
+    from unsit.runtime.resources import asset_path
     from unsit.store.drill_library import load_library
     from unsit.store.history import History
     from unsit.store.settings_file import SettingsFile
+    from unsit.store.settings_store import SettingsStore
     from unsit.ui.drill_window import DrillWindow
     from unsit.ui.history_window import HistoryWindow
-    from unsit.ui.language import LanguageSwitcher
     from unsit.ui.main_window_view import MainWindow
     from unsit.ui.settings_dialog import SettingsDialog
-    from unsit.ui.settings_store import SettingsStore
 
     app = QApplication([])
     switcher = LanguageSwitcher()

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-import unsit.app
+import unsit.app.compose
 
 DRILL_CHAIN = (  # the drill and routine libraries (about 0.7 MB of heap): read when a drill or routine is wanted
     "unsit.core.pose",
@@ -32,7 +32,7 @@ DRILL_CHAIN = (  # the drill and routine libraries (about 0.7 MB of heap): read 
     "unsit.store.data_folder",
     "unsit.store.drill_library",
     "unsit.store.routine_library",
-    "unsit.drill_text",
+    "unsit.text.drill_text",
 )
 LOADED_ONLY_WHEN_NEEDED = (
     *DRILL_CHAIN,
@@ -61,9 +61,9 @@ NOT_LOADED_BY_THE_HISTORY = ("sqlite3", "_sqlite3", "unsit.store.history")
 
 def build_imports() -> list[str]:
     """Modules imported inside ``app.build()`` and at the top of ``app``."""
-    tree = ast.parse(inspect.getsource(unsit.app.build))
+    tree = ast.parse(inspect.getsource(unsit.app.compose.build))
     names = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module]
-    return ["unsit.app", *names]
+    return ["unsit.app.compose", *names]
 
 
 def run_offscreen(code: str) -> str:
@@ -127,10 +127,10 @@ NOT_KEPT_AFTER_START_UP = (
     "tomllib", "tomli",  # the settings are parsed at start-up, then the parser is forgotten
     "platformdirs",  # the folders are resolved once
     "unsit.platform.autostart",  # start-at-login is synced at start-up and on a settings change
-    "unsit.ui.commands",  # the running app's answers to commands, made at the first command
+    "unsit.app.commands",  # the running app's answers to commands, made at the first command
     "unsit.cli",  # the parser and the client side of commands: a bare start builds no parser
-    "unsit.qt_libraries",  # the message for a missing system library, when Qt cannot load
-    "unsit.command_name", "shlex",  # only in messages
+    "unsit.runtime.qt_libraries",  # the message for a missing system library, when Qt cannot load
+    "unsit.platform.command_name", "shlex",  # only in messages
     "unsit.platform.dnd",  # do-not-disturb is asked only while a nudge is due
     "PySide6.QtCore.QEvent", "PySide6.QtCore.QTranslator",  # a language change, a non-English Qt
     "PySide6.QtCore.QTime",  # a pause until a time (its binding's pages, about 64 kB)
@@ -144,7 +144,7 @@ NOT_KEPT_AFTER_START_UP = (
 
 START_AND_LIST_MODULES = """
 import sys
-import unsit.app as app
+import unsit.app.compose as app
 
 release = app.release_start_up_memory
 
@@ -205,8 +205,8 @@ for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOM
     os.environ[var] = str(root / var)
 from PySide6.QtWidgets import QApplication
 
-from unsit.app import build, shutdown
-from unsit.paths import AppPaths
+from unsit.app.compose import build, shutdown
+from unsit.runtime.paths import AppPaths
 
 app = QApplication([])
 paths = AppPaths.from_platform()

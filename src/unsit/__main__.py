@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from unsit.paths import AppPaths
+    from unsit.runtime.paths import AppPaths
 
 
 def install_language() -> AppPaths | None:
@@ -21,14 +21,14 @@ def install_language() -> AppPaths | None:
     Returns the user's folders it resolved to find the settings (None if that failed), so the
     app or the command does not resolve them a second time.
     """
-    from unsit.i18n import install
+    from unsit.text.i18n import install
 
     setting = ""
     paths = None
     try:
-        from unsit.paths import AppPaths
+        from unsit.runtime.paths import AppPaths
+        from unsit.runtime.toml_text import parse_toml
         from unsit.store.settings_file import SettingsFile
-        from unsit.toml_text import parse_toml
 
         paths = AppPaths.from_platform()
         data, _refused = SettingsFile(paths.settings_file).read()
@@ -55,8 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command:
             return run_client(args, paths)
         debug = args.debug
-    from unsit.app import run_app
-    from unsit.source_lines import uncached_source_lines
+    from unsit.app.compose import run_app
+    from unsit.runtime.source_lines import uncached_source_lines
 
     with uncached_source_lines():  # PySide6 reads every module's source; keeping it costs ~4 MB
         return run_app(debug=debug, paths=paths)

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 from unsit import APP_NAME, __version__
 from unsit.core.durations import format_duration
 from unsit.core.families import FAMILIES
-from unsit.i18n import N_, _, ngettext
+from unsit.text.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
-    from unsit.paths import AppPaths
+    from unsit.runtime.paths import AppPaths
 
 PAUSE_RE = re.compile(r"^(?:(\d+)h)?(?:(\d+)m(?:in)?)?$")
 PHASE_LABELS: dict[str, str] = {
@@ -61,8 +61,8 @@ def routine_names() -> tuple[list[str], str]:
 
     No file is read: the running app checks them, and refuses a name here whose file is broken.
     """
-    from unsit.paths import AppPaths
-    from unsit.resources import asset_path
+    from unsit.runtime.paths import AppPaths
+    from unsit.runtime.resources import asset_path
 
     names: set[str] = set()
     user_dir = AppPaths.from_platform().user_routines_dir
@@ -131,8 +131,8 @@ def format_status(status: dict[str, Any]) -> str:
 
 def run_client(args: argparse.Namespace, paths: AppPaths | None = None) -> int:
     """Send ``args.command`` to the running instance; print the answer; exit code."""
-    from unsit.paths import AppPaths
     from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request
+    from unsit.runtime.paths import AppPaths
 
     request: dict[str, Any] = {"command": args.command}
     if args.command == "drill":
@@ -147,7 +147,7 @@ def run_client(args: argparse.Namespace, paths: AppPaths | None = None) -> int:
     try:
         reply = send_request((paths or AppPaths.from_platform()).socket_path, request)
     except NotRunning:
-        from unsit.command_name import command_name
+        from unsit.platform.command_name import command_name
 
         print(_("{app} is not running. Start it with: {command}").format(app=APP_NAME, command=command_name()),
               file=sys.stderr)

@@ -6,11 +6,11 @@ import pytest
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
+from unsit.app.nudge_presenter import NudgePresenter
 from unsit.platform.notify import pick_fallback, pick_notifier
 from unsit.platform.notify.base import Nudge
 from unsit.platform.notify.plyer_notify import PlyerNotifier
 from unsit.platform.notify.qt_tray import QtTrayNotifier
-from unsit.ui.nudge_presenter import NudgePresenter
 
 NUDGE = Nudge("Time to unsit", "You have been sitting for 1 h 02 min.", 10)
 

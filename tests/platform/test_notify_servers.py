@@ -15,10 +15,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from tests.platform.private_bus import PrivateBus
+from unsit.app.nudge_presenter import NudgePresenter
 from unsit.platform.notify import pick_fallback, pick_notifier
 from unsit.platform.notify.base import Nudge
 from unsit.platform.notify.freedesktop import FreedesktopNotifier, server_profile
-from unsit.ui.nudge_presenter import NudgePresenter
 
 pytestmark = pytest.mark.desktop
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from unsit.platform.sound import CUE_KINDS, cue_file, play_cue, player_command
-from unsit.resources import assets_dir
+from unsit.runtime.resources import assets_dir
 
 ASSETS = assets_dir()
 

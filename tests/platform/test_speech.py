@@ -183,8 +183,8 @@ def test_clean_text_flattens_and_caps():
 
 
 def test_the_voice_speaks_the_language_in_use(tmp_path, monkeypatch):
-    from unsit.i18n import install
     from unsit.platform.speech import voice_language_args
+    from unsit.text.i18n import install
 
     assert voice_language_args("spd-say", "en") == [] and voice_language_args("espeak-ng", "en") == []
     assert voice_language_args("spd-say", "pt_BR") == ["--language", "pt-br"]

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from unsit.core.languages import LANGUAGES
-from unsit.drill_text import routine_name
-from unsit.i18n import install
-from unsit.resources import asset_path
+from unsit.runtime.resources import asset_path
 from unsit.store.library_shelf import LibraryShelf, holds_user_files, read_routine_index
+from unsit.text.drill_text import routine_name
+from unsit.text.i18n import install
+from unsit.text.languages import LANGUAGES
 
 
 @pytest.fixture(autouse=True)

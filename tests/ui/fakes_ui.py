@@ -120,7 +120,7 @@ class FakeWindows(QObject):
         self.history_refreshes = 0
 
     def routine_titles(self):
-        from unsit.drill_text import routine_name
+        from unsit.text.drill_text import routine_name
 
         return [(r.id, routine_name(r)) for r in self.routines]
 

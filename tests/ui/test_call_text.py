@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from unsit.app import held_status
+from unsit.app.compose import held_status
 from unsit.core.engine import Status
 from unsit.core.events import Phase, QuietReason
 from unsit.ui.main_window_view import MainWindow

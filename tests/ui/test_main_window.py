@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.ui.fakes_ui import FakeHistory, FakeIdle, FakeJobs, FakePresenter, FakeSession, FakeTray, FakeWindows
+from unsit.app.controller import Controller
 from unsit.core.engine import Engine
 from unsit.core.events import Phase
 from unsit.core.settings import Settings
-from unsit.ui.controller import Controller
 from unsit.ui.main_window import MainWindowOpener
 from unsit.ui.main_window_view import MainWindow
 from unsit.ui.tray import TrayKind, tray_kind

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from tests.ui.test_nudge_presenter import NUDGE, Notifier
-from unsit.ui.nudge_presenter import NudgePresenter
+from tests.app.test_nudge_presenter import NUDGE, Notifier
+from unsit.app.nudge_presenter import NudgePresenter
 
 OFFER_ACTIONS = [("start", "Start"), ("later", "Later"), ("not_today", "Not today")]
 

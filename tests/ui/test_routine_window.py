@@ -135,7 +135,7 @@ def test_the_command_handler_refuses_a_bad_routine_as_bad_input(qapp, routine):
     from types import SimpleNamespace
 
     from tests.ui.fakes_ui import FakeWindows
-    from unsit.ui.commands import CommandHandler
+    from unsit.app.commands import CommandHandler
 
     started: list[str] = []
     controller = SimpleNamespace(start_routine=started.append)

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt, QTime
 
 from unsit.core.settings import FIELDS_BY_KEY, Settings
 from unsit.store.settings_file import SettingsFile
+from unsit.store.settings_store import SettingsStore
 from unsit.ui.settings_dialog import SettingsDialog
-from unsit.ui.settings_store import SettingsStore
 
 
 @pytest.fixture

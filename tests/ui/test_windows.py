@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from unsit.core.settings import Settings
-from unsit.resources import asset_path
+from unsit.runtime.resources import asset_path
 from unsit.store.drill_library import load_library
 from unsit.ui.windows import Windows
 

@@ -14,8 +14,8 @@ import enum
 
 from unsit.core.drill_session import DrillSession, Finished, SessionEvent, State, StepChanged
 from unsit.core.records import dataclass
-from unsit.drill_text import step_cue
-from unsit.i18n import N_, _
+from unsit.text.drill_text import step_cue
+from unsit.text.i18n import N_, _
 
 FIRST_SIDE_TEXT = {"left": N_("Left leg first."), "right": N_("Right leg first."), "both": ""}
 NEXT_SIDE_TEXT = {"left": N_("Left leg next."), "right": N_("Right leg next."), "both": ""}

@@ -20,7 +20,7 @@ from unsit.core.motion import Motion
 from unsit.core.pose import JOINT_NAMES, Hands, Pose, Prop, desk_x_for, pose_from, range_problems
 from unsit.core.pose_library import LIBRARY
 from unsit.core.records import dataclass, field
-from unsit.i18n import _
+from unsit.text.i18n import _
 
 SCHEMA_VERSION = 2
 SIDES: tuple[str, ...] = ("left", "right", "both")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from unsit.i18n import _
+from unsit.text.i18n import _
 
 NO_DURATION = "—"
 

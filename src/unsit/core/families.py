@@ -7,7 +7,7 @@ need it until a drill is wanted).
 
 from __future__ import annotations
 
-from unsit.i18n import N_
+from unsit.text.i18n import N_
 
 FAMILY_LABELS: dict[str, str] = {
     "extension": N_("Hip extension"),

@@ -15,7 +15,7 @@ from enum import Enum
 
 from unsit.core.events import QuietReason
 from unsit.core.records import dataclass
-from unsit.i18n import N_, _
+from unsit.text.i18n import N_, _
 
 
 class Effect(Enum):

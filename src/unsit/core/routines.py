@@ -29,7 +29,7 @@ from unsit.core.drills import (
     needs_switch,
 )
 from unsit.core.records import dataclass, field
-from unsit.i18n import _, ngettext
+from unsit.text.i18n import _, ngettext
 
 SCHEMA_VERSION = 1
 ROUTINE_PREFIX = "routine:"

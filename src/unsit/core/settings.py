@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from unsit.core.families import FAMILIES
-from unsit.core.languages import LANGUAGES, check_language
 from unsit.core.records import dataclass
-from unsit.i18n import N_, _
+from unsit.text.i18n import N_, _
+from unsit.text.languages import LANGUAGES, check_language
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RANGE_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$")

@@ -25,7 +25,7 @@ def cue_file(kind: str) -> Path | None:
     if kind not in CUE_KINDS:
         return None
     try:
-        from unsit.resources import asset_path
+        from unsit.runtime.resources import asset_path
 
         path = asset_path("sounds", f"{kind}.wav")
     except (OSError, FileNotFoundError):

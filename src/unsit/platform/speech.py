@@ -26,7 +26,7 @@ import sys
 from typing import Protocol
 
 from unsit.core.records import dataclass
-from unsit.i18n import current_language
+from unsit.text.i18n import current_language
 
 log = logging.getLogger(__name__)
 

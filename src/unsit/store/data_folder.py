@@ -22,9 +22,9 @@ from typing import Any, Protocol, TypeVar
 
 from unsit.core.drills import DrillError
 from unsit.core.records import dataclass
-from unsit.i18n import N_, _
-from unsit.toml_text import PARSER_MODULES, TomlError, parse_toml
-from unsit.transient_imports import transient_modules
+from unsit.runtime.toml_text import PARSER_MODULES, TomlError, parse_toml
+from unsit.runtime.transient_imports import transient_modules
+from unsit.text.i18n import N_, _
 
 MAX_FILE_BYTES = 64 * 1024
 """The largest data file read; the built-in ones are under 5 kB."""

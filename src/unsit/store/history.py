@@ -9,7 +9,7 @@ hour), so the one fsync per commit that ``FULL`` costs is worth it.
 Every ``record`` runs in autocommit mode: the INSERT is committed before it returns.
 
 The tray does not load this module while it idles: its events reach the database through the
-history job (``store/history_job.py``, run by ``ui/history_link.py``), which uses this class.
+history job (``store/history_job.py``, run by ``app/history_link.py``), which uses this class.
 
 Failures never lose an event silently: an event that cannot be written (disk full, a
 read-only file, a database locked by another program) is kept in a bounded queue in
@@ -46,10 +46,10 @@ from pathlib import Path
 from typing import Any
 
 from unsit.core.days import unsit_day
-from unsit.i18n import _
 from unsit.store.atomic import write_atomically
 from unsit.store.history_rows import KINDS, Row, make_row
 from unsit.store.history_trouble import Trouble, classify, explain
+from unsit.text.i18n import _
 
 log = logging.getLogger(__name__)
 

@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None, stdin: Iterable[str] | None = None, say:
     if len(args) < 2 or args[0] not in ("start", "write") or (args[0] == "write" and len(args) != 2):
         sys.stderr.write(USAGE + "\n")
         return 2
-    from unsit.i18n import install
+    from unsit.text.i18n import install
 
     install(language)
     command, path, kinds = args[0], Path(args[1]), args[2:]

@@ -12,7 +12,7 @@ import os
 from enum import Enum
 from pathlib import Path
 
-from unsit.i18n import _
+from unsit.text.i18n import _
 
 # Primary result codes (https://sqlite.org/rescode.html); extended codes keep them in the low byte.
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from unsit.core.records import dataclass, field
-from unsit.toml_text import PARSER_MODULES, TomlError, parse_toml
-from unsit.transient_imports import transient_modules
+from unsit.runtime.toml_text import PARSER_MODULES, TomlError, parse_toml
+from unsit.runtime.transient_imports import transient_modules
 
 if TYPE_CHECKING:
     from unsit.core.drills import Drill
@@ -142,7 +142,7 @@ class LibraryShelf:
 
     def routine_titles(self) -> list[tuple[str, str]]:
         """Each routine as (id, name in the language in use), without loading the libraries."""
-        from unsit.data_text import text_of
+        from unsit.text.data_text import text_of
 
         if self.loaded:
             return [(r.id, text_of("routines", r, "name", r.name)) for r in self._routines]

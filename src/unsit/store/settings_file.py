@@ -24,9 +24,9 @@ from typing import Any
 
 from unsit.core.records import dataclass, field
 from unsit.core.settings import FIELDS, Settings, validate
-from unsit.i18n import N_, _
+from unsit.runtime.toml_text import TomlError, parse_toml
 from unsit.store.atomic import fsync_folder, write_atomically
-from unsit.toml_text import TomlError, parse_toml
+from unsit.text.i18n import N_, _
 
 log = logging.getLogger(__name__)
 

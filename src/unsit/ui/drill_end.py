@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from unsit.core.clock import Clock
 from unsit.core.drill_session import format_mm_ss
-from unsit.i18n import _
+from unsit.text.i18n import _
 
 CLOSE_AFTER_SECONDS = 8.0
 GRACE_SECONDS = 2.0

@@ -46,9 +46,9 @@ from unsit.core.drill_session import (
     format_mm_ss,
 )
 from unsit.core.drills import Drill
-from unsit.drill_text import drill_name, drill_purpose, drill_safety, step_cue
-from unsit.i18n import N_, _
 from unsit.platform.speech import Speaker
+from unsit.text.drill_text import drill_name, drill_purpose, drill_safety, step_cue
+from unsit.text.i18n import N_, _
 from unsit.ui.drill_cue_player import DrillCuePlayer
 from unsit.ui.drill_end import CLOSE_AFTER_SECONDS, AutoCloser, end_text
 from unsit.ui.figure_view import FigureView, Scene

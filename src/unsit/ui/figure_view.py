@@ -37,7 +37,7 @@ from unsit.core.pose import (
     solve,
 )
 from unsit.core.records import dataclass
-from unsit.i18n import _
+from unsit.text.i18n import _
 
 ACCENT = "#E8743B"
 FRAME_MS = 16

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPaintEv
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from unsit.core.records import dataclass
-from unsit.i18n import _, ngettext, pgettext
+from unsit.text.i18n import _, ngettext, pgettext
 
 STREAK_COLOR_LIGHT = QColor("#d9730d")
 STREAK_COLOR_DARK = QColor("#f0a04b")

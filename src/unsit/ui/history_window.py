@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from unsit.core.clock import Clock
 from unsit.core.durations import format_duration
-from unsit.i18n import _, ngettext
 from unsit.store.history import DaySummary, History
+from unsit.text.i18n import _, ngettext
 from unsit.ui.history_chart import ChartDay, HistoryChart
 
 STREAK_MIN_DRILLS = 3

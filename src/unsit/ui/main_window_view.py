@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButt
 
 from unsit import APP_NAME
 from unsit.core.events import Phase
-from unsit.i18n import N_, _
+from unsit.text.i18n import N_, _
 from unsit.ui.floating import DIALOG_FLAGS, fit_to_contents
 from unsit.ui.text import call_line, status_line
 

@@ -21,8 +21,8 @@ from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from unsit.i18n import _, ngettext
 from unsit.platform.notify.base import Nudge, action_labels
+from unsit.text.i18n import _, ngettext
 from unsit.ui.corner_card import CornerCard
 
 

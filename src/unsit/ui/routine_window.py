@@ -22,9 +22,9 @@ from unsit.core.drill_cues import Cue, CueTracker, Sound
 from unsit.core.drill_session import State, StepChanged, format_mm_ss
 from unsit.core.routine_session import DrillChanged, RoutineSession
 from unsit.core.routines import Routine
-from unsit.drill_text import drill_name, drill_safety, routine_name, routine_notes
-from unsit.i18n import _
 from unsit.platform.speech import Speaker
+from unsit.text.drill_text import drill_name, drill_safety, routine_name, routine_notes
+from unsit.text.i18n import _
 from unsit.ui.drill_end import CLOSE_AFTER_SECONDS
 from unsit.ui.drill_window import DrillWindow, Runner
 

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from unsit.core.families import FAMILY_LABELS
-from unsit.core.languages import LANGUAGES
 from unsit.core.settings import FIELDS_BY_KEY, WEEKDAYS, Settings, SettingsError, parse_time_range, validate
-from unsit.i18n import N_, _, pgettext
-from unsit.ui.settings_store import SettingsStore
+from unsit.store.settings_store import SettingsStore
+from unsit.text.i18n import N_, _, pgettext
+from unsit.text.languages import LANGUAGES
 
 CHOICE_LABELS: dict[str, dict[str, str]] = {
     "drill_family": {

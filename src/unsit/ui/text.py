@@ -10,7 +10,7 @@ from unsit import APP_NAME
 from unsit.core.durations import format_duration
 from unsit.core.engine import Status
 from unsit.core.events import Phase, QuietReason
-from unsit.i18n import N_, _, ngettext
+from unsit.text.i18n import N_, _, ngettext
 
 REASON_LABELS: dict[str, str] = {
     "notifications paused": N_("notifications paused"),

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from unsit import APP_NAME
-from unsit.i18n import N_, _
+from unsit.text.i18n import N_, _
 from unsit.ui.tray_art import TrayLook, make_icon, quantise
 
 

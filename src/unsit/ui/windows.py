@@ -20,11 +20,11 @@ if TYPE_CHECKING:  # imported lazily at run time: each window loads when first o
     from unsit.core.routines import Routine
     from unsit.platform.speech import Speaker
     from unsit.store.history import History
+    from unsit.store.settings_store import SettingsStore
     from unsit.ui.drill_window import DrillWindow
     from unsit.ui.history_window import HistoryWindow
     from unsit.ui.routine_window import RoutineWindow
     from unsit.ui.settings_dialog import SettingsDialog
-    from unsit.ui.settings_store import SettingsStore
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class Library(Protocol):
 
 
 class HistorySource(Protocol):
-    """The history as the windows read it (``ui/history_link.py``, or ``store.history.History`` itself)."""
+    """The history as the windows read it (``app/history_link.py``, or ``store.history.History`` itself)."""
 
     def drills_done_today(self, now: datetime) -> int: ...
     def drills_started_since(self, at: datetime) -> list[str]: ...
@@ -57,7 +57,7 @@ class FixedLibrary:
         self.routines = list(routines)
 
     def routine_titles(self) -> list[tuple[str, str]]:
-        from unsit.drill_text import routine_name
+        from unsit.text.drill_text import routine_name
 
         return [(r.id, routine_name(r)) for r in self.routines]
 

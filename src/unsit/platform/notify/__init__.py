@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def nudge_icon_path() -> str:
     """Path of Unsit's icon for notifications, or "" when the asset is missing."""
-    from unsit.resources import asset_path
+    from unsit.runtime.resources import asset_path
 
     try:
         path = asset_path("icons", "unsit.svg")

@@ -7,7 +7,7 @@ from typing import Protocol
 from PySide6.QtCore import QObject, Signal
 
 from unsit.core.records import dataclass
-from unsit.i18n import _
+from unsit.text.i18n import _
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ class _Requests:
     """The worker's inbox, first in first out: a deque and a Condition.
 
     All the link needs of ``queue.Queue``, so the link does not load the ``queue`` module
-    (about 40 kB of heap; ui/ipc_server.py still does).
+    (about 40 kB of heap; app/ipc_server.py still does).
     """
 
     def __init__(self) -> None:

@@ -1,0 +1,106 @@
+"""Switch the app's language live: gettext catalogue, Qt's own strings, locale formats, layout direction.
+
+``LanguageSwitcher.apply`` installs the catalogue of the ``language`` setting (or the
+system's UI language), makes QLocale's default the same language (numbers, weekday and
+time formats), loads Qt's ``qtbase_<code>.qm`` from PySide6 when it is there (dialog
+buttons), mirrors the layout for right-to-left languages, and sends Qt's LanguageChange
+event to every window, whose ``changeEvent`` retranslates it. ``language_changed``
+tells the rest (the tray menu, windows that are rebuilt instead).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from unsit.text.i18n import current_language, install
+from unsit.text.languages import is_right_to_left
+
+if TYPE_CHECKING:  # imported where used: an English tray at idle never needs them (0.12 MB of bindings)
+    from PySide6.QtCore import QTranslator
+
+log = logging.getLogger(__name__)
+
+
+def qt_system_language_tags() -> list[str]:
+    """The system's UI languages: the environment on Linux, the OS's list (through Qt) elsewhere."""
+    if sys.platform.startswith("linux"):
+        from unsit.text.i18n import posix_language_tags
+
+        return posix_language_tags()
+    return [tag.replace("-", "_") for tag in QLocale.system().uiLanguages()]
+
+
+def locale_for(code: str) -> QLocale:
+    """Number, date and time formats for ``code``: the system's own when it speaks that language
+    (de_AT keeps Austrian formats; English in the C locale keeps 24-hour times), else the language's."""
+    system = QLocale.system()
+    same_language = system.name().split("_")[0] == code.split("_", maxsplit=1)[0]
+    if same_language or (code == "en" and system.language() == QLocale.Language.C):
+        return system
+    return QLocale(code)
+
+
+class LanguageSwitcher(QObject):
+    """Applies the ``language`` setting to the running app; ``language_changed(code)`` after a change."""
+
+    language_changed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._qt_translator: QTranslator | None = None
+        self._applied: str | None = None
+        self._mirrored = False
+
+    @property
+    def language(self) -> str:
+        """The code in use (``en``, ``de``, ...)."""
+        return current_language()
+
+    def apply(self, setting: str) -> str:
+        """Use the language of ``setting`` ("" or "system": the system's); returns its code."""
+        code = install(setting, qt_system_language_tags())
+        if code == self._applied:
+            return code
+        first = self._applied is None
+        self._applied = code
+        QLocale.setDefault(locale_for(code))
+        self._load_qt_strings(code)
+        rtl = is_right_to_left(code)
+        if rtl or self._mirrored:  # left to right is Qt's default: the idle tray never names Qt's enums for it
+            from PySide6.QtCore import Qt
+
+            QGuiApplication.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl
+                                               else Qt.LayoutDirection.LeftToRight)
+            self._mirrored = rtl
+        log.info("language: %s", code)
+        if not first:
+            from PySide6.QtCore import QEvent
+
+            app = QCoreApplication.instance()
+            if isinstance(app, QApplication):
+                for window in app.topLevelWidgets():
+                    QCoreApplication.sendEvent(window, QEvent(QEvent.Type.LanguageChange))
+            self.language_changed.emit(code)
+        return code
+
+    def _load_qt_strings(self, code: str) -> None:
+        if self._qt_translator is not None:
+            QCoreApplication.removeTranslator(self._qt_translator)
+            self._qt_translator = None
+        if code == "en":
+            return
+        from PySide6.QtCore import QLibraryInfo, QTranslator
+
+        translator = QTranslator(self)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if translator.load(QLocale(code), "qtbase", "_", folder):
+            QCoreApplication.installTranslator(translator)
+            self._qt_translator = translator
+        else:
+            log.info("Qt's own strings stay English: no qtbase translation for %s in %s", code, folder)

@@ -1,0 +1,1 @@
+"""Text and translation: gettext set-up, the shipped languages, the words of drill and routine files."""
