@@ -11,7 +11,7 @@ from unsit.text.i18n import _
 from unsit.ui.text import weekday_time
 
 if TYPE_CHECKING:
-    from unsit.app.seams import Intents, WindowRequests
+    from unsit.ui.intents import Intents, WindowRequests
 
 Reply = dict[str, Any]
 

@@ -1,7 +1,8 @@
-"""What the command handler and the main window need of the controller and the windows.
+"""What the controller needs of its collaborators, each as a Protocol.
 
-Typed as Protocols so each side names only what it uses: tests pass small fakes, and the
-real ``Controller`` and ``Windows`` satisfy them without inheriting anything.
+Typed as Protocols so each side names only what it uses: tests pass small fakes, and the real
+parts satisfy them without inheriting anything. What the widgets ask of the app (``Intents``,
+``WindowRequests``) is declared beside them, in ``ui/intents.py``.
 """
 
 from __future__ import annotations
@@ -12,33 +13,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import SignalInstance
 
 if TYPE_CHECKING:
-    from unsit.core.engine import Engine
     from unsit.core.settings import Settings
     from unsit.platform.notify.base import Nudge
     from unsit.ui.tray_art import TrayLook
-
-
-class Intents(Protocol):
-    """The controller as the CLI and the main window see it: the engine to read, intents to send."""
-
-    engine: Engine
-    rendered: SignalInstance  # the engine Status, after each render
-
-    def start_drill(self, family: str | None = None) -> str: ...
-    def start_routine(self, routine_id: str) -> None: ...
-    def pause(self, request: dict[str, Any]) -> datetime | None: ...
-    def resume(self) -> None: ...
-    def snooze(self) -> None: ...
-    def skip(self) -> None: ...
-
-
-class WindowRequests(Protocol):
-    """The windows the CLI and the main window can open."""
-
-    def routine_titles(self) -> list[tuple[str, str]]: ...
-
-    def open_settings(self) -> None: ...
-    def open_history(self) -> None: ...
 
 
 # The controller's collaborators (``app/controller.py``), each as the controller uses it.

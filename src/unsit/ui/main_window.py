@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 if TYPE_CHECKING:
-    from unsit.app.seams import Intents, WindowRequests
     from unsit.core.engine import Status
+    from unsit.ui.intents import Intents, WindowRequests
     from unsit.ui.main_window_view import MainWindow
 
 
