@@ -118,7 +118,8 @@ def write_catalog(catalog: Any, path: Path) -> None:
     from babel.messages.pofile import write_po
 
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, ignore_obsolete=True, include_previous=False, omit_header=False)
+    write_po(buffer, catalog, width=100, no_location=True, sort_output=True, ignore_obsolete=True,
+             include_previous=False, omit_header=False)
     text = buffer.getvalue().decode("utf-8")
     # The creation date changes on every run; keep the file stable when nothing else did.
     text = "\n".join(line for line in text.split("\n") if not line.startswith('"POT-Creation-Date:'))
