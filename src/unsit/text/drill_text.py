@@ -6,20 +6,46 @@ field (``drills/hip-hinge.toml: cue``), and this module asks with the same conte
 drill may carry its own ``[translations.<code>]`` table; a text it leaves out stays in the
 file's own language. A user routine may carry the same tables for its name, purpose and notes.
 
-The lookups themselves are ``data_text``'s; the drill model is named here only in annotations.
+The lookups themselves are ``data_text``'s. The drill model (``core/drills.py``, above this
+package) is read through the small Protocols below, so the imports run one way only.
 """
 
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from unsit.text.data_text import data_file_context, own_table, text_of
+from unsit.text.data_text import Translatable, data_file_context, own_table, text_of
 from unsit.text.i18n import pgettext
 
-if TYPE_CHECKING:
-    from unsit.core.drills import Drill, Step
-    from unsit.core.routines import Routine
+
+class Drill(Translatable, Protocol):
+    """What the lookups read of a drill."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def purpose(self) -> str: ...
+    @property
+    def safety(self) -> str: ...
+
+
+class Step(Protocol):
+    """What the lookups read of a drill's step."""
+
+    @property
+    def cue(self) -> str: ...
+
+
+class Routine(Translatable, Protocol):
+    """What the lookups read of a routine."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def purpose(self) -> str: ...
+    @property
+    def notes(self) -> str: ...
 
 
 def drill_name(drill: Drill) -> str:
