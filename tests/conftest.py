@@ -20,7 +20,14 @@ from tests.desktop import HeadlessDesktop, missing_tools
 _state: dict = {}
 
 
+def _is_xdist_controller(config: pytest.Config) -> bool:
+    """True in the process that hands tests to pytest-xdist's workers (it runs none itself)."""
+    return bool(getattr(config.option, "numprocesses", None)) and not hasattr(config, "workerinput")
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if _is_xdist_controller(config):
+        return  # each worker sets up its own folders and its own desktop (one Xvfb per worker)
     root = Path(tempfile.mkdtemp(prefix="unsit-tests-"))
     _state["root"] = root
     # Never touch the real user's settings, history or logs.
@@ -55,6 +62,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The long tests first, so that with several workers none of them starts last and alone.
+    items.sort(key=lambda item: "slow" not in item.keywords)
     if not _state.get("missing"):
         return
     skip = pytest.mark.skip(reason="headless desktop missing: " + ", ".join(_state["missing"]))

@@ -67,3 +67,19 @@ def test_ruff_config_flags_a_silent_blind_except_and_accepts_a_justified_one(tmp
     assert found.returncode == 1 and "BLE001" in found.stdout, found.stdout + found.stderr
     clean = _run("ruff", *common, good)
     assert clean.returncode == 0, clean.stdout + clean.stderr
+
+
+def test_scripts_test_lanes_run_every_test_file_once() -> None:
+    """Lane 1 names folders that exist; lane 2 runs all of tests/ but exactly those folders."""
+    text = (ROOT / "scripts" / "test").read_text()
+    pure_line = next(line for line in text.splitlines() if line.startswith("pure=("))
+    pure = pure_line.removeprefix("pure=(").removesuffix(")").split()
+    assert pure, "lane 1 names no folder"
+    for folder in pure:
+        assert (ROOT / folder).is_dir(), f"lane 1 names {folder}, which does not exist"
+    assert 'for p in "${pure[@]}"; do ignores+=(--ignore "$p"); done' in text
+    assert text.rstrip().endswith('"${ignores[@]}" tests')
+    every_file = {p.relative_to(ROOT) for p in (ROOT / "tests").rglob("test_*.py")}
+    in_lane_1 = {p for p in every_file if any(str(p).startswith(folder + "/") for folder in pure)}
+    assert in_lane_1, "lane 1 holds no test file"
+    assert every_file - in_lane_1, "lane 2 holds no test file"
