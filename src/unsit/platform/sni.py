@@ -20,8 +20,7 @@ from jeepney.bus_messages import message_bus
 from PySide6.QtCore import QObject, Signal
 
 from unsit.core.records import dataclass
-from unsit.platform.dbus import BusUnavailable, SignalListener, name_owner_rule
-from unsit.platform.dbus_connection import BlockingConnection
+from unsit.platform.dbus import BusUnavailable, SignalListener, name_owner_rule, signature_of
 
 log = logging.getLogger(__name__)
 
@@ -130,10 +129,10 @@ class SniWatch(QObject):
         log.info("StatusNotifier watch ended: %s", error)
         self._arrived.emit(SniState())  # no bus to us: no host can be showing our item
 
-    def _read(self, conn: BlockingConnection) -> SniState:
+    def _read(self, conn: Any) -> SniState:
         address = DBusAddress(WATCHER_PATH, bus_name=WATCHER_NAME, interface=WATCHER_NAME)
         reply = conn.send_and_get_reply(Properties(address).get_all(), timeout=CALL_TIMEOUT_SECONDS)
-        if reply.header.message_type != MessageType.method_return:
+        if reply.header.message_type != MessageType.method_return or signature_of(reply) != "a{sv}":
             return SniState()  # no watcher on the bus (ServiceUnknown) or it refused
         return state_from_properties(reply.body[0], lambda name: _owner_pid(conn, name), self._pid)
 
@@ -142,8 +141,8 @@ def _no_bus(error: BusUnavailable) -> None:
     log.info("no session bus for the StatusNotifier watch: %s", error)  # no SNI host can show anything
 
 
-def _owner_pid(conn: BlockingConnection, name: str) -> int | None:
+def _owner_pid(conn: Any, name: str) -> int | None:
     reply = conn.send_and_get_reply(message_bus.GetConnectionUnixProcessID(name), timeout=CALL_TIMEOUT_SECONDS)
-    if reply.header.message_type != MessageType.method_return:
+    if reply.header.message_type != MessageType.method_return or signature_of(reply) != "u":
         return None
     return int(reply.body[0])
