@@ -59,6 +59,9 @@ class CallFailed(Exception):
 def open_connection(address: str, timeout_seconds: float = CONNECT_TIMEOUT_SECONDS) -> Any:
     """A ``jeepney.io.blocking.DBusConnection`` to ``address`` ("SESSION", "SYSTEM" or "unix:path=...").
 
+    ``timeout_seconds`` bounds connecting and authenticating. jeepney then says ``Hello``
+    without a timeout; the bus daemon answers that itself, at once, once it accepted us.
+
     Raises:
         BusUnavailable: jeepney is missing, or the bus cannot be reached or refuses us.
     """
