@@ -119,7 +119,11 @@ class HeadlessDesktop:
         self.procs["dunst"] = self.launch_dunst(rc)
 
     def launch_dunst(self, rc: Path, timeout: float = 10.0) -> subprocess.Popen:
-        """Start a dunst with config ``rc``; return once it owns the notifications bus name.
+        """Start a dunst with config ``rc``; return once it owns the notifications bus name."""
+        return self.launch_notification_server(["dunst", "-config", str(rc)], timeout)
+
+    def launch_notification_server(self, command: list[str], timeout: float = 10.0) -> subprocess.Popen:
+        """Start a notification server; return once it owns the notifications bus name.
 
         Waits for the bus's NameOwnerChanged signal instead of calling the service: a call
         while nobody owns the name would make D-Bus start a second dunst (default config).
@@ -134,14 +138,13 @@ class HeadlessDesktop:
             rule.add_arg_condition(0, NOTIFICATIONS)
             Proxy(message_bus, conn).AddMatch(rule)
             with conn.filter(rule) as owners:
-                proc = subprocess.Popen(["dunst", "-config", str(rc)], env=self._env(),
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                proc = subprocess.Popen(command, env=self._env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 try:
                     while not conn.recv_until_filtered(owners, timeout=timeout).body[2]:
                         pass  # the name was released (an old dunst leaving); wait for the new owner
                 except TimeoutError:
                     stop_process(proc)
-                    raise RuntimeError("dunst did not take the notifications bus name") from None
+                    raise RuntimeError(f"{command[0]} did not take the notifications bus name") from None
             reply = conn.send_and_get_reply(message_bus.GetConnectionUnixProcessID(NOTIFICATIONS), timeout=5)
         if reply.header.message_type != MessageType.method_return or reply.body[0] != proc.pid:
             stop_process(proc)

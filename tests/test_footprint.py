@@ -50,8 +50,8 @@ LOADED_ONLY_WHEN_NEEDED = (
     "unsit.platform.idle.wayland",
 )
 
-# jeepney's threading router and the futures it waits on (~0.12 MB of heap): the notifier's
-# link uses Unsit's own router (platform/dbus_router.py) instead.
+# jeepney's threading router and the futures it waits on: the notifier's link uses
+# platform/dbus.py's CallingConnection (that router dies on a doubled reply).
 NOT_LOADED_BY_THE_NOTIFIER = ("concurrent.futures", "jeepney.io.threading")
 
 
@@ -136,9 +136,7 @@ NOT_KEPT_AFTER_START_UP = (
     "PySide6.QtCore.QTime",  # a pause until a time (its binding's pages, about 64 kB)
     "PySide6.QtCore.QFileSystemWatcher",  # settings.toml is watched through inotify (0.25 MB less)
     "PySide6.QtGui.QImage",  # 42 kB of binding: the tray icon's brushes are textures of QPixmaps
-    "queue",  # the command socket's replies and the notifier's requests are deques
-    "concurrent", "jeepney.io.threading",  # D-Bus replies go through platform/dbus_router.py
-    "jeepney.io",  # the blocking connections are platform/dbus_connection.py's (77 kB less)
+    "concurrent", "jeepney.io.threading",  # D-Bus replies go through platform/dbus.py's CallingConnection
     *NOT_LOADED_BY_THE_HISTORY,
 )
 

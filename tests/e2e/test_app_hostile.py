@@ -1,14 +1,20 @@
-"""The real app against hostile neighbours: stalled socket clients and a settings.toml that is a FIFO."""
+"""The real app against hostile neighbours: stalled socket clients, a settings.toml that is a FIFO,
+a notification server that describes itself wrongly."""
 
 from __future__ import annotations
 
 import os
 import signal
 import socket
+import sys
 import threading
 import time
+from pathlib import Path
 
+from tests.desktop import HeadlessDesktop
 from tests.e2e.running_app import RunningApp
+
+STANDIN = Path(__file__).resolve().parents[1] / "platform" / "notification_standin.py"
 
 
 def test_stalled_clients_neither_silence_the_app_nor_let_a_second_one_take_over(tmp_path):
@@ -63,3 +69,23 @@ def test_settings_replaced_by_a_fifo_neither_hangs_the_app_nor_stops_sigterm(tmp
         assert time.monotonic() - started < 5
     finally:
         app.quit()
+
+
+def test_a_server_with_a_huge_description_and_numeric_capabilities_leaves_status_working(tmp_path):
+    # Issue 21 items 2 and 4: GetCapabilities answered with a "u" stopped the start (exit 1); a
+    # 2 MB name and version made every `unsit status` time out.
+    def hostile_server(desktop: HeadlessDesktop) -> None:
+        desktop.stop_dunst()
+        desktop.procs["dunst"] = desktop.launch_notification_server(
+            [sys.executable, str(STANDIN), "--name", "windbag", "--info", "huge", "--caps-type", "u"])
+
+    app = RunningApp(tmp_path / "a", "", before_start=hostile_server)
+    try:
+        for _ in range(3):
+            status = app.status()
+            assert status["notify_server"].startswith("windbag") and len(status["notify_server"]) <= 201
+            assert status["notify_capabilities"] == []
+        assert "Traceback" not in app.output()
+        assert len(app.output()) < 20_000  # the 2 MB strings are in no log line
+    finally:
+        assert app.quit() == 0

@@ -8,7 +8,17 @@ the same object path:
 - ``Calls() -> s``: the recorded calls as a JSON list;
 - ``InvokeAction(u id, s key)``: send ``ActionInvoked`` as if the user clicked;
 - ``Release()``: answer the ``Notify`` calls held back (started with ``--hold``, which also
-  leaves every property ``Get`` unanswered, like a hung server).
+  leaves every property ``Get`` unanswered, like a hung server);
+- ``Flood(u count, s member, u first_id)``: send ``count`` ``ActionInvoked`` or
+  ``NotificationClosed`` signals for ids from ``first_id`` on (other apps' notifications).
+
+Bad modes, for the robustness tests (a buggy or hostile server):
+
+- ``--notify-answer string|empty``: answer ``Notify`` with a string, or with no body at all;
+- ``--info short|huge``: ``GetServerInformation`` with two fields, or with a name and version of
+  ``--huge-chars`` characters each;
+- ``--caps-type u``: ``GetCapabilities`` answered with a number instead of a list;
+- ``--first-id N``: hand out ids from N on (N >= 2**31: ids a signed 32-bit int cannot hold).
 """
 
 from __future__ import annotations
@@ -39,9 +49,13 @@ class StandIn:
         self.id_zero: bool = args.id_zero
         self.hold: bool = args.hold
         self.double_reply: bool = args.double_reply
+        self.notify_answer: str = args.notify_answer
+        self.info: str = args.info
+        self.huge_chars: int = args.huge_chars
+        self.caps_type: str = args.caps_type
         self.calls: list[dict[str, Any]] = []
         self.held: list[tuple[Message, int]] = []
-        self.next_id = 1
+        self.next_id: int = args.first_id
         self.emitter = DBusAddress(PATH, interface=INTERFACE)
 
     def handle(self, msg: Message) -> None:
@@ -55,12 +69,19 @@ class StandIn:
             self.conn.send(reply)
 
     def on_GetCapabilities(self, msg: Message) -> Message:  # noqa: N802 (D-Bus names)
+        if self.caps_type == "u":
+            return new_method_return(msg, "u", (7,))
         if self.double_reply:  # mako 1.10: the answer, then an UnknownMethod error for the same call
             self.conn.send(new_method_return(msg, "as", (self.capabilities,)))
             return new_error(msg, "org.freedesktop.DBus.Error.UnknownMethod", "s", ("GetCapabilities",))
         return new_method_return(msg, "as", (self.capabilities,))
 
     def on_GetServerInformation(self, msg: Message) -> Message:  # noqa: N802
+        if self.info == "short":
+            return new_method_return(msg, "ss", (self.name, "unsit-tests"))
+        if self.info == "huge":
+            return new_method_return(msg, "ssss", (self.name + "x" * self.huge_chars, "unsit-tests",
+                                                   "9" * self.huge_chars, "1.2"))
         return new_method_return(msg, "ssss", (self.name, "unsit-tests", "0.1", "1.2"))
 
     def on_Notify(self, msg: Message) -> Message | None:  # noqa: N802
@@ -76,6 +97,10 @@ class StandIn:
         if self.hold:
             self.held.append((msg, notification_id))
             return None
+        if self.notify_answer == "string":
+            return new_method_return(msg, "s", (str(notification_id),))
+        if self.notify_answer == "empty":
+            return new_method_return(msg)
         return new_method_return(msg, "u", (notification_id,))
 
     def on_Get(self, msg: Message) -> Message | None:  # noqa: N802 - org.freedesktop.DBus.Properties
@@ -98,6 +123,13 @@ class StandIn:
         self.conn.send(new_signal(self.emitter, "ActionInvoked", "us", (notification_id, key)))
         return new_method_return(msg)
 
+    def on_Flood(self, msg: Message) -> Message:  # noqa: N802
+        count, member, first_id = msg.body
+        signature, second = ("us", "default") if member == "ActionInvoked" else ("uu", 2)
+        for offset in range(count):
+            self.conn.send(new_signal(self.emitter, member, signature, (first_id + offset, second)))
+        return new_method_return(msg)
+
     def on_Release(self, msg: Message) -> Message:  # noqa: N802
         held, self.held, self.hold = self.held, [], False
         for call, notification_id in held:
@@ -113,6 +145,13 @@ def main() -> None:
     parser.add_argument("--hold", action="store_true", help="answer Notify only after Release()")
     parser.add_argument("--double-reply", action="store_true",
                         help="answer GetCapabilities twice, the second time with an error (mako 1.10)")
+    parser.add_argument("--notify-answer", choices=("ok", "string", "empty"), default="ok",
+                        help="answer Notify with an id (ok), a string, or nothing")
+    parser.add_argument("--info", choices=("ok", "short", "huge"), default="ok",
+                        help="GetServerInformation: four fields (ok), two, or a huge name and version")
+    parser.add_argument("--huge-chars", type=int, default=2_000_000, help="length of a huge name and version")
+    parser.add_argument("--caps-type", choices=("as", "u"), default="as", help="GetCapabilities' answer type")
+    parser.add_argument("--first-id", type=int, default=1, help="the first notification id handed out")
     args = parser.parse_args()
     conn = open_dbus_connection("SESSION")
     reply = conn.send_and_get_reply(message_bus.RequestName(BUS_NAME, DO_NOT_QUEUE), timeout=5)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 import threading
+import time
 
 import pytest
 from jeepney import HeaderFields, MatchRule
@@ -23,6 +25,19 @@ def session_address(desktop):
 def test_open_connection_to_nothing_says_unavailable(tmp_path):
     with pytest.raises(BusUnavailable, match="cannot reach D-Bus"):
         open_connection(f"unix:path={tmp_path / 'no-bus'}", timeout_seconds=0.5)
+
+
+def test_a_silent_bus_fails_within_the_timeout(tmp_path):
+    silent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    silent.bind(str(tmp_path / "silent"))
+    silent.listen(1)  # accepts (the kernel queues us) but never answers the authentication
+    try:
+        started = time.monotonic()
+        with pytest.raises(BusUnavailable, match="authenticate"):
+            open_connection(f"unix:path={tmp_path / 'silent'}", timeout_seconds=0.3)
+        assert time.monotonic() - started < 2
+    finally:
+        silent.close()
 
 
 @pytest.mark.desktop

@@ -85,7 +85,7 @@ def test_without_a_session_bus_falls_back(no_session_bus, tray):
 def test_windows_and_macos_use_the_tray_without_asking_dbus(no_session_bus, tray, monkeypatch):
     from unsit.platform.notify import freedesktop
 
-    monkeypatch.setattr(freedesktop, "server_information", lambda **_: pytest.fail("D-Bus probed"))
+    monkeypatch.setattr(freedesktop, "server_profile", lambda **_: pytest.fail("D-Bus probed"))
     for platform in ("win32", "darwin"):
         assert pick_notifier(tray, platform=platform).name == "tray"
         assert pick_notifier(None, platform=platform).name == "plyer"

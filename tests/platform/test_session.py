@@ -1,11 +1,14 @@
+import itertools
 import logging
 import threading
 
 import pytest
-from PySide6.QtCore import Qt
+from jeepney import HeaderFields
+from PySide6.QtCore import QCoreApplication, Qt
 
+from tests.platform.spoofing_client import Spoofer
 from tests.platform.test_idle_detect import FakeDBusService, answer
-from unsit.platform.session import SessionWatcher
+from unsit.platform.session import LOG_LINES, LogBudget, SessionWatcher
 
 pytestmark = pytest.mark.desktop
 
@@ -78,6 +81,7 @@ def test_repeated_state_is_reported_once(qtbot, make_watcher, session_address, t
         watcher.start()
         _wait_listening(qtbot, service)
         service.emit(GNOME_PATH, GNOME, "ActiveChanged", "b", (True,))
+        qtbot.waitUntil(lambda: seen == [True], timeout=5000)
         service.emit("/ScreenSaver", GNOME, "ActiveChanged", "b", (True,))
         service.emit(GNOME_PATH, GNOME, "ActiveChanged", "b", (False,))
         qtbot.waitUntil(lambda: seen == [True, False], timeout=5000)
@@ -157,3 +161,77 @@ def test_stop_ends_the_threads_promptly(qtbot, session_address, tmp_path):
         assert watcher.running
         watcher.stop()
         assert _bus_threads() == []
+
+
+def _session_listener_name(watcher: SessionWatcher) -> str:
+    return str(watcher._listeners[0]._connection.unique_name)
+
+
+def test_active_changed_from_anyone_but_the_owner_is_ignored(qtbot, make_watcher, session_address, tmp_path):
+    # Issue 21 item 6: any client could fake a lock and end the streak.
+    with FakeDBusService(FDO, {(FDO_PATH, FDO, "GetActive"): answer("b", False)}) as service, \
+            Spoofer(session_address) as spoofer:
+        watcher = make_watcher(system_bus=f"unix:path={tmp_path / 'none'}")
+        seen: list[bool] = []
+        watcher.locked_changed.connect(seen.append)
+        handled: list[tuple[str, tuple]] = []  # (sender, body) of each signal the listener thread handled
+        handle = watcher._lock_signals_received
+
+        def recording(connection, messages) -> None:
+            handle(connection, messages)
+            handled.extend((str(m.header.fields.get(HeaderFields.sender)), m.body) for m in messages)
+
+        watcher._lock_signals_received = recording  # type: ignore[method-assign]
+        watcher.start()
+        _wait_listening(qtbot, service)
+        ours = _session_listener_name(watcher)
+        owner = str(service._connection.unique_name)
+        spoofer.emit(FDO_PATH, FDO, "ActiveChanged", "b", (True,))  # broadcast
+        spoofer.emit(FDO_PATH, FDO, "ActiveChanged", "b", (True,), destination=ours)  # straight to us
+        # A fake "the spoofer owns the name now", then its signal: neither believed.
+        spoofer.emit("/org/freedesktop/DBus", "org.freedesktop.DBus", "NameOwnerChanged", "sss",
+                     (FDO, owner, str(spoofer.connection.unique_name)), destination=ours)
+        spoofer.emit(FDO_PATH, FDO, "ActiveChanged", "b", (True,), destination=ours)
+        service.emit(FDO_PATH, FDO, "ActiveChanged", "b", (False,))
+        service.emit(FDO_PATH, FDO, "ActiveChanged", "b", (True,))
+        qtbot.waitUntil(lambda: (owner, (True,)) in handled, timeout=5000)
+        QCoreApplication.processEvents()  # what the listener handed over so far
+        assert seen == [True]  # only the owner's lock: no fake lock before it, no unlock between
+
+
+def test_a_new_owner_of_the_name_is_believed(qtbot, make_watcher, session_address, tmp_path):
+    saver = {(FDO_PATH, FDO, "GetActive"): answer("b", False)}
+    watcher = make_watcher(system_bus=f"unix:path={tmp_path / 'none'}")
+    with FakeDBusService(FDO, saver) as first:
+        watcher.start()
+        _wait_listening(qtbot, first)
+    with FakeDBusService(FDO, saver) as second:  # the screen locker restarted: another connection
+        with qtbot.waitSignal(watcher.locked_changed, timeout=5000) as heard:
+            second.emit(FDO_PATH, FDO, "ActiveChanged", "b", (True,))
+        assert heard.args == [True]
+
+
+def test_a_burst_is_folded_into_its_latest_state_and_the_log_stays_short(
+        qtbot, make_watcher, session_address, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="unsit.platform.session")
+    with FakeDBusService(FDO, {(FDO_PATH, FDO, "GetActive"): answer("b", False)}) as service:
+        watcher = make_watcher(system_bus=f"unix:path={tmp_path / 'none'}")
+        seen: list[bool] = []
+        watcher.locked_changed.connect(seen.append)
+        watcher.start()
+        _wait_listening(qtbot, service)
+        for n in range(2001):
+            service.emit(FDO_PATH, FDO, "ActiveChanged", "b", (n % 2 == 0,))  # ends on True
+        qtbot.waitUntil(lambda: watcher.locked is True and watcher._lock_pending is None, timeout=10_000)
+    lines = [r for r in caplog.records if r.getMessage().startswith("session ")]
+    assert len(lines) <= LOG_LINES
+    assert seen and seen[-1] is True
+    assert all(a != b for a, b in itertools.pairwise(seen))  # each one a real change
+
+
+def test_log_budget_allows_a_few_lines_a_minute_and_counts_the_rest():
+    now = [0.0]
+    budget = LogBudget(lines=2, window_seconds=60.0, monotonic=lambda: now[0])
+    assert [budget.take() for _ in range(5)] == [0, 0, None, None, None]
+    now[0] = 61.0
+    assert [budget.take() for _ in range(3)] == [3, 0, None]  # the next line says three were left out

@@ -104,3 +104,44 @@ def test_without_a_session_bus_the_watch_stays_silent(qtbot):
     watch.start()
     watch.close()
     assert watch.state == SniState()
+
+
+def test_watcher_signals_from_anyone_but_the_watcher_cause_no_reread(qtbot, private_bus):
+    from jeepney import HeaderFields
+
+    from tests.platform.spoofing_client import Spoofer
+
+    host = StandInSniHost(private_bus)
+    watch = SniWatch(bus=private_bus)
+    reads: list[int] = []
+    read = watch._read
+    handled: list[str] = []  # the sender of each signal the listener thread handled
+    handle = watch._signals_received
+
+    def counting_read(conn):
+        reads.append(1)
+        return read(conn)
+
+    def recording(conn, messages) -> None:
+        handle(conn, messages)
+        handled.extend(str(m.header.fields.get(HeaderFields.sender)) for m in messages)
+
+    watch._read = counting_read  # type: ignore[method-assign]
+    watch._signals_received = recording  # type: ignore[method-assign]
+    watch.start()
+    try:
+        qtbot.waitUntil(lambda: watch.state.host_registered, timeout=5000)
+        before = len(reads)
+        listener_name = str(watch._listener._connection.unique_name)
+        with Spoofer(private_bus) as spoofer:
+            for _ in range(20):  # straight to the watch: match rules do not stop these
+                spoofer.emit("/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher",
+                             "StatusNotifierHostRegistered", "", (), destination=listener_name)
+            spoofer_name = str(spoofer.connection.unique_name)
+            qtbot.waitUntil(lambda: handled.count(spoofer_name) == 20, timeout=5000)
+        assert len(reads) == before  # nothing re-read for them
+        host.set_host_registered(False)  # the real watcher's signal still counts
+        qtbot.waitUntil(lambda: not watch.state.host_registered, timeout=5000)
+    finally:
+        watch.close()
+        host.close()

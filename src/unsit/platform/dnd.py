@@ -20,12 +20,9 @@ from __future__ import annotations
 import ctypes
 import logging
 import sys
-from typing import TYPE_CHECKING
+from typing import Any
 
 from unsit.core.events import QuietReason
-
-if TYPE_CHECKING:
-    from unsit.platform.dbus_connection import BlockingConnection
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +40,7 @@ class _NotificationServerProbe:
 
     def __init__(self, bus: str) -> None:
         self._bus = bus
-        self._conn: BlockingConnection | None = None
+        self._conn: Any = None  # a jeepney blocking connection
 
     def inhibited(self) -> bool:
         try:
@@ -54,12 +51,12 @@ class _NotificationServerProbe:
             return False
 
     def _read_flag(self, interface: str, name: str) -> bool:
-        from jeepney import DBusAddress, MessageFlag, MessageType, new_method_call
+        from jeepney import DBusAddress, HeaderFields, MessageFlag, MessageType, new_method_call
 
-        from unsit.platform.dbus_connection import BlockingConnection
+        from unsit.platform.dbus import open_connection
 
         if self._conn is None:
-            self._conn = BlockingConnection.open(self._bus, 1.0)  # authentication and Hello, as before
+            self._conn = open_connection(self._bus)
         props = DBusAddress(_NOTIFICATIONS_PATH, bus_name=_NOTIFICATIONS_NAME,
                             interface="org.freedesktop.DBus.Properties")
         msg = new_method_call(props, "Get", "ss", (interface, name))
@@ -67,8 +64,10 @@ class _NotificationServerProbe:
         reply = self._conn.send_and_get_reply(msg, timeout=DBUS_TIMEOUT_SECONDS)
         if reply.header.message_type != MessageType.method_return:
             return False  # this server has no such property
+        if reply.header.fields.get(HeaderFields.signature) != "v":
+            return False
         signature, value = reply.body[0]
-        return signature == "b" and bool(value)
+        return signature == "b" and value is True
 
     def close(self) -> None:
         if self._conn is not None:

@@ -3,24 +3,33 @@
 Each bus gets one jeepney blocking connection in a daemon thread (platform/dbus.py's
 ``SignalListener``) that adds its match rules and then blocks in ``receive`` (no polling:
 zero CPU while nothing happens).
-Events reach the GUI thread only through queued Qt signals. A missing bus or service
-is logged and skipped, never raised.
+
+Any client on a bus can send a signal that looks like ``ActiveChanged`` or
+``PrepareForSleep``. So each is believed only from the connection that owns the service's
+well-known name: the match rules name the service as sender (the bus then sends only its
+owner's), and the listener follows the owner (``GetNameOwner``, ``NameOwnerChanged``) and
+checks every signal against it (a signal sent straight to us bypasses match rules).
+A burst of lock signals is folded into its latest state: at most one hand-over waits for the
+GUI thread, which reads the state when it gets there; a changed state is logged, at most
+``LOG_LINES`` times a minute. A missing bus or service is logged and skipped, never raised.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from unsit.platform.dbus import BusUnavailable, SignalListener, method_call
+from unsit.platform.dbus import BusUnavailable, NameOwners, SignalListener, method_call, name_owner_rule, signature_of
 
 logger = logging.getLogger(__name__)
 
 SCREENSAVERS = (
-    # (bus name and interface, object path)
+    # (bus name and interface, object path); KDE serves org.freedesktop.ScreenSaver.
     ("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver"),
     ("org.gnome.ScreenSaver", "/org/gnome/ScreenSaver"),
 )
@@ -29,6 +38,8 @@ LOGIND_PATH = "/org/freedesktop/login1"
 LOGIND_MANAGER_INTERFACE = "org.freedesktop.login1.Manager"
 
 CALL_TIMEOUT_SECONDS = 1.0  # on the listener threads, never the GUI thread
+LOG_LINES = 10  # lock / unlock lines per LOG_WINDOW_SECONDS at most
+LOG_WINDOW_SECONDS = 60.0
 
 
 def _unavailable(label: str) -> Callable[[BusUnavailable], None]:
@@ -49,10 +60,46 @@ def _lost(label: str) -> Callable[[BaseException], None]:
 
 
 def _first_bool(message: Any) -> bool | None:
-    body = message.body
-    if body and isinstance(body[0], bool):
-        return body[0]
+    if signature_of(message) == "b":
+        return bool(message.body[0])
     return None
+
+
+def _interface_of(message: Any) -> str:
+    from jeepney import HeaderFields
+
+    return str(message.header.fields.get(HeaderFields.interface, ""))
+
+
+class LogBudget:
+    """At most ``lines`` log lines per ``window_seconds``; tells how many were left out.
+
+    Args:
+        lines: lines allowed per window.
+        window_seconds: the window's length.
+        monotonic: the clock (seconds).
+    """
+
+    def __init__(self, lines: int = LOG_LINES, window_seconds: float = LOG_WINDOW_SECONDS,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._lines = lines
+        self._window_seconds = window_seconds
+        self._monotonic = monotonic
+        self._window_start = -window_seconds
+        self._used = 0
+        self._skipped = 0
+
+    def take(self) -> int | None:
+        """None when this line must be left out; otherwise how many were left out before it."""
+        now = self._monotonic()
+        if now - self._window_start >= self._window_seconds:
+            self._window_start, self._used = now, 0
+        if self._used >= self._lines:
+            self._skipped += 1
+            return None
+        self._used += 1
+        skipped, self._skipped = self._skipped, 0
+        return skipped
 
 
 class SessionWatcher(QObject):
@@ -74,15 +121,22 @@ class SessionWatcher(QObject):
     resumed = Signal()
 
     # Raised from the listener threads; queued into this object's (GUI) thread.
-    _lock_seen = Signal(bool)
+    _lock_seen = Signal()  # read the latest state in _lock_pending
     _sleep_seen = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None, *, session_bus: str = "SESSION", system_bus: str = "SYSTEM"):
+    def __init__(self, parent: QObject | None = None, *, session_bus: str = "SESSION", system_bus: str = "SYSTEM",
+                 monotonic: Callable[[], float] = time.monotonic):
         super().__init__(parent)
         self._session_bus = session_bus
         self._system_bus = system_bus
         self._locked = False
         self._listeners: list[SignalListener] = []
+        self._saver_owners = NameOwners(name for name, _path in SCREENSAVERS)
+        self._logind_owner = NameOwners([LOGIND_BUS_NAME])
+        # The latest lock state a listener saw that the GUI thread has not taken yet (None: none).
+        self._lock_pending: bool | None = None
+        self._lock_guard = threading.Lock()
+        self._log_budget = LogBudget(monotonic=monotonic)
         # Emitted on the listener threads only, so Qt queues them to this object's (GUI) thread; no
         # explicit QueuedConnection: naming Qt's enum namespace costs the idle process about 1 MB.
         self._lock_seen.connect(self._on_lock_seen)
@@ -107,19 +161,20 @@ class SessionWatcher(QObject):
         except ImportError:
             logger.info("jeepney is not available: no lock or sleep events on this system")
             return
-        lock_rules = [
-            MatchRule(type="signal", interface=interface, member="ActiveChanged")
-            for interface, _path in SCREENSAVERS
-        ]
+        lock_rules = [rule for name, _path in SCREENSAVERS for rule in (
+            MatchRule(type="signal", sender=name, interface=name, member="ActiveChanged"), name_owner_rule(name))]
         sleep_rules = [
-            MatchRule(type="signal", interface=LOGIND_MANAGER_INTERFACE, member="PrepareForSleep", path=LOGIND_PATH)
+            MatchRule(type="signal", sender=LOGIND_BUS_NAME, interface=LOGIND_MANAGER_INTERFACE,
+                      member="PrepareForSleep", path=LOGIND_PATH),
+            name_owner_rule(LOGIND_BUS_NAME),
         ]
         self._listeners = [
             SignalListener("unsit-session-bus", self._session_bus, lock_rules, self._lock_signals_received,
                            on_connected=self._read_lock_state, on_unavailable=_unavailable("session"),
                            on_lost=_lost("session")),
             SignalListener("unsit-system-bus", self._system_bus, sleep_rules, self._sleep_signals_received,
-                           on_unavailable=_unavailable("system"), on_lost=_lost("system")),
+                           on_connected=self._logind_owner.read, on_unavailable=_unavailable("system"),
+                           on_lost=_lost("system")),
         ]
         for listener in self._listeners:
             listener.start()
@@ -133,20 +188,35 @@ class SessionWatcher(QObject):
     # --- listener threads ---------------------------------------------------------------
 
     def _lock_signals_received(self, _connection: Any, messages: list[Any]) -> None:
+        latest = None
         for message in messages:
+            if self._saver_owners.update(message):
+                continue
             active = _first_bool(message)
-            if active is not None:
-                self._lock_seen.emit(active)
+            if active is not None and self._saver_owners.sent_by_owner(message, _interface_of(message)):
+                latest = active
+        if latest is not None:
+            self._hand_over_lock(latest)
+
+    def _hand_over_lock(self, active: bool) -> None:
+        with self._lock_guard:
+            waiting = self._lock_pending is not None
+            self._lock_pending = active
+        if not waiting:  # one hand-over at a time: a burst costs the GUI thread one event
+            self._lock_seen.emit()
 
     def _sleep_signals_received(self, _connection: Any, messages: list[Any]) -> None:
         for message in messages:
+            if self._logind_owner.update(message):
+                continue
             starting = _first_bool(message)
-            if starting is not None:
+            if starting is not None and self._logind_owner.sent_by_owner(message, LOGIND_BUS_NAME):
                 self._sleep_seen.emit(starting)
 
     def _read_lock_state(self, connection: Any) -> None:
         from jeepney import MessageType
 
+        self._saver_owners.read(connection, CALL_TIMEOUT_SECONDS)
         answers = []
         for name, path in SCREENSAVERS:
             call = method_call(name, path, name, "GetActive")
@@ -157,15 +227,21 @@ class SessionWatcher(QObject):
             if reply.header.message_type is MessageType.method_return:
                 answers.append(_first_bool(reply))
         if True in answers:
-            self._lock_seen.emit(True)
+            self._hand_over_lock(True)
 
     # --- GUI thread ---------------------------------------------------------------------
 
-    def _on_lock_seen(self, locked: bool) -> None:
-        if locked != self._locked:
-            self._locked = locked
-            logger.info("session %s", "locked" if locked else "unlocked")
-            self.locked_changed.emit(locked)
+    def _on_lock_seen(self) -> None:
+        with self._lock_guard:
+            locked, self._lock_pending = self._lock_pending, None
+        if locked is None or locked == self._locked:
+            return
+        self._locked = locked
+        skipped = self._log_budget.take()
+        if skipped is not None:
+            logger.info("session %s%s", "locked" if locked else "unlocked",
+                        f" ({skipped} lock changes before this one not logged)" if skipped else "")
+        self.locked_changed.emit(locked)
 
     def _on_sleep_seen(self, starting: bool) -> None:
         if starting:

@@ -20,8 +20,7 @@ from jeepney.bus_messages import message_bus
 from PySide6.QtCore import QObject, Signal
 
 from unsit.core.records import dataclass
-from unsit.platform.dbus import BusUnavailable, SignalListener, name_owner_rule
-from unsit.platform.dbus_connection import BlockingConnection
+from unsit.platform.dbus import BusUnavailable, NameOwners, SignalListener, name_owner_rule, signature_of
 
 log = logging.getLogger(__name__)
 
@@ -88,17 +87,18 @@ class SniWatch(QObject):
         self._pid = os.getpid() if pid is None else pid
         self.state = SniState()
         self._listener: SignalListener | None = None
+        self._owners = NameOwners([WATCHER_NAME])  # the watcher's signals count only from its owner
         self._arrived.connect(self._on_arrived)  # emitted on the reader thread only: Qt queues it
 
     def start(self) -> None:
         """Start following the watcher in a thread (it ends quietly without a session bus)."""
         if self._listener is not None:
             return
-        watcher_rule = MatchRule(type="signal", interface=WATCHER_NAME)
+        watcher_rule = MatchRule(type="signal", sender=WATCHER_NAME, interface=WATCHER_NAME)
         owner_rule = name_owner_rule(WATCHER_NAME)
         self._listener = SignalListener(
             "unsit-sni-watch", self._bus, [watcher_rule, owner_rule], self._signals_received,
-            on_connected=self._read_and_send, on_unavailable=_no_bus, on_lost=self._lost,
+            on_connected=self._connected, on_unavailable=_no_bus, on_lost=self._lost,
             call_timeout_seconds=CALL_TIMEOUT_SECONDS,
         )
         self._listener.start()
@@ -120,8 +120,14 @@ class SniWatch(QObject):
 
     # Listener thread. -------------------------------------------------------------------
 
-    def _signals_received(self, conn: Any, _messages: list[Any]) -> None:
-        self._read_and_send(conn)  # one re-read answers a whole burst
+    def _connected(self, conn: Any) -> None:
+        self._owners.read(conn, CALL_TIMEOUT_SECONDS)
+        self._read_and_send(conn)
+
+    def _signals_received(self, conn: Any, messages: list[Any]) -> None:
+        believed = [m for m in messages if self._owners.update(m) or self._owners.sent_by_owner(m, WATCHER_NAME)]
+        if believed:
+            self._read_and_send(conn)  # one re-read answers a whole burst
 
     def _read_and_send(self, conn: Any) -> None:
         self._arrived.emit(self._read(conn))
@@ -130,10 +136,10 @@ class SniWatch(QObject):
         log.info("StatusNotifier watch ended: %s", error)
         self._arrived.emit(SniState())  # no bus to us: no host can be showing our item
 
-    def _read(self, conn: BlockingConnection) -> SniState:
+    def _read(self, conn: Any) -> SniState:
         address = DBusAddress(WATCHER_PATH, bus_name=WATCHER_NAME, interface=WATCHER_NAME)
         reply = conn.send_and_get_reply(Properties(address).get_all(), timeout=CALL_TIMEOUT_SECONDS)
-        if reply.header.message_type != MessageType.method_return:
+        if reply.header.message_type != MessageType.method_return or signature_of(reply) != "a{sv}":
             return SniState()  # no watcher on the bus (ServiceUnknown) or it refused
         return state_from_properties(reply.body[0], lambda name: _owner_pid(conn, name), self._pid)
 
@@ -142,8 +148,8 @@ def _no_bus(error: BusUnavailable) -> None:
     log.info("no session bus for the StatusNotifier watch: %s", error)  # no SNI host can show anything
 
 
-def _owner_pid(conn: BlockingConnection, name: str) -> int | None:
+def _owner_pid(conn: Any, name: str) -> int | None:
     reply = conn.send_and_get_reply(message_bus.GetConnectionUnixProcessID(name), timeout=CALL_TIMEOUT_SECONDS)
-    if reply.header.message_type != MessageType.method_return:
+    if reply.header.message_type != MessageType.method_return or signature_of(reply) != "u":
         return None
     return int(reply.body[0])

@@ -69,7 +69,7 @@ class FreedesktopIdleSource:
         paths = (self._working_path,) if self._working_path else self._paths
         for path in paths:
             body = self._caller.call(SCREENSAVER_BUS_NAME, path, SCREENSAVER_INTERFACE, "GetSessionIdleTime")
-            if body and isinstance(body[0], int):
+            if body and isinstance(body[0], int) and not isinstance(body[0], bool):
                 self._working_path = path
                 return body[0] / self._divisor
         return None

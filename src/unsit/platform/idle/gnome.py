@@ -32,7 +32,7 @@ class GnomeIdleSource:
 
     def idle_seconds(self) -> float | None:
         body = self._caller.call(IDLE_MONITOR_BUS_NAME, IDLE_MONITOR_PATH, IDLE_MONITOR_INTERFACE, "GetIdletime")
-        if not body or not isinstance(body[0], int):
+        if not body or not isinstance(body[0], int) or isinstance(body[0], bool):
             return None
         return body[0] / 1000.0
 

@@ -18,17 +18,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from jeepney import MessageFlag, new_method_call
 from PySide6.QtCore import QObject, Signal, Slot
 
 from unsit import DESKTOP_ID
-from unsit.platform.dbus import BusUnavailable, open_connection
-from unsit.platform.dbus_router import BusRouter
+from unsit.platform.dbus import BusUnavailable, CallFailed, CallingConnection, open_connection
 from unsit.platform.notify.base import NotifierSignals, Nudge, action_labels
 from unsit.platform.notify.server_link import (
-    NOTIFICATIONS,
     RECONNECT_SECONDS,
-    CallFailed,
     LinkEvents,
     ServerLink,
     read_profile,
@@ -53,61 +49,30 @@ CLOSED_BY_USER = 2
 URGENCY_NORMAL = 1
 
 
-def server_information(*, bus: str = "SESSION", activate: bool = True,
-                       timeout_seconds: float = 2.0) -> tuple[str, str, str, str] | None:
-    """Ask the notification server who it is.
+def server_profile(*, bus: str = "SESSION", activate: bool = True,
+                   timeout_seconds: float = 2.0) -> ServerProfile | None:
+    """Who the notification server is and what it can do; None when none answers (or not sensibly).
+
+    Blocks for up to twice ``timeout_seconds``: for start-up only, before the event loop runs.
 
     Args:
         bus: "SESSION" or a D-Bus address.
         activate: Let the bus start an activatable server (dunst, mako, ...) that is not
             running yet. Real sessions want this; a test that stopped the server does not.
-        timeout_seconds: How long to wait for the answer.
-
-    Returns:
-        (name, vendor, version, spec_version), or None when no server answers.
+        timeout_seconds: How long to wait for each answer.
     """
     try:
-        router = BusRouter.open(bus, call_timeout_seconds=timeout_seconds)
+        connection = CallingConnection.open(bus, lambda _signal: None, thread_name="unsit-dbus-probe")
     except CallFailed as exc:  # no bus at all (Windows, a bare X session, a broken address)
         log.debug("no D-Bus %s bus: %s", bus, exc)
         return None
-    msg = new_method_call(NOTIFICATIONS, "GetServerInformation")
-    if not activate:
-        msg.header.flags |= MessageFlag.no_auto_start
     try:
-        body = router.call(msg, timeout_seconds).body
+        return read_profile(lambda msg: connection.call(msg, timeout_seconds), activate=activate)
     except CallFailed as exc:
-        log.debug("GetServerInformation failed: %s", exc)
+        log.info("no notification server describes itself: %s", exc)
         return None
     finally:
-        router.close()
-    parts = [str(part) for part in body] + [""]  # spec_version: "" from a server that leaves it out
-    if len(parts) < 4:
-        log.debug("GetServerInformation answered %r", body)
-        return None
-    return parts[0], parts[1], parts[2], parts[3]
-
-
-def server_profile(*, bus: str = "SESSION", activate: bool = True,
-                   timeout_seconds: float = 2.0) -> ServerProfile | None:
-    """Who the notification server is and what it can do; None when none answers.
-
-    Blocks for up to twice ``timeout_seconds``: for start-up only, before the event loop runs.
-    """
-    if server_information(bus=bus, activate=activate, timeout_seconds=timeout_seconds) is None:
-        return None
-    try:
-        router = BusRouter.open(bus, call_timeout_seconds=timeout_seconds)
-    except CallFailed as exc:
-        log.debug("no D-Bus %s bus: %s", bus, exc)
-        return None
-    try:
-        return read_profile(router, activate=activate, timeout_seconds=timeout_seconds)
-    except CallFailed as exc:
-        log.debug("could not read the notification server's capabilities: %s", exc)
-        return None
-    finally:
-        router.close()
+        connection.close()
 
 
 def session_bus_reachable(bus: str = "SESSION") -> bool:
@@ -143,12 +108,13 @@ class FreedesktopNotifier(QObject):
     name = "freedesktop"
 
     # Emitted from the link's threads; connected queued, so the slots run on the GUI thread.
-    _delivered = Signal(int, int)
+    # Notification ids are D-Bus ``u`` (up to 2**32 - 1): ``object``, as a Qt int overflows above 2**31.
+    _delivered = Signal(int, object)
     _failed = Signal(int, bool, str)
     _profile_found = Signal(object)
     _owner_changed = Signal(str, str)
-    _action_arrived = Signal(int, str)
-    _closed_arrived = Signal(int, int)
+    _action_arrived = Signal(object, str)
+    _closed_arrived = Signal(object, object)
 
     def __init__(self, icon_path: str = "", bus: str = "SESSION", profile: ServerProfile | None = None,
                  reconnect_seconds: float = RECONNECT_SECONDS, parent: QObject | None = None, *,
@@ -265,7 +231,7 @@ class FreedesktopNotifier(QObject):
             link.withdraw()
             link.stop()
 
-    @Slot(int, int)
+    @Slot(int, object)
     def _on_delivered(self, serial: int, notification_id: int) -> None:
         if self._pending is None or self._pending[0] != serial:
             return  # withdrawn or replaced meanwhile; the link closes it
@@ -286,7 +252,13 @@ class FreedesktopNotifier(QObject):
         self.signals.delivery_failed.emit()
 
     @Slot(object)
-    def _on_profile(self, profile: ServerProfile) -> None:
+    def _on_profile(self, profile: ServerProfile | None) -> None:
+        if profile is None:  # a server that cannot say who it is will not show a nudge either
+            self._shown = None
+            if self._available:
+                self._available = False
+                self.signals.delivery_failed.emit()
+            return
         changed = profile != self._profile
         self._profile = profile
         self._available = True
@@ -309,7 +281,7 @@ class FreedesktopNotifier(QObject):
             self._available = False
             self.signals.delivery_failed.emit()
 
-    @Slot(int, str)
+    @Slot(object, str)
     def _on_action(self, notification_id: int, action_key: str) -> None:
         if self._reminder_keys is not None:
             key = reminder_answer(self._shown, notification_id, action_key, self._reminder_keys)
@@ -330,7 +302,7 @@ class FreedesktopNotifier(QObject):
         else:
             self.signals.skip_requested.emit()
 
-    @Slot(int, int)
+    @Slot(object, object)
     def _on_closed(self, notification_id: int, reason: int) -> None:
         if not notification_id or notification_id != self.current_id:
             return

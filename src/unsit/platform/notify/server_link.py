@@ -1,19 +1,22 @@
 """The D-Bus side of freedesktop nudges: one connection, owned by one worker thread.
 
-No call here runs on the GUI thread. The GUI side (``FreedesktopNotifier``) queues
-requests; the worker thread sends them in order and reports back through callbacks, which
-the notifier turns into queued Qt signals. Sending in order keeps the notification ids
-right without locks: a withdraw queued after a nudge closes exactly that nudge, even when
-its ``Notify`` was still on the way.
+No call here runs on the GUI thread. The GUI side (``FreedesktopNotifier``) puts requests
+in a ``queue.Queue``; the worker thread sends them in order and reports back through
+callbacks, which the notifier turns into queued Qt signals. Sending in order keeps the
+notification ids right without locks: a withdraw queued after a nudge closes exactly that
+nudge, even when its ``Notify`` was still on the way.
 
 One connection carries calls and signals, because some servers send ``ActionInvoked`` only
 to the connection that called ``Notify``. Several notifiers can share it (one per reminder
 kind): each attaches as a *slot* with its own callbacks and its own notification to replace,
 so an idle app has one connection and one pair of threads whatever the number of kinds.
-Unsit's own small router (platform/dbus_router.py) reads it on its own daemon thread and
-hands the signals we match straight to ``_on_signal`` (no queue and no listener thread of
-ours). It replaced jeepney's threading router, which brought ``concurrent.futures`` into the
-idle process and needed workarounds for a doubled reply and for a bus that goes away.
+The connection is platform/dbus.py's ``CallingConnection``: its receiver thread hands the
+signals to ``_on_signal``, which drops at once what is not about one of our nudges.
+
+Everything the server answers is checked: a ``Notify`` answered with anything but one ``u``
+fails that nudge (the presenter falls back), a server description is cut to a few hundred
+characters, capabilities that are not a list of strings are none. A request that fails in
+an unexpected way is logged and failed; the worker lives on.
 
 When the bus goes away, the worker drops the connection and tries again every
 ``reconnect_seconds`` (and before each request), so Unsit comes back to D-Bus when a bus
@@ -23,22 +26,21 @@ comes back at the same address.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
-from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageFlag, new_method_call
 from jeepney.bus_messages import message_bus
 
-from unsit.core.records import dataclass
-from unsit.platform.dbus import name_owner_rule
-from unsit.platform.dbus_router import BusRouter, CallFailed
-from unsit.platform.notify.server_profile import ServerProfile
+from unsit.platform.dbus import BUS_DAEMON, CallFailed, CallingConnection, name_owner_rule, signature_of
+from unsit.platform.notify.server_profile import ServerProfile, profile_from_answers
 
-__all__ = ["BUS_NAME", "NOTIFICATIONS", "RECONNECT_SECONDS", "CallFailed", "LinkEvents", "Request", "ServerLink",
-           "read_profile"]  # CallFailed lives in dbus_router; freedesktop.py takes it from here
+__all__ = ["BUS_NAME", "NOTIFICATIONS", "RECONNECT_SECONDS", "BadAnswer", "CallFailed", "LinkEvents", "Request",
+           "ServerLink", "read_profile"]
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,13 @@ NOTIFY_SIGNATURE = "susssasa{sv}i"
 CALL_TIMEOUT_SECONDS = 3.0
 AUTH_TIMEOUT_SECONDS = 1.0
 RECONNECT_SECONDS = 30.0
+# The signals we take, with the body each must have: anything else is dropped unread.
+SIGNAL_SIGNATURES = {"ActionInvoked": "us", "NotificationClosed": "uu"}
+MAX_KEY_CHARS = 64  # our action keys are a few letters
+
+
+class BadAnswer(CallFailed):
+    """The server answered, but not as the specification says (it is there, and broken)."""
 
 
 class Request(Enum):
@@ -65,61 +74,44 @@ class Request(Enum):
 
 @dataclass(frozen=True)
 class LinkEvents:
-    """Callbacks the link calls from its own threads (they must be thread safe: emit a signal)."""
+    """Callbacks the link calls from its own threads (they must be thread safe: emit a signal).
+
+    Notification ids are D-Bus ``u`` (0 to 2**32 - 1): pass them on as Python ints, never
+    through a Qt ``int`` (32-bit signed).
+    """
 
     delivered: Callable[[int, int], None]  # (serial, notification id) of a nudge
     failed: Callable[[int, bool, str], None]  # (serial, was it a nudge, why)
-    profile_found: Callable[[ServerProfile], None]  # a server answered (at connect, or a new one)
+    # A server answered (at connect, or a new one); None: it answered, but not sensibly.
+    profile_found: Callable[[ServerProfile | None], None]
     owner_changed: Callable[[str, str], None]  # (old, new) owner of the notifications name
     action_invoked: Callable[[int, str], None]
     closed: Callable[[int, int], None]
 
 
-def read_profile(router: BusRouter, *, activate: bool = True,
-                 timeout_seconds: float = CALL_TIMEOUT_SECONDS) -> ServerProfile:
-    """Ask the server who it is and what it can do.
+def read_profile(call: Callable[[Message], Message], *, activate: bool = True) -> ServerProfile:
+    """Ask the server who it is and what it can do, through ``call`` (a ``CallingConnection.call``).
 
     Raises:
-        CallFailed: when no server answers.
+        CallFailed: when no server answers; BadAnswer when its description is not three or four strings.
     """
     info_msg = new_method_call(NOTIFICATIONS, "GetServerInformation")
     if not activate:
         info_msg.header.flags |= MessageFlag.no_auto_start
-    name, vendor, version = router.call(info_msg, timeout_seconds).body[:3]
+    info = call(info_msg)
     caps_msg = new_method_call(NOTIFICATIONS, "GetCapabilities")
     caps_msg.header.flags |= MessageFlag.no_auto_start
     try:
-        capabilities = frozenset(str(c) for c in router.call(caps_msg, timeout_seconds).body[0])
+        caps = call(caps_msg)
+        capabilities = caps.body[0] if signature_of(caps) == "as" else None
     except CallFailed as exc:
         if exc.broken:
             raise
-        capabilities = frozenset()  # a server without GetCapabilities promises nothing
-    return ServerProfile(str(name), str(vendor), str(version), capabilities)
-
-
-class _Requests:
-    """The worker's inbox, first in first out: a deque and a Condition.
-
-    All the link needs of ``queue.Queue``, so the link does not load the ``queue`` module
-    (about 40 kB of heap; app/ipc_server.py still does).
-    """
-
-    def __init__(self) -> None:
-        self._items: deque[tuple[Any, ...]] = deque()
-        self._ready = threading.Condition(threading.Lock())
-
-    def put(self, request: tuple[Any, ...]) -> None:
-        """Add ``request`` (from any thread)."""
-        with self._ready:
-            self._items.append(request)
-            self._ready.notify()
-
-    def get(self, timeout_seconds: float | None) -> tuple[Any, ...] | None:
-        """The oldest request; None when none came within ``timeout_seconds`` (None: wait for one)."""
-        with self._ready:
-            if not self._ready.wait_for(lambda: self._items, timeout_seconds):
-                return None
-            return self._items.popleft()
+        capabilities = None  # a server without GetCapabilities promises nothing
+    profile = profile_from_answers(signature_of(info), info.body, capabilities)
+    if profile is None:
+        raise BadAnswer(f"GetServerInformation answered {signature_of(info) or 'nothing'!r}, not 'ssss'")
+    return profile
 
 
 class ServerLink:
@@ -144,9 +136,13 @@ class ServerLink:
         self._icon_path = icon_path
         self._app_name = app_name
         self._reconnect_seconds = reconnect_seconds
-        self._requests = _Requests()
+        self._requests: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        # Read by the receiver thread, replaced whole by the worker: the ids our nudges have on
+        # screen and the server's unique name. Signals about anything else are dropped at once.
+        self._wanted_ids: frozenset[int] = frozenset()
+        self._server_owner = ""
         # Worker-thread state only:
-        self._router: BusRouter | None = None
+        self._connection: CallingConnection | None = None
         self._nudge_ids: dict[int, int] = {}  # slot -> its notification on screen
         self._info_ids: dict[int, int] = {}  # slot -> its last plain message
         self._worker = threading.Thread(target=self._work, name="unsit-notify-calls", daemon=True)
@@ -191,33 +187,37 @@ class ServerLink:
     def _work(self) -> None:
         self._connect()
         while True:
-            wait = None if self._router is not None else self._reconnect_seconds
-            request = self._requests.get(wait)
-            if request is None:
+            try:
+                request = self._requests.get(timeout=None if self._connection is not None else self._reconnect_seconds)
+            except queue.Empty:
                 self._connect()
                 continue
-            kind = request[0]
-            if kind is Request.STOP:
+            if request[0] is Request.STOP:
                 for slot in list(self._nudge_ids):
                     self._close_nudge(slot)
                 self._disconnect()
                 return
-            if kind is Request.OWNER_CHANGED:
-                self._on_owner_changed(request[1], request[2])
-                continue
-            if kind is Request.BUS_LOST:
-                if request[1] is self._router:  # not an older connection's late news
-                    self._disconnect()
-                    self._on_owner_changed("(the bus)", "")
-                continue
-            if kind is Request.WITHDRAW:
-                self._close_nudge(request[1])  # nothing to do without a connection: a new one shows nothing of ours
-            elif self._router is None and not self._connect():
-                events = self._slot_events(request[1])
-                if events is not None:
-                    events.failed(request[2], kind is Request.NUDGE, "no D-Bus session bus")
-            else:
-                self._notify(kind, *request[1:])
+            try:
+                self._handle(request)
+            except Exception as exc:
+                log.exception("the notification link failed on %s", request[0].value)
+                if request[0] in (Request.NUDGE, Request.INFORM):
+                    self._fail(request[1], request[2], request[0] is Request.NUDGE, str(exc))
+
+    def _handle(self, request: tuple[Any, ...]) -> None:
+        kind = request[0]
+        if kind is Request.OWNER_CHANGED:
+            self._on_owner_changed(request[1], request[2])
+        elif kind is Request.BUS_LOST:
+            if request[1] is self._connection:  # not an older connection's late news
+                self._disconnect()
+                self._on_owner_changed("(the bus)", "")
+        elif kind is Request.WITHDRAW:
+            self._close_nudge(request[1])  # nothing to do without a connection: a new one shows nothing of ours
+        elif self._connection is None and not self._connect():
+            self._fail(request[1], request[2], kind is Request.NUDGE, "no D-Bus session bus")
+        else:
+            self._notify(kind, *request[1:])
 
     def _slot_events(self, slot: int) -> LinkEvents | None:
         slots = self._slots
@@ -226,21 +226,34 @@ class ServerLink:
     def _every_slot(self) -> list[LinkEvents]:
         return [events for events in self._slots if events is not None]
 
+    def _fail(self, slot: int, serial: int, is_nudge: bool, reason: str) -> None:
+        events = self._slot_events(slot)
+        if events is not None:
+            events.failed(serial, is_nudge, reason)
+
+    def _remember_ids(self) -> None:
+        self._wanted_ids = frozenset(self._nudge_ids.values())
+
     def _notify(self, kind: Request, slot: int, serial: int, title: str, body: str, actions: list[str],
                 hints: dict[str, Any], expire: int) -> None:
         is_nudge = kind is Request.NUDGE
         replaces = (self._nudge_ids if is_nudge else self._info_ids).get(slot, 0)
         msg = new_method_call(NOTIFICATIONS, "Notify", NOTIFY_SIGNATURE,
                               (self._app_name, replaces, self._icon_path, title, body, actions, hints, expire))
-        events = self._slot_events(slot)
         try:
-            notification_id = int(self._call(msg).body[0])
+            reply = self._call(msg)
         except CallFailed as exc:
-            if events is not None:
-                events.failed(serial, is_nudge, str(exc))
+            self._fail(slot, serial, is_nudge, str(exc))
             return
+        if signature_of(reply) != "u":
+            self._fail(slot, serial, is_nudge,
+                       f"the server answered Notify with {signature_of(reply) or 'nothing'!r}, not an id ('u')")
+            return
+        notification_id = int(reply.body[0])
         if is_nudge:
             self._nudge_ids[slot] = notification_id
+            self._remember_ids()
+            events = self._slot_events(slot)
             if events is not None:
                 events.delivered(serial, notification_id)
         else:
@@ -248,7 +261,8 @@ class ServerLink:
 
     def _close_nudge(self, slot: int) -> None:
         notification_id = self._nudge_ids.pop(slot, 0)
-        if not notification_id or self._router is None:
+        self._remember_ids()
+        if not notification_id or self._connection is None:
             return  # id 0: the server (notify-osd) closes its bubbles itself
         try:
             self._call(new_method_call(NOTIFICATIONS, "CloseNotification", "u", (notification_id,)))
@@ -260,27 +274,28 @@ class ServerLink:
         # Our ids belonged to the old server: a new one does not know them.
         self._nudge_ids.clear()
         self._info_ids.clear()
+        self._remember_ids()
         for events in self._every_slot():
             events.owner_changed(old_owner, new_owner)
-        if new_owner and self._router is not None:
+        if new_owner and self._connection is not None:
             self._probe()
 
     def _call(self, msg: Message) -> Message:
-        assert self._router is not None
+        assert self._connection is not None
         try:
-            return self._router.call(msg, CALL_TIMEOUT_SECONDS)
+            return self._connection.call(msg, CALL_TIMEOUT_SECONDS)
         except CallFailed as exc:
             if exc.broken:
                 self._disconnect()
             raise
 
     def _probe(self) -> None:
-        assert self._router is not None
         try:
-            profile = read_profile(self._router, activate=self._activate)
+            profile = read_profile(self._call, activate=self._activate)
+        except BadAnswer as exc:
+            log.warning("the notification server is broken: %s", exc)
+            profile = None
         except CallFailed as exc:
-            if exc.broken:
-                self._disconnect()
             log.debug("no notification server answers: %s", exc)
             return
         for events in self._every_slot():
@@ -288,54 +303,55 @@ class ServerLink:
 
     def _connect(self) -> bool:
         try:
-            router = BusRouter.open(self._bus, on_lost=lambda lost: self._requests.put((Request.BUS_LOST, lost)),
-                                    thread_name="unsit-dbus-notifications", auth_timeout_seconds=AUTH_TIMEOUT_SECONDS,
-                                    call_timeout_seconds=CALL_TIMEOUT_SECONDS)
+            connection = CallingConnection.open(
+                self._bus, self._on_signal, on_lost=lambda lost: self._requests.put((Request.BUS_LOST, lost)),
+                thread_name="unsit-dbus-notifications", timeout_seconds=AUTH_TIMEOUT_SECONDS)
         except CallFailed as exc:
             log.debug("no D-Bus bus %s: %s", self._bus, exc)
             return False
         try:
-            for member in ("ActionInvoked", "NotificationClosed"):
-                # The bus filters on the sender's well-known name; our local filter cannot
-                # (it sees the unique name), so it matches on interface, path and member.
-                router.watch(MatchRule(type="signal", interface=INTERFACE, path=OBJECT_PATH, member=member),
-                             self._on_signal)
-                router.call(message_bus.AddMatch(MatchRule(type="signal", sender=BUS_NAME, interface=INTERFACE,
-                                                           path=OBJECT_PATH, member=member)), CALL_TIMEOUT_SECONDS)
-            owner_rule = name_owner_rule(BUS_NAME)
-            router.watch(owner_rule, self._on_signal)
-            router.call(message_bus.AddMatch(owner_rule), CALL_TIMEOUT_SECONDS)
+            for member in SIGNAL_SIGNATURES:  # the bus sends only the server's, only these members
+                connection.call(message_bus.AddMatch(MatchRule(type="signal", sender=BUS_NAME, interface=INTERFACE,
+                                                               path=OBJECT_PATH, member=member)), CALL_TIMEOUT_SECONDS)
+            connection.call(message_bus.AddMatch(name_owner_rule(BUS_NAME)), CALL_TIMEOUT_SECONDS)
+            owner = connection.call(message_bus.GetNameOwner(BUS_NAME), CALL_TIMEOUT_SECONDS)
+            self._server_owner = str(owner.body[0]) if signature_of(owner) == "s" else ""
         except CallFailed as exc:
-            log.debug("could not set up the D-Bus connection: %s", exc)
-            router.close()
-            return False
-        self._router = router
+            if exc.error_name != "org.freedesktop.DBus.Error.NameHasNoOwner":
+                log.debug("could not set up the D-Bus connection: %s", exc)
+                connection.close()
+                return False
+            self._server_owner = ""  # none yet: NameOwnerChanged tells when one comes
+        self._connection = connection
         self._nudge_ids.clear()  # a new connection: whatever we showed before is gone
         self._info_ids.clear()
+        self._remember_ids()
         log.debug("connected to the D-Bus bus %s", self._bus)
         self._probe()
         return True
 
     def _disconnect(self) -> None:
-        router, self._router = self._router, None
-        if router is not None:
-            router.close()
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
 
-    # The router's receiver thread: no state, only hand-offs. ---------------------------
+    # The receiver thread: no state but the owner, only cheap checks and hand-offs. -------
 
     def _on_signal(self, msg: Message) -> None:
-        member = msg.header.fields.get(HeaderFields.member)
-        try:
+        fields = msg.header.fields
+        member = fields.get(HeaderFields.member)
+        sender = fields.get(HeaderFields.sender)
+        if member == "NameOwnerChanged":
+            if sender == BUS_DAEMON and signature_of(msg) == "sss" and msg.body[0] == BUS_NAME:
+                self._server_owner = msg.body[2]
+                self._requests.put((Request.OWNER_CHANGED, msg.body[1], msg.body[2]))
+            return
+        wanted = SIGNAL_SIGNATURES.get(str(member))
+        if wanted is None or sender != self._server_owner or fields.get(HeaderFields.signature) != wanted \
+                or msg.body[0] not in self._wanted_ids:
+            return  # another app's notification, another sender, or a malformed signal: cheap to drop
+        for events in self._every_slot():
             if member == "ActionInvoked":
-                notification_id, action_key = msg.body
-                for events in self._every_slot():
-                    events.action_invoked(int(notification_id), str(action_key))
-            elif member == "NotificationClosed":
-                notification_id, reason = msg.body
-                for events in self._every_slot():
-                    events.closed(int(notification_id), int(reason))
-            elif member == "NameOwnerChanged":
-                _name, old_owner, new_owner = msg.body
-                self._requests.put((Request.OWNER_CHANGED, str(old_owner), str(new_owner)))
-        except (TypeError, ValueError):
-            log.debug("ignored malformed %s signal: %r", member, msg.body)
+                events.action_invoked(msg.body[0], msg.body[1][:MAX_KEY_CHARS])
+            else:
+                events.closed(msg.body[0], msg.body[1])

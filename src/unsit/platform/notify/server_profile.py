@@ -21,9 +21,10 @@ Servers differ in ways that matter to a nudge with buttons:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from enum import Enum
-
-from unsit.core.records import dataclass, field
+from typing import Any
 
 # Servers that show the ``default`` action as a button instead of as a click on the bubble.
 # Matched on GetServerInformation's name, lower case.
@@ -36,6 +37,10 @@ DEFAULT_KEY = "default"
 # Notify's expire_timeout: never, or as the server sees fit.
 EXPIRE_NEVER = 0
 EXPIRE_SERVER_DEFAULT = -1
+# What is kept of what a server says about itself: enough for any real name or version, and
+# short enough for the log and ``unsit status`` whatever a broken server sends.
+MAX_TEXT_CHARS = 100
+MAX_CAPABILITIES = 64
 
 
 class Answer(Enum):
@@ -172,3 +177,28 @@ def answer_for(shown: ShownNudge | None, notification_id: int, action_key: str) 
     if notification_id == 0 and action_key == DEFAULT_KEY:
         return None
     return _ANSWERS.get(action_key)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS - 1] + "…"
+
+
+def profile_from_answers(info_signature: str, info: Sequence[Any], capabilities: Any) -> ServerProfile | None:
+    """A ServerProfile from ``GetServerInformation``'s and ``GetCapabilities``' answers, checked and cut.
+
+    Args:
+        info_signature: The information reply's signature: "ssss" (or "sss" from an old server).
+        info: Its body: name, vendor, version[, spec version].
+        capabilities: ``GetCapabilities``' list of strings; anything else (None when it failed, or
+            another type) means no capabilities.
+
+    Returns:
+        The profile, or None when the information is not three or four strings.
+    """
+    if info_signature not in ("sss", "ssss"):
+        return None
+    name, vendor, version = (_cut(str(part)) for part in info[:3])
+    caps: frozenset[str] = frozenset()
+    if isinstance(capabilities, list):
+        caps = frozenset(_cut(c) for c in capabilities[:MAX_CAPABILITIES] if isinstance(c, str))
+    return ServerProfile(name, vendor, version, caps)

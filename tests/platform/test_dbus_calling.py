@@ -1,4 +1,4 @@
-"""platform/dbus_router.py: Unsit's own D-Bus router, against real buses.
+"""platform/dbus.py's CallingConnection (calls from one thread, signals from a receiver), against real buses.
 
 A peer of the test's own owns a name on the test desktop's session bus (or on a private
 dbus-daemon the test can stop) and answers the way servers do, including twice to one call.
@@ -30,7 +30,7 @@ from jeepney.io.blocking import Proxy, open_dbus_connection
 
 from tests.platform.private_bus import PrivateBus
 from tests.polling import wait_for
-from unsit.platform.dbus_router import BusRouter, CallFailed, RouterState
+from unsit.platform.dbus import CallFailed, CallingConnection
 
 pytestmark = pytest.mark.desktop
 
@@ -38,7 +38,7 @@ NAME = "org.unsit.TestRouter"
 PATH = "/org/unsit/TestRouter"
 INTERFACE = "org.unsit.TestRouter"
 PEER = DBusAddress(PATH, bus_name=NAME, interface=INTERFACE)
-LOGGER = "unsit.platform.dbus_router"
+LOGGER = "unsit.platform.dbus"
 
 
 class Peer:
@@ -99,31 +99,37 @@ def peer(session_address) -> Iterator[Peer]:
     p.close()
 
 
+class Signals:
+    """What the connection's receiver thread handed over, and a handler that can be made to fail."""
+
+    def __init__(self) -> None:
+        self.got: list[str] = []
+        self.fail = False
+
+    def __call__(self, msg: Message) -> None:
+        if msg.header.fields.get(HeaderFields.interface) != INTERFACE:
+            return  # the bus's own NameAcquired, after Hello
+        self.got.append(f"{msg.header.fields.get(HeaderFields.member)} {msg.body[0]}")
+        if self.fail:
+            raise RuntimeError("a handler's bug")
+
+
 @pytest.fixture
-def router(session_address) -> Iterator[BusRouter]:
-    r = BusRouter.open(session_address, thread_name="test-router")
+def signals() -> Signals:
+    return Signals()
+
+
+@pytest.fixture
+def router(session_address, signals) -> Iterator[CallingConnection]:
+    r = CallingConnection.open(session_address, signals, thread_name="test-router")
     yield r
     r.close()
 
 
 def test_a_call_gets_its_reply(peer, router) -> None:
-    assert router.unique_name.startswith(":")
+    assert router.connection.unique_name.startswith(":")
     assert router.call(echo("hip"), 5).body == ("hip",)
     assert router.call(echo("drill"), 5).body == ("drill",)  # the next serial finds its own reply
-
-
-def test_calls_from_several_threads_each_get_their_own_reply(peer, router) -> None:
-    answers: dict[int, tuple[Any, ...]] = {}
-
-    def ask(number: int) -> None:
-        answers[number] = router.call(echo(f"n{number}"), 5).body
-
-    threads = [threading.Thread(target=ask, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
-    assert answers == {n: (f"n{n}",) for n in range(8)}
 
 
 def test_an_error_reply_fails_the_call_but_not_the_connection(peer, router) -> None:
@@ -136,7 +142,7 @@ def test_an_error_reply_fails_the_call_but_not_the_connection(peer, router) -> N
 def test_a_call_without_an_answer_times_out(peer, router) -> None:
     with pytest.raises(CallFailed, match=r"no answer in 0\.3 s") as failed:
         router.call(new_method_call(PEER, "Hang"), 0.3)
-    assert not failed.value.broken and router.state is RouterState.OPEN
+    assert not failed.value.broken and router.receiver_alive
     assert router.call(echo("after"), 5).body == ("after",)
 
 
@@ -145,45 +151,27 @@ def test_a_second_reply_to_one_call_is_dropped(peer, router, caplog) -> None:
     assert router.call(new_method_call(PEER, "Twice"), 5).body == ("first",)
     # The error that follows for the same call finds nobody waiting; the connection lives on.
     assert router.call(echo("next"), 5).body == ("next",)
-    wait_for(lambda: any("nobody waits" in r.getMessage() for r in caplog.records), 5, "the dropped reply")
-    assert router.receiver_alive and router.state is RouterState.OPEN
+    assert any("nobody waits" in r.getMessage() for r in caplog.records), "the second reply was not skipped"
+    assert router.receiver_alive
 
 
-def watch(router: BusRouter, member: str, got: list[str]) -> None:
-    rule = MatchRule(type="signal", interface=INTERFACE, path=PATH, member=member)
-    router.watch(rule, lambda msg: got.append(f"{member} {msg.body[0]}"))
+def test_signals_go_to_the_handler_and_a_failing_handler_leaves_the_connection_working(
+        peer, router, signals, caplog) -> None:
     router.call(message_bus.AddMatch(MatchRule(type="signal", interface=INTERFACE, path=PATH)), 5)
-
-
-def test_signals_go_to_the_handlers_whose_rule_they_match(peer, router) -> None:
-    got: list[str] = []
-    watch(router, "Ping", got)
     peer.emit("Ping", "one")
-    peer.emit("Pong", "two")  # the bus sends it (the AddMatch covers it); no local rule matches
+    wait_for(lambda: signals.got == ["Ping one"], 5, "the first signal")
+    signals.fail = True
+    peer.emit("Pong", "two")
     peer.emit("Ping", "three")
-    wait_for(lambda: len(got) >= 2, 5, "two signals")
-    assert got == ["Ping one", "Ping three"]
-
-
-def test_a_failing_signal_handler_leaves_the_connection_working(peer, router, caplog) -> None:
-    got: list[str] = []
-
-    def broken(msg: Message) -> None:
-        got.append(str(msg.body[0]))
-        raise RuntimeError("a handler's bug")
-
-    router.watch(MatchRule(type="signal", interface=INTERFACE, path=PATH, member="Ping"), broken)
-    router.call(message_bus.AddMatch(MatchRule(type="signal", interface=INTERFACE, path=PATH)), 5)
-    peer.emit("Ping", "one")
-    peer.emit("Ping", "two")
-    wait_for(lambda: got == ["one", "two"], 5, "both signals despite the failing handler")
+    wait_for(lambda: len(signals.got) == 3, 5, "both signals despite the failing handler")
+    assert signals.got == ["Ping one", "Pong two", "Ping three"]
     assert router.receiver_alive and router.call(echo("ok"), 5).body == ("ok",)
     assert any(r.exc_info and "handler failed" in r.getMessage() for r in caplog.records)
 
 
 def test_close_fails_a_waiting_call_and_ends_the_thread(session_address, peer) -> None:
-    lost: list[BusRouter] = []
-    router = BusRouter.open(session_address, on_lost=lost.append, thread_name="test-router-close")
+    lost: list[CallingConnection] = []
+    router = CallingConnection.open(session_address, print, on_lost=lost.append, thread_name="test-router-close")
     failures: list[CallFailed] = []
 
     def wait_forever() -> None:
@@ -198,7 +186,7 @@ def test_close_fails_a_waiting_call_and_ends_the_thread(session_address, peer) -
     router.close()
     caller.join(5)
     assert not caller.is_alive() and failures and failures[0].broken
-    assert not router.receiver_alive and router.state is RouterState.CLOSED and lost == []
+    assert not router.receiver_alive and lost == []
     with pytest.raises(CallFailed) as after:
         router.call(echo("closed"), 5)
     assert after.value.broken
@@ -207,10 +195,10 @@ def test_close_fails_a_waiting_call_and_ends_the_thread(session_address, peer) -
 
 def test_open_without_a_bus_fails_as_broken(tmp_path) -> None:
     with pytest.raises(CallFailed, match="cannot reach D-Bus") as failed:
-        BusRouter.open(f"unix:path={tmp_path / 'no-bus'}")
+        CallingConnection.open(f"unix:path={tmp_path / 'no-bus'}", print)
     assert failed.value.broken
     with pytest.raises(CallFailed):
-        BusRouter.open("not an address")
+        CallingConnection.open("not an address", print)
 
 
 @pytest.fixture
@@ -225,8 +213,8 @@ def test_the_bus_going_away_fails_a_waiting_call_promptly(private_bus, caplog) -
     caplog.set_level(logging.DEBUG, logger=LOGGER)
     threads_before = {t.name for t in threading.enumerate()}
     peer = Peer(private_bus.address)
-    lost: list[BusRouter] = []
-    router = BusRouter.open(private_bus.address, on_lost=lost.append, thread_name="test-router-lost")
+    lost: list[CallingConnection] = []
+    router = CallingConnection.open(private_bus.address, print, on_lost=lost.append, thread_name="test-router-lost")
     assert "test-router-lost" in {t.name for t in threading.enumerate()}
     failures: list[CallFailed] = []
     waited: list[float] = []
@@ -248,7 +236,7 @@ def test_the_bus_going_away_fails_a_waiting_call_promptly(private_bus, caplog) -
         assert not caller.is_alive() and failures and failures[0].broken
         assert waited[0] < 30  # the 60-s timeout did not have to run out
         wait_for(lambda: not router.receiver_alive, 5, "the receiver thread to end")
-        assert lost == [router] and router.state is RouterState.LOST
+        assert lost == [router]
         assert any("connection ended" in r.getMessage() for r in caplog.records)
         assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
         with pytest.raises(CallFailed) as after:
