@@ -42,7 +42,7 @@ class Library(Protocol):
 
 
 class HistorySource(Protocol):
-    """The history as the windows read it (``app/history_link.py``, or ``store.history.History`` itself)."""
+    """The history as the windows read it (``store/history_writer.py``, or ``store.history.History`` itself)."""
 
     def drills_done_today(self, now: datetime) -> int: ...
     def drills_started_since(self, at: datetime) -> list[str]: ...
@@ -185,7 +185,7 @@ class Windows(QObject):
             dialog.deleteLater()
 
     def open_history(self) -> None:
-        history = None if self._history is None else self._history.reader()  # SQLite loads here
+        history = None if self._history is None else self._history.reader()  # a read never waits long
         if history is None:
             log.error("the history database is not available")
             return
