@@ -133,3 +133,35 @@ def test_a_start_from_a_folder_others_can_write_imports_nothing_from_it(tmp_path
     finally:
         app.quit()
     assert not marker.exists(), "code from the folder Unsit was started in ran"
+
+
+def test_events_the_database_refuses_until_quit_are_told_about_and_kept_for_the_next_start(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from unsit.store.history_spill import SPILL_NAME
+    from unsit.store.history_writer import HistoryWriter
+
+    app = RunningApp(tmp_path)
+    holder = sqlite3.connect(app.history_db, isolation_level=None, timeout=10)
+    config = tmp_path / "XDG_CONFIG_HOME" / "unsit"
+    spill = config / SPILL_NAME
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another program holds the database until after the quit
+        assert app.cli("drill").returncode == 0
+        app.wait_until(lambda: "another program holds" in app.output(), 30, "the lock to be told")
+        assert app.cli("quit").returncode == 0
+        assert app.proc.wait(30) == 0
+        assert f"could not be saved in {app.history_db}" in app.output() and str(spill) in app.output()
+        app.desktop.dunst.close_all()  # what is on screen moves to dunst's history
+        told = [n["body"] for n in app.history_json() if "when Unsit starts again" in n["body"]]
+        assert told, app.history_json()  # a notification, not only a line on stderr
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        app.quit()
+    assert rows(app.history_db, "drill_started") == [] and spill.exists()
+
+    writer = HistoryWriter(app.history_db, spill_folders=(config,))  # the next start
+    assert writer.start(datetime.now().astimezone()) == (True, None)
+    writer.close()
+    assert len(rows(app.history_db, "drill_started")) == 1 and not spill.exists()
