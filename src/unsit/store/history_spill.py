@@ -13,7 +13,6 @@ reason in the log, and nothing of it is stored.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,6 +42,8 @@ def save_spill(rows: Sequence[Row], folders: Sequence[Path]) -> Path:
     Raises:
         OSError: no folder could take them (the last folder's error).
     """
+    import json  # only when something is kept: an idle tray does not hold it
+
     error: OSError | None = None
     for folder in folders:
         path = folder / SPILL_NAME
@@ -65,6 +66,8 @@ def load_spill(path: Path) -> list[Row]:
         OSError: it cannot be read.
         SpillError: it is not a spill file this app wrote (what is wrong, in English).
     """
+    import json  # only when a spill file is there
+
     with open(path, "rb") as file:
         data = file.read(MAX_SPILL_BYTES + 1)
     if len(data) > MAX_SPILL_BYTES:
