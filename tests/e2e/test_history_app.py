@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tests.e2e.running_app import RunningApp
 
-PROMPT_SECONDS = 3.0  # the writer waits 5 s for another program's lock: a stalled GUI would take longer
+PROMPT_SECONDS = 4.0  # the writer waits 5 s for another program's lock: a stalled GUI would take longer
 
 
 def rows(path: Path, kind: str) -> list[tuple]:

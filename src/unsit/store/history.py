@@ -245,12 +245,24 @@ class History:
         that short wait (``read_trouble`` says why) instead of holding the caller.
         """
         reader = cls(path, busy_timeout_seconds=busy_milliseconds / 1000, connect=False)
-        try:
-            uri = reader.path.resolve().as_uri() + "?mode=ro"
-            reader._db = sqlite3.connect(uri, uri=True, timeout=busy_milliseconds / 1000, isolation_level=None,
-                                         check_same_thread=False)
-        except (sqlite3.Error, OSError, ValueError) as exc:
-            log.warning("cannot open %s for reading: %s", path, exc)
+        # mode=ro needs a writable folder for a WAL file's -shm; immutable=1 reads without one (a
+        # read-only mount, where nobody writes), but never for a file that is only locked.
+        for query in ("?mode=ro", "?immutable=1"):
+            try:
+                uri = reader.path.resolve().as_uri() + query
+                db = sqlite3.connect(uri, uri=True, timeout=busy_milliseconds / 1000, isolation_level=None,
+                                     check_same_thread=False)
+            except (sqlite3.Error, OSError, ValueError) as exc:
+                log.warning("cannot open %s for reading: %s", path, exc)
+                continue
+            try:
+                db.execute("SELECT 1 FROM events LIMIT 1").fetchall()
+            except sqlite3.Error as exc:
+                if classify(exc, reader.path) is not Trouble.BUSY:
+                    db.close()
+                    continue
+            reader._db = db
+            break
         return reader
 
     def go_offline(self, trouble: Trouble, exc: BaseException) -> str:

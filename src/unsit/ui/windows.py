@@ -197,6 +197,8 @@ class Windows(QObject):
             self._history_window = HistoryWindow(history, self._clock)
             self._history_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self._history_window.destroyed.connect(self._forget_history)
+        else:
+            self._history_window.history = history  # a new view when the file was replaced meanwhile
         self._history_window.refresh()
         _raise(self._history_window)
         self.history_opened.emit()
@@ -205,7 +207,10 @@ class Windows(QObject):
         self._history_window = None
 
     def refresh_history(self) -> None:
-        if self._history_window is not None:
+        if self._history_window is not None and self._history is not None:
+            history = self._history.reader()
+            if history is not None:
+                self._history_window.history = history
             self._history_window.refresh()
 
     def retranslate(self) -> None:
