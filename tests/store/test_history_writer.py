@@ -204,6 +204,27 @@ def test_kept_events_wait_in_their_file_until_the_database_takes_them(tmp_path: 
     spill.mkdir()
     row = ["skip", NOW.isoformat(), unsit_day(NOW).isoformat(), None, None, None, None]
     (spill / SPILL_NAME).write_text(json.dumps({"version": 1, "rows": [row]}))
+    holder = hold_write_lock(path)  # still refused at this start
+    writer = HistoryWriter(path, spill_folders=(spill,), clock=Ticks(), busy_timeout_seconds=0.2)
+    assert writer.start(NOW)[0]
+    assert writer.pending_events == 1 and (spill / SPILL_NAME).exists()  # not written: the file stays
+    holder.execute("ROLLBACK")
+    holder.close()
+    ticks = writer._clock
+    assert isinstance(ticks, Ticks)
+    ticks.now += RETRY_SECONDS
+    writer.retry_pending()
+    settled(writer)
+    assert kinds_in(path) == ["skip"] and not (spill / SPILL_NAME).exists()  # written: the file goes
+    assert writer.close() is None
+
+
+def test_a_newer_unsits_history_leaves_the_kept_events_for_it(tmp_path: Path, spill: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    History(path).close()
+    spill.mkdir()
+    row = ["skip", NOW.isoformat(), unsit_day(NOW).isoformat(), None, None, None, None]
+    (spill / SPILL_NAME).write_text(json.dumps({"version": 1, "rows": [row]}))
     set_version(path, SCHEMA_VERSION + 1)
     writer = HistoryWriter(path, spill_folders=(spill,), clock=Ticks())
     available, _message = writer.start(NOW)
