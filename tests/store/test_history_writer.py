@@ -45,6 +45,17 @@ def hold_write_lock(path: Path) -> sqlite3.Connection:
     return holder
 
 
+def release_and_retry(holder: sqlite3.Connection, writer: HistoryWriter) -> None:
+    """The other program lets go; a minute later the writer tries the kept events again."""
+    holder.execute("ROLLBACK")
+    holder.close()
+    ticks = writer._clock
+    assert isinstance(ticks, Ticks)
+    ticks.now += RETRY_SECONDS
+    writer.retry_pending()
+    settled(writer)
+
+
 def settled(writer: HistoryWriter) -> None:
     """Wait (bounded, on a condition) until the writer thread has committed or kept every queued event."""
     with writer._settled:
@@ -144,13 +155,7 @@ def test_a_problem_is_told_once_and_the_rows_wait_for_the_next_try(writer: Histo
     assert writer.retry_pending() is False  # too soon: nothing tried
     settled(writer)
     assert writer.pending_events == 2 and len(told) == 1  # told once
-    holder.execute("ROLLBACK")
-    holder.close()
-    ticks = writer._clock
-    assert isinstance(ticks, Ticks)
-    ticks.now += RETRY_SECONDS
-    writer.retry_pending()
-    settled(writer)
+    release_and_retry(holder, writer)
     assert writer.pending_events == 0 and kinds_in(writer.path) == ["nudge", "skip"]
 
 
@@ -208,13 +213,7 @@ def test_kept_events_wait_in_their_file_until_the_database_takes_them(tmp_path: 
     writer = HistoryWriter(path, spill_folders=(spill,), clock=Ticks(), busy_timeout_seconds=0.2)
     assert writer.start(NOW)[0]
     assert writer.pending_events == 1 and (spill / SPILL_NAME).exists()  # not written: the file stays
-    holder.execute("ROLLBACK")
-    holder.close()
-    ticks = writer._clock
-    assert isinstance(ticks, Ticks)
-    ticks.now += RETRY_SECONDS
-    writer.retry_pending()
-    settled(writer)
+    release_and_retry(holder, writer)
     assert kinds_in(path) == ["skip"] and not (spill / SPILL_NAME).exists()  # written: the file goes
     assert writer.close() is None
 
