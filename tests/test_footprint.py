@@ -55,10 +55,6 @@ LOADED_ONLY_WHEN_NEEDED = (
 NOT_LOADED_BY_THE_NOTIFIER = ("concurrent.futures", "jeepney.io.threading")
 
 
-# SQLite and the store (about 1.6 MB with its library's pages): the history job writes the rows.
-NOT_LOADED_BY_THE_HISTORY = ("sqlite3", "_sqlite3", "unsit.store.history")
-
-
 def build_imports() -> list[str]:
     """Modules imported inside ``app.build()`` and at the top of ``app``."""
     tree = ast.parse(inspect.getsource(unsit.app.compose.build))
@@ -137,7 +133,6 @@ NOT_KEPT_AFTER_START_UP = (
     "PySide6.QtCore.QFileSystemWatcher",  # settings.toml is watched through inotify (0.25 MB less)
     "PySide6.QtGui.QImage",  # 42 kB of binding: the tray icon's brushes are textures of QPixmaps
     "concurrent", "jeepney.io.threading",  # D-Bus replies go through platform/dbus.py's CallingConnection
-    *NOT_LOADED_BY_THE_HISTORY,
 )
 
 START_AND_LIST_MODULES = """
@@ -262,36 +257,6 @@ def test_a_bad_user_drill_file_is_told_at_start_up(tmp_path: Path) -> None:
     assert "mine.toml: (TOML syntax)" in stderr and "(drill skipped)" in stderr
     assert {"unsit.core.drills", "unsit.store.drill_library"} <= loaded  # read at start, as before
     assert routines == ["Morning hip routine", "Warm-up before a walk or run"]
-
-
-RECORD_AN_EVENT = APP_IN_PRIVATE_FOLDERS + """
-from datetime import datetime
-from PySide6.QtCore import QEventLoop
-
-parts = build(app, paths)
-assert parts is not None
-history = parts["history"]
-history.record("drill_started", datetime.now().astimezone(), drill_id="hip-90-90")
-while history.sending:
-    app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
-loaded = sorted(sys.modules)
-shutdown(parts)
-print(json.dumps({"modules": loaded, "pending": history.pending_events, "database": str(paths.history_db)}))
-"""
-
-
-@pytest.mark.usefixtures("desktop_left_clean")
-def test_the_started_app_records_events_without_loading_sqlite(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-c", RECORD_AN_EVENT, str(tmp_path)], capture_output=True, text=True,
-                          env=dict(os.environ), timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert lazily_loaded(set(result["modules"]), NOT_LOADED_BY_THE_HISTORY) == []
-    assert result["pending"] == 0
-    import sqlite3
-
-    with sqlite3.connect(f"file:{result['database']}?mode=ro", uri=True) as db:
-        assert db.execute("SELECT kind, drill_id FROM events").fetchall() == [("drill_started", "hip-90-90")]
 
 
 def lazily_loaded(loaded: set[str], lazy_names: tuple[str, ...]) -> list[str]:

@@ -76,7 +76,7 @@ def test_unsit_drill_routine_plays_the_warm_up_through_and_history_counts_it(run
     assert seen == ["standing-slow-march", "standing-leg-turns", "standing-hip-extension"]
     assert window.routine_session.state is State.FINISHED
     assert parts["controller"].engine.status().streak_seconds == 0
-    history = parts["history"].reader()  # the rows went to the history job; read them here
+    history = parts["history"].reader()  # waits for the writer thread to commit what was recorded
     assert history.today(clock.now()).routines_done == 1
     window.close()
     qtbot.waitUntil(lambda: parts["windows"].drill_window is None)
@@ -86,7 +86,7 @@ def test_unsit_drill_routine_plays_the_warm_up_through_and_history_counts_it(run
     status_line = cli(qtbot, "status", "--json").stdout
     assert '"routine": {"id": "morning"' in status_line
     parts["windows"].drill_window.end_drill()
-    today = history.today(clock.now())
+    today = parts["history"].reader().today(clock.now())
     assert (today.routines_done, today.drills_skipped) == (1, 1)
 
 

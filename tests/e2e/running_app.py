@@ -17,7 +17,7 @@ class RunningApp:
     """One desktop (Xvfb, D-Bus, dunst, optional trayer) with one `unsit` process on it."""
 
     def __init__(self, root: Path, settings: str = "", with_tray: bool = True, command: list[str] | None = None,
-                 before_start: Callable[[HeadlessDesktop], object] | None = None):
+                 before_start: Callable[[HeadlessDesktop], object] | None = None, cwd: Path | None = None):
         self.root = root
         self.desktop = HeadlessDesktop(root / "desktop")
         self.env = dict(os.environ)
@@ -36,11 +36,15 @@ class RunningApp:
             settings = "morning_routine = false\n" + settings
         (root / "XDG_CONFIG_HOME" / "unsit" / "settings.toml").write_text(settings)
         self.log = open(root / "app.out", "w")  # noqa: SIM115 - open for the whole run; stop() closes it
-        self.proc = subprocess.Popen(self.command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(self.command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, cwd=cwd)
         self.wait_until(lambda: self.cli("status").returncode == 0, 60, "the app to answer `unsit status`")
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([*self.command, *args], env=self.env, capture_output=True, text=True, timeout=30)
+
+    @property
+    def history_db(self) -> Path:
+        return self.root / "XDG_DATA_HOME" / "unsit" / "history.sqlite3"
 
     def status(self) -> dict:
         out = self.cli("status", "--json")

@@ -143,7 +143,8 @@ def test_default_command(tmp_path):
     python.touch()
     never = lambda name: None  # noqa: E731
     assert default_command(str(python), frozen=True, which=never) == [str(python)]
-    assert default_command(str(python), frozen=False, which=never) == [str(python), "-m", "unsit"]
+    safe = "-P" if sys.version_info >= (3, 11) else "-I"  # never the working folder on sys.path
+    assert default_command(str(python), frozen=False, which=never) == [str(python), safe, "-m", "unsit"]
     command = default_command(str(python), frozen=False, which=lambda n: "/usr/local/bin/unsit")
     assert command == ["/usr/local/bin/unsit"]
     launcher = bin_dir / "unsit"

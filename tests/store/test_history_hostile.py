@@ -277,3 +277,19 @@ def test_retries_while_locked_do_not_hold_the_app_for_the_whole_busy_timeout(tmp
     clock.now += RETRY_SECONDS
     assert history.retry_pending() is True and count(path) == 2
     history.close()
+
+
+def test_the_apps_reads_still_show_past_events_from_a_read_only_data_folder(small_mount):
+    """The writer's read-only view falls back to an immutable one where no -shm file can be made."""
+    from unsit.store.history_writer import HistoryWriter
+
+    path = small_mount / "history.sqlite3"
+    make_db(path, 3)
+    _remount(small_mount, "ro")
+    writer = HistoryWriter(path)
+    available, message = writer.start(NOW)
+    assert available and message is not None and "read-only" in message
+    reader = writer.reader()
+    assert reader is not None and reader.today(NOW).nudges == 3
+    writer.close()
+    _remount(small_mount, "rw")

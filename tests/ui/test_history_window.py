@@ -242,3 +242,26 @@ def test_the_chart_labels_keep_their_places_in_a_right_to_left_language(qtbot, d
 
     assert inked(range(chart.width() - chart.MARGIN_RIGHT, chart.width() - 2)) > 0  # the title, top right
     assert inked(range(chart.MARGIN_LEFT - 2)) == 0  # nothing left of the legend
+
+
+def test_a_file_another_program_locks_outright_is_said_not_waited_for(history, fake_clock, qtbot):
+    """The window reads through a read-only view with a short busy timeout: it opens and says why it is empty."""
+    import sqlite3
+
+    history.close()
+    holder = sqlite3.connect(history.path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("COMMIT")  # the exclusive lock stays until the connection closes
+    reader = History.open_reader(history.path)
+    try:
+        w = HistoryWindow(reader, fake_clock)
+        qtbot.addWidget(w)
+        assert w.drills_stat.value.text() == "0 / 0"
+        assert "another program may hold the file locked" in w.status_label.text()
+        holder.close()
+        w.refresh()
+        assert w.drills_stat.value.text() == "1 / 1" and w.status_label.text() == ""
+    finally:
+        holder.close()
+        reader.close()

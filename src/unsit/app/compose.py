@@ -12,7 +12,7 @@ from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
 from unsit.runtime.log_file import setup_logging
 from unsit.runtime.paths import AppPaths
 from unsit.runtime.transient_imports import transient_modules
-from unsit.text.i18n import _, current_language
+from unsit.text.i18n import _
 
 if TYPE_CHECKING:  # Qt and the settings load after the cheap checks in run_app
     from PySide6.QtWidgets import QApplication
@@ -129,10 +129,10 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from PySide6.QtWidgets import QSystemTrayIcon
 
     from unsit.app.controller import Controller
-    from unsit.app.history_link import HistoryLink, job_command
     from unsit.app.ipc_server import InstanceServer
     from unsit.app.language import LanguageSwitcher
     from unsit.app.nudge_presenter import NudgePresenter
+    from unsit.app.thread_relay import MessageRelay
     from unsit.app.wall_jobs import WallClockJobs
     from unsit.core.engine import Engine
     from unsit.platform.capture import pick_capture_watch
@@ -145,7 +145,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.platform.session import SessionWatcher
     from unsit.platform.sni import SniWatch
     from unsit.runtime.resources import asset_path
-    from unsit.store.history_recorder import OFFER_KINDS, restore_offer_answers
+    from unsit.store.history_recorder import restore_offer_answers
+    from unsit.store.history_writer import HistoryWriter
     from unsit.store.library_shelf import LibraryShelf
     from unsit.store.settings_file import SettingsFile
     from unsit.store.settings_store import SettingsStore
@@ -165,9 +166,10 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     idle = detect_idle_source()
     session = SessionWatcher()
     session.start()
-    link = HistoryLink(paths.history_db, job_command(), language=current_language)  # SQLite runs in a job
-    available, history_problem = link.start(clock.now(), OFFER_KINDS)
-    history = link if available else None
+    # Written on a thread of its own, read with SQL here (store/history_writer.py says why).
+    writer = HistoryWriter(paths.history_db, spill_folders=(paths.config_dir, paths.log_dir))
+    available, history_problem = writer.start(clock.now())
+    history = writer if available else None
     if history_problem:
         problems = [*problems, history_problem]
     library = LibraryShelf(asset_path("drills"), asset_path("routines"), paths.user_drills_dir,
@@ -202,8 +204,9 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     library.on_problems = lambda messages: inform(_("Unsit found a problem"), "\n".join(messages))
     main_window = MainWindowOpener(controller, windows, app.quit)
 
-    if history is not None:  # told once per kind of trouble (disk full, read-only, damaged)
-        history.on_problem = lambda message: notifier.inform(_("Unsit history"), message)
+    history_relay = MessageRelay(lambda message: notifier.inform(_("Unsit history"), message))
+    if history is not None:  # told once per kind of trouble (disk full, read-only, damaged), from its thread
+        history.on_problem = history_relay
 
     def status_extras() -> dict[str, Any]:
         window = windows.drill_window
@@ -228,7 +231,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     parts = {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
              "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
              "store": store, "sni": sni, "language": language, "main_window": main_window, "dnd": dnd,
-             "quiet": quiet,
+             "quiet": quiet, "history_relay": history_relay,
              "clock_watch": clock_watch, "calls": calls, "library": library}
     try:
         if not server.listen():
@@ -307,6 +310,11 @@ def shutdown(parts: dict[str, Any]) -> None:
     parts["windows"].close_all()
     parts["main_window"].close()
     parts["sni"].close()
+    if parts["history"] is not None:  # before the notifier closes: events the disk refused are told about
+        unsaved = parts["history"].close()
+        if unsaved:
+            print(f"{APP_NAME}: {unsaved}", file=sys.stderr)
+            parts["presenter"].inform(_("Unsit history"), unsaved)
     parts["presenter"].close()
     parts["wall_jobs"].shutdown()
     parts["session"].stop()
@@ -317,5 +325,3 @@ def shutdown(parts: dict[str, Any]) -> None:
     parts["dnd"].close()
     parts["clock_watch"].close()
     parts["calls"].close()
-    if parts["history"] is not None:
-        parts["history"].close()

@@ -241,7 +241,7 @@ def default_command(
     frozen: bool | None = None,
     which: Callable[[str], str | None] = shutil.which,
 ) -> list[str]:
-    """How to start this Unsit: the frozen app, an ``unsit`` launcher, or ``python -m unsit``.
+    """How to start this Unsit: the frozen app, an ``unsit`` launcher, or ``python -P -m unsit``.
 
     A launcher next to the interpreter (a venv's bin/ or Scripts/) wins over one on PATH,
     so the autostart entry runs the same installation as the running app.
@@ -258,7 +258,9 @@ def default_command(
     found = which("unsit")
     if found:
         return [os.path.abspath(found)]
-    return [executable, "-m", "unsit"]
+    # ``python -m`` puts the working folder first on sys.path: -P (3.11+) leaves it out; before 3.11
+    # only -I does (it also leaves out the user's site-packages, where such an install rarely is).
+    return [executable, "-P" if sys.version_info >= (3, 11) else "-I", "-m", "unsit"]
 
 
 def autostart_for_platform(command: list[str] | None = None, platform: str | None = None) -> Autostart:

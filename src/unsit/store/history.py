@@ -8,8 +8,9 @@ hour), so the one fsync per commit that ``FULL`` costs is worth it.
 
 Every ``record`` runs in autocommit mode: the INSERT is committed before it returns.
 
-The tray does not load this module while it idles: its events reach the database through the
-history job (``store/history_job.py``, run by ``app/history_link.py``), which uses this class.
+The running app does not call this class from its GUI thread for writing: ``store/history_writer.py``
+owns one ``History`` on a thread of its own and reads through a second, read-only one
+(``History.open_reader``), so a locked or slow file never stalls the tray.
 
 Failures never lose an event silently: an event that cannot be written (disk full, a
 read-only file, a database locked by another program) is kept in a bounded queue in
@@ -47,7 +48,6 @@ from typing import Any
 
 from unsit.core.days import unsit_day
 from unsit.store.atomic import write_atomically
-from unsit.store.history_rows import KINDS, Row, make_row
 from unsit.store.history_trouble import Trouble, classify, explain
 from unsit.text.i18n import _
 
@@ -74,6 +74,15 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+KINDS: tuple[str, ...] = (
+    "nudge", "snooze", "skip", "drill_started", "drill_finished", "drill_skipped", "streak_ended",
+    "nudge_held",  # came due while quiet (do-not-disturb, full screen, a call): not seen, not a "nudge"
+    "call",  # a call (microphone capture) ended; duration_seconds is its length
+    "reminder_answered",  # a reminder (e.g. the morning offer) was answered; reason is "<kind>:<action>"
+)
+Row = tuple[str, str, str, "str | None", "float | None", "float | None", "str | None"]
+"""kind, at_utc, local_date, drill_id, duration_seconds, streak_seconds, reason (the events table's order)."""
+READ_BUSY_MILLISECONDS = 100  # a read on the GUI thread waits this long for a lock, then gives up
 BUSY_TIMEOUT_SECONDS = 5.0
 OPEN_ATTEMPTS = 3
 MAX_PENDING_EVENTS = 1000
@@ -84,9 +93,26 @@ _INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
 # A row sent again (its first sending was stored, but the answer never came back) is stored once.
 _INSERT_UNLESS_STORED = (f"INSERT INTO events ({_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
                          " (SELECT 1 FROM events WHERE local_date = ? AND kind = ? AND at_utc = ? AND id <= ?)")
-__all__ = ["KINDS", "DaySummary", "History", "HistoryError", "open_history"]
+__all__ = ["KINDS", "DaySummary", "History", "HistoryError", "Row", "make_row", "open_history"]
 CSV_COLUMNS = ("id", "kind", "at_utc", "local_date", "drill_id", "duration_seconds", "streak_seconds", "reason")
 EXPORT_FILE_MODE = 0o644  # what a new file gets under the usual umask: the user may share an export
+
+
+def make_row(kind: str, at: datetime, *, drill_id: str | None = None, duration_seconds: float | None = None,
+             streak_seconds: float | None = None, reason: str | None = None) -> Row:
+    """The row for one event (``at`` stored in UTC, its Unsit day in ``at``'s own zone).
+
+    Raises:
+        ValueError: unknown kind or naive datetime.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown history event kind {kind!r}; use one of {', '.join(KINDS)}")
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("history timestamps must be timezone aware")
+    at_utc = at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return (kind, at_utc, unsit_day(at).isoformat(), drill_id,
+            None if duration_seconds is None else float(duration_seconds),
+            None if streak_seconds is None else float(streak_seconds), reason)
 
 
 class HistoryError(RuntimeError):
@@ -181,6 +207,7 @@ class History:
         self.on_problem: Callable[[str], None] | None = None
         self.on_trouble: Callable[[Trouble, str], None] | None = None  # instead of on_problem, with the kind
         self.dropped_events = 0
+        self.read_trouble: Trouble | None = None  # why the last read gave no rows, or None
         if connect:
             self.connect()
 
@@ -208,6 +235,35 @@ class History:
         with self._lock:
             self._close_db()
             self._db, self._writable = db, True
+
+    @classmethod
+    def open_reader(cls, path: Path, busy_milliseconds: int = READ_BUSY_MILLISECONDS) -> History:
+        """A read-only view of the database: a read waits at most ``busy_milliseconds`` for a lock.
+
+        In WAL mode a reader never waits for a writer; only a program that keeps the file locked
+        outright (``locking_mode=EXCLUSIVE``) makes a read wait, and then it gives no rows after
+        that short wait (``read_trouble`` says why) instead of holding the caller.
+        """
+        reader = cls(path, busy_timeout_seconds=busy_milliseconds / 1000, connect=False)
+        # mode=ro needs a writable folder for a WAL file's -shm; immutable=1 reads without one (a
+        # read-only mount, where nobody writes), but never for a file that is only locked.
+        for query in ("?mode=ro", "?immutable=1"):
+            try:
+                uri = reader.path.resolve().as_uri() + query
+                db = sqlite3.connect(uri, uri=True, timeout=busy_milliseconds / 1000, isolation_level=None,
+                                     check_same_thread=False)
+            except (sqlite3.Error, OSError, ValueError) as exc:
+                log.warning("cannot open %s for reading: %s", path, exc)
+                continue
+            try:
+                db.execute("SELECT 1 FROM events LIMIT 1").fetchall()
+            except sqlite3.Error as exc:
+                if classify(exc, reader.path) is not Trouble.BUSY:
+                    db.close()
+                    continue
+            reader._db = db
+            break
+        return reader
 
     def go_offline(self, trouble: Trouble, exc: BaseException) -> str:
         """Keep events in memory; read the old ones if the file can still be read. Returns the message."""
@@ -317,7 +373,7 @@ class History:
             return self._flush(now=at)
 
     def write_rows(self, rows: list[Row], now: datetime) -> bool:
-        """Store rows built elsewhere (the history job's input) in one transaction, or none of them.
+        """Store rows built elsewhere (kept from an earlier run) in one transaction, or none of them.
 
         A row already stored (the same kind at the same microsecond) is not stored again: the
         sender may not have heard that an earlier try succeeded. Nothing is kept on failure:
@@ -420,10 +476,13 @@ class History:
             if self._db is None:
                 return []
             try:
-                return self._db.execute(sql, params).fetchall()
+                rows = self._db.execute(sql, params).fetchall()
             except sqlite3.Error as exc:
+                self.read_trouble = classify(exc, self.path)
                 self._trouble(exc, datetime.now(timezone.utc))
                 return []
+            self.read_trouble = None
+            return rows
 
     def close_interrupted_drills(self) -> int:
         """Close a drill left open by a killed instance as skipped ("interrupted"). Returns how many."""
@@ -523,7 +582,7 @@ class History:
         return self.today(now).drills_done
 
     def reader(self) -> History:
-        """This history (what ``HistoryLink.reader`` gives: the same reads, in this process)."""
+        """This history (what ``HistoryWriter.reader`` gives: the same reads)."""
         return self
 
     def reminder_answers(self, kind: str, now: datetime) -> list[str]:
@@ -554,12 +613,24 @@ class History:
         write_atomically(path, text.getvalue().encode("utf-8"), mode=EXPORT_FILE_MODE)
         return len(rows)
 
-    def close(self) -> None:
-        """Close the database (checkpoints the WAL); a last try to write kept events first."""
+    def write_pending_now(self) -> bool:
+        """One try now, however recent the last, to write the events kept in memory. True when none are left."""
         with self._lock:
             if self._pending:
                 self._next_retry = 0.0
                 self._flush(now=datetime.now(timezone.utc))
-                if self._pending:
-                    log.error("%d history events could not be written and are lost", len(self._pending))
+            return not self._pending
+
+    def close(self) -> None:
+        """Close the database (checkpoints the WAL); a last try to write kept events first."""
+        with self._lock:
+            if not self.write_pending_now():
+                log.error("%d history events could not be written and are lost", len(self._pending))
             self._close_db()
+
+    def take_pending(self) -> list[Row]:
+        """The events kept in memory (they could not be written), handed over and forgotten here."""
+        with self._lock:
+            rows = list(self._pending)
+            self._pending.clear()
+            return rows

@@ -27,6 +27,7 @@ class Trouble(Enum):
     READ_ONLY = "read_only"
     FULL = "full"
     UNWRITABLE = "unwritable"  # I/O errors, cannot open: maybe a failing disk or a quota
+    DANGLING_LINK = "dangling_link"  # the database is a symlink to a file that is not there
     OTHER = "other"
 
 
@@ -47,7 +48,14 @@ _BY_MESSAGE = (
 
 
 def classify(exc: BaseException, path: Path | None = None) -> Trouble:
-    """Which kind of trouble ``exc`` is (``path``: the database, to tell a read-only place)."""
+    """Which kind of trouble ``exc`` is (``path``: the database, to tell a read-only place or a broken link)."""
+    trouble = _classify_error(exc, path)
+    if trouble in (Trouble.UNWRITABLE, Trouble.OTHER, Trouble.READ_ONLY) and path is not None and _dangling_link(path):
+        return Trouble.DANGLING_LINK
+    return trouble
+
+
+def _classify_error(exc: BaseException, path: Path | None) -> Trouble:
     if isinstance(exc, OSError):
         if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
             return Trouble.READ_ONLY
@@ -64,6 +72,14 @@ def classify(exc: BaseException, path: Path | None = None) -> Trouble:
     if trouble in (Trouble.UNWRITABLE, Trouble.OTHER) and path is not None and _read_only_place(path):
         return Trouble.READ_ONLY  # "unable to open database file" in a read-only folder
     return trouble
+
+
+def _dangling_link(path: Path) -> bool:
+    """True when ``path`` is a symlink whose target does not exist (SQLite then says "unable to open")."""
+    try:
+        return Path(path).is_symlink() and not Path(path).exists()
+    except OSError:  # a link loop: not there either
+        return True
 
 
 def _read_only_place(path: Path) -> bool:
@@ -89,6 +105,14 @@ def explain(trouble: Trouble, path: Path, exc: BaseException) -> str:
     if trouble is Trouble.BUSY:
         return _("History cannot be saved right now: another program holds {path} locked. {kept} "
                  "Close the program that has it open.").format(path=path, kept=kept)
+    if trouble is Trouble.DANGLING_LINK:
+        try:
+            target = str(Path(path).readlink())
+        except OSError:
+            target = "?"
+        return _("History cannot be saved: {path} is a link to {target}, which does not exist. {kept} "
+                 "Put the file (or the disk holding it) back at {target}, or remove the link so that Unsit "
+                 "starts a new history.").format(path=path, target=target[:200], kept=kept)
     detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
     return _("History cannot be saved: {path} cannot be written ({detail}). {kept} Check the disk.").format(
         path=path, detail=detail, kept=kept)

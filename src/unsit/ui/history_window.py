@@ -107,6 +107,7 @@ class HistoryWindow(QWidget):
         self.history = history
         self.clock = clock
         self.streak_min_drills = streak_min_drills
+        self._told_unread = False
         self.setWindowTitle(_("Unsit — History"))
         self.setObjectName("history_window")
 
@@ -184,6 +185,13 @@ class HistoryWindow(QWidget):
         days = self.history.days(n, now)
         self.chart.set_days(to_chart_days(days))
         streak = self.history.day_streak(now, self.streak_min_drills)
+        if self.history.read_trouble is not None:  # each read gave up after a short wait: say so, never freeze
+            self.status_label.setText(_("The history could not be read just now: another program may hold the "
+                                        "file locked. Press F5 to try again."))
+            self._told_unread = True
+        elif self._told_unread:
+            self.status_label.clear()
+            self._told_unread = False
         line = encouragement(streak, self.streak_min_drills, today.drills_done)
         routines = routines_line(sum(d.routines_done for d in days), n)
         self.encouragement_label.setText(f"{line} {routines}" if routines else line)

@@ -42,7 +42,7 @@ class Library(Protocol):
 
 
 class HistorySource(Protocol):
-    """The history as the windows read it (``app/history_link.py``, or ``store.history.History`` itself)."""
+    """The history as the windows read it (``store/history_writer.py``, or ``store.history.History`` itself)."""
 
     def drills_done_today(self, now: datetime) -> int: ...
     def drills_started_since(self, at: datetime) -> list[str]: ...
@@ -185,7 +185,7 @@ class Windows(QObject):
             dialog.deleteLater()
 
     def open_history(self) -> None:
-        history = None if self._history is None else self._history.reader()  # SQLite loads here
+        history = None if self._history is None else self._history.reader()  # a read never waits long
         if history is None:
             log.error("the history database is not available")
             return
@@ -197,6 +197,8 @@ class Windows(QObject):
             self._history_window = HistoryWindow(history, self._clock)
             self._history_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self._history_window.destroyed.connect(self._forget_history)
+        else:
+            self._history_window.history = history  # a new view when the file was replaced meanwhile
         self._history_window.refresh()
         _raise(self._history_window)
         self.history_opened.emit()
@@ -205,7 +207,10 @@ class Windows(QObject):
         self._history_window = None
 
     def refresh_history(self) -> None:
-        if self._history_window is not None:
+        if self._history_window is not None and self._history is not None:
+            history = self._history.reader()
+            if history is not None:
+                self._history_window.history = history
             self._history_window.refresh()
 
     def retranslate(self) -> None:
