@@ -54,7 +54,8 @@ def test_a_frozen_app_reached_through_its_link(tmp_path):
 
 def test_python_dash_m_when_there_is_no_launcher(tmp_path):
     python = tmp_path / "my python/bin/python3"
-    assert command_name(str(python), frozen=False, which=_which(None), home="/x") == f"'{python}' -m unsit"
+    flag = "-P" if sys.version_info >= (3, 11) else "-I"  # never the working folder on sys.path
+    assert command_name(str(python), frozen=False, which=_which(None), home="/x") == f"'{python}' {flag} -m unsit"
 
 
 def _run_unsit(*args: str, path: str) -> subprocess.CompletedProcess:
