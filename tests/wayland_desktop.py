@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,7 +109,10 @@ class WaylandDesktop:
     def start(self) -> dict[str, str]:
         """Start the bus, the compositor and the notification server; return the app's env."""
         uid = int(subprocess.run([str(ROOT_SCRIPT), "uid"], capture_output=True, text=True, check=True).stdout)
-        self.share = self.workdir / "share"
+        # A short folder of its own, not under workdir: the sockets in it (sway's IPC socket,
+        # sway-ipc.<uid>.<pid>.sock) must fit a socket path's 108 bytes, which pytest-xdist's
+        # deeper tmp_path (…/popen-gw0/test_…/wayland/share/run/) overflows.
+        self.share = Path(tempfile.mkdtemp(prefix="unsit-wl-"))
         self.runtime = self.share / "run"
         self.runtime.mkdir(parents=True)
         self.share.chmod(0o755)
@@ -249,3 +253,5 @@ class WaylandDesktop:
                 stop_process(proc)
         if hasattr(self, "_logs"):
             self._logs.close()
+        if hasattr(self, "share"):
+            shutil.rmtree(self.share, ignore_errors=True)
