@@ -68,9 +68,14 @@ def status_line(status: Status) -> str:
 
 
 def weekday_time(moment: datetime) -> str:
-    """A short weekday and time ("Mon 09:00") in the language in use (QLocale's names and format)."""
+    """A short weekday and time ("Mon 09:00") in the language in use (QLocale's names and format).
+
+    An aware ``moment`` is shown in local time, whatever zone it was made in.
+    """
     from PySide6.QtCore import QTime  # only for a pause until a time: an idle tray does not build it
 
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
     ui_locale = QLocale()
     day = ui_locale.dayName(moment.isoweekday(), QLocale.FormatType.ShortFormat)
     clock = ui_locale.toString(QTime(moment.hour, moment.minute), ui_locale.timeFormat(QLocale.FormatType.ShortFormat))
