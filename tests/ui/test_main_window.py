@@ -176,3 +176,27 @@ def test_the_tray_has_a_routines_submenu_only_when_there_are_routines(qtbot):
     assert blocker.args == ["warm-up"]
     tray.set_routines([])
     assert not tray._routines_menu.menuAction().isVisible()
+
+
+def test_the_tray_menu_offers_skip_while_a_nudge_is_due(qapp, fake_clock):
+    from unsit.ui.tray import Tray
+
+    tray = Tray()
+    idle = FakeIdle()
+    engine = Engine(Settings(interval_minutes=10, snooze_minutes=5), fake_clock, idle_source="fake")
+    controller = Controller(engine=engine, clock=fake_clock, idle_source=idle, session=FakeSession(),
+                            presenter=FakePresenter(), tray=tray, wall_jobs=FakeJobs(),
+                            history=FakeHistory(), windows=FakeWindows())
+    controller.refresh_work_hours()
+    tray.skip_requested.connect(controller.skip)
+    controller.render()
+    assert not tray._skip_action.isVisible()
+    for _ in range(10 * 12 + 1):
+        fake_clock.advance(5)
+        idle.value = 1.0
+        controller.tick()
+    assert engine.status().phase is Phase.NUDGE_DUE
+    assert tray._skip_action.isVisible() and tray._skip_action.text() == "Skip this nudge"
+    tray._skip_action.trigger()
+    assert engine.status().phase is Phase.SKIPPED
+    assert not tray._skip_action.isVisible()

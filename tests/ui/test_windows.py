@@ -93,3 +93,17 @@ def test_the_picker_skips_drills_already_started_today_from_history(qtbot, fake_
         windows.close_all()
         qtbot.waitUntil(lambda: windows.drill_window is None)  # deleted before the Windows object goes
         history.close()
+
+
+def test_every_window_carries_unsits_icon_and_desktop_name(qapp, qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from unsit.app.compose import name_application
+
+    name_application(qapp)
+    assert qapp.desktopFileName() == "app.unsit.Unsit"
+    window = QWidget()
+    qtbot.addWidget(window)
+    assert not window.windowIcon().isNull()
+    assert window.windowIcon().cacheKey() == qapp.windowIcon().cacheKey()
+    assert not window.windowIcon().pixmap(32, 32).toImage().isNull()

@@ -29,12 +29,14 @@ LOGIND_PATH = "/org/freedesktop/login1"
 LOGIND_MANAGER_INTERFACE = "org.freedesktop.login1.Manager"
 
 CALL_TIMEOUT_SECONDS = 1.0  # on the listener threads, never the GUI thread
+SYSTEM_BUS_MISSING_LEVEL = logging.INFO
+"""Every desktop has a system bus; only containers and minimal systems lack one: not worth a warning."""
 
 
-def _unavailable(label: str) -> Callable[[BusUnavailable], None]:
-    """A listener's ``on_unavailable``: one warning naming the bus."""
+def _unavailable(label: str, level: int = logging.WARNING) -> Callable[[BusUnavailable], None]:
+    """A listener's ``on_unavailable``: one message naming the bus, at ``level``."""
     def log_it(error: BusUnavailable) -> None:
-        logger.warning("no %s D-Bus (%s): carrying on without its events", label, error)
+        logger.log(level, "no %s D-Bus (%s): carrying on without its events", label, error)
     return log_it
 
 
@@ -119,7 +121,7 @@ class SessionWatcher(QObject):
                            on_connected=self._read_lock_state, on_unavailable=_unavailable("session"),
                            on_lost=_lost("session")),
             SignalListener("unsit-system-bus", self._system_bus, sleep_rules, self._sleep_signals_received,
-                           on_unavailable=_unavailable("system"), on_lost=_lost("system")),
+                           on_unavailable=_unavailable("system", SYSTEM_BUS_MISSING_LEVEL), on_lost=_lost("system")),
         ]
         for listener in self._listeners:
             listener.start()
