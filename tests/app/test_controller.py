@@ -301,7 +301,7 @@ def test_a_call_holds_the_nudge_and_its_end_delivers_it_at_once_with_the_calls_l
     with qtbot.waitSignal(controller.rendered):
         stand_in.set_call(False)
     [nudge] = parts["presenter"].presented
-    assert nudge.body == "You sat through a 12-minute call: two minutes for your hips?"
+    assert nudge.body == "You sat through a 12-minute call. Stand up for a hip drill (about 2 min)?"
     assert "call" in parts["history"].kinds()
 
 
