@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
 from unsit.text.i18n import _
@@ -21,6 +21,7 @@ class ProgressRing(QWidget):
         self.setFixedSize(side_px, side_px)
         self._fraction = 0.0
         self._text = ""
+        self._done = False
         self._accent = QColor(ACCENT)
 
     @property
@@ -31,9 +32,24 @@ class ProgressRing(QWidget):
     def text(self) -> str:
         return self._text
 
+    @property
+    def done(self) -> bool:
+        """True while the ring shows the done mark instead of a time."""
+        return self._done
+
+    def set_done(self) -> None:
+        """A full ring with a check mark in the middle: the drill is over (no "0:00")."""
+        if not self._done:
+            self._done, self._fraction, self._text = True, 1.0, ""
+            self.setAccessibleDescription(_("Done"))
+            self.update()
+
     def set_progress(self, fraction: float, text: str) -> None:
         """Update the ring; repaints only when something visible changed."""
         fraction = round(max(0.0, min(1.0, fraction)), 3)
+        if self._done:
+            self._done = False
+            self.update()
         if fraction != self._fraction or text != self._text:
             if text != self._text:
                 self.setAccessibleDescription(text)
@@ -61,6 +77,10 @@ class ProgressRing(QWidget):
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             painter.setPen(pen)
             painter.drawArc(rect, 90 * 16, -round(self._fraction * 360 * 16))
+        if self._done:
+            self._paint_check(painter, rect)
+            painter.end()
+            return
         font = QFont(self.font())
         font.setPixelSize(max(12, round(self.width() * 0.24)))
         font.setBold(True)
@@ -68,3 +88,15 @@ class ProgressRing(QWidget):
         painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
         painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._text)
         painter.end()
+
+    def _paint_check(self, painter: QPainter, rect: QRectF) -> None:
+        """A check mark across the ring's middle, in the accent colour."""
+        size = rect.width()
+        path = QPainterPath(QPointF(rect.left() + size * 0.28, rect.top() + size * 0.52))
+        path.lineTo(QPointF(rect.left() + size * 0.44, rect.top() + size * 0.67))
+        path.lineTo(QPointF(rect.left() + size * 0.73, rect.top() + size * 0.35))
+        pen = QPen(self._accent, max(4.0, self.width() / 11))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        painter.drawPath(path)
