@@ -200,3 +200,38 @@ def test_the_tray_menu_offers_skip_while_a_nudge_is_due(qapp, fake_clock):
     tray._skip_action.trigger()
     assert engine.status().phase is Phase.SKIPPED
     assert not tray._skip_action.isVisible()
+
+
+def test_start_drill_while_a_drill_runs_shows_the_running_drill_instead(rig, qtbot):
+    controller, windows, opener, _quits, _sit = rig
+    opener.open()
+    window = opener.window
+    qtbot.waitExposed(window)
+    click(qtbot, window.drill_button)
+    assert windows.opened == [None]
+    assert controller.engine.status().phase is Phase.IN_DRILL
+    assert window.drill_button.text().replace("&", "") == "Show the drill"
+    assert not window.routine_button.isEnabled()
+    click(qtbot, window.drill_button)
+    assert windows.opened == [None] and windows.shown_running == 1  # raised, no second drill asked for
+    windows.drill_finished.emit("standing-hip-circles", 120.0)
+    assert window.drill_button.text().replace("&", "") == "Start drill"
+    assert window.routine_button.isEnabled()
+
+
+def test_show_running_drill_raises_the_open_drill_window(qtbot, fake_clock):
+    from unsit.core.settings import Settings as AppSettings
+    from unsit.runtime.resources import asset_path
+    from unsit.store.drill_library import load_library
+    from unsit.ui.windows import Windows
+
+    drills, _messages = load_library(asset_path("drills"), None)
+    windows = Windows(drills=drills, clock=fake_clock)
+    assert windows.show_running_drill() is False
+    windows.open_drill(None, AppSettings())
+    drill_window = windows.drill_window
+    qtbot.waitExposed(drill_window)
+    drill_window.hide()
+    assert windows.show_running_drill() is True
+    assert drill_window.isVisible()
+    drill_window.close()

@@ -40,6 +40,7 @@ class MainWindowOpener(QObject):
             window = MainWindow()
             controller = self._controller
             window.drill_requested.connect(lambda: controller.start_drill())
+            window.show_drill_requested.connect(self._windows.show_running_drill)
             window.set_routines(self._windows.routine_titles())
             window.routine_requested.connect(controller.start_routine)
             window.snooze_requested.connect(controller.snooze)

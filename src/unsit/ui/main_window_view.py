@@ -32,6 +32,7 @@ class MainWindow(QWidget):
     """Status line (live), Start drill, Snooze / Skip when due, Pause / Resume, Settings, History, Quit."""
 
     drill_requested = Signal()
+    show_drill_requested = Signal()  # Start drill while one runs: raise it instead
     routine_requested = Signal(str)  # a routine's id
     snooze_requested = Signal()
     skip_requested = Signal()
@@ -51,7 +52,8 @@ class MainWindow(QWidget):
         self.status_label.setMinimumWidth(STATUS_WIDTH_PIXELS)
         self.status_label.setAccessibleName(_("Status"))
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.drill_button = self._button("drill_button", _("&Start drill"), self.drill_requested.emit)
+        self._in_drill = False
+        self.drill_button = self._button("drill_button", _("&Start drill"), self._drill_clicked)
         self.snooze_button = self._button("snooze_button", _("S&nooze"), self.snooze_requested.emit)
         self.skip_button = self._button("skip_button", _("S&kip"), self.skip_requested.emit)
         self.pause_buttons = [self._button(f"pause_{n}", _(label), partial(self.pause_requested.emit, request))
@@ -102,6 +104,12 @@ class MainWindow(QWidget):
         button.clicked.connect(lambda _=False: slot())
         return button
 
+    def _drill_clicked(self) -> None:
+        (self.show_drill_requested if self._in_drill else self.drill_requested).emit()
+
+    def _drill_button_text(self) -> str:
+        return _("&Show the drill") if self._in_drill else _("&Start drill")
+
     def set_routines(self, routines: list[tuple[str, str]]) -> None:
         """Offer these routines, as (id, name), under the Routine button (hidden when there are none)."""
         menu = self.routine_button.menu()
@@ -121,6 +129,11 @@ class MainWindow(QWidget):
         self.status_label.setText(text if call is None else f"{text}\n{call}")
         due = status is not None and status.nudge_pending
         paused = phase is Phase.PAUSED
+        self._in_drill = phase is Phase.IN_DRILL
+        self.drill_button.setText(self._drill_button_text())
+        self.drill_button.setAccessibleDescription(
+            _("A drill is under way: bring its window to the front") if self._in_drill else "")
+        self.routine_button.setEnabled(not self._in_drill)
         self._snooze_minutes = snooze_minutes
         self.snooze_button.setText(_("S&nooze ({minutes} min)").format(minutes=snooze_minutes))
         self.snooze_button.setVisible(due)
@@ -134,7 +147,7 @@ class MainWindow(QWidget):
         """Put the fixed texts in the language in use (the status line follows the next render)."""
         self.setAccessibleName(_("{app} main window").format(app=APP_NAME))
         self.status_label.setAccessibleName(_("Status"))
-        for button, text in ((self.drill_button, _("&Start drill")), (self.skip_button, _("S&kip")),
+        for button, text in ((self.drill_button, self._drill_button_text()), (self.skip_button, _("S&kip")),
                              (self.resume_button, _("&Resume")), (self.settings_button, _("Se&ttings…")),
                              (self.history_button, _("&History…")), (self.routine_button, _("R&outine")),
                              (self.quit_button, _("&Quit {app}").format(app=APP_NAME))):
