@@ -120,6 +120,9 @@ class FakeWindows(QObject):
         self.history_refreshes = 0
         self.shown_running = 0
 
+    def drills_today(self):
+        return len(self.opened) or None
+
     def show_running_drill(self):
         self.shown_running += 1
         return True

@@ -53,7 +53,7 @@ from unsit.ui.drill_cue_player import DrillCuePlayer
 from unsit.ui.drill_end import CLOSE_AFTER_SECONDS, AutoCloser, end_text
 from unsit.ui.figure_view import FigureView, Scene
 from unsit.ui.floating import DIALOG_FLAGS, fix_size
-from unsit.ui.progress_ring import ACCENT, ProgressRing
+from unsit.ui.progress_ring import ProgressRing, accent_text
 
 log = logging.getLogger(__name__)
 
@@ -276,7 +276,7 @@ class DrillWindow(QWidget):
         self.step_label.setWordWrap(False)
         self.side_label.setWordWrap(False)
         side_palette = self.side_label.palette()
-        side_palette.setColor(QPalette.ColorRole.WindowText, QColor(ACCENT))
+        side_palette.setColor(QPalette.ColorRole.WindowText, accent_text(side_palette.color(QPalette.ColorRole.Window)))
         self.side_label.setPalette(side_palette)
 
         for key, slot in (

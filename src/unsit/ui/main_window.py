@@ -67,4 +67,5 @@ class MainWindowOpener(QObject):
 
     def _follow(self, status: Status) -> None:
         if self.window is not None:
-            self.window.update_view(status, snooze_minutes=self._controller.engine.settings.snooze_minutes)
+            self.window.update_view(status, snooze_minutes=self._controller.engine.settings.snooze_minutes,
+                                    drills_today=self._windows.drills_today())

@@ -169,6 +169,10 @@ class Windows(QObject):
             self._speaker = detect_speaker()
         return self._speaker
 
+    def drills_today(self) -> int | None:
+        """Drills done today (None: no history)."""
+        return self._drills_today()
+
     def _drills_today(self) -> int | None:
         return None if self._history is None else self._history.drills_done_today(self._clock.now())
 
