@@ -110,6 +110,7 @@ class DrillWindow(QWidget):
 
     drill_finished = Signal(str, float)
     drill_ended_early = Signal(str, float)
+    window_size: tuple[int, int] = WINDOW_SIZE
 
     def __init__(
         self,
@@ -141,7 +142,7 @@ class DrillWindow(QWidget):
         self.auto_closer = AutoCloser(self, clock, close_after_seconds=close_after_seconds)
         self.auto_closer.countdown_changed.connect(self._show_countdown)
         self._reported = False
-        fix_size(self, QSize(*WINDOW_SIZE))
+        fix_size(self, QSize(*self.window_size))
         self._timer = QTimer(self)
         self._timer.setObjectName("drill_tick")
         self._timer.setInterval(TICK_MS)
@@ -297,7 +298,7 @@ class DrillWindow(QWidget):
         screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
         if screen is not None:
             area: QRect = screen.availableGeometry()
-            width, height = min(WINDOW_SIZE[0], area.width()), min(WINDOW_SIZE[1], area.height())
+            width, height = min(self.window_size[0], area.width()), min(self.window_size[1], area.height())
             fix_size(self, QSize(width, height))
             self.move(area.center() - QPoint(width // 2, height // 2))
         self.show()

@@ -30,6 +30,9 @@ from unsit.text.i18n import _
 from unsit.ui.drill_end import CLOSE_AFTER_SECONDS
 from unsit.ui.drill_window import DrillWindow, Runner
 
+ROUTINE_WINDOW_SIZE = (480, 520)
+"""Wider than a drill's: four buttons in a row (Pause, Skip part, Next drill, End) fit in German."""
+
 
 class RoutineWindow(DrillWindow):
     """Guides the user through a routine, drill after drill.
@@ -44,6 +47,8 @@ class RoutineWindow(DrillWindow):
         drill_finished(session_id, duration_seconds) and drill_ended_early(session_id,
         elapsed_seconds), with the session id ``routine:<id>``.
     """
+
+    window_size = ROUTINE_WINDOW_SIZE
 
     def __init__(
         self,
