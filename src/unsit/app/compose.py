@@ -102,7 +102,9 @@ def run_app(debug: bool = False, paths: AppPaths | None = None) -> int:
     parts = build(app, paths)
     if parts is None:
         return 0
-    print(started_line(QSystemTrayIcon.isSystemTrayAvailable(), _command()), flush=True)
+    with transient_modules("unsit.platform.command_name", "unsit.platform.autostart", "shlex"):
+        command = _command()  # only for this line: an idle tray does not keep the quoting code
+    print(started_line(QSystemTrayIcon.isSystemTrayAvailable(), command), flush=True)
     from PySide6.QtCore import QTimer
 
     from unsit.app.signal_watch import SignalWatch
@@ -127,18 +129,12 @@ def started_line(tray_ok: bool, command: str) -> str:
 
 def name_application(app: QApplication) -> None:
     """The name, desktop file and icon every window carries (KDE shows a generic icon without them)."""
-    from PySide6.QtGui import QIcon
-
-    from unsit.runtime.resources import asset_path
+    from unsit.ui.app_icon import app_icon
 
     app.setApplicationName(APP_ID)
     # No applicationDisplayName: Qt would append " — Unsit" to every window title.
-    app.setDesktopFileName(DESKTOP_ID)  # Wayland's app id: the desktop finds the icon by it
-    icon = QIcon(str(asset_path("icons", "unsit.svg")))
-    if icon.isNull():
-        log.info("no window icon: %s cannot be read", asset_path("icons", "unsit.svg"))
-    else:
-        app.setWindowIcon(icon)
+    app.setDesktopFileName(DESKTOP_ID)  # Wayland's app id: the desktop finds the installed icon by it
+    app.setWindowIcon(app_icon())  # X11 (_NET_WM_ICON), and a checkout with no desktop file installed
 
 
 def _retranslate(tray: Any, windows: Any, controller: Any) -> None:
