@@ -38,83 +38,83 @@ def test_every_window_in_four_languages_two_palettes_and_two_scales_has_no_cut_t
     assert all((tmp_path / name).stat().st_size > 3000 for name in expected)
 
 
-def test_the_clipping_check_catches_a_squeezed_label_and_button(qtbot):
-    from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+def _window(qtbot, palette: dict[str, str] | None = None):
+    """A test window (its palette's roles recoloured) and a function adding a widget to its column."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
 
     window = QWidget()
     qtbot.addWidget(window)
-    layout = QHBoxLayout(window)
-    label = QLabel("Donaudampfschifffahrtsgesellschaftskapitän", window)
-    label.setObjectName("long_label")
-    label.setMaximumWidth(40)
-    button = QPushButton("Übungsanweisungen vorlesen lassen", window)
-    button.setMaximumWidth(40)
-    layout.addWidget(label)
-    layout.addWidget(button)
+    _recoloured(window, **(palette or {}))
+    layout = QVBoxLayout(window)
+
+    def add(widget, name: str = ""):
+        widget.setParent(window)
+        widget.setObjectName(name)
+        layout.addWidget(widget)
+        return widget
+
+    return window, add
+
+
+def _show(qtbot, window) -> None:
     window.show()
     qtbot.waitExposed(window)
+
+
+def test_the_clipping_check_catches_a_squeezed_label_and_button(qtbot):
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    window, add = _window(qtbot)
+    add(QLabel("Donaudampfschifffahrtsgesellschaftskapitän"), "long_label").setMaximumWidth(40)
+    add(QPushButton("Übungsanweisungen vorlesen lassen")).setMaximumWidth(40)
+    _show(qtbot, window)
     problems = _module()._layout_problems(window)
     assert any("long_label" in p for p in problems) and any("vorlesen" in p for p in problems), problems
 
 
 def test_the_clipping_check_catches_a_second_line_or_wrapped_text_cut_by_its_height(qtbot):
-    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import QLabel
 
-    window = QWidget()
-    qtbot.addWidget(window)
-    layout = QVBoxLayout(window)
-    counter = QLabel("Schritt 2 von 2\nWiederholung 2 von 2", window)
-    counter.setObjectName("counter")
+    window, add = _window(qtbot)
+    counter = add(QLabel("Schritt 2 von 2\nWiederholung 2 von 2"), "counter")
     counter.setFixedHeight(counter.fontMetrics().lineSpacing())
-    wrapped = QLabel("Beide Gesäßhälften anspannen und das Becken einrollen, sodass die Gürtelschnalle "
-                     "nach oben kippt.", window)
-    wrapped.setObjectName("wrapped")
+    wrapped = add(QLabel("Beide Gesäßhälften anspannen und das Becken einrollen, sodass die Gürtelschnalle "
+                         "nach oben kippt."), "wrapped")
     wrapped.setWordWrap(True)
     wrapped.setFixedSize(120, wrapped.fontMetrics().lineSpacing())
-    fine = QLabel("Fertig", window)
-    fine.setObjectName("fine")
-    for widget in (counter, wrapped, fine):
-        layout.addWidget(widget)
-    window.show()
-    qtbot.waitExposed(window)
+    add(QLabel("Fertig"), "fine")
+    _show(qtbot, window)
     problems = _module()._layout_problems(window)
     assert any("'counter'" in p for p in problems) and any("'wrapped'" in p for p in problems), problems
     assert not any("'fine'" in p for p in problems)
 
 
-def test_the_contrast_check_catches_grey_digits_and_orange_text_on_light(qtbot):
+def _recoloured(widget, **roles: str):
     from PySide6.QtGui import QColor, QPalette
-    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+    palette = widget.palette()
+    for role, colour in roles.items():
+        palette.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
+    widget.setPalette(palette)
+    return widget
+
+
+def test_the_contrast_check_catches_grey_digits_and_orange_text_on_light(qtbot):
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QLabel
 
     from unsit.ui.progress_ring import ProgressRing
 
     module = _module()
     assert round(module.contrast(QColor("#000000"), QColor("#ffffff")), 1) == 21.0
-    window = QWidget()
-    qtbot.addWidget(window)
-    palette = window.palette()
-    palette.setColor(QPalette.ColorRole.Window, QColor("#2a2b2e"))
-    palette.setColor(QPalette.ColorRole.WindowText, QColor("#e6e6e6"))
-    window.setPalette(palette)
-    layout = QVBoxLayout(window)
-    ring = ProgressRing(112, window)
+    window, add = _window(qtbot, {"Window": "#2a2b2e", "WindowText": "#e6e6e6"})
+    ring = add(ProgressRing(112), "ring")
     ring.set_progress(0.5, "0:08")
-    grey = ring.palette()
-    grey.setColor(QPalette.ColorRole.WindowText, QColor("#6a6a6a"))  # mid-grey digits on dark grey
-    ring.setPalette(grey)
-    side = QLabel("Left leg", window)
-    side.setObjectName("side")
-    orange = side.palette()
-    orange.setColor(QPalette.ColorRole.WindowText, QColor("#e8743b"))
-    orange.setColor(QPalette.ColorRole.Window, QColor("#efefef"))
-    side.setPalette(orange)
+    _recoloured(ring, WindowText="#6a6a6a")  # mid-grey digits on dark grey
+    side = _recoloured(add(QLabel("Left leg"), "side"), WindowText="#e8743b", Window="#efefef")
     side.setAutoFillBackground(True)
-    plain = QLabel("Readable", window)
-    plain.setObjectName("plain")
-    for widget in (ring, side, plain):
-        layout.addWidget(widget)
-    window.show()
-    qtbot.waitExposed(window)
+    add(QLabel("Readable"), "plain")
+    _show(qtbot, window)
     problems = module._contrast_problems(window)
     assert any("ring" in p and "digits" in p for p in problems), problems
     assert any("'side'" in p for p in problems) and not any("'plain'" in p for p in problems), problems
