@@ -42,6 +42,7 @@ def test_without_a_tray_the_notice_is_shown_on_the_first_start_only_and_logged_o
     for _start in range(3):
         tell_no_tray_once(ToldNotices(path), lambda title, body: shown.append((title, body)))
     assert len(shown) == 1 and shown[0][1].startswith("No system tray was found.")
+    caplog.clear()
     with caplog.at_level(logging.INFO, logger="unsit"):
         tell_no_tray_once(ToldNotices(path), lambda title, body: shown.append((title, body)))
     assert len(shown) == 1
