@@ -99,3 +99,70 @@ def test_drill_routine_parses_and_the_help_lists_the_routines(capsys):
 def test_a_family_and_a_routine_together_are_bad_input():
     out = _cli("drill", "rotation", "--routine", "morning")
     assert out.returncode == 2 and "not both" in out.stderr
+
+
+def test_status_into_a_closed_pipe_prints_no_traceback_from_a_real_process(tmp_path, monkeypatch):
+    """`unsit status | head -1`: the reader is gone before Unsit writes; it leaves quietly."""
+    import json
+    import socket
+    import threading
+
+    from unsit.runtime.paths import AppPaths
+
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime), HOME=str(tmp_path))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    paths = AppPaths.from_platform()
+    paths.runtime_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(paths.socket_path))
+    server.listen(1)
+    server.settimeout(60)
+    status = {"phase": "sitting", "streak_seconds": 60, "next_nudge_in_seconds": 60, "paused_until": None}
+
+    def answer_once() -> None:
+        with server, server.accept()[0] as conn:
+            conn.recv(65536)
+            conn.sendall(json.dumps({"ok": True, "status": status}).encode() + b"\n")
+
+    thread = threading.Thread(target=answer_once)
+    thread.start()
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        out = subprocess.run([sys.executable, "-m", "unsit", "status"], stdout=write_end, stderr=subprocess.PIPE,
+                             text=True, timeout=60, env=env)
+    finally:
+        os.close(write_end)
+        thread.join(60)
+    assert out.stderr == "" and out.returncode == 141
+
+
+def test_status_into_a_closed_pipe_prints_no_traceback(monkeypatch, capsys):
+    import io
+
+    from unsit import __main__ as entry
+    from unsit.platform import ipc_client
+
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(ipc_client, "send_request", lambda path, request: {"ok": True, "status": {
+        "phase": "sitting", "streak_seconds": 60, "next_nudge_in_seconds": 60, "paused_until": None}})
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert entry.main(["status"]) == 141
+
+
+def test_status_shows_the_pause_end_as_local_readable_time():
+    text = format_status({"phase": "paused", "streak_seconds": 60, "next_nudge_in_seconds": None,
+                          "paused_until": "2026-12-07T22:33:37.047378+00:00", "paused_until_text": "Mo. 23:33"})
+    assert "Paused until:   Mo. 23:33" in text.splitlines()
+    from datetime import datetime, timezone
+
+    moment = datetime(2026, 12, 7, 22, 33, 37, tzinfo=timezone.utc)
+    text = format_status({"phase": "paused", "paused_until": moment.isoformat()})
+    assert moment.astimezone().strftime("%Y-%m-%d %H:%M") in text
+    assert "+00:00" not in text and "T22" not in text

@@ -41,6 +41,19 @@ def install_language() -> AppPaths | None:
     return paths
 
 
+def quiet_stdout(code: int) -> int:
+    """Point stdout at the null device (its pipe is gone: Python's exit flush must not fail); ``code``."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no stdout at all (a GUI start on Windows)
+        pass
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     paths = install_language()
     words = list(sys.argv[1:] if argv is None else argv)
@@ -49,11 +62,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `locale` module through gettext, which the tray would keep for hours (0.16 MB).
         debug = bool(words)
     else:
-        from unsit.cli import build_parser, run_client
+        try:
+            from unsit.cli import build_parser, run_client
 
-        args = build_parser().parse_args(words)
-        if args.command:
-            return run_client(args, paths)
+            args = build_parser().parse_args(words)
+            if args.command:
+                code = run_client(args, paths)
+                sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's own flush at exit
+                return code
+        except BrokenPipeError:  # `unsit status | head -1`: the reader left; nothing more to say
+            return quiet_stdout(141)
+        except KeyboardInterrupt:
+            return quiet_stdout(130)
         debug = args.debug
     from unsit.app.compose import run_app
     from unsit.runtime.source_lines import uncached_source_lines

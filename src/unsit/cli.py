@@ -115,7 +115,7 @@ def format_status(status: dict[str, Any]) -> str:
         (_("Next nudge in:"), format_duration(status.get("next_nudge_in_seconds"))),
     ]
     if status.get("paused_until"):
-        rows.append((_("Paused until:"), str(status["paused_until"])))
+        rows.append((_("Paused until:"), str(status.get("paused_until_text") or local_time(status["paused_until"]))))
     if status.get("in_call"):
         minutes = int(status.get("call_seconds") or 0) // 60
         rows.append((_("In a call:"), ngettext("{minutes} min (a nudge waits until it ends)",
@@ -127,6 +127,19 @@ def format_status(status: dict[str, Any]) -> str:
     rows.append((_("Idle detection:"), source))
     width = max(len(label) for label, _value in rows) + 1
     return "\n".join(f"{label:<{width}}{value}" for label, value in rows)
+
+
+def local_time(iso_text: object) -> str:
+    """An ISO 8601 moment as local "YYYY-MM-DD HH:MM" (the text itself when it is not one)."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(str(iso_text))
+    except ValueError:
+        return str(iso_text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def run_client(args: argparse.Namespace, paths: AppPaths | None = None) -> int:

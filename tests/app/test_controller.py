@@ -301,5 +301,45 @@ def test_a_call_holds_the_nudge_and_its_end_delivers_it_at_once_with_the_calls_l
     with qtbot.waitSignal(controller.rendered):
         stand_in.set_call(False)
     [nudge] = parts["presenter"].presented
-    assert nudge.body == "You sat through a 12-minute call: two minutes for your hips?"
+    assert nudge.body == "You sat through a 12-minute call. Stand up for a hip drill (about 2 min)?"
     assert "call" in parts["history"].kinds()
+
+
+def _handler(rig):
+    from unsit.app.commands import CommandHandler
+
+    return CommandHandler(rig.controller, dict, lambda: None, rig.windows, lambda: None)
+
+
+def test_unsit_snooze_with_no_nudge_waiting_says_so_and_changes_nothing(rig):
+    rig.sit(9 * 60 + 50)
+    before = rig.engine.status()
+    reply = _handler(rig)({"command": "snooze"})
+    assert reply["ok"] and reply["snoozed"] is False
+    assert reply["message"] == "No nudge is waiting, so there is nothing to snooze."
+    after = rig.engine.status()
+    assert after.phase is Phase.SITTING and after.next_nudge_in_seconds == before.next_nudge_in_seconds
+    assert "snooze" not in rig.history.kinds()
+    rig.sit(15)
+    assert len(rig.presenter.presented) == 1
+    assert _handler(rig)({"command": "snooze"})["message"] == "Snoozed"
+    assert rig.engine.status().phase is Phase.SNOOZED
+
+
+def test_the_status_command_gives_the_pause_end_in_local_time_for_people(rig, monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    import time
+
+    time.tzset()
+    try:
+        until = rig.controller.pause({"minutes": 30})
+        status = _handler(rig)({"command": "status"})["status"]
+        assert status["paused_until"] == until.isoformat()  # the ISO field stays
+        local = until.astimezone()
+        assert status["paused_until_text"].endswith(f"{local.hour:02d}:{local.minute:02d}")
+        assert local.utcoffset() is not None and local.utcoffset().total_seconds() > 0
+        again = _handler(rig)({"command": "pause", "minutes": 30})
+        assert again["message"] == f"Paused until {status['paused_until_text']}"
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

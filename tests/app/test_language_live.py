@@ -162,3 +162,29 @@ def test_work_hour_times_read_left_to_right_in_a_right_to_left_language(qtbot, s
         assert edit.layoutDirection() == Qt.LayoutDirection.LeftToRight
     assert (row.start_edit.text(), row.end_edit.text()) == ("09:00", "17:00")  # as shown
     assert row.text() == "09:00-17:00"
+
+
+@pytest.mark.parametrize("language,monday,number", [("de", "Mo.", "1.234,5"), ("ar", "الاثنين", "١٬٢٣٤٫٥")])
+def test_days_and_numbers_follow_unsits_language_in_the_c_locale(language, monday, number):
+    """LANGUAGE=de with LANG=C.UTF-8: Qt calls the system German but formats as C; Unsit's language wins."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from PySide6.QtCore import QLocale; from PySide6.QtWidgets import QApplication; app = QApplication([]);"
+            "from unsit.app.language import LanguageSwitcher; print(LanguageSwitcher().apply(''));"
+            "print(QLocale().dayName(1, QLocale.FormatType.ShortFormat)); print(QLocale().toString(1234.5))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+    env.update(LANGUAGE=language, LANG="C.UTF-8", QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert out.stdout.split("\n")[:3] == [language, monday, number], out.stderr
+
+
+def test_english_in_the_c_locale_keeps_the_c_formats(monkeypatch):
+    from unsit.app.language import locale_for, posix_formats_are_c
+
+    assert posix_formats_are_c({"LANG": "C.UTF-8"}) and posix_formats_are_c({})
+    assert not posix_formats_are_c({"LANG": "de_DE.UTF-8"})
+    assert not posix_formats_are_c({"LC_ALL": "de_AT.UTF-8", "LANG": "C"})
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    assert locale_for("de").dayName(1, QLocale.FormatType.ShortFormat) == "Mo."

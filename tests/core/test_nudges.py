@@ -58,12 +58,38 @@ def test_snooze_brings_the_next_nudge_after_snooze_minutes(desk):
     assert desk.of(NudgeDue) == [NudgeDue(3600, 0), NudgeDue(4250, 0), NudgeDue(4850, 1)]
 
 
-def test_snooze_never_brings_a_nudge_forward(desk):
-    desk.type_for(600)
-    desk.call("snooze")
-    assert desk.phase is Phase.SNOOZED
-    desk.type_for(3000)
+def test_snooze_with_no_nudge_waiting_changes_nothing(desk):
+    desk.type_for(3590)
+    before = desk.engine.status()
+    assert desk.call("snooze") == []
+    assert desk.phase is Phase.SITTING
+    assert desk.engine.status().next_nudge_in_seconds == before.next_nudge_in_seconds
+    desk.type_for(10)
     assert desk.nudges() == [3600]
+
+
+def test_snooze_never_brings_a_nudge_forward(fake_clock):
+    desk = Desk(fake_clock, Settings(interval_minutes=15, snooze_minutes=10, morning_routine=False))
+    desk.type_for(900)
+    desk.call("snooze")
+    desk.type_for(300)
+    desk.call("snooze")  # snoozed again 5 minutes in: still 10 minutes from the first snooze, not sooner
+    assert desk.phase is Phase.SNOOZED
+    desk.type_for(595)
+    assert desk.nudges() == [900]
+    desk.type_for(10)
+    assert desk.nudges() == [900, 1800]
+
+
+def test_skip_with_a_short_interval_waits_the_snooze_time_as_the_readme_says(fake_clock):
+    desk = Desk(fake_clock, Settings(interval_minutes=1, snooze_minutes=10, morning_routine=False))
+    desk.type_for(65)
+    assert desk.nudges() == [60]
+    desk.call("skip")
+    desk.type_for(590)
+    assert desk.nudges() == [60]
+    desk.type_for(10)
+    assert desk.nudges() == [60, 660]
 
 
 def test_skip_waits_a_full_interval_from_now(desk):

@@ -165,5 +165,12 @@ def test_sigterm_ends_the_app_cleanly_at_once(tmp_path):
         assert time.monotonic() - started < 3  # no polling timer to wait for
         assert not socket_file.exists()
         assert "stopped" in (tmp_path / "a" / "XDG_STATE_HOME" / "unsit" / "log" / "unsit.log").read_text()
+        # What a start from a terminal (scripts/run) shows: one line, no warning (no system bus here).
+        lines = app.output().splitlines()
+        said = [line for line in lines if "runs" in line]
+        assert len(said) == 1, lines
+        assert said[0].startswith("Unsit runs: its icon is in the system tray. Stop it with `")
+        assert said[0].endswith("/.venv/bin/unsit quit` or Ctrl+C.") or said[0].endswith(" `unsit quit` or Ctrl+C.")
+        assert not any("WARNING" in line or "system D-Bus" in line for line in lines), lines
     finally:
         app.quit()

@@ -118,6 +118,14 @@ class FakeWindows(QObject):
                          SimpleNamespace(id="warm-up", name="Warm-up before a walk or run",
                                          source="warm-up.toml", translations={})]
         self.history_refreshes = 0
+        self.shown_running = 0
+
+    def drills_today(self):
+        return len(self.opened) or None
+
+    def show_running_drill(self):
+        self.shown_running += 1
+        return True
 
     def routine_titles(self):
         from unsit.text.drill_text import routine_name

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from unsit.app.compose import held_status
 from unsit.core.engine import Status
 from unsit.core.events import Phase, QuietReason
@@ -24,7 +26,7 @@ HELD = status(held_because=frozenset({QuietReason.CALL}), nudge_waiting=True, ca
 def test_the_nudge_after_a_call_says_how_long_it_was():
     title, body = nudge_text(3900, after_call_seconds=52 * 60 + 10)
     assert title == "Time to unsit"
-    assert body == "You sat through a 52-minute call: two minutes for your hips?"
+    assert body == "You sat through a 52-minute call. Stand up for a hip drill (about 2 min)?"
     assert "call" not in nudge_text(3900)[1]
     assert "1-minute call" in nudge_text(3900, after_call_seconds=5)[1]  # never a "0-minute call"
 
@@ -51,3 +53,13 @@ def test_status_json_says_held_because_call_and_the_calls_length():
                                  "call_seconds": 750}
     assert held_status(status()) == {"holding_nudge": False, "held_because": [], "in_call": False,
                                      "call_seconds": None}
+
+
+@pytest.mark.parametrize("length,words", [("short", "a short hip drill (about 1 min)"),
+                                          ("standard", "a hip drill (about 2 min)"),
+                                          ("long", "a longer hip drill (about 3 min)")])
+def test_the_nudge_names_the_drill_length_in_use(length, words):
+    _title, body = nudge_text(3900, length=length)
+    assert body == f"You have been sitting for 1 h 05 min. Stand up for {words}?"
+    assert words in nudge_text(3900, after_call_seconds=600, length=length)[1]
+    assert "two-minute" not in body and "two minutes" not in body

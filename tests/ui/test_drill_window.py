@@ -96,9 +96,9 @@ def test_step_sequence_with_get_ready_switch_sides_and_both_sides(open_window, l
     assert texts(w) == ("Step 1 of 4", "Left leg", "0:10")
     assert w.cue_label.text() == "Left hold." and w.figure_view.scene.side == "left"
     advance(w, fake_clock, 10)
-    assert texts(w) == ("Step 2 of 4  ·  rep 1 of 2", "Left leg", "0:08")
+    assert texts(w) == ("Step 2 of 4\nrep 1 of 2", "Left leg", "0:08")
     advance(w, fake_clock, 4.5)
-    assert w.step_label.text() == "Step 2 of 4  ·  rep 2 of 2"
+    assert w.step_label.text() == "Step 2 of 4\nrep 2 of 2"
     advance(w, fake_clock, 3.5)
     assert texts(w) == ("Switch sides", "Right leg next", "0:05")
     assert w.session.state is State.SWITCH_SIDES
@@ -116,7 +116,10 @@ def test_finishing_emits_drill_finished_with_the_duration_and_shows_done(qtbot, 
         assert w.session.state is State.STEP
         advance(w, fake_clock, 0.1)
     assert blocker.args == ["sided", pytest.approx(44.0)]
-    assert w.step_label.text() == "Done" and w.ring.text == "0:00"
+    assert w.step_label.text() == "Done" and w.ring.done and w.ring.text == ""  # a done mark, no "0:00"
+    assert w.ring.accessibleDescription() == "Done"
+    assert not w.side_label.isVisible()  # no blank line where the side was
+    assert "\n\n" not in w.cue_label.text() and not w.cue_label.text().endswith("\n")
     assert not w.findChild(QTimer, "drill_tick").isActive()
     assert w.done_button.isVisible() and not w.pause_button.isVisible()
     assert w.played[-1] == "end"
@@ -171,7 +174,7 @@ def test_skip_with_the_button_and_the_right_arrow(qtbot, open_window, library, f
     with qtbot.assertNotEmitted(w.drill_finished), qtbot.waitSignal(w.drill_ended_early, timeout=1000) as blocker:
         qtbot.keyClick(w, Qt.Key.Key_Right)
     assert blocker.args == ["sided", pytest.approx(0.0)]
-    assert w.step_label.text() == "Ended" and "does not count" in w.cue_label.text()
+    assert w.step_label.text() == "Ended" and "counts as done from half its time" in w.cue_label.text()
     assert w.done_button.isVisible() and not w.skip_button.isVisible()
 
 

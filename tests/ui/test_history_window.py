@@ -59,7 +59,7 @@ def test_bar_heights_scale_to_the_axis():
 def test_empty_week_still_has_axes():
     lay = chart_layout(week([(0, 0, 0)] * 7), PLOT)
     assert [v for v, _ in lay.count_ticks] == [0, 1, 2, 3, 4]
-    assert [v for v, _ in lay.minute_ticks][-1] == 60
+    assert [v for v, _ in lay.minute_ticks][-1] == 15  # the axis floor: a short scale, not an hour
     assert all(b.height == 0 for b in lay.done_bars)
 
 
@@ -165,7 +165,7 @@ def test_chart_paints_bars_in_palette_colours(history, fake_clock, qtbot, window
     lay = chart_layout(w.chart.days(), w.chart.plot_box())
     bar = lay.done_bars[-2]  # yesterday: 3 drills done
     centre = image.pixelColor(int(bar.x + bar.width / 2), int(bar.y + bar.height / 2))
-    assert centre == QColor("#3584e4")
+    assert centre == w.chart.colors()["done"] != QColor("#3584e4")  # the accent family, not the system blue
 
 
 def test_a_database_damaged_while_running_opens_the_window_and_is_set_aside(tmp_path, fake_clock, qtbot):
@@ -265,3 +265,26 @@ def test_a_file_another_program_locks_outright_is_said_not_waited_for(history, f
     finally:
         holder.close()
         reader.close()
+
+
+def test_the_minutes_axis_follows_a_short_streak():
+    days = [ChartDay(date(2026, 11, 23), 1, 0, 4.0)]
+    layout = chart_layout(days, Box(0, 0, 100, 100))
+    assert [v for v, _y in layout.minute_ticks] == [0, 5, 10, 15]
+
+
+def test_done_bars_are_in_the_accent_family_in_both_palettes(qtbot):
+    from unsit.ui.history_chart import HistoryChart
+    from unsit.ui.progress_ring import ACCENT
+
+    chart = HistoryChart()
+    qtbot.addWidget(chart)
+    for window, text in (("#ffffff", "#1a1a1a"), ("#202124", "#e8eaed")):
+        palette = chart.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(window))
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(text))
+        palette.setColor(QPalette.ColorRole.Highlight, QColor("#3584e4"))  # a blue system highlight
+        chart.setPalette(palette)
+        colours = chart.colors()
+        assert abs(colours["done"].hslHue() - QColor(ACCENT).hslHue()) <= 6
+        assert abs(colours["streak"].hslHue() - colours["done"].hslHue()) > 90  # the line stands apart

@@ -176,3 +176,62 @@ def test_the_tray_has_a_routines_submenu_only_when_there_are_routines(qtbot):
     assert blocker.args == ["warm-up"]
     tray.set_routines([])
     assert not tray._routines_menu.menuAction().isVisible()
+
+
+def test_the_tray_menu_offers_skip_while_a_nudge_is_due(qapp, fake_clock):
+    from unsit.ui.tray import Tray
+
+    tray = Tray()
+    idle = FakeIdle()
+    engine = Engine(Settings(interval_minutes=10, snooze_minutes=5), fake_clock, idle_source="fake")
+    controller = Controller(engine=engine, clock=fake_clock, idle_source=idle, session=FakeSession(),
+                            presenter=FakePresenter(), tray=tray, wall_jobs=FakeJobs(),
+                            history=FakeHistory(), windows=FakeWindows())
+    controller.refresh_work_hours()
+    tray.skip_requested.connect(controller.skip)
+    controller.render()
+    assert not tray._skip_action.isVisible()
+    for _ in range(10 * 12 + 1):
+        fake_clock.advance(5)
+        idle.value = 1.0
+        controller.tick()
+    assert engine.status().phase is Phase.NUDGE_DUE
+    assert tray._skip_action.isVisible() and tray._skip_action.text() == "Skip this nudge"
+    tray._skip_action.trigger()
+    assert engine.status().phase is Phase.SKIPPED
+    assert not tray._skip_action.isVisible()
+
+
+def test_start_drill_while_a_drill_runs_shows_the_running_drill_instead(rig, qtbot):
+    controller, windows, opener, _quits, _sit = rig
+    opener.open()
+    window = opener.window
+    qtbot.waitExposed(window)
+    click(qtbot, window.drill_button)
+    assert windows.opened == [None]
+    assert controller.engine.status().phase is Phase.IN_DRILL
+    assert window.drill_button.text().replace("&", "") == "Show the drill"
+    assert not window.routine_button.isEnabled()
+    click(qtbot, window.drill_button)
+    assert windows.opened == [None] and windows.shown_running == 1  # raised, no second drill asked for
+    windows.drill_finished.emit("standing-hip-circles", 120.0)
+    assert window.drill_button.text().replace("&", "") == "Start drill"
+    assert window.routine_button.isEnabled()
+
+
+def test_show_running_drill_raises_the_open_drill_window(qtbot, fake_clock):
+    from unsit.core.settings import Settings as AppSettings
+    from unsit.runtime.resources import asset_path
+    from unsit.store.drill_library import load_library
+    from unsit.ui.windows import Windows
+
+    drills, _messages = load_library(asset_path("drills"), None)
+    windows = Windows(drills=drills, clock=fake_clock)
+    assert windows.show_running_drill() is False
+    windows.open_drill(None, AppSettings())
+    drill_window = windows.drill_window
+    qtbot.waitExposed(drill_window)
+    drill_window.hide()
+    assert windows.show_running_drill() is True
+    assert drill_window.isVisible()
+    drill_window.close()

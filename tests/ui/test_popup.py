@@ -129,3 +129,29 @@ def test_withdraw_hides_without_signals(popup, qtbot):
     popup.withdraw()
     assert not popup.isVisible()
     assert seen == []
+
+
+def _line_ends(label, width: int) -> list[str]:
+    from PySide6.QtGui import QTextLayout, QTextOption
+
+    layout = QTextLayout(label.text(), label.font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    ends = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        ends.append(label.text()[line.textStart():line.textStart() + line.textLength()].rstrip())
+    layout.endLayout()
+    return ends
+
+
+def test_the_body_never_breaks_at_a_hyphen(popup, qtbot):
+    popup.show_nudge(Nudge("Time to unsit", "You sat through a 52-minute call. Stand up for a hip drill "
+                                            "(about 2 min)? A well-known, two-sided, hip-opening drill.", 10))
+    body = popup._body
+    assert "52\u2011minute" in body.text() and "-" not in body.text()
+    for width in range(60, 420, 3):
+        assert not any(end.endswith(("-", "\u2011")) for end in _line_ends(body, width)), width
+    assert popup.accessibleDescription().count("-") == 4  # screen readers get the plain text

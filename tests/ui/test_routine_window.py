@@ -52,7 +52,7 @@ def test_the_header_names_the_step_the_drill_and_the_time_left(open_routine, lib
     assert w.windowTitle() == "Unsit — Warm-up before a walk or run"
     assert w.name_label.text() == "Warm-up before a walk or run"
     header = w.detail_label.text()
-    assert header.startswith("Step 1 of 3 · Standing slow march · 2:49 left\n")
+    assert header.startswith("Drill 1 of 3 · Standing slow march · 2:49 left\n")
     assert warm_up.notes in header  # the notes, before the first drill begins
     assert w.step_label.text() == "Get ready"
     for widget in w.findChildren(QPushButton):
@@ -67,7 +67,7 @@ def test_drills_follow_one_another_and_the_routine_finishes_as_one_session(qtbot
     seen = []
     for index, step in enumerate(warm_up.steps):
         assert w.session.drill is step.drill and w.drill is step.drill
-        assert w.detail_label.text().startswith(f"Step {index + 1} of 3 · {step.drill.name}")
+        assert w.detail_label.text().startswith(f"Drill {index + 1} of 3 · {step.drill.name}")
         assert w.safety_label.text() == step.drill.safety
         fake_clock.advance(10)
         w.tick()
@@ -164,3 +164,25 @@ def test_spoken_cues_name_the_routine_and_each_drill_coming_up(qtbot, library, f
     w.next_button.click()
     assert speaker.said[-1].startswith("Next: Standing hip extension. Get ready.")
     assert played[-1] == "ready"
+
+
+def test_in_a_routine_skip_part_skips_a_part_the_header_stays_true_and_the_routine_still_counts(
+        qtbot, library, open_routine, fake_clock):
+    morning = library[1]["morning"]
+    w = open_routine(morning)
+    assert w.skip_button.text() == "Skip part" and w.next_button.text() == "Next drill"
+    fake_clock.advance(3.5)
+    w.tick()
+    assert w.step_label.text().startswith("Part 1 of ")
+    w.skip_button.click()  # one part of the first drill
+    assert w.routine_session.index == 0 and w.detail_label.text().startswith("Drill 1 of 5 · ")
+    assert w.step_label.text().split("\n")[0] in ("Get ready", "Switch sides") or \
+        w.step_label.text().startswith("Part 2 of ")
+    w.next_button.click()  # the next drill
+    assert w.routine_session.index == 1 and w.detail_label.text().startswith("Drill 2 of 5 · ")
+    with qtbot.waitSignal(w.drill_finished, timeout=2000) as blocker:
+        while not w.routine_session.done:
+            run_out_current_drill(w, fake_clock)
+    assert blocker.args[0] == "routine:morning"
+    assert w.step_label.text() == "Done" and w.ring.done
+    assert "Well done" in w.cue_label.text()

@@ -134,3 +134,25 @@ def test_speak_cues_is_a_checkbox_off_by_default_and_saved(dialog, store, qtbot,
         dialog.apply_button.click()
     assert store.settings.speak_cues
     assert "speak_cues = true" in (tmp_path / "settings.toml").read_text()
+
+
+def test_tooltips_say_the_allowed_values_in_words_not_file_syntax(dialog):
+    from PySide6.QtWidgets import QWidget
+
+    tips = {w.toolTip() for w in dialog.findChildren(QWidget) if "\n" in w.toolTip()}  # description, allowed
+    assert len(tips) >= 7
+    for tip in tips:
+        assert '"' not in tip and "Allowed:" not in tip and "HH:MM" not in tip, tip
+        assert tip.rstrip().endswith("."), tip
+    style = dialog.combos["notification_style"].toolTip()
+    assert style.endswith("\nChoose one: System notification, Built-in popup, Both.")
+    assert dialog.spin_boxes["snooze_minutes"].toolTip().endswith("\nFrom 1 to 60 minutes.")
+
+
+def test_a_bad_value_message_is_two_whole_sentences():
+    from unsit.core.settings import validate
+
+    (problem,) = validate({"interval_minutes": 0})[1]
+    first, second = problem.message().split(". ", 1)
+    assert first == "interval_minutes = 0 is not allowed"
+    assert second == "Use a whole number from 1 to 240 (minutes)."

@@ -93,3 +93,31 @@ def test_the_picker_skips_drills_already_started_today_from_history(qtbot, fake_
         windows.close_all()
         qtbot.waitUntil(lambda: windows.drill_window is None)  # deleted before the Windows object goes
         history.close()
+
+
+def test_every_window_carries_unsits_icon_and_desktop_name(qapp, qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from unsit.app.compose import name_application
+
+    name_application(qapp)
+    assert qapp.desktopFileName() == "app.unsit.Unsit"
+    window = QWidget()
+    qtbot.addWidget(window)
+    assert not window.windowIcon().isNull()
+    assert window.windowIcon().cacheKey() == qapp.windowIcon().cacheKey()
+    assert not window.windowIcon().pixmap(32, 32).toImage().isNull()
+
+
+def test_the_painted_app_icon_matches_the_svg_it_is_drawn_from(qapp):
+    from PySide6.QtGui import QIcon
+
+    from unsit.runtime.resources import asset_path
+    from unsit.ui.app_icon import app_icon
+
+    painted = app_icon().pixmap(64, 64).toImage()
+    drawn = QIcon(str(asset_path("icons", "unsit.svg"))).pixmap(64, 64).toImage()
+    far = sum(1 for x in range(64) for y in range(64)
+              if max(abs(a - b) for a, b in zip(painted.pixelColor(x, y).getRgb(), drawn.pixelColor(x, y).getRgb(),
+                                                 strict=True)) > 96)
+    assert far < 64 * 64 * 0.03, far  # the same picture, but for anti-aliased edges

@@ -42,7 +42,10 @@ class CommandHandler:
         return {"ok": True, "status": self.status()}
 
     def status(self) -> dict[str, Any]:
-        status = self._controller.engine.status().to_json_dict()
+        engine_status = self._controller.engine.status()
+        status = engine_status.to_json_dict()
+        if engine_status.paused_until is not None:  # for people: local time, in the app's language
+            status["paused_until_text"] = weekday_time(engine_status.paused_until)
         status.update(self._extras())
         return status
 
@@ -94,6 +97,9 @@ class CommandHandler:
         return {"ok": True, "message": _("Resumed")}
 
     def _cmd_snooze(self, request: dict[str, Any]) -> Reply:
+        if not self._controller.engine.status().nudge_waiting:
+            return {"ok": True, "message": _("No nudge is waiting, so there is nothing to snooze."),
+                    "snoozed": False}
         self._controller.snooze()
         return {"ok": True, "message": _("Snoozed")}
 

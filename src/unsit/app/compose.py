@@ -84,7 +84,7 @@ def run_app(debug: bool = False, paths: AppPaths | None = None) -> int:
         print(f"{APP_NAME}: {no_display}", file=sys.stderr)
         return 2
     try:
-        from PySide6.QtWidgets import QApplication
+        from PySide6.QtWidgets import QApplication, QSystemTrayIcon
     except ImportError as exc:  # a system library Qt links against is missing
         from unsit.runtime.qt_libraries import missing_library_message  # only then: the idle tray never needs it
 
@@ -97,13 +97,14 @@ def run_app(debug: bool = False, paths: AppPaths | None = None) -> int:
     log.info("%s %s starting", APP_NAME, __version__)
 
     app = QApplication(sys.argv[:1])
-    app.setApplicationName(APP_ID)
-    # No applicationDisplayName: Qt would append " — Unsit" to every window title.
-    app.setDesktopFileName(DESKTOP_ID)
+    name_application(app)
     app.setQuitOnLastWindowClosed(False)
     parts = build(app, paths)
     if parts is None:
         return 0
+    with transient_modules("unsit.platform.command_name", "unsit.platform.autostart", "shlex"):
+        command = _command()  # only for this line: an idle tray does not keep the quoting code
+    print(started_line(QSystemTrayIcon.isSystemTrayAvailable(), command), flush=True)
     from PySide6.QtCore import QTimer
 
     from unsit.app.signal_watch import SignalWatch
@@ -115,6 +116,25 @@ def run_app(debug: bool = False, paths: AppPaths | None = None) -> int:
     signal_watch.close()  # a late SIGTERM neither writes to a closed socket nor calls a finished app
     log.info("%s stopped", APP_NAME)
     return code
+
+
+def started_line(tray_ok: bool, command: str) -> str:
+    """The one line a start from a terminal prints: Unsit runs, where its icon is, how to stop it."""
+    if tray_ok:
+        return _("{app} runs: its icon is in the system tray. Stop it with `{command} quit` or Ctrl+C.").format(
+            app=APP_NAME, command=command)
+    return _("{app} runs without a system tray: `{command} open` shows its window. "
+             "Stop it with `{command} quit` or Ctrl+C.").format(app=APP_NAME, command=command)
+
+
+def name_application(app: QApplication) -> None:
+    """The name, desktop file and icon every window carries (KDE shows a generic icon without them)."""
+    from unsit.ui.app_icon import app_icon
+
+    app.setApplicationName(APP_ID)
+    # No applicationDisplayName: Qt would append " — Unsit" to every window title.
+    app.setDesktopFileName(DESKTOP_ID)  # Wayland's app id: the desktop finds the installed icon by it
+    app.setWindowIcon(app_icon())  # X11 (_NET_WM_ICON), and a checkout with no desktop file installed
 
 
 def _retranslate(tray: Any, windows: Any, controller: Any) -> None:
@@ -150,6 +170,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.store.library_shelf import LibraryShelf
     from unsit.store.settings_file import SettingsFile
     from unsit.store.settings_store import SettingsStore
+    from unsit.store.told_notices import ToldNotices
     from unsit.ui.main_window import MainWindowOpener
     from unsit.ui.tray import Tray, TrayKind
     from unsit.ui.windows import Windows
@@ -248,6 +269,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     tray.set_routines(library.routine_titles())
     tray.routine_requested.connect(controller.start_routine)
     tray.snooze_requested.connect(controller.snooze)
+    tray.skip_requested.connect(controller.skip)
     tray.pause_requested.connect(controller.pause)
     tray.resume_requested.connect(controller.resume)
     tray.settings_requested.connect(windows.open_settings)
@@ -270,12 +292,21 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     if idle.name == "none":
         inform(APP_NAME, _("Idle detection is not available on this desktop: Unsit cannot tell when you are away."))
     if not tray_ok:
-        inform(APP_NAME, _("No system tray was found. Unsit keeps counting and will still nudge you; "
-                           "start Unsit again from your applications menu to open its window."))
+        tell_no_tray_once(ToldNotices(paths.told_file), inform)
     if problems or drill_problems:
         inform(_("Unsit found a problem"), "\n".join([*problems, *drill_problems]))
     sync_start_at_login(settings.start_at_login)
     return parts
+
+
+def tell_no_tray_once(notices: Any, inform: Callable[[str, str], None]) -> None:
+    """Say on the first start without a tray that Unsit runs anyway; later starts only log it (once)."""
+    if notices.first_time("no-tray"):
+        inform(APP_NAME, _("No system tray was found. Unsit keeps counting and will still nudge you; "
+                           "start Unsit again from your applications menu to open its window."))
+    else:
+        log.info("no system tray (the user was told on an earlier start): the main window opens when "
+                 "Unsit is started again")
 
 
 def held_status(status: Status) -> dict[str, Any]:

@@ -240,7 +240,7 @@ class Controller(QObject):
         self._jobs.schedule_work_hours_boundary(work_hours.next_change(self._clock.now(), self.engine.settings))
 
     def _on_nudge_due(self, event: ev.NudgeDue) -> None:
-        title, body = nudge_text(event.streak_seconds, event.after_call_seconds)
+        title, body = nudge_text(event.streak_seconds, event.after_call_seconds, self.engine.settings.drill_length)
         self._presenter.present(Nudge(title=title, body=body, snooze_minutes=self.engine.settings.snooze_minutes))
 
     def _on_reminder_due(self, event: ev.ReminderDue) -> None:

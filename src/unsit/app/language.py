@@ -36,10 +36,30 @@ def qt_system_language_tags() -> list[str]:
     return [tag.replace("-", "_") for tag in QLocale.system().uiLanguages()]
 
 
+def posix_formats_are_c(environ: dict[str, str] | None = None) -> bool:
+    """True on Linux and the BSDs when the formats' locale (LC_ALL, LC_TIME, LANG) is C or POSIX.
+
+    Qt then names the system locale after LANGUAGE (``LANGUAGE=de LANG=C.UTF-8`` gives "de_DE")
+    while its day names and numbers stay the C locale's ("Mon", "1,234.5").
+    """
+    if sys.platform in ("win32", "darwin"):
+        return False
+    import os
+
+    env = os.environ if environ is None else environ
+    name = env.get("LC_ALL") or env.get("LC_TIME") or env.get("LANG") or ""
+    return name.split(".")[0].split("@")[0] in ("", "C", "POSIX")
+
+
 def locale_for(code: str) -> QLocale:
     """Number, date and time formats for ``code``: the system's own when it speaks that language
-    (de_AT keeps Austrian formats; English in the C locale keeps 24-hour times), else the language's."""
+    (de_AT keeps Austrian formats; English in the C locale keeps 24-hour times), else the language's.
+
+    A system in the C locale has no formats of its own: Unsit's language brings its formats then.
+    """
     system = QLocale.system()
+    if posix_formats_are_c():
+        return system if code == "en" else QLocale(code)
     same_language = system.name().split("_")[0] == code.split("_", maxsplit=1)[0]
     if same_language or (code == "en" and system.language() == QLocale.Language.C):
         return system

@@ -164,8 +164,18 @@ class NudgeMachine:
         self._ignored = 0
         return events
 
+    @property
+    def waiting(self) -> bool:
+        """True while a nudge waits for an answer: on screen, snoozed to come back, or held."""
+        return self._held is not None or self._cycle in PENDING_CYCLES
+
     def snooze(self, streak_seconds: float, snooze_minutes: int) -> list[Event]:
-        """Nudge again after ``snooze_seconds`` more streak (never sooner than planned)."""
+        """Nudge again after ``snooze_seconds`` more streak (never sooner than planned).
+
+        With no nudge waiting there is nothing to snooze: nothing changes.
+        """
+        if not self.waiting:
+            return []
         events = self._withdraw(WithdrawReason.SNOOZED)
         due_before = self.due_at_seconds()
         self._cycle = Phase.SNOOZED
@@ -173,7 +183,12 @@ class NudgeMachine:
         return [*events, Snoozed(minutes=snooze_minutes)]
 
     def skip(self, streak_seconds: float, *, announce: bool = True) -> list[Event]:
-        """No nudge until the streak has grown by another full interval."""
+        """No nudge until the streak has grown by another full interval.
+
+        The spacing rule still holds: the next nudge never comes sooner than ``snooze_seconds``
+        of streak after the last one, so with an interval shorter than the snooze time a skip
+        waits for the snooze time (the README says so).
+        """
         events = self._withdraw(WithdrawReason.SKIPPED)
         self._cycle = Phase.SKIPPED
         self._anchor_seconds = streak_seconds

@@ -213,7 +213,7 @@ class SettingProblem:
         if not self.allowed:
             return _("unknown setting {key} (value {value}) was ignored").format(
                 key=short_repr(self.key), value=short_repr(self.value))
-        return _("{key} = {value} is not allowed: use {allowed}").format(
+        return _("{key} = {value} is not allowed. Use {allowed}.").format(
             key=short_repr(self.key, plain=True), value=short_repr(self.value), allowed=self.allowed)
 
 
@@ -241,7 +241,7 @@ class SettingsError(ValueError):
     """Raised by ``Settings.replace`` when a value is out of bounds."""
 
     def __init__(self, problems: list[SettingProblem]):
-        super().__init__("; ".join(p.message() for p in problems))
+        super().__init__(" ".join(p.message() for p in problems))
         self.problems = problems
 
 

@@ -40,12 +40,14 @@ LOGIND_MANAGER_INTERFACE = "org.freedesktop.login1.Manager"
 CALL_TIMEOUT_SECONDS = 1.0  # on the listener threads, never the GUI thread
 LOG_LINES = 10  # lock / unlock lines per LOG_WINDOW_SECONDS at most
 LOG_WINDOW_SECONDS = 60.0
+SYSTEM_BUS_MISSING_LEVEL = logging.INFO
+"""Every desktop has a system bus; only containers and minimal systems lack one: not worth a warning."""
 
 
-def _unavailable(label: str) -> Callable[[BusUnavailable], None]:
-    """A listener's ``on_unavailable``: one warning naming the bus."""
+def _unavailable(label: str, level: int = logging.WARNING) -> Callable[[BusUnavailable], None]:
+    """A listener's ``on_unavailable``: one message naming the bus, at ``level``."""
     def log_it(error: BusUnavailable) -> None:
-        logger.warning("no %s D-Bus (%s): carrying on without its events", label, error)
+        logger.log(level, "no %s D-Bus (%s): carrying on without its events", label, error)
     return log_it
 
 
@@ -173,8 +175,8 @@ class SessionWatcher(QObject):
                            on_connected=self._read_lock_state, on_unavailable=_unavailable("session"),
                            on_lost=_lost("session")),
             SignalListener("unsit-system-bus", self._system_bus, sleep_rules, self._sleep_signals_received,
-                           on_connected=self._logind_owner.read, on_unavailable=_unavailable("system"),
-                           on_lost=_lost("system")),
+                           on_connected=self._logind_owner.read,
+                           on_unavailable=_unavailable("system", SYSTEM_BUS_MISSING_LEVEL), on_lost=_lost("system")),
         ]
         for listener in self._listeners:
             listener.start()

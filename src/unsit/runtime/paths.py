@@ -83,6 +83,11 @@ class AppPaths:
         return self.data_dir / "routines"
 
     @property
+    def told_file(self) -> Path:
+        """The one-time hints already told (``store.told_notices``)."""
+        return self.data_dir / "told.txt"
+
+    @property
     def log_file(self) -> Path:
         return self.log_dir / "unsit.log"
 

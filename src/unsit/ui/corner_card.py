@@ -54,7 +54,12 @@ class CornerCard(QWidget):
         """Show without taking focus, sized to its text, in the corner of the screen in use."""
         self._set_accepts_focus(False)
         # Width and height fixed (min = max): tiling window managers float it (as its Tool type asks).
-        height = self.heightForWidth(WIDTH_PIXELS)
+        # Wider than usual only when a language's buttons need it (German's "Schlummern 10 Min.").
+        self.setMinimumWidth(0)
+        self.setMaximumWidth(16777215)
+        width = max(WIDTH_PIXELS, self._layout.minimumSize().width())
+        self.setFixedWidth(width)
+        height = self.heightForWidth(width)
         self.setFixedHeight(height if height > 0 else self.sizeHint().height())
         self.move(self._corner_position())
         self.show()

@@ -53,7 +53,7 @@ from unsit.ui.drill_cue_player import DrillCuePlayer
 from unsit.ui.drill_end import CLOSE_AFTER_SECONDS, AutoCloser, end_text
 from unsit.ui.figure_view import FigureView, Scene
 from unsit.ui.floating import DIALOG_FLAGS, fix_size
-from unsit.ui.progress_ring import ACCENT, ProgressRing
+from unsit.ui.progress_ring import ProgressRing, accent_text
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,7 @@ class DrillWindow(QWidget):
 
     drill_finished = Signal(str, float)
     drill_ended_early = Signal(str, float)
+    window_size: tuple[int, int] = WINDOW_SIZE
 
     def __init__(
         self,
@@ -141,7 +142,7 @@ class DrillWindow(QWidget):
         self.auto_closer = AutoCloser(self, clock, close_after_seconds=close_after_seconds)
         self.auto_closer.countdown_changed.connect(self._show_countdown)
         self._reported = False
-        fix_size(self, QSize(*WINDOW_SIZE))
+        fix_size(self, QSize(*self.window_size))
         self._timer = QTimer(self)
         self._timer.setObjectName("drill_tick")
         self._timer.setInterval(TICK_MS)
@@ -168,13 +169,13 @@ class DrillWindow(QWidget):
         self.figure_view.setAccessibleName(_("Drill illustration"))
         for button, accessible, key in (
                 (self.pause_button, _("Pause or resume the drill (Space)"), _("Space")),
-                (self.skip_button, _("Skip this step (Right arrow)"), _("Right arrow")),
+                (self.skip_button, self._skip_texts()[1], _("Right arrow")),
                 (self.end_button, _("End the drill now (Escape)"), _("Esc")),
                 (self.done_button, _("Close the finished drill (Return)"), "")):
             button.setAccessibleName(accessible)
             if key:
                 button.setToolTip(key)
-        self.skip_button.setText(_("Skip step"))
+        self.skip_button.setText(self._skip_texts()[0])
         self.end_button.setText(_("End"))
         if self.runner.state is State.FINISHED and self.auto_closer.active:
             self._show_end(self._finished_seconds)
@@ -276,7 +277,7 @@ class DrillWindow(QWidget):
         self.step_label.setWordWrap(False)
         self.side_label.setWordWrap(False)
         side_palette = self.side_label.palette()
-        side_palette.setColor(QPalette.ColorRole.WindowText, QColor(ACCENT))
+        side_palette.setColor(QPalette.ColorRole.WindowText, accent_text(side_palette.color(QPalette.ColorRole.Window)))
         self.side_label.setPalette(side_palette)
 
         for key, slot in (
@@ -297,7 +298,7 @@ class DrillWindow(QWidget):
         screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
         if screen is not None:
             area: QRect = screen.availableGeometry()
-            width, height = min(WINDOW_SIZE[0], area.width()), min(WINDOW_SIZE[1], area.height())
+            width, height = min(self.window_size[0], area.width()), min(self.window_size[1], area.height())
             fix_size(self, QSize(width, height))
             self.move(area.center() - QPoint(width // 2, height // 2))
         self.show()
@@ -436,6 +437,10 @@ class DrillWindow(QWidget):
         """The length as the header counts it: the get-ready countdown is not part of the drill."""
         return max(0.0, duration_seconds - GET_READY_SECONDS)
 
+    def _skip_texts(self) -> tuple[str, str]:
+        """The skip button's text and accessible name (a routine skips a part of the drill)."""
+        return _("Skip step"), _("Skip this step (Right arrow)")
+
     def _step_text(self, step: int, count: int) -> str:
         """The step label during a step (a routine calls a drill's steps parts)."""
         return _("Step {number} of {count}").format(number=step, count=count)
@@ -469,22 +474,24 @@ class DrillWindow(QWidget):
             cue = self._end_text or _("Well done! That's the drill finished.")
         elif self.runner.state is State.ENDED_EARLY:
             step_text, side_text = _("Ended"), ""
-            cue = _("Skipped to the end, so this one does not count as done. Try it in full next time.")
+            cue = _("Good that you moved. A drill counts as done from half its time on, "
+                    "and most of this one was skipped: try it in full next time.")
         else:
             step_text = self._step_text(s.step_index + 1, s.step_count)
             rep = s.rep
-            if rep is not None:
-                step_text += "  ·  " + _("rep {number} of {count}").format(number=rep[0], count=rep[1])
+            if rep is not None:  # a line of its own: "Schritt 2 von 2 · Wiederholung 2 von 2" is too wide
+                step_text += "\n" + _("rep {number} of {count}").format(number=rep[0], count=rep[1])
             side_text, cue = side, step_cue_text
         if paused:
             step_text = _("Paused  ·  {step}").format(step=step_text)
         self.step_label.setText(step_text)
         self.side_label.setText(side_text)
+        self.side_label.setVisible(bool(side_text))  # an empty side line is a blank line
         self.side_label.setAccessibleDescription(side_text)
         self.cue_label.setText(cue)
         self.cue_label.setAccessibleDescription(cue)
         if finished:
-            self.ring.set_progress(1.0, format_mm_ss(0))
+            self.ring.set_done()
         else:
             self.ring.set_progress(s.step_fraction, format_mm_ss(s.remaining_seconds))
         self._show_figure()

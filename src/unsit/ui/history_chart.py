@@ -17,8 +17,12 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from unsit.core.records import dataclass
 from unsit.text.i18n import _, ngettext, pgettext
 
-STREAK_COLOR_LIGHT = QColor("#d9730d")
-STREAK_COLOR_DARK = QColor("#f0a04b")
+DONE_COLOR_LIGHT = QColor("#d9652b")  # Unsit's accent (#E8743B), a shade deeper on light: 3.5:1 on white
+DONE_COLOR_DARK = QColor("#f08a52")  # a shade lighter on dark
+STREAK_COLOR_LIGHT = QColor("#2f5d7c")  # the streak line: a calm ink blue beside the orange bars
+STREAK_COLOR_DARK = QColor("#8cc4e8")
+MINUTES_AXIS_FLOOR = 15.0
+"""The minutes axis reaches at least this far (a 4-minute streak is drawn on 0-15 min, not 0-1 h)."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,7 @@ def chart_layout(days: list[ChartDay], plot: Box) -> ChartLayout:
     n = len(days)
     # Floors keep a quiet week from filling the whole height with one drill or a short streak.
     count_max, count_step = nice_ceiling(max([d.drills_done for d in days] + [d.drills_skipped for d in days] + [4]))
-    minute_max, minute_step = minutes_axis(max([d.longest_streak_minutes for d in days] + [60.0]))
+    minute_max, minute_step = minutes_axis(max([d.longest_streak_minutes for d in days] + [MINUTES_AXIS_FLOOR]))
     bottom = plot.y + plot.height
     slot = plot.width / n if n else plot.width
     bar_width = max(1.0, min(slot * 0.36, 28.0))
@@ -180,7 +184,7 @@ class HistoryChart(QWidget):
             "text": text,
             "muted": _mix(text, window, 0.35),
             "grid": _mix(text, window, 0.85),
-            "done": pal.color(QPalette.ColorRole.Highlight),
+            "done": DONE_COLOR_DARK if dark else DONE_COLOR_LIGHT,
             "skipped": _mix(text, window, 0.6),
             "streak": STREAK_COLOR_DARK if dark else STREAK_COLOR_LIGHT,
         }

@@ -40,6 +40,7 @@ class MainWindowOpener(QObject):
             window = MainWindow()
             controller = self._controller
             window.drill_requested.connect(lambda: controller.start_drill())
+            window.show_drill_requested.connect(self._windows.show_running_drill)
             window.set_routines(self._windows.routine_titles())
             window.routine_requested.connect(controller.start_routine)
             window.snooze_requested.connect(controller.snooze)
@@ -66,4 +67,5 @@ class MainWindowOpener(QObject):
 
     def _follow(self, status: Status) -> None:
         if self.window is not None:
-            self.window.update_view(status, snooze_minutes=self._controller.engine.settings.snooze_minutes)
+            self.window.update_view(status, snooze_minutes=self._controller.engine.settings.snooze_minutes,
+                                    drills_today=self._windows.drills_today())

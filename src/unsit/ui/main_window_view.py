@@ -1,4 +1,5 @@
-"""The main window's widget: status line, Start drill, Snooze / Skip, Pause / Resume, Settings, History, Quit.
+"""The main window's widget: the streak as a ring with the minutes to the next nudge, the status line
+and the day's drills beside it, then Start drill, Snooze / Skip, Pause / Resume, Settings, History, Quit.
 
 Imported only when the window first opens (ui/main_window.py), so the tray process does not
 load these widget classes while it idles.
@@ -6,24 +7,27 @@ load these widget classes while it idles.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from unsit import APP_NAME
 from unsit.core.events import Phase
-from unsit.text.i18n import N_, _
+from unsit.text.i18n import N_, _, pgettext
 from unsit.ui.floating import DIALOG_FLAGS, fit_to_contents
+from unsit.ui.progress_ring import ProgressRing
 from unsit.ui.text import call_line, status_line
 
 if TYPE_CHECKING:
     from unsit.core.engine import Status
 
-STATUS_WIDTH_PIXELS = 340
+STATUS_WIDTH_PIXELS = 250
+RING_PIXELS = 104
 PAUSES = ((N_("&30 min"), {"minutes": 30}), (N_("&1 hour"), {"minutes": 60}),
           (N_("&Until tomorrow"), {"until": "tomorrow"}))
 
@@ -32,6 +36,7 @@ class MainWindow(QWidget):
     """Status line (live), Start drill, Snooze / Skip when due, Pause / Resume, Settings, History, Quit."""
 
     drill_requested = Signal()
+    show_drill_requested = Signal()  # Start drill while one runs: raise it instead
     routine_requested = Signal(str)  # a routine's id
     snooze_requested = Signal()
     skip_requested = Signal()
@@ -49,9 +54,18 @@ class MainWindow(QWidget):
         self.status_label = QLabel(_("Starting…"))
         self.status_label.setObjectName("status_label")
         self.status_label.setMinimumWidth(STATUS_WIDTH_PIXELS)
+        self.status_label.setWordWrap(True)
+        bold = self.status_label.font()
+        bold.setBold(True)
+        self.status_label.setFont(bold)
+        self.ring = ProgressRing(RING_PIXELS, self)
+        self.ring.setAccessibleName(_("Sitting streak and minutes to the next nudge"))
+        self.today_label = QLabel(self)
+        self.today_label.setObjectName("today_label")
         self.status_label.setAccessibleName(_("Status"))
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.drill_button = self._button("drill_button", _("&Start drill"), self.drill_requested.emit)
+        self._in_drill = False
+        self.drill_button = self._button("drill_button", _("&Start drill"), self._drill_clicked)
         self.snooze_button = self._button("snooze_button", _("S&nooze"), self.snooze_requested.emit)
         self.skip_button = self._button("skip_button", _("S&kip"), self.skip_requested.emit)
         self.pause_buttons = [self._button(f"pause_{n}", _(label), partial(self.pause_requested.emit, request))
@@ -85,9 +99,21 @@ class MainWindow(QWidget):
         bottom.addWidget(self.history_button)
         bottom.addStretch(1)
         bottom.addWidget(self.quit_button)
+        texts = QVBoxLayout()
+        texts.setSpacing(6)
+        texts.addStretch(1)
+        texts.addWidget(self.status_label)
+        texts.addWidget(self.today_label)
+        texts.addStretch(1)
+        top = QHBoxLayout()
+        top.setSpacing(18)
+        top.addWidget(self.ring, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addLayout(texts, 1)
         root = QVBoxLayout(self)
-        root.setContentsMargins(14, 12, 14, 12)
-        root.addWidget(self.status_label)
+        root.setContentsMargins(20, 18, 20, 16)
+        root.setSpacing(12)
+        root.addLayout(top)
+        root.addSpacing(4)
         root.addLayout(answer)
         root.addLayout(pause)
         root.addLayout(bottom)
@@ -102,6 +128,12 @@ class MainWindow(QWidget):
         button.clicked.connect(lambda _=False: slot())
         return button
 
+    def _drill_clicked(self) -> None:
+        (self.show_drill_requested if self._in_drill else self.drill_requested).emit()
+
+    def _drill_button_text(self) -> str:
+        return _("&Show the drill") if self._in_drill else _("&Start drill")
+
     def set_routines(self, routines: list[tuple[str, str]]) -> None:
         """Offer these routines, as (id, name), under the Routine button (hidden when there are none)."""
         menu = self.routine_button.menu()
@@ -113,14 +145,23 @@ class MainWindow(QWidget):
         self.routine_button.setVisible(bool(routines))
         fit_to_contents(self)
 
-    def update_view(self, status: Status | None, *, snooze_minutes: int) -> None:
-        """Show an engine Status (None: not known yet); buttons follow the phase."""
+    def update_view(self, status: Status | None, *, snooze_minutes: int, drills_today: int | None = None) -> None:
+        """Show an engine Status (None: not known yet) and the day's drills; buttons follow the phase."""
         phase = status.phase if status is not None else None
+        self._show_ring(status)
+        self.today_label.setVisible(drills_today is not None)
+        if drills_today is not None:
+            self.today_label.setText(_("Drills today: {count}.").format(count=drills_today))
         text = status_line(status) if status is not None else _("Starting…")
         call = call_line(status) if status is not None else None
         self.status_label.setText(text if call is None else f"{text}\n{call}")
         due = status is not None and status.nudge_pending
         paused = phase is Phase.PAUSED
+        self._in_drill = phase is Phase.IN_DRILL
+        self.drill_button.setText(self._drill_button_text())
+        self.drill_button.setAccessibleDescription(
+            _("A drill is under way: bring its window to the front") if self._in_drill else "")
+        self.routine_button.setEnabled(not self._in_drill)
         self._snooze_minutes = snooze_minutes
         self.snooze_button.setText(_("S&nooze ({minutes} min)").format(minutes=snooze_minutes))
         self.snooze_button.setVisible(due)
@@ -130,11 +171,30 @@ class MainWindow(QWidget):
         self._pause_label.setText(_("Paused:") if paused else _("Pause:"))
         self.resume_button.setVisible(paused)
 
+    def _show_ring(self, status: Status | None) -> None:
+        """The streak as the ring's fill; the whole minutes to the next nudge in its middle."""
+        if status is None:
+            self.ring.set_progress(0.0, "")
+            self.ring.set_caption("")
+            return
+        interval = status.interval_seconds or 1.0
+        fraction = min(1.0, status.streak_seconds / interval)
+        next_in = status.next_nudge_in_seconds
+        if next_in is None:
+            self.ring.set_progress(fraction, "–")
+            self.ring.set_caption("")
+        else:
+            minutes = math.ceil(next_in / 60)
+            self.ring.set_progress(fraction, QLocale().toString(minutes))
+            # Translators: under the minutes to the next nudge, inside a small ring; keep it very short.
+            self.ring.set_caption(pgettext("ring caption", "min"))
+        self.ring.setAccessibleDescription(status_line(status))
+
     def retranslate(self) -> None:
         """Put the fixed texts in the language in use (the status line follows the next render)."""
         self.setAccessibleName(_("{app} main window").format(app=APP_NAME))
         self.status_label.setAccessibleName(_("Status"))
-        for button, text in ((self.drill_button, _("&Start drill")), (self.skip_button, _("S&kip")),
+        for button, text in ((self.drill_button, self._drill_button_text()), (self.skip_button, _("S&kip")),
                              (self.resume_button, _("&Resume")), (self.settings_button, _("Se&ttings…")),
                              (self.history_button, _("&History…")), (self.routine_button, _("R&outine")),
                              (self.quit_button, _("&Quit {app}").format(app=APP_NAME))):

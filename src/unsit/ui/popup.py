@@ -17,6 +17,8 @@ Focus and the keyboard:
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
@@ -24,6 +26,11 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 from unsit.platform.notify.base import Nudge, action_labels
 from unsit.text.i18n import _, ngettext
 from unsit.ui.corner_card import CornerCard
+
+
+def unbreakable_hyphens(text: str) -> str:
+    """``text`` with each hyphen inside a word made non-breaking (U+2011): "52-minute" never wraps apart."""
+    return re.sub(r"(?<=\w)-(?=\w)", "\u2011", text)
 
 
 class NudgePopup(CornerCard):
@@ -65,7 +72,7 @@ class NudgePopup(CornerCard):
         """Show (or update) the popup for ``nudge`` without taking focus."""
         drill, _snooze, _skip = action_labels(nudge)
         self._title.setText(nudge.title)
-        self._body.setText(nudge.body)
+        self._body.setText(unbreakable_hyphens(nudge.body))
         self._drill.setText(_("&Start drill"))  # Alt+S
         self._snooze.setText(_("S&nooze {minutes} min").format(minutes=nudge.snooze_minutes))  # Alt+N
         self._skip.setText(_("S&kip"))  # Alt+K

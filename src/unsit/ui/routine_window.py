@@ -4,7 +4,9 @@ A thin layer over ``DrillWindow``: the intents go to a ``RoutineSession`` (core)
 whenever it moves on to the next drill the window renders that drill's session (its
 name, figure, steps and safety note). One run is one session to the engine, with the id
 ``routine:<id>``; ``drill_finished`` / ``drill_ended_early`` carry that id. Next drill
-(Page Down) leaves the drill under way; End (Esc) stops the routine.
+(Page Down) leaves the drill under way; Skip part (Right) skips a part of the drill under way
+(the counter says "Part 2 of 3", the header "Drill 2 of 5"); End (Esc) stops the routine. A routine
+counts as done once half its drills' time was spent in it, skipped parts and drills or not.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from unsit.text.i18n import _
 from unsit.ui.drill_end import CLOSE_AFTER_SECONDS
 from unsit.ui.drill_window import DrillWindow, Runner
 
+ROUTINE_WINDOW_SIZE = (480, 520)
+"""Wider than a drill's: four buttons in a row (Pause, Skip part, Next drill, End) fit in German."""
+
 
 class RoutineWindow(DrillWindow):
     """Guides the user through a routine, drill after drill.
@@ -42,6 +47,8 @@ class RoutineWindow(DrillWindow):
         drill_finished(session_id, duration_seconds) and drill_ended_early(session_id,
         elapsed_seconds), with the session id ``routine:<id>``.
     """
+
+    window_size = ROUTINE_WINDOW_SIZE
 
     def __init__(
         self,
@@ -94,6 +101,9 @@ class RoutineWindow(DrillWindow):
     def _step_text(self, step: int, count: int) -> str:
         return _("Part {part} of {count}").format(part=step, count=count)
 
+    def _skip_texts(self) -> tuple[str, str]:
+        return _("Skip part"), _("Skip this part of the drill (Right arrow)")
+
     def _cues_for(self, events: Sequence[object]) -> list[Cue]:
         """The drill's cues; when a drill begins, its get-ready line first names it."""
         cues = super()._cues_for(events)
@@ -131,8 +141,8 @@ class RoutineWindow(DrillWindow):
             header = _("{count} drills · {total} in total").format(
                 count=r.count, total=format_mm_ss(self.routine.total_seconds()))
         else:
-            header = _("Step {step} of {count} · {drill} · {left} left").format(
-                step=r.index + 1, count=r.count, drill=drill_name(self.drill), left=format_mm_ss(r.left_seconds))
+            header = _("Drill {number} of {count} · {drill} · {left} left").format(
+                number=r.index + 1, count=r.count, drill=drill_name(self.drill), left=format_mm_ss(r.left_seconds))
         if not r.done and r.index == 0 and self.routine.notes:  # the notes stay through the first drill
             header = f"{header}\n{routine_notes(self.routine)}"
         self.detail_label.setText(header)

@@ -75,9 +75,26 @@ def language_label(code: str) -> str:
     return LANGUAGES.get(code, code)
 
 
-def _tooltip(key: str) -> str:
+def allowed_in_words(key: str) -> str:
+    """What ``key`` accepts, said as the window shows it (the file's syntax is for settings.toml)."""
     f = FIELDS_BY_KEY[key]
-    return _("{description}\nAllowed: {allowed}.").format(description=_(f.description), allowed=f.allowed())
+    if f.kind == "int":
+        return _("From {minimum} to {maximum} minutes.").format(minimum=f.minimum, maximum=f.maximum)
+    if f.kind == "choice":
+        return _("Choose one: {choices}.").format(choices=", ".join(choice_label(key, c) for c in f.choices))
+    if f.kind == "weekdays":
+        return _("Tick at least one day.")
+    if f.kind == "time_ranges":
+        return _("At least one range, each ending after it starts; an end of 00:00 means midnight.")
+    if f.kind == "language":
+        return _("The system's language, or one from the list.")
+    return ""  # a check box: on or off says itself
+
+
+def _tooltip(key: str) -> str:
+    allowed = allowed_in_words(key)
+    description = _(FIELDS_BY_KEY[key].description)
+    return f"{description}\n{allowed}" if allowed else description
 
 
 def _paint_as_error(label: QLabel) -> None:

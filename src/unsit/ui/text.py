@@ -22,17 +22,25 @@ REASON_LABELS: dict[str, str] = {
 """Why a nudge waits (QuietReason values), as the status line says it."""
 
 
-def nudge_text(streak_seconds: float, after_call_seconds: float | None = None) -> tuple[str, str]:
-    """Title and body of a nudge (held through a call: the body says how long the call was)."""
+DRILL_OFFERS: dict[str, str] = {
+    "short": N_("Stand up for a short hip drill (about 1 min)?"),
+    "standard": N_("Stand up for a hip drill (about 2 min)?"),
+    "long": N_("Stand up for a longer hip drill (about 3 min)?"),
+}
+"""The question a nudge asks, by ``drill_length`` (the lengths the Settings window names)."""
+
+
+def nudge_text(streak_seconds: float, after_call_seconds: float | None = None,
+               length: str = "standard") -> tuple[str, str]:
+    """Title and body of a nudge: how long you sat (or the call you sat through), and a drill of ``length``."""
+    offer = _(DRILL_OFFERS.get(length, DRILL_OFFERS["standard"]))
     if after_call_seconds is not None:
         minutes = max(1, round(after_call_seconds / 60))
-        return (_("Time to unsit"),
-                ngettext("You sat through a {minutes}-minute call: two minutes for your hips?",
-                         "You sat through a {minutes}-minute call: two minutes for your hips?",
-                         minutes).format(minutes=minutes))
-    return (_("Time to unsit"),
-            _("You have been sitting for {duration}. Stand up for a two-minute hip drill?").format(
-                duration=format_duration(streak_seconds)))
+        sat = ngettext("You sat through a {minutes}-minute call.", "You sat through a {minutes}-minute call.",
+                       minutes).format(minutes=minutes)
+    else:
+        sat = _("You have been sitting for {duration}.").format(duration=format_duration(streak_seconds))
+    return _("Time to unsit"), f"{sat} {offer}"
 
 
 def status_line(status: Status) -> str:
@@ -68,9 +76,14 @@ def status_line(status: Status) -> str:
 
 
 def weekday_time(moment: datetime) -> str:
-    """A short weekday and time ("Mon 09:00") in the language in use (QLocale's names and format)."""
+    """A short weekday and time ("Mon 09:00") in the language in use (QLocale's names and format).
+
+    An aware ``moment`` is shown in local time, whatever zone it was made in.
+    """
     from PySide6.QtCore import QTime  # only for a pause until a time: an idle tray does not build it
 
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
     ui_locale = QLocale()
     day = ui_locale.dayName(moment.isoweekday(), QLocale.FormatType.ShortFormat)
     clock = ui_locale.toString(QTime(moment.hour, moment.minute), ui_locale.timeFormat(QLocale.FormatType.ShortFormat))

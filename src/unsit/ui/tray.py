@@ -43,6 +43,7 @@ class Tray(QObject):
     drill_requested = Signal()
     routine_requested = Signal(str)  # a routine's id
     snooze_requested = Signal()
+    skip_requested = Signal()  # shown only while a nudge waits
     pause_requested = Signal(object)  # {"minutes": 30} or {"until": "tomorrow"}
     resume_requested = Signal()
     settings_requested = Signal()
@@ -66,6 +67,7 @@ class Tray(QObject):
         self._labels.append((self._routines_menu.menuAction(), N_("Routines")))
         self._routines_menu.menuAction().setVisible(False)
         self._snooze_action = self._add(N_("Snooze"), self.snooze_requested.emit)
+        self._skip_action = self._add(N_("Skip this nudge"), self.skip_requested.emit)
         self._pause_menu = self._menu.addMenu("")
         self._labels.append((self._pause_menu.menuAction(), N_("Pause")))
         for label, request in ((N_("For 30 minutes"), {"minutes": 30}), (N_("For 1 hour"), {"minutes": 60}),
@@ -126,6 +128,7 @@ class Tray(QObject):
         self._snooze_minutes = snooze_minutes
         self._snooze_action.setText(_("Snooze ({minutes} min)").format(minutes=snooze_minutes))
         self._snooze_action.setEnabled(can_snooze)
+        self._skip_action.setVisible(can_snooze)
         self._pause_menu.menuAction().setVisible(not paused)
         self._resume_action.setVisible(paused)
 

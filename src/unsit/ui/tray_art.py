@@ -8,7 +8,7 @@ No enum of Qt's ``Qt`` namespace is named here (pen caps, ``NoPen``, ``NoBrush``
 use of any of them builds the whole namespace, about 1 MB that the idle tray otherwise never
 needs (even ``QPen(colour)`` and ``QBrush(colour)`` build it, through their overloads). So
 every part is a filled shape: rings, round-capped arcs and strokes are outlines filled with
-``QPainter.fillPath``, in a one-pixel texture brush (see ``_solid``).
+``QPainter.fillPath``, in a one-pixel texture brush (see ``solid_brush``).
 """
 
 from __future__ import annotations
@@ -54,25 +54,25 @@ def paint_icon(painter: QPainter, size: float, look: TrayLook, fraction: float) 
     halo = max(1.0, size / 24)
     if look is TrayLook.DUE:
         disc = ring.adjusted(-width / 2, -width / 2, width / 2, width / 2)
-        painter.fillPath(_ellipse(disc), _solid(DUE))
-        painter.fillPath(_ring(disc, halo), _solid(HALO))  # on top, as a pen would be
+        painter.fillPath(_ellipse(disc), solid_brush(DUE))
+        painter.fillPath(_ring(disc, halo), solid_brush(HALO))  # on top, as a pen would be
         _draw_figure(painter, centre, size * 0.62, QColor("white"))
         return
     track = TRACK.toRgb()  # a copy (QColor(QColor) would build the enum namespace through its overloads)
     if look is TrayLook.AWAY:
         track.setAlpha(110)
-    painter.fillPath(_ring(ring, width + halo), _solid(HALO))
-    painter.fillPath(_ring(ring, width), _solid(track))
+    painter.fillPath(_ring(ring, width + halo), solid_brush(HALO))
+    painter.fillPath(_ring(ring, width), solid_brush(track))
     if look is TrayLook.PAUSED:
         bars = QPainterPath()
         bar_w, bar_h = size * 0.12, size * 0.34
         for dx in (-size * 0.10, size * 0.10):
             bars.addRoundedRect(QRectF(centre.x() + dx - bar_w / 2, centre.y() - bar_h / 2, bar_w, bar_h),
                                 bar_w / 3, bar_w / 3)
-        painter.fillPath(bars, _solid(PAUSED))
+        painter.fillPath(bars, solid_brush(PAUSED))
         return
     if look is TrayLook.PROGRESS and fraction > 0:
-        painter.fillPath(_round_arc(ring, width, quantise(fraction)), _solid(ACCENT))
+        painter.fillPath(_round_arc(ring, width, quantise(fraction)), solid_brush(ACCENT))
     dot = ACCENT if look is TrayLook.PROGRESS else track
     _draw_figure(painter, centre, size * 0.46, dot)
 
@@ -83,22 +83,22 @@ def _draw_figure(painter: QPainter, centre: QPointF, scale: float, colour: QColo
     Drawn from a 100-unit sketch centred on ``centre``; ``scale`` is its height in pixels.
     """
     if scale * painter.device().devicePixelRatioF() < 12:  # a figure this small is mush: a dot reads better
-        painter.fillPath(_disc(centre, scale * 0.3), _solid(colour))
+        painter.fillPath(disc_path(centre, scale * 0.3), solid_brush(colour))
         return
     unit = scale / 100.0
 
     def at(x: float, y: float) -> QPointF:
         return QPointF(centre.x() + x * unit, centre.y() + y * unit)
 
-    figure = _disc(at(-4, -42), 12 * unit)  # the head
+    figure = disc_path(at(-4, -42), 12 * unit)  # the head
     for stroke in (((-4, -22), (-4, 8)),                      # body
                    ((-26, -38), (-4, -18), (18, -38)),         # arms raised
                    ((-14, 46), (-4, 8), (30, 22))):            # one leg down, one swinging out
-        figure = figure.united(_round_stroke([at(*point) for point in stroke], max(1.0, 13 * unit)))
-    painter.fillPath(figure, _solid(colour))
+        figure = figure.united(round_stroke([at(*point) for point in stroke], max(1.0, 13 * unit)))
+    painter.fillPath(figure, solid_brush(colour))
 
 
-def _solid(colour: QColor) -> QBrush:
+def solid_brush(colour: QColor) -> QBrush:
     """A brush of one colour: a one-pixel texture.
 
     ``QBrush(QColor)`` would build Qt's enum namespace. A one-colour gradient did not, but
@@ -129,16 +129,16 @@ def _ring(ellipse: QRectF, width: float) -> QPainterPath:
     return path
 
 
-def _disc(centre: QPointF, radius: float) -> QPainterPath:
+def disc_path(centre: QPointF, radius: float) -> QPainterPath:
     path = QPainterPath()
     path.addEllipse(centre, radius, radius)
     return path
 
 
-def _round_stroke(points: list[QPointF], width: float) -> QPainterPath:
+def round_stroke(points: list[QPointF], width: float) -> QPainterPath:
     """The outline of a polyline stroked ``width`` wide with round caps and round joins."""
     radius = width / 2
-    outline = _disc(points[0], radius)
+    outline = disc_path(points[0], radius)
     for start, end in itertools.pairwise(points):
         dx, dy = end.x() - start.x(), end.y() - start.y()
         length = math.hypot(dx, dy)
@@ -150,7 +150,7 @@ def _round_stroke(points: list[QPointF], width: float) -> QPainterPath:
         band.lineTo(QPointF(end.x() - nx, end.y() - ny))
         band.lineTo(QPointF(start.x() - nx, start.y() - ny))
         band.closeSubpath()
-        outline = outline.united(band).united(_disc(end, radius))
+        outline = outline.united(band).united(disc_path(end, radius))
     return outline
 
 
@@ -169,7 +169,7 @@ def _round_arc(ring: QRectF, width: float, fraction: float) -> QPainterPath:
     centre = ring.center()
     ends = [QPointF(centre.x() + rx * math.cos(math.radians(angle)), centre.y() - ry * math.sin(math.radians(angle)))
             for angle in (90.0, 90.0 + sweep)]
-    return band.united(_disc(ends[0], half)).united(_disc(ends[1], half))
+    return band.united(disc_path(ends[0], half)).united(disc_path(ends[1], half))
 
 
 def render_pixmap(size: int, look: TrayLook, fraction: float, device_pixel_ratio: float = 1.0) -> QPixmap:

@@ -112,6 +112,13 @@ class Windows(QObject):
         self._adopt(window)
         return drill
 
+    def show_running_drill(self) -> bool:
+        """Raise the drill (or routine) window under way; False when none is open."""
+        if self._drill_window is None:
+            return False
+        _raise(self._drill_window)
+        return True
+
     @property
     def routines(self) -> list[Routine]:
         """The routines that loaded, built-ins first (the library is read if it was not yet)."""
@@ -161,6 +168,10 @@ class Windows(QObject):
 
             self._speaker = detect_speaker()
         return self._speaker
+
+    def drills_today(self) -> int | None:
+        """Drills done today (None: no history)."""
+        return self._drills_today()
 
     def _drills_today(self) -> int | None:
         return None if self._history is None else self._history.drills_done_today(self._clock.now())
