@@ -183,3 +183,65 @@ def test_sync_autostart_does_not_hide_bugs():
 
     with pytest.raises(TypeError):
         sync_autostart(True, Broken())
+
+
+# --- adoption at the first launch (issue 25) ---------------------------------------------------
+
+
+class _RegistryStandIn:
+    def __init__(self, values: dict[str, str] | None = None, broken: bool = False) -> None:
+        self.values = dict(values or {})
+        self.broken = broken
+
+    def get_value(self, name: str) -> str | None:
+        if self.broken:
+            raise OSError("access denied")
+        return self.values.get(name)
+
+    def set_value(self, name: str, value: str) -> None:
+        self.values[name] = value
+
+    def delete_value(self, name: str) -> None:
+        self.values.pop(name, None)
+
+
+def test_the_installers_run_value_is_adopted_at_the_first_launch_and_survives_it():
+    from unsit.core.start_at_login import StartAtLoginFollower
+    from unsit.platform.autostart import RUN_VALUE_NAME, WindowsRunKey, adopted_setting
+
+    registry = _RegistryStandIn({RUN_VALUE_NAME: '"C:\\Users\\u\\AppData\\Local\\Programs\\Unsit\\unsit.exe"'})
+    key = WindowsRunKey(registry, ["unsit.exe"])
+    setting = adopted_setting(first_launch=True, setting=False, autostart=key)
+    assert setting is True
+    follower = StartAtLoginFollower(setting, lambda on: key.set_enabled(on))
+    follower.setting_is(True)  # the adopted value, saved
+    assert RUN_VALUE_NAME in registry.values  # still there after the first launch
+
+
+def test_no_adoption_once_a_settings_file_exists_and_no_entry_means_off():
+    from unsit.platform.autostart import RUN_VALUE_NAME, WindowsRunKey, adopted_setting
+
+    with_entry = WindowsRunKey(_RegistryStandIn({RUN_VALUE_NAME: "unsit.exe"}), ["unsit.exe"])
+    assert adopted_setting(first_launch=False, setting=False, autostart=with_entry) is False
+    assert adopted_setting(first_launch=True, setting=False, autostart=WindowsRunKey(_RegistryStandIn())) is False
+    assert adopted_setting(first_launch=True, setting=True, autostart=WindowsRunKey(_RegistryStandIn())) is True
+
+
+def test_an_unreadable_entry_keeps_the_setting_and_says_why(caplog):
+    from unsit.platform.autostart import WindowsRunKey, adopted_setting
+
+    broken = WindowsRunKey(_RegistryStandIn(broken=True), ["unsit.exe"])
+    with caplog.at_level(logging.WARNING):
+        assert adopted_setting(first_launch=True, setting=False, autostart=broken) is False
+    assert "access denied" in caplog.text
+
+
+def test_a_launch_agent_and_an_xdg_entry_are_adopted_too(tmp_path):
+    from unsit.platform.autostart import MacLaunchAgent, XdgAutostart, adopted_setting
+
+    agent = MacLaunchAgent(tmp_path / "LaunchAgents", ["/Applications/Unsit.app/Contents/MacOS/unsit"])
+    xdg = XdgAutostart(tmp_path / "config", ["unsit"])
+    for entry in (agent, xdg):
+        assert adopted_setting(first_launch=True, setting=False, autostart=entry) is False
+        entry.set_enabled(True)
+        assert adopted_setting(first_launch=True, setting=False, autostart=entry) is True

@@ -6,9 +6,11 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
+from unsit.core.start_at_login import StartAtLoginFollower
 from unsit.runtime.log_file import setup_logging
 from unsit.runtime.paths import AppPaths
 from unsit.runtime.transient_imports import transient_modules
@@ -30,12 +32,22 @@ def _command() -> str:
 
 
 def sync_start_at_login(wanted: bool) -> None:
-    """Make start-at-login match the setting. Needed at start-up and when the setting changes, so
-    the autostart module is forgotten again afterwards (``unsit.runtime.transient_imports``)."""
+    """Make start-at-login match the setting. Needed only when the setting changes, so the
+    autostart module is forgotten again afterwards (``unsit.runtime.transient_imports``)."""
     with transient_modules("unsit.platform.autostart"):
         from unsit.platform.autostart import sync_autostart
 
         sync_autostart(wanted)
+
+
+def adopt_start_at_login(first_launch: bool, setting: bool) -> bool:
+    """The setting to start with: an existing entry is adopted at the first launch (issue 25)."""
+    if not first_launch or setting:
+        return setting
+    with transient_modules("unsit.platform.autostart"):
+        from unsit.platform.autostart import adopted_setting
+
+        return adopted_setting(first_launch, setting)
 
 
 def missing_display(env: Mapping[str, str], platform: str) -> str | None:
@@ -157,6 +169,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     store = SettingsStore(SettingsFile(paths.settings_file))
     language = LanguageSwitcher(app)
     language.apply("")  # the system's language for the messages about the settings file ...
+    first_launch = not paths.settings_file.exists()
     problems = store.load_initial()
     language.apply(store.settings.language)  # ... then the chosen one
     if paths.runtime_problem:
@@ -255,7 +268,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     tray.clicked.connect(main_window.icon_clicked)
     store.settings_changed.connect(controller.apply_settings)
     store.settings_problem.connect(lambda message: inform(_("Unsit settings"), message))
-    store.settings_changed.connect(lambda s: sync_start_at_login(s.start_at_login))
+    login = StartAtLoginFollower(adopt_start_at_login(first_launch, settings.start_at_login), sync_start_at_login)
+    store.settings_changed.connect(lambda s: login.setting_is(s.start_at_login))
     store.settings_changed.connect(lambda s: language.apply(s.language))
     language.language_changed.connect(lambda _code: _retranslate(tray, windows, controller))
     language.language_changed.connect(lambda _code: tray.set_routines(library.routine_titles()))
@@ -271,7 +285,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
                            "start Unsit again from your applications menu to open its window."))
     if problems or drill_problems:
         inform(_("Unsit found a problem"), "\n".join([*problems, *drill_problems]))
-    sync_start_at_login(settings.start_at_login)
+    if login.current != settings.start_at_login:  # an adopted entry: the settings file says so from now on
+        store.update(replace(settings, start_at_login=True))
     return parts
 
 

@@ -290,3 +290,29 @@ def sync_autostart(wanted: bool, autostart: Autostart | None = None) -> bool:
         log.error("could not change start at login: %s", exc)
         return False
     return True
+
+
+# --- following the setting --------------------------------------------------------------------
+
+
+def adopted_setting(first_launch: bool, setting: bool, autostart: Autostart | None = None) -> bool:
+    """The ``start_at_login`` value to start with: ``setting``, or True at the first launch when an
+    entry already exists.
+
+    The Windows installer's "Start Unsit when I sign in" (or an earlier install, or a package)
+    writes the entry before Unsit has a settings file; the default setting (off) must not delete it.
+
+    Args:
+        first_launch: no settings file existed before this start.
+        setting: the loaded setting.
+        autostart: the mechanism to look at (default: this OS's).
+    """
+    if not first_launch or setting:
+        return setting
+    try:
+        target = autostart if autostart is not None else autostart_for_platform()
+        return target.is_enabled()
+    except (OSError, RuntimeError) as exc:
+        log.warning("could not read the start-at-login entry: %s", exc)
+        return setting
+
