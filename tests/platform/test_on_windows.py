@@ -51,3 +51,27 @@ def test_the_console_launcher_exists_beside_the_gui_one():
     scripts = os.path.dirname(sys.executable)
     names = set(os.listdir(scripts))
     assert {"unsit.exe", "unsit-cli.exe"} <= names, sorted(names)
+
+
+def test_german_and_chinese_reach_the_real_powershell_intact(tmp_path):
+    """The speech script's own stdin decoding, on the real PowerShell: each line written to a file
+    instead of spoken (SpeakAsync replaced), then compared with what was sent."""
+    import subprocess
+
+    from unsit.platform.speech import find_speech_command
+    from unsit.platform.speech_sapi import SAPI_SCRIPT
+
+    speak = "[void]$speaker.SpeakAsync($line)"
+    assert speak in SAPI_SCRIPT
+    echo = tmp_path / "heard.txt"
+    script = SAPI_SCRIPT.replace(speak, "Add-Content -Encoding UTF8 -LiteralPath $env:UNSIT_TEST_ECHO -Value $line")
+    command = find_speech_command("win32")
+    assert command is not None
+    lines = ["Hüfte öffnen, Füße hüftbreit.", "站直，收紧臀部。", "Wyprostuj się, źle nie jest."]
+    done = subprocess.run(
+        [*command.argv[:-1], script], input="\n".join(lines).encode("utf-8") + b"\n",
+        env={**os.environ, "UNSIT_SPEECH_LANGUAGE": "de", "UNSIT_TEST_ECHO": str(echo)},
+        capture_output=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert echo.read_text(encoding="utf-8-sig").splitlines() == lines
