@@ -245,3 +245,61 @@ def test_a_launch_agent_and_an_xdg_entry_are_adopted_too(tmp_path):
         assert adopted_setting(first_launch=True, setting=False, autostart=entry) is False
         entry.set_enabled(True)
         assert adopted_setting(first_launch=True, setting=False, autostart=entry) is True
+
+
+# --- Task Manager's switch and the disk image (issue 25) ----------------------------------------
+
+
+class _ApprovalStandIn:
+    def __init__(self, flags: dict[str, bytes]) -> None:
+        self.flags = dict(flags)
+
+    def get_flags(self, name: str) -> bytes | None:
+        return self.flags.get(name)
+
+    def clear(self, name: str) -> None:
+        self.flags.pop(name, None)
+
+
+@pytest.mark.parametrize(("flags", "on"), [
+    (None, True), (b"", True), (bytes([2]) + bytes(11), True), (bytes([6]) + bytes(11), True),
+    (bytes([3]) + bytes(11), False), (bytes([7, 1, 2]), False),
+])
+def test_task_managers_switch_is_read_from_the_first_byte(flags, on):
+    from unsit.platform.autostart import approved
+
+    assert approved(flags) is on
+
+
+def test_a_run_value_switched_off_in_task_manager_is_off_and_turning_it_on_clears_the_switch():
+    from unsit.platform.autostart import RUN_VALUE_NAME, WindowsRunKey, adopted_setting
+
+    registry = _RegistryStandIn({RUN_VALUE_NAME: "unsit.exe"})
+    approval = _ApprovalStandIn({RUN_VALUE_NAME: bytes([3]) + bytes(11)})
+    key = WindowsRunKey(registry, ["unsit.exe"], approval)
+    assert not key.is_enabled()
+    assert adopted_setting(first_launch=True, setting=False, autostart=key) is False  # not adopted either
+    assert sync_autostart(True, key) and key.is_enabled()
+    assert RUN_VALUE_NAME not in approval.flags and RUN_VALUE_NAME in registry.values
+
+
+@pytest.mark.parametrize(("program", "refused"), [
+    ("/Volumes/Unsit 0.1.0/Unsit.app/Contents/MacOS/unsit", "/Volumes/Unsit 0.1.0/Unsit.app"),
+    ("/private/var/folders/x/T/AppTranslocation/1A2B/d/Unsit.app/Contents/MacOS/unsit",
+     "/private/var/folders/x/T/AppTranslocation/1A2B/d/Unsit.app"),
+    ("/Applications/Unsit.app/Contents/MacOS/unsit", None),
+    ("/Users/me/Applications/Unsit.app/Contents/MacOS/unsit", None),
+])
+def test_a_launch_agent_into_a_disk_image_or_a_translocated_copy_is_refused_and_the_user_told(
+        tmp_path, program, refused):
+    from unsit.platform.autostart import MacLaunchAgent, transient_location
+
+    assert transient_location(program) == refused
+    agent = MacLaunchAgent(tmp_path / "LaunchAgents", [program])
+    told: list[str] = []
+    assert sync_autostart(True, agent, tell=told.append) is (refused is None)
+    assert agent.path.exists() is (refused is None)
+    if refused:
+        assert len(told) == 1 and refused in told[0] and "Applications" in told[0]
+    else:
+        assert told == []

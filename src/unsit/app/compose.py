@@ -31,13 +31,14 @@ def _command() -> str:
     return command_name()
 
 
-def sync_start_at_login(wanted: bool) -> None:
+def sync_start_at_login(wanted: bool, tell: Callable[[str], None] | None = None) -> None:
     """Make start-at-login match the setting. Needed only when the setting changes, so the
-    autostart module is forgotten again afterwards (``unsit.runtime.transient_imports``)."""
+    autostart module is forgotten again afterwards (``unsit.runtime.transient_imports``).
+    ``tell`` shows a refusal the user can fix (macOS: the app runs from its disk image)."""
     with transient_modules("unsit.platform.autostart"):
         from unsit.platform.autostart import sync_autostart
 
-        sync_autostart(wanted)
+        sync_autostart(wanted, tell=tell)
 
 
 def adopt_start_at_login(first_launch: bool, setting: bool) -> bool:
@@ -268,7 +269,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     tray.clicked.connect(main_window.icon_clicked)
     store.settings_changed.connect(controller.apply_settings)
     store.settings_problem.connect(lambda message: inform(_("Unsit settings"), message))
-    login = StartAtLoginFollower(adopt_start_at_login(first_launch, settings.start_at_login), sync_start_at_login)
+    login = StartAtLoginFollower(adopt_start_at_login(first_launch, settings.start_at_login),
+                                 lambda on: sync_start_at_login(on, lambda message: inform(APP_NAME, message)))
     store.settings_changed.connect(lambda s: login.setting_is(s.start_at_login))
     store.settings_changed.connect(lambda s: language.apply(s.language))
     language.language_changed.connect(lambda _code: _retranslate(tray, windows, controller))
