@@ -215,6 +215,10 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
 
     library.on_problems = lambda messages: inform(_("Unsit found a problem"), "\n".join(messages))
     main_window = MainWindowOpener(controller, windows, app.quit)
+    if sys.platform == "darwin":  # opening Unsit.app again re-activates this process: show the window
+        from unsit.platform.macos_reopen import open_window_on_reopen
+
+        open_window_on_reopen(app, main_window.open)
 
     if history is not None:  # told once per kind of trouble (disk full, read-only, damaged)
         history.on_problem = lambda message: notifier.inform(_("Unsit history"), message)
