@@ -40,6 +40,9 @@ UninstallDisplayName=Unsit
 WizardStyle=modern
 Compression=lzma2/max
 SolidCompression=yes
+; The app holds the session mutex Local\UnsitRunning while it runs (unsit/platform/windows_instance.py):
+; setup and uninstall ask the user to quit it first instead of replacing files under it.
+AppMutex=UnsitRunning
 ; Let the Restart Manager close a running Unsit before files are replaced or removed.
 CloseApplications=yes
 RestartApplications=no
