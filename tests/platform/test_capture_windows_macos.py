@@ -301,3 +301,50 @@ def test_before_macos_14_2_the_device_walk_answers_and_skips_a_failing_device():
         assert wait_for(watch.capturing, 5, "the fallback walk's answer").applications == ("input device 42",)
     finally:
         watch.stop()
+
+
+class Ole32StandIn:
+    """CoInitializeEx answers as told; CoCreateInstance hands out the stand-in's enumerator."""
+
+    def __init__(self, com: FakeCom, init_result: int) -> None:
+        self.com = com
+        self.init_result = init_result
+        self.uninitialized = 0
+
+    def CoInitializeEx(self, _reserved, _mode) -> int:  # noqa: N802
+        return self.init_result
+
+    def CoCreateInstance(self, _clsid, _outer, _context, _iid, out) -> int:  # noqa: N802
+        out._obj.value = self.com.enumerator
+        return 0
+
+    def CoUninitialize(self) -> None:  # noqa: N802
+        self.uninitialized += 1
+
+
+@pytest.mark.parametrize(("init_result", "uninitialized"), [(0, 1), (1, 1), (0x80010106, 0)])
+def test_com_is_initialised_checked_and_released_on_the_watch_thread(init_result, uninitialized):
+    com = FakeCom()
+    ole32 = Ole32StandIn(com, init_result)
+    enumerator = win._ComEnumerator(ole32=ole32, vcall=com.vcall)
+    enumerator.setup()
+    assert enumerator.pointer == com.enumerator
+    enumerator.teardown()
+    assert com.enumerator in com.released  # the enumerator itself is released at the end
+    assert ole32.uninitialized == uninitialized  # S_OK and S_FALSE are paired; another apartment is not ours
+
+
+def test_com_that_refuses_to_initialise_is_an_error_naming_the_hresult():
+    ole32 = Ole32StandIn(FakeCom(), 0x8007000E)  # E_OUTOFMEMORY
+    with pytest.raises(OSError, match="0x8007000E"):
+        win._ComEnumerator(ole32=ole32).setup()
+    assert ole32.uninitialized == 0
+
+
+def test_the_watch_tears_down_on_its_own_thread_when_stopped():
+    ended: list[str] = []
+    watch = PollingCaptureWatch("test", lambda: None, poll_seconds=0.01, teardown=lambda: ended.append("done"))
+    watch.start()
+    wait_for(watch.probed.is_set, 5, "a first probe")
+    watch.stop()
+    assert ended == ["done"]

@@ -42,7 +42,7 @@ def test_core_audio_walk_runs_on_the_real_device_enumerator():
     try:
         pids = win.capture_session_pids(win.com_vcall, com.pointer)
     finally:
-        win.com_vcall(com.pointer, win.RELEASE, ())
+        com.teardown()  # releases the enumerator and pairs CoInitializeEx with CoUninitialize
     assert all(isinstance(pid, int) and pid >= 0 for pid in pids)
     assert os.getpid() not in pids  # this test records nothing
 

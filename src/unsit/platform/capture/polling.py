@@ -35,14 +35,17 @@ class PollingCaptureWatch:
             probes, then counts as "nobody" (logged once).
         monotonic: the clock a capture's start is read from.
         setup: run once on the watch's thread before the first probe (COM initialisation).
+        teardown: run once on the watch's thread after the last probe (COM's release).
     """
 
     def __init__(self, name: str, probe: Probe, monotonic: Callable[[], float] = time.monotonic, *,
-                 poll_seconds: float = POLL_SECONDS, setup: Callable[[], None] | None = None) -> None:
+                 poll_seconds: float = POLL_SECONDS, setup: Callable[[], None] | None = None,
+                 teardown: Callable[[], None] | None = None) -> None:
         self.name = name
         self.on_change: Callable[[], None] | None = None
         self._probe = probe
         self._setup = setup
+        self._teardown = teardown
         self._poll_seconds = poll_seconds
         self._state = CaptureState(monotonic)
         self._stopping = threading.Event()
@@ -67,14 +70,24 @@ class PollingCaptureWatch:
             self._thread = None
 
     def _run(self) -> None:
-        warned = False
-        failed_in_a_row = 0
         try:
             if self._setup is not None:
                 self._setup()
         except OSError as exc:
             log.warning("cannot follow microphone use (%s): %s", self.name, exc)
             return
+        try:
+            self._poll()
+        finally:
+            if self._teardown is not None:
+                try:
+                    self._teardown()
+                except OSError as exc:
+                    log.debug("ending the capture watch (%s): %s", self.name, exc)
+
+    def _poll(self) -> None:
+        warned = False
+        failed_in_a_row = 0
         while not self._stopping.is_set():
             try:
                 who = self._probe() or None

@@ -35,6 +35,8 @@ DEVICE_STATE_ACTIVE = 1
 CLSCTX_ALL = 23
 SESSION_STATE_ACTIVE = 1
 COINIT_MULTITHREADED = 0
+S_OK, S_FALSE = 0, 1
+RPC_E_CHANGED_MODE = 0x80010106
 PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
 # Vtable slots (IUnknown takes 0-2).
 QUERY_INTERFACE, RELEASE = 0, 2
@@ -187,21 +189,58 @@ def com_vcall(this: int, index: int, args: tuple[Any, ...]) -> int:
 
 
 class _ComEnumerator:
-    """Creates the device enumerator on the watch's thread (COM is per thread)."""
+    """Creates the device enumerator on the watch's thread (COM is per thread), and releases it
+    and COM there again when the watch stops.
 
-    def __init__(self) -> None:
+    Args:
+        ole32: ``ctypes.windll.ole32`` (default, Windows only); tests pass a stand-in.
+        vcall: how COM methods are called (``Release`` of the enumerator).
+    """
+
+    def __init__(self, ole32: Any = None, vcall: VCall = com_vcall) -> None:
         self.pointer = 0
+        self._ole32 = ole32
+        self._vcall = vcall
+        self._uninitialize = False
 
     def setup(self) -> None:
-        if sys.platform != "win32":
-            raise OSError("Core Audio needs Windows")
-        ole32 = ctypes.windll.ole32
-        ole32.CoInitializeEx(None, COINIT_MULTITHREADED)
-        enumerator = ctypes.c_void_p()
-        clsid, iid = Guid.of(CLSID_MM_DEVICE_ENUMERATOR), Guid.of(IID_IMM_DEVICE_ENUMERATOR)
-        _check(ole32.CoCreateInstance(ctypes.byref(clsid), None, CLSCTX_ALL, ctypes.byref(iid),
-                                      ctypes.byref(enumerator)), "CoCreateInstance(MMDeviceEnumerator)")
+        """Initialise COM on this thread (checked) and create the enumerator.
+
+        Raises:
+            OSError: not on Windows, COM refused, or no enumerator.
+        """
+        ole32 = self._ole32
+        if ole32 is None:
+            if sys.platform != "win32":
+                raise OSError("Core Audio needs Windows")
+            ole32 = ctypes.windll.ole32
+        result = int(ole32.CoInitializeEx(None, COINIT_MULTITHREADED)) & 0xFFFFFFFF
+        if result in (S_OK, S_FALSE):
+            self._uninitialize = True  # each successful call (S_FALSE too) is paired with CoUninitialize
+        elif result != RPC_E_CHANGED_MODE:  # this thread already has another apartment: usable, not ours to end
+            raise OSError(f"CoInitializeEx failed (HRESULT 0x{result:08X})")
+        try:
+            enumerator = ctypes.c_void_p()
+            clsid, iid = Guid.of(CLSID_MM_DEVICE_ENUMERATOR), Guid.of(IID_IMM_DEVICE_ENUMERATOR)
+            _check(ole32.CoCreateInstance(ctypes.byref(clsid), None, CLSCTX_ALL, ctypes.byref(iid),
+                                          ctypes.byref(enumerator)), "CoCreateInstance(MMDeviceEnumerator)")
+        except OSError:
+            self.teardown(ole32)
+            raise
         self.pointer = enumerator.value or 0
+
+    def teardown(self, ole32: Any = None) -> None:
+        """Release the enumerator and end COM on this thread, if this object started it."""
+        if self.pointer:
+            self._vcall(self.pointer, RELEASE, ())
+            self.pointer = 0
+        if self._uninitialize:
+            self._uninitialize = False
+            ole32 = ole32 or self._ole32
+            if ole32 is None and sys.platform == "win32":
+                ole32 = ctypes.windll.ole32
+            if ole32 is not None:
+                ole32.CoUninitialize()
 
 
 def windows_capture_watch(monotonic: Callable[[], float] = time.monotonic, *, vcall: VCall = com_vcall,
@@ -216,7 +255,7 @@ def windows_capture_watch(monotonic: Callable[[], float] = time.monotonic, *, vc
             (default: COM's; tests pass their own).
     """
     pid = os.getpid() if own_pid is None else own_pid
-    com = _ComEnumerator()
+    com = _ComEnumerator(vcall=vcall)
 
     def prepare() -> None:
         if setup is None:
@@ -227,4 +266,9 @@ def windows_capture_watch(monotonic: Callable[[], float] = time.monotonic, *, vc
     def probe() -> tuple[str, ...]:
         return calls_from_pids(capture_session_pids(vcall, com.pointer), pid, name_of)
 
-    return PollingCaptureWatch("coreaudio-sessions", probe, monotonic, poll_seconds=poll_seconds, setup=prepare)
+    def finish() -> None:
+        if setup is None:
+            com.teardown()
+
+    return PollingCaptureWatch("coreaudio-sessions", probe, monotonic, poll_seconds=poll_seconds, setup=prepare,
+                               teardown=finish)
