@@ -50,7 +50,7 @@ def test_a_file_held_for_good_fails_after_the_last_pause_and_keeps_the_old_conte
 
 
 def test_elsewhere_and_for_other_errors_there_is_no_retry(tmp_path, monkeypatch):
-    replace, calls = _refusing(1)
+    replace, _calls = _refusing(1)
     monkeypatch.setattr(atomic.os, "replace", replace)
     slept: list[float] = []
     with pytest.raises(PermissionError):

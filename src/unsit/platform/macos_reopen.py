@@ -11,13 +11,17 @@ it as usual.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+if TYPE_CHECKING:  # ``Qt`` itself loads when a slot runs: naming it builds all of Qt's enums (about 1 MB)
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
 
 
 def has_visible_window(app: QApplication) -> bool:
     """True when one of the app's own windows (not a menu or a tooltip) is shown."""
+    from PySide6.QtCore import Qt
+
     for widget in app.topLevelWidgets():
         kind = widget.windowType()
         if widget.isVisible() and kind not in (Qt.WindowType.Popup, Qt.WindowType.ToolTip):
@@ -32,6 +36,8 @@ def open_window_on_reopen(app: QApplication, open_window: Callable[[], None]) ->
     """
 
     def activated(state: Qt.ApplicationState) -> None:
+        from PySide6.QtCore import Qt
+
         if state == Qt.ApplicationState.ApplicationActive and not has_visible_window(app):
             open_window()
 
