@@ -80,13 +80,20 @@ def test_german_and_chinese_cues_reach_one_powershell_intact_as_utf8_lines(tmp_p
     wait_for(lambda: _lines(log)[-1].endswith("END"), 10, "the last PowerShell to end")
 
 
-def test_a_powershell_that_died_between_cues_is_replaced_and_the_cue_still_spoken(tmp_path, monkeypatch):
+def _first_cue(tmp_path: Path, monkeypatch, language: str, text: str) -> tuple[SapiSpeaker, Path]:
+    """The speaker detect_speaker gives on Windows (stand-in PowerShell), after one cue arrived."""
     log = _stand_in(tmp_path, monkeypatch)
     speaker = detect_speaker("win32")
     assert isinstance(speaker, SapiSpeaker)
-    speaker._language = lambda: "pl"
-    speaker.say("Zegnij kolano.")
+    speaker._language = lambda: language
+    speaker.say(text)
     wait_for(lambda: len(_lines(log)) == 1, 10, "the first cue")
+    assert speaker.process is not None
+    return speaker, log
+
+
+def test_a_powershell_that_died_between_cues_is_replaced_and_the_cue_still_spoken(tmp_path, monkeypatch):
+    speaker, log = _first_cue(tmp_path, monkeypatch, "pl", "Zegnij kolano.")
     assert speaker.process is not None
     speaker.process.kill()
     speaker.process.wait(timeout=10)
@@ -97,12 +104,7 @@ def test_a_powershell_that_died_between_cues_is_replaced_and_the_cue_still_spoke
 
 
 def test_english_keeps_the_systems_voice_and_a_missing_powershell_is_quiet(tmp_path, monkeypatch):
-    log = _stand_in(tmp_path, monkeypatch)
-    speaker = detect_speaker("win32")
-    assert isinstance(speaker, SapiSpeaker)
-    speaker._language = lambda: "en"
-    speaker.say("Stand tall.")
-    wait_for(lambda: len(_lines(log)) == 1, 10, "the cue")
+    speaker, log = _first_cue(tmp_path, monkeypatch, "en", "Stand tall.")
     assert speaker.process is not None
     assert _lines(log) == [f"{speaker.process.pid}  'Stand tall.'"]  # UNSIT_SPEECH_LANGUAGE empty: no voice picked
     speaker.close()
