@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from unsit.platform.windows_instance import ERROR_ALREADY_EXISTS, SessionMutex, pipe_name, server_is_ours
@@ -103,7 +105,7 @@ def test_the_client_sends_nothing_to_a_server_of_another_user(qtbot, tmp_path):
     from unsit.platform.ipc_client import NotRunning, _send_qt
 
     server = QLocalServer()
-    name = str(tmp_path / "pipe")
+    name = f"unsit-test-{uuid.uuid4().hex[:12]}"  # a pipe on Windows, a socket in the temp folder elsewhere
     assert server.listen(name)
     received = bytearray()
     closed: list[bool] = []
@@ -119,5 +121,5 @@ def test_the_client_sends_nothing_to_a_server_of_another_user(qtbot, tmp_path):
     qtbot.waitUntil(lambda: bool(closed))  # the client hung up; whatever it sent has arrived by now
     assert bytes(received) == b""
     with pytest.raises(NotRunning):
-        _send_qt(str(tmp_path / "nobody"), b"{}\n", 1.0, server_is_ours=lambda _handle: True)
+        _send_qt(f"unsit-test-nobody-{uuid.uuid4().hex[:12]}", b"{}\n", 1.0, server_is_ours=lambda _handle: True)
     server.close()
