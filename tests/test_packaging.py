@@ -74,11 +74,13 @@ def test_the_wheel_carries_compiled_catalogues_assets_metadata_and_both_launcher
     assert "[console_scripts]\nunsit-cli = unsit.__main__:main" in entry_points
 
 
-def test_the_wheel_installs_into_a_fresh_venv_and_speaks_german(dist, tmp_path):
+@pytest.mark.parametrize("artifact", ["*.whl", "*.tar.gz"])
+def test_each_artifact_installs_into_a_fresh_venv_and_speaks_german(dist, tmp_path, artifact):
+    """The wheel (pip), and the sdist as pipx installs it: pip builds it in an isolated environment."""
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", venv)
     python = venv / "bin" / "python"
-    _run(python, "-m", "pip", "install", "-q", _one(dist, "*.whl"))
+    _run(python, "-m", "pip", "install", "-q", _one(dist, artifact))
     env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
     for launcher in ("unsit", "unsit-cli"):
         assert _run(venv / "bin" / launcher, "--version", env=env).strip().endswith(unsit.__version__)
