@@ -11,7 +11,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PY=${PYTHON:-python3}
 WORK=${1:-$ROOT/build/cuts}
-CUTS=(qt-plugins wayland gtk-theme translations strip)
+CUTS=(qt-plugins wayland gtk-theme translations icu ssl strip)
 mkdir -p "$WORK"
 
 measure() {  # measure LABEL KEEP -> "unpacked packed" in bytes

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -61,9 +62,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
+_ONLY_ON = {"windows": "win32", "macos": "darwin"}  # markers for tests of one OS's real system calls
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # The long tests first, so that with several workers none of them starts last and alone.
     items.sort(key=lambda item: "slow" not in item.keywords)
+    for item in items:
+        for marker, platform in _ONLY_ON.items():
+            if marker in item.keywords and sys.platform != platform:
+                item.add_marker(pytest.mark.skip(reason=f"calls the real {marker} system: runs on {platform} only"))
     if not _state.get("missing"):
         return
     skip = pytest.mark.skip(reason="headless desktop missing: " + ", ".join(_state["missing"]))

@@ -15,6 +15,13 @@
 
 .PARAMETER Out
   Where the setup program is written (default: dist in the repository).
+
+.NOTES
+  Signing: set UNSIT_SIGN_COMMAND to a command line with {file} where the file goes, e.g.
+    signtool sign /fd sha256 /tr <your CA's timestamp URL> /td sha256 /n "<certificate subject>" "{file}"
+  It runs for unsit.exe and unsit-cli.exe before packing and for the setup program after.
+  Without it the build says so and leaves them unsigned (SmartScreen then warns on download).
+  Both programs carry a version resource either way (installer\bundle_metadata.py).
 #>
 param(
     [string]$Python = "",
@@ -63,6 +70,21 @@ try {
 $Bundle = Join-Path $Work "dist\unsit"
 Invoke-Checked (Join-Path $Bundle "unsit-cli.exe") @("--version")
 
+function Invoke-Signing {
+    param([string]$File)
+    if (-not $env:UNSIT_SIGN_COMMAND) { return }
+    $line = $env:UNSIT_SIGN_COMMAND.Replace("{file}", $File)
+    Write-Host "signing $File"
+    & cmd.exe /d /c $line
+    if ($LASTEXITCODE -ne 0) { throw "signing $File failed with exit code $LASTEXITCODE" }
+}
+if ($env:UNSIT_SIGN_COMMAND) {
+    Invoke-Signing (Join-Path $Bundle "unsit.exe")
+    Invoke-Signing (Join-Path $Bundle "unsit-cli.exe")
+} else {
+    Write-Host "UNSIT_SIGN_COMMAND is not set: unsit.exe, unsit-cli.exe and the setup program stay unsigned"
+}
+
 # --- Installer ----------------------------------------------------------------------------
 Write-Host "== Packing with Inno Setup"
 $Iscc = Get-Command ISCC.exe -ErrorAction SilentlyContinue
@@ -79,6 +101,7 @@ Invoke-Checked $Iscc @("/Q", "/DAppVersion=$Version", "/DSourceDir=$Bundle", "/D
     "/O$Out", (Join-Path $Root "installer\windows\unsit.iss"))
 
 $Setup = Join-Path $Out "unsit-$Version-windows-x64-setup.exe"
+Invoke-Signing $Setup
 $BundleBytes = (Get-ChildItem $Bundle -Recurse -File | Measure-Object -Property Length -Sum).Sum
 Write-Host ("bundle (unpacked): {0:N1} MiB" -f ($BundleBytes / 1MB))
 Write-Host ("setup program:     {0:N1} MiB" -f ((Get-Item $Setup).Length / 1MB))

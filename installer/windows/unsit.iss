@@ -40,12 +40,26 @@ UninstallDisplayName=Unsit
 WizardStyle=modern
 Compression=lzma2/max
 SolidCompression=yes
+; The app holds the session mutex Local\UnsitRunning while it runs (unsit/platform/windows_instance.py):
+; setup and uninstall ask the user to quit it first instead of replacing files under it.
+AppMutex=UnsitRunning
 ; Let the Restart Manager close a running Unsit before files are replaced or removed.
 CloseApplications=yes
 RestartApplications=no
+; The setup program's own version resource (the app's programs get theirs from unsit.spec).
+VersionInfoVersion={#AppVersion}
+VersionInfoProductName=Unsit
+VersionInfoCompany=The Unsit developers
+VersionInfoDescription=Unsit setup
+VersionInfoCopyright=MIT licence, the Unsit developers
 
 [Tasks]
 Name: "startatlogin"; Description: "Start Unsit when I sign in"; GroupDescription: "Start-up:"
+
+[InstallDelete]
+; An upgrade replaces the bundle's libraries instead of overlaying them: a DLL or Qt plugin the new
+; version no longer ships would otherwise stay in _internal and could be loaded.
+Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
 Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs

@@ -16,8 +16,9 @@ from tests.desktop import HeadlessDesktop
 class RunningApp:
     """One desktop (Xvfb, D-Bus, dunst, optional trayer) with one `unsit` process on it."""
 
-    def __init__(self, root: Path, settings: str = "", with_tray: bool = True, command: list[str] | None = None,
-                 before_start: Callable[[HeadlessDesktop], object] | None = None, cwd: Path | None = None):
+    def __init__(self, root: Path, settings: str | None = "", with_tray: bool = True,
+                 command: list[str] | None = None, before_start: Callable[[HeadlessDesktop], object] | None = None,
+                 cwd: Path | None = None):
         self.root = root
         self.desktop = HeadlessDesktop(root / "desktop")
         self.env = dict(os.environ)
@@ -32,9 +33,11 @@ class RunningApp:
         (root / "XDG_CONFIG_HOME" / "unsit").mkdir(mode=0o700)
         # The morning-routine offer (its own notification at the first sit-down) is off unless a
         # test asks for it: these tests count the hourly nudge's notifications.
-        if "morning_routine" not in settings:
+        # settings=None: no settings file at all (a first launch).
+        if settings is not None and "morning_routine" not in settings:
             settings = "morning_routine = false\n" + settings
-        (root / "XDG_CONFIG_HOME" / "unsit" / "settings.toml").write_text(settings)
+        if settings is not None:
+            (root / "XDG_CONFIG_HOME" / "unsit" / "settings.toml").write_text(settings)
         self.log = open(root / "app.out", "w")  # noqa: SIM115 - open for the whole run; stop() closes it
         self.proc = subprocess.Popen(self.command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, cwd=cwd)
         self.wait_until(lambda: self.cli("status").returncode == 0, 60, "the app to answer `unsit status`")

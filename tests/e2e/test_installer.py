@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -29,6 +30,9 @@ APP_ID = "app.unsit.Unsit"
 NAME = f"unsit-{unsit.__version__}-linux-x86_64"
 HICOLOR_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 MAX_ARCHIVE_MIB = 55
+# The unpacked bundle (issue 24: 117 MiB before the ICU, translation and OpenSSL cuts; 90 MB asked).
+MAX_BUNDLE_BYTES = 90_000_000
+SHIPPED = sorted(po.stem for po in (ROOT / "src" / "unsit" / "locale").glob("*.po"))
 
 
 def _wait_until(predicate, timeout_seconds: float, what: str):
@@ -124,16 +128,44 @@ def test_archive_holds_the_bundle_menu_entry_icons_and_metainfo(archive: Path):
     assert any(n.startswith(internal + "apscheduler-") and n.endswith("entry_points.txt") for n in members)
     # Unsit's own catalogues are compiled into the bundle (issue 14).
     assert internal + "unsit/locale/de/LC_MESSAGES/unsit.mo" in members
-    # The size cuts hold: of Qt's translations only qtbase_* (dialog buttons; issue 14 changed this),
-    # no GTK theme, no Wayland or EGL platforms.
+    # The size cuts hold: of Qt's translations only qtbase_<code> of the languages Unsit ships (dialog
+    # buttons; issue 14 changed this), no GTK theme, no Wayland or EGL platforms, no OpenSSL.
     plugins = internal + "PySide6/Qt/plugins/"
-    qt_translations = [n for n in members if n.startswith(internal + "PySide6/Qt/translations/")]
-    assert [n for n in qt_translations if not Path(n).name.startswith("qtbase_")] == []
+    qt_translations = {Path(n).name for n in members if n.startswith(internal + "PySide6/Qt/translations/")}
+    assert {"qtbase_de.qm", "qtbase_zh_CN.qm", "qtbase_pt_BR.qm"} <= qt_translations
+    assert qt_translations <= {f"qtbase_{code}.qm" for code in [*SHIPPED, *(c.split("_")[0] for c in SHIPPED)]}
+    assert not any(Path(n).name.startswith(("libssl.so", "libcrypto.so", "_ssl.", "_hashlib.")) for n in members)
     assert f"{plugins}platforms/libqxcb.so" in members
     assert f"{plugins}imageformats/libqsvg.so" in members
     for cut in ("platformthemes/libqgtk3.so", "platforms/libqwayland.so", "platforms/libqeglfs.so"):
         assert plugins + cut not in members
     assert archive.stat().st_size < MAX_ARCHIVE_MIB * 1024 * 1024
+
+
+def test_the_unpacked_bundle_fits_the_size_budget_and_the_build_printed_its_size(archive: Path, unpacked: Path):
+    files = sum(p.lstat().st_size for p in (unpacked / "unsit").rglob("*") if not p.is_dir())
+    log = (archive.parent / "build.log").read_text()
+    printed = re.search(r"^bundle \(unpacked\): [\d.]+ MiB \((\d+) bytes\)$", log, re.M)
+    assert printed, "build_linux.sh did not print the bundle's size"
+    # du -sb (the build's figure) also counts the folders themselves: a few hundred kB more.
+    assert files <= int(printed[1]) <= files + 2_000_000, (files, printed[0])
+    assert int(printed[1]) <= MAX_BUNDLE_BYTES, f"{printed[0]}: over the budget of {MAX_BUNDLE_BYTES} bytes"
+
+
+def test_the_trimmed_icu_data_still_collates_and_case_maps_the_shipped_languages(unpacked: Path):
+    """Qt's ICU data is rebuilt by installer/trim_icu.py: load it in place of the wheel's and ask Qt."""
+    icu = next((unpacked / "unsit" / "_internal" / "PySide6" / "Qt" / "lib").glob("libicudata.so.*"))
+    assert icu.stat().st_size < 8_000_000, f"{icu} is {icu.stat().st_size} bytes: not trimmed"
+    probe = (
+        "from PySide6.QtCore import QCollator, QLocale\n"
+        "words = ['Zebra', '\u00c4pfel', 'Apfel', '\u00fcber', 'Ufer']\n"
+        "print(sorted(words, key=QCollator(QLocale('de_DE')).sortKey))\n"
+        "print(QLocale('de_DE').toUpper('stra\u00dfe'), QCollator(QLocale('zh_CN')).compare('\u4e2d', '\u56fd'))\n"
+    )
+    env = {**os.environ, "LD_PRELOAD": str(icu)}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "Could not create collator" not in done.stderr, done.stderr
+    assert done.stdout.splitlines() == ["['Apfel', 'Äpfel', 'über', 'Ufer', 'Zebra']", "STRASSE 1"], done.stdout
 
 
 def test_menu_entry_and_metainfo_pass_the_validators(unpacked: Path):

@@ -184,3 +184,123 @@ def test_sync_autostart_does_not_hide_bugs():
 
     with pytest.raises(TypeError):
         sync_autostart(True, Broken())
+
+
+# --- adoption at the first launch (issue 25) ---------------------------------------------------
+
+
+class _RegistryStandIn:
+    def __init__(self, values: dict[str, str] | None = None, broken: bool = False) -> None:
+        self.values = dict(values or {})
+        self.broken = broken
+
+    def get_value(self, name: str) -> str | None:
+        if self.broken:
+            raise OSError("access denied")
+        return self.values.get(name)
+
+    def set_value(self, name: str, value: str) -> None:
+        self.values[name] = value
+
+    def delete_value(self, name: str) -> None:
+        self.values.pop(name, None)
+
+
+def test_the_installers_run_value_is_adopted_at_the_first_launch_and_survives_it():
+    from unsit.core.start_at_login import StartAtLoginFollower
+    from unsit.platform.autostart import RUN_VALUE_NAME, WindowsRunKey, adopted_setting
+
+    registry = _RegistryStandIn({RUN_VALUE_NAME: '"C:\\Users\\u\\AppData\\Local\\Programs\\Unsit\\unsit.exe"'})
+    key = WindowsRunKey(registry, ["unsit.exe"])
+    setting = adopted_setting(first_launch=True, setting=False, autostart=key)
+    assert setting is True
+    follower = StartAtLoginFollower(setting, lambda on: key.set_enabled(on))
+    follower.setting_is(True)  # the adopted value, saved
+    assert RUN_VALUE_NAME in registry.values  # still there after the first launch
+
+
+def test_no_adoption_once_a_settings_file_exists_and_no_entry_means_off():
+    from unsit.platform.autostart import RUN_VALUE_NAME, WindowsRunKey, adopted_setting
+
+    with_entry = WindowsRunKey(_RegistryStandIn({RUN_VALUE_NAME: "unsit.exe"}), ["unsit.exe"])
+    assert adopted_setting(first_launch=False, setting=False, autostart=with_entry) is False
+    assert adopted_setting(first_launch=True, setting=False, autostart=WindowsRunKey(_RegistryStandIn())) is False
+    assert adopted_setting(first_launch=True, setting=True, autostart=WindowsRunKey(_RegistryStandIn())) is True
+
+
+def test_an_unreadable_entry_keeps_the_setting_and_says_why(caplog):
+    from unsit.platform.autostart import WindowsRunKey, adopted_setting
+
+    broken = WindowsRunKey(_RegistryStandIn(broken=True), ["unsit.exe"])
+    with caplog.at_level(logging.WARNING):
+        assert adopted_setting(first_launch=True, setting=False, autostart=broken) is False
+    assert "access denied" in caplog.text
+
+
+def test_a_launch_agent_and_an_xdg_entry_are_adopted_too(tmp_path):
+    from unsit.platform.autostart import MacLaunchAgent, XdgAutostart, adopted_setting
+
+    agent = MacLaunchAgent(tmp_path / "LaunchAgents", ["/Applications/Unsit.app/Contents/MacOS/unsit"])
+    xdg = XdgAutostart(tmp_path / "config", ["unsit"])
+    for entry in (agent, xdg):
+        assert adopted_setting(first_launch=True, setting=False, autostart=entry) is False
+        entry.set_enabled(True)
+        assert adopted_setting(first_launch=True, setting=False, autostart=entry) is True
+
+
+# --- Task Manager's switch and the disk image (issue 25) ----------------------------------------
+
+
+class _ApprovalStandIn:
+    def __init__(self, flags: dict[str, bytes]) -> None:
+        self.flags = dict(flags)
+
+    def get_flags(self, name: str) -> bytes | None:
+        return self.flags.get(name)
+
+    def clear(self, name: str) -> None:
+        self.flags.pop(name, None)
+
+
+@pytest.mark.parametrize(("flags", "on"), [
+    (None, True), (b"", True), (bytes([2]) + bytes(11), True), (bytes([6]) + bytes(11), True),
+    (bytes([3]) + bytes(11), False), (bytes([7, 1, 2]), False),
+])
+def test_task_managers_switch_is_read_from_the_first_byte(flags, on):
+    from unsit.platform.autostart import approved
+
+    assert approved(flags) is on
+
+
+def test_a_run_value_switched_off_in_task_manager_is_off_and_turning_it_on_clears_the_switch():
+    from unsit.platform.autostart import RUN_VALUE_NAME, WindowsRunKey, adopted_setting
+
+    registry = _RegistryStandIn({RUN_VALUE_NAME: "unsit.exe"})
+    approval = _ApprovalStandIn({RUN_VALUE_NAME: bytes([3]) + bytes(11)})
+    key = WindowsRunKey(registry, ["unsit.exe"], approval)
+    assert not key.is_enabled()
+    assert adopted_setting(first_launch=True, setting=False, autostart=key) is False  # not adopted either
+    assert sync_autostart(True, key) and key.is_enabled()
+    assert RUN_VALUE_NAME not in approval.flags and RUN_VALUE_NAME in registry.values
+
+
+@pytest.mark.parametrize(("program", "refused"), [
+    ("/Volumes/Unsit 0.1.0/Unsit.app/Contents/MacOS/unsit", "/Volumes/Unsit 0.1.0/Unsit.app"),
+    ("/private/var/folders/x/T/AppTranslocation/1A2B/d/Unsit.app/Contents/MacOS/unsit",
+     "/private/var/folders/x/T/AppTranslocation/1A2B/d/Unsit.app"),
+    ("/Applications/Unsit.app/Contents/MacOS/unsit", None),
+    ("/Users/me/Applications/Unsit.app/Contents/MacOS/unsit", None),
+])
+def test_a_launch_agent_into_a_disk_image_or_a_translocated_copy_is_refused_and_the_user_told(
+        tmp_path, program, refused):
+    from unsit.platform.autostart import MacLaunchAgent, transient_location
+
+    assert transient_location(program) == refused
+    agent = MacLaunchAgent(tmp_path / "LaunchAgents", [program])
+    told: list[str] = []
+    assert sync_autostart(True, agent, tell=told.append) is (refused is None)
+    assert agent.path.exists() is (refused is None)
+    if refused:
+        assert len(told) == 1 and refused in told[0] and "Applications" in told[0]
+    else:
+        assert told == []

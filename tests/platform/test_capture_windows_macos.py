@@ -18,10 +18,14 @@ from unsit.platform.capture import pick_capture_watch
 from unsit.platform.capture import windows as win
 from unsit.platform.capture.macos import (
     DEVICES,
+    PROCESS_OBJECTS,
+    PROCESS_PID,
+    PROCESS_RUNNING_INPUT,
     RUNNING_SOMEWHERE,
     STREAMS,
     SYSTEM_OBJECT,
     macos_capture_watch,
+    recording_processes,
     running_inputs,
 )
 from unsit.platform.capture.polling import PollingCaptureWatch
@@ -157,7 +161,7 @@ def test_only_running_input_devices_are_calls():
     assert running_inputs(hal) == ()
 
 
-def test_the_macos_watch_polls_and_an_unreadable_hal_means_no_call():
+def test_the_macos_watch_polls_and_a_hal_that_keeps_failing_means_no_call_in_the_end():
     hal = FakeHal()
     hal.inputs = {41: 1}
     watch = macos_capture_watch(hal=lambda: hal, poll_seconds=0.02)
@@ -167,7 +171,8 @@ def test_the_macos_watch_polls_and_an_unreadable_hal_means_no_call():
         wait_for(watch.capturing, 5, "the running microphone")
         hal.inputs = {41: 1, 99: 1}  # a device whose properties fail: the watch goes on, calls none
         hal.read = lambda *_a: (_ for _ in ()).throw(OSError("gone"))  # type: ignore[method-assign]
-        wait_for(lambda: watch.capturing() is None, 5, "no call while CoreAudio fails")
+        # The last answer is kept for a few polls (KEEP_ANSWER_PROBES), then dropped.
+        wait_for(lambda: watch.capturing() is None, 5, "no call while CoreAudio keeps failing")
     finally:
         watch.stop()
 
@@ -192,3 +197,154 @@ def test_guid_layout_is_the_com_one():
     guid = win.Guid.of(win.IID_IMM_DEVICE_ENUMERATOR)
     assert bytes(guid.data)[:4] == struct.pack("<I", 0xA95664D2)
     assert ctypes.sizeof(guid) == 16
+
+
+# --- issue 25: a failing device, a failed probe, names, macOS 14.2 process objects ------------------
+
+
+def test_a_failing_device_is_skipped_and_the_other_devices_still_answer():
+    com = FakeCom()
+    com.microphone((1, 500))
+    com.microphone((1, 600))  # the headset switching to hands-free: its walk fails this time
+    com.microphone((1, 700))
+    broken = com.objects[com.enumerator]["devices"][1]
+    com.objects[broken]["kind"] = "broken"
+    assert win.capture_session_pids(com.vcall, com.enumerator) == [500, 700]
+    manager = com.objects[broken]["manager"]
+    never_handed_out = {com.enumerator, manager, *com.objects[manager]["sessions"]}
+    assert broken in com.released  # got, then failed: still released
+    assert set(com.released) == {p for p in com.objects if p not in never_handed_out}
+
+
+def test_capturing_processes_are_named_by_their_program_once_each():
+    names = {500: "Teams", 501: "Teams", 900: "obs64"}
+    assert win.calls_from_pids([500, 77, 501, 900, 1234], own_pid=77, name_of=names.get) == (
+        "Teams", "obs64", "process 1234")
+
+
+def test_a_failed_probe_keeps_the_last_answer_for_a_few_polls_then_says_nobody():
+    from unsit.platform.capture.polling import KEEP_ANSWER_PROBES
+
+    script: list[object] = [("Teams",), *([OSError("device gone")] * (KEEP_ANSWER_PROBES + 1)), ("Teams",)]
+    seen: list[object] = []
+
+    def probe() -> tuple[str, ...]:
+        seen.append(watch.capturing().applications if watch.capturing() else None)
+        step = script.pop(0)
+        if not script:
+            watch._stopping.set()
+        if isinstance(step, OSError):
+            raise step
+        return step  # type: ignore[return-value]
+
+    watch = PollingCaptureWatch("test", probe, lambda: 100.0, poll_seconds=0)
+    watch._run()  # on this thread: one probe after the other, no waiting
+    assert seen == [None, *([("Teams",)] * (KEEP_ANSWER_PROBES + 1)), None]
+    assert watch.capturing() is not None  # the last probe answered again
+
+
+class FakeHalWithProcesses(FakeHal):
+    """macOS 14.2+: CoreAudio's process objects (pid, running input) besides the devices."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.processes: dict[int, tuple[int, bool]] = {}  # object -> (pid, running input)
+        self.broken: set[int] = set()
+
+    def size(self, obj: int, selector: int, scope: int) -> int:
+        if obj == SYSTEM_OBJECT and selector == PROCESS_OBJECTS:
+            return 4 * len(self.processes)
+        return super().size(obj, selector, scope)
+
+    def read(self, obj: int, selector: int, scope: int, size: int) -> bytes:
+        if obj == SYSTEM_OBJECT and selector == PROCESS_OBJECTS:
+            return struct.pack(f"={len(self.processes)}I", *self.processes)
+        if obj in self.broken:
+            raise OSError("kAudioHardwareBadObjectError")
+        if selector == PROCESS_PID:
+            return struct.pack("=i", self.processes[obj][0])
+        if selector == PROCESS_RUNNING_INPUT:
+            return struct.pack("=I", int(self.processes[obj][1]))
+        return super().read(obj, selector, scope, size)
+
+
+def test_on_macos_14_the_recording_processes_are_named_and_output_or_unsit_itself_do_not_count():
+    hal = FakeHalWithProcesses()
+    hal.inputs, hal.running = {41: 1}, {41: True}  # device-wide: running (music on the headset)
+    hal.processes = {201: (500, True), 202: (600, False), 203: (77, True), 204: (800, True), 205: (900, True)}
+    hal.broken = {204}  # a process that went away between the list and the read
+    names = {500: "zoom.us", 600: "Music", 900: "zoom.us"}
+    assert recording_processes(hal, 77, names.get) == ("zoom.us",)
+    hal.processes = {202: (600, False)}  # only music playing: no call, though the device runs
+    assert recording_processes(hal, 77, names.get) == ()
+    hal.broken = {202}
+    with pytest.raises(OSError, match="every CoreAudio process"):
+        recording_processes(hal, 77, names.get)
+
+
+def test_before_macos_14_2_the_device_walk_answers_and_skips_a_failing_device():
+    hal = FakeHal()  # no process objects: "no such property"
+    assert recording_processes(hal, 77, lambda _pid: None) is None
+    hal.inputs, hal.running = {41: 1, 42: 1}, {42: True}
+    real_read = hal.read
+
+    def read(obj: int, selector: int, scope: int, size: int) -> bytes:
+        if obj == 41 and selector == RUNNING_SOMEWHERE:
+            raise OSError("device unplugged")
+        return real_read(obj, selector, scope, size)
+
+    hal.read = read  # type: ignore[method-assign]
+    assert running_inputs(hal) == ("input device 42",)
+    watch = macos_capture_watch(hal=lambda: hal, poll_seconds=0.02, own_pid=77, name_of=lambda _pid: None)
+    watch.start()
+    try:
+        assert wait_for(watch.capturing, 5, "the fallback walk's answer").applications == ("input device 42",)
+    finally:
+        watch.stop()
+
+
+class Ole32StandIn:
+    """CoInitializeEx answers as told; CoCreateInstance hands out the stand-in's enumerator."""
+
+    def __init__(self, com: FakeCom, init_result: int) -> None:
+        self.com = com
+        self.init_result = init_result
+        self.uninitialized = 0
+
+    def CoInitializeEx(self, _reserved, _mode) -> int:  # noqa: N802
+        return self.init_result
+
+    def CoCreateInstance(self, _clsid, _outer, _context, _iid, out) -> int:  # noqa: N802
+        out._obj.value = self.com.enumerator
+        return 0
+
+    def CoUninitialize(self) -> None:  # noqa: N802
+        self.uninitialized += 1
+
+
+@pytest.mark.parametrize(("init_result", "uninitialized"), [(0, 1), (1, 1), (0x80010106, 0)])
+def test_com_is_initialised_checked_and_released_on_the_watch_thread(init_result, uninitialized):
+    com = FakeCom()
+    ole32 = Ole32StandIn(com, init_result)
+    enumerator = win._ComEnumerator(ole32=ole32, vcall=com.vcall)
+    enumerator.setup()
+    assert enumerator.pointer == com.enumerator
+    enumerator.teardown()
+    assert com.enumerator in com.released  # the enumerator itself is released at the end
+    assert ole32.uninitialized == uninitialized  # S_OK and S_FALSE are paired; another apartment is not ours
+
+
+def test_com_that_refuses_to_initialise_is_an_error_naming_the_hresult():
+    ole32 = Ole32StandIn(FakeCom(), 0x8007000E)  # E_OUTOFMEMORY
+    with pytest.raises(OSError, match="0x8007000E"):
+        win._ComEnumerator(ole32=ole32).setup()
+    assert ole32.uninitialized == 0
+
+
+def test_the_watch_tears_down_on_its_own_thread_when_stopped():
+    ended: list[str] = []
+    watch = PollingCaptureWatch("test", lambda: None, poll_seconds=0.01, teardown=lambda: ended.append("done"))
+    watch.start()
+    wait_for(watch.probed.is_set, 5, "a first probe")
+    watch.stop()
+    assert ended == ["done"]

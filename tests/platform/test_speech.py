@@ -104,24 +104,54 @@ def test_espeak_is_the_last_linux_fallback(tmp_path, monkeypatch):
     assert command is not None and command.name == "espeak" and command.text_via is TextVia.ARGUMENT
 
 
-@pytest.mark.parametrize(("name", "platform", "expected_args"), [
-    ("say", "darwin", ["-f", "-"]),
-    ("powershell", "win32", ["-NoLogo", "-NoProfile", "-NonInteractive", "-Command"]),
-])
-def test_macos_say_and_windows_sapi_get_the_text_on_stdin(tmp_path, monkeypatch, name, platform, expected_args):
+def test_macos_say_gets_the_text_on_stdin(tmp_path, monkeypatch):
     log = tmp_path / "args"
-    recorder(tmp_path / "bin", name, log)
+    recorder(tmp_path / "bin", "say", log)
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
-    speaker = detect_speaker(platform)
+    speaker = detect_speaker("darwin")
     assert isinstance(speaker, CommandSpeaker)
     speaker.say("Switch sides; \"right\" leg $(next) `now`.")
     assert speaker.process.wait(timeout=10) == 0
     wait_for(log.exists, 10, "the stand-in to write its log")
-    args = log.read_text().splitlines()
-    assert args[:len(expected_args)] == expected_args
-    if platform == "win32":
-        assert "System.Speech" in args[-1] and ".Speak(" in args[-1]
+    assert log.read_text().splitlines()[:2] == ["-f", "-"]
     assert Path(f"{log}.stdin").read_text() == "Switch sides; \"right\" leg $(next) `now`."
+
+
+SAY_VOICES = """\
+Albert              en_US    # Hello! My name is Albert.
+Anna                de_DE    # Hallo! Ich heiße Anna.
+Eddy (German (Germany)) de_DE    # Hallo! Ich heiße Eddy.
+Joana               pt_PT    # Olá! Chamo-me Joana.
+Luciana             pt_BR    # Olá! Meu nome é Luciana.
+Tingting            zh_CN    # 你好！我叫婷婷。
+garbage line without a locale
+"""
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("de", ["-v", "Anna"]), ("pt_BR", ["-v", "Luciana"]), ("zh_CN", ["-v", "Tingting"]),
+    ("en", []), ("ja", []),  # English and a language without a voice: the user's system voice
+])
+def test_say_picks_a_voice_for_the_language_from_its_own_list(language, expected):
+    from unsit.platform.speech import say_voice_args
+
+    assert say_voice_args(language, SAY_VOICES) == expected
+
+
+def test_say_is_given_the_voice_of_unsits_language(tmp_path, monkeypatch):
+    log = tmp_path / "args"
+    voices = tmp_path / "voices"
+    voices.write_text(SAY_VOICES)
+    program(tmp_path / "bin", "say", f'if [ "$1" = "-v" ] && [ "$2" = "?" ]; then cat "{voices}"; exit 0; fi\n'
+            f'printf "%s\\n" "$@" > "{log}.tmp"; cat > "{log}.stdin"; mv "{log}.tmp" "{log}"')
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setattr("unsit.platform.speech.current_language", lambda: "de")
+    speaker = detect_speaker("darwin")
+    speaker.say("Hüfte öffnen.")
+    assert speaker.process.wait(timeout=10) == 0
+    wait_for(log.exists, 10, "the stand-in to write its log")
+    assert log.read_text().splitlines() == ["-f", "-", "-v", "Anna"]
+    assert Path(f"{log}.stdin").read_text(encoding="utf-8") == "Hüfte öffnen."
 
 
 def test_pwsh_when_windows_powershell_is_missing(tmp_path, monkeypatch):

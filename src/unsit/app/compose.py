@@ -6,9 +6,11 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
+from unsit.core.start_at_login import StartAtLoginFollower
 from unsit.runtime.log_file import setup_logging
 from unsit.runtime.paths import AppPaths
 from unsit.runtime.transient_imports import transient_modules
@@ -29,13 +31,24 @@ def _command() -> str:
     return command_name()
 
 
-def sync_start_at_login(wanted: bool) -> None:
-    """Make start-at-login match the setting. Needed at start-up and when the setting changes, so
-    the autostart module is forgotten again afterwards (``unsit.runtime.transient_imports``)."""
+def sync_start_at_login(wanted: bool, tell: Callable[[str], None] | None = None) -> None:
+    """Make start-at-login match the setting. Needed only when the setting changes, so the
+    autostart module is forgotten again afterwards (``unsit.runtime.transient_imports``).
+    ``tell`` shows a refusal the user can fix (macOS: the app runs from its disk image)."""
     with transient_modules("unsit.platform.autostart"):
         from unsit.platform.autostart import sync_autostart
 
-        sync_autostart(wanted)
+        sync_autostart(wanted, tell=tell)
+
+
+def adopt_start_at_login(first_launch: bool, setting: bool) -> bool:
+    """The setting to start with: an existing entry is adopted at the first launch (issue 25)."""
+    if not first_launch or setting:
+        return setting
+    with transient_modules("unsit.platform.autostart"):
+        from unsit.platform.autostart import adopted_setting
+
+        return adopted_setting(first_launch, setting)
 
 
 def missing_display(env: Mapping[str, str], platform: str) -> str | None:
@@ -179,6 +192,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     store = SettingsStore(SettingsFile(paths.settings_file))
     language = LanguageSwitcher(app)
     language.apply("")  # the system's language for the messages about the settings file ...
+    first_launch = not paths.settings_file.exists()
     problems = store.load_initial()
     language.apply(store.settings.language)  # ... then the chosen one
     if paths.runtime_problem:
@@ -224,6 +238,10 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
 
     library.on_problems = lambda messages: inform(_("Unsit found a problem"), "\n".join(messages))
     main_window = MainWindowOpener(controller, windows, app.quit)
+    if sys.platform == "darwin":  # opening Unsit.app again re-activates this process: show the window
+        from unsit.platform.macos_reopen import open_window_on_reopen
+
+        open_window_on_reopen(app, main_window.open)
 
     history_relay = MessageRelay(lambda message: notifier.inform(_("Unsit history"), message))
     if history is not None:  # told once per kind of trouble (disk full, read-only, damaged), from its thread
@@ -280,7 +298,9 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     tray.clicked.connect(main_window.icon_clicked)
     store.settings_changed.connect(controller.apply_settings)
     store.settings_problem.connect(lambda message: inform(_("Unsit settings"), message))
-    store.settings_changed.connect(lambda s: sync_start_at_login(s.start_at_login))
+    login = StartAtLoginFollower(adopt_start_at_login(first_launch, settings.start_at_login),
+                                 lambda on: sync_start_at_login(on, lambda message: inform(APP_NAME, message)))
+    store.settings_changed.connect(lambda s: login.setting_is(s.start_at_login))
     store.settings_changed.connect(lambda s: language.apply(s.language))
     language.language_changed.connect(lambda _code: _retranslate(tray, windows, controller))
     language.language_changed.connect(lambda _code: tray.set_routines(library.routine_titles()))
@@ -295,7 +315,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
         tell_no_tray_once(ToldNotices(paths.told_file), inform)
     if problems or drill_problems:
         inform(_("Unsit found a problem"), "\n".join([*problems, *drill_problems]))
-    sync_start_at_login(settings.start_at_login)
+    if login.current != settings.start_at_login:  # an adopted entry: the settings file says so from now on
+        store.update(replace(settings, start_at_login=True))
     return parts
 
 

@@ -33,6 +33,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 if TYPE_CHECKING:  # QtNetwork loads only on Windows, where the named pipe needs it
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+    from unsit.platform.windows_instance import SessionMutex
+
 from unsit.app.ipc_requests import (  # noqa: F401  (answer, quote: used by tests and Windows)
     QUOTE_CHARS,
     WARNINGS_PER_MINUTE,
@@ -90,6 +92,7 @@ class InstanceServer(QObject):
         self._replies: deque[tuple[int, bytes]] = deque()
         self._budget = WarningBudget()
         self._qt_server: QLocalServer | None = None
+        self._windows_mutex: SessionMutex | None = None
         self._ids = itertools.count(1)
         self.request_received.connect(self._on_request)  # emitted on the server thread only: Qt queues it
 
@@ -109,13 +112,7 @@ class InstanceServer(QObject):
             OSError: the socket cannot be created (e.g. the runtime folder is not writable).
         """
         if sys.platform == "win32":
-            try:
-                send_request(self._path, {"command": "ping"}, timeout=2.0)
-                return False
-            except NotAnswering:
-                return False
-            except NotRunning:
-                return self._listen_qt()
+            return self._listen_windows()
         if not self._take_lock():
             return False
         try:
@@ -209,6 +206,9 @@ class InstanceServer(QObject):
         self._release_lock()
         if self._qt_server is not None:
             self._qt_server.close()
+        if self._windows_mutex is not None:
+            self._windows_mutex.release()
+            self._windows_mutex = None
 
     # -- GUI thread ------------------------------------------------------------------------
     def _on_request(self, conn_id: int, request: dict[str, Any]) -> None:
@@ -359,6 +359,23 @@ class InstanceServer(QObject):
         conn.sock.close()
 
     # -- Windows: a named pipe through QLocalServer --------------------------------------
+    def _listen_windows(self, mutex: SessionMutex | None = None) -> bool:
+        """The session's "Unsit is running" mutex decides (atomically: two quick launches cannot
+        both win), then the pipe named by SID and session is opened (issue 25)."""
+        if mutex is None:
+            from unsit.platform.windows_instance import session_mutex
+
+            mutex = session_mutex()
+        if not mutex.acquire():
+            return False
+        self._windows_mutex = mutex
+        try:
+            return self._listen_qt()
+        except OSError:
+            mutex.release()
+            self._windows_mutex = None
+            raise
+
     def _listen_qt(self) -> bool:
         from PySide6.QtNetwork import QLocalServer
 

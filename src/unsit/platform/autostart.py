@@ -17,8 +17,19 @@ log = logging.getLogger(__name__)
 
 DESKTOP_FILE_NAME = "unsit.desktop"
 RUN_KEY_PATH = r"Software\Microsoft\Windows\CurrentVersion\Run"
+# Task Manager's Startup tab and Settings > Apps > Startup switch a Run value off here, without
+# touching the Run value itself: a binary value whose first byte is odd means "off".
+STARTUP_APPROVED_PATH = r"Software\Microsoft\Windows\CurrentVersion\Explorer\StartupApproved\Run"
 RUN_VALUE_NAME = "Unsit"
 LAUNCH_AGENT_LABEL = "app.unsit.Unsit"
+
+
+class StartAtLoginRefused(OSError):
+    """The entry would not work at the next login; ``user_message`` says what to do instead."""
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
 
 
 class Autostart(Protocol):
@@ -169,26 +180,75 @@ class WinregRunKey:
                 pass
 
 
+class StartupApproval(Protocol):
+    """Binary values under HKCU\\...\\Explorer\\StartupApproved\\Run (Task Manager's switches)."""
+
+    def get_flags(self, name: str) -> bytes | None: ...
+
+    def clear(self, name: str) -> None: ...
+
+
+class WinregStartupApproval:
+    """The real StartupApproved\\Run key through ``winreg`` (Windows only)."""
+
+    def get_flags(self, name: str) -> bytes | None:
+        if sys.platform != "win32":
+            raise _no_registry()
+        import winreg
+
+        try:
+            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, STARTUP_APPROVED_PATH, 0, winreg.KEY_QUERY_VALUE) as key:
+                value, _kind = winreg.QueryValueEx(key, name)
+        except FileNotFoundError:
+            return None
+        return bytes(value) if isinstance(value, bytes | bytearray) else None
+
+    def clear(self, name: str) -> None:
+        if sys.platform != "win32":
+            raise _no_registry()
+        import winreg
+
+        try:
+            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, STARTUP_APPROVED_PATH, 0, winreg.KEY_SET_VALUE) as key:
+                winreg.DeleteValue(key, name)
+        except FileNotFoundError:
+            pass
+
+
+def approved(flags: bytes | None) -> bool:
+    """Task Manager's switch for a Run value: no flags, or an even first byte, is on."""
+    return not flags or not flags[0] & 1
+
+
 class WindowsRunKey:
-    """A value named "Unsit" in the current user's Run key.
+    """A value named "Unsit" in the current user's Run key, as switched in Task Manager.
 
     Args:
         registry: where the Run key lives (``WinregRunKey()`` for real).
         command: the program and arguments to run at login.
+        approval: Task Manager's switches (``WinregStartupApproval()`` for real; None: not read).
     """
 
-    def __init__(self, registry: RunRegistry, command: list[str] | None = None):
+    def __init__(self, registry: RunRegistry, command: list[str] | None = None,
+                 approval: StartupApproval | None = None):
         self.registry = registry
         self.command = list(command) if command else default_command()
+        self.approval = approval
 
     def is_enabled(self) -> bool:
-        return self.registry.get_value(RUN_VALUE_NAME) is not None
+        """The Run value exists and Task Manager has not switched it off."""
+        if self.registry.get_value(RUN_VALUE_NAME) is None:
+            return False
+        return self.approval is None or approved(self.approval.get_flags(RUN_VALUE_NAME))
 
     def set_enabled(self, on: bool) -> None:
+        """Write (and switch on again in Task Manager's terms) or remove the Run value."""
         if on:
             import subprocess  # Windows only: its quoting rules
 
             self.registry.set_value(RUN_VALUE_NAME, subprocess.list2cmdline(self.command))
+            if self.approval is not None:
+                self.approval.clear(RUN_VALUE_NAME)  # turning it on in Unsit overrides Task Manager's "off"
         else:
             self.registry.delete_value(RUN_VALUE_NAME)
 
@@ -224,13 +284,38 @@ class MacLaunchAgent:
         return bool(data.get("RunAtLoad")) and not data.get("Disabled", False)
 
     def set_enabled(self, on: bool) -> None:
+        """Write the agent, or remove it.
+
+        Raises:
+            StartAtLoginRefused: the app runs from a disk image or an App Translocation copy,
+                a path that is gone at the next login.
+        """
         if on:
+            place = transient_location(self.command[0] if self.command else "")
+            if place is not None:
+                from unsit.text.i18n import _
+
+                raise StartAtLoginRefused(_(
+                    "Unsit runs from {path}, which is gone at the next login (a disk image or a "
+                    "temporary copy macOS made of it). Move Unsit to the Applications folder, open it "
+                    "from there and turn on start at login again.").format(path=place))
             write_atomically(self.path, self.render(), mode=0o644)
         else:
             try:
                 self.path.unlink()
             except FileNotFoundError:
                 pass
+
+
+def transient_location(program: str) -> str | None:
+    """The app's path when it will not be there at the next login, else None.
+
+    A mounted disk image (``/Volumes/...``) is ejected; App Translocation (Gatekeeper's random
+    read-only copy of a quarantined app that was not moved) lives under ``.../AppTranslocation/``.
+    """
+    if program.startswith("/Volumes/") or "/AppTranslocation/" in program:
+        return program.split(".app/", 1)[0] + ".app" if ".app/" in program else program
+    return None
 
 
 # --- choosing -------------------------------------------------------------------------------
@@ -268,7 +353,7 @@ def autostart_for_platform(command: list[str] | None = None, platform: str | Non
     command = list(command) if command else default_command()
     platform = platform or sys.platform
     if platform == "win32":
-        return WindowsRunKey(WinregRunKey(), command)
+        return WindowsRunKey(WinregRunKey(), command, WinregStartupApproval())
     if platform == "darwin":
         return MacLaunchAgent(Path.home() / "Library" / "LaunchAgents", command)
     if platform.startswith(("linux", "freebsd", "openbsd", "netbsd", "dragonfly", "sunos")):
@@ -278,11 +363,13 @@ def autostart_for_platform(command: list[str] | None = None, platform: str | Non
     return NullAutostart()
 
 
-def sync_autostart(wanted: bool, autostart: Autostart | None = None) -> bool:
+def sync_autostart(wanted: bool, autostart: Autostart | None = None,
+                   tell: Callable[[str], None] | None = None) -> bool:
     """Make start-at-login match ``wanted``; False (logged) when the entry cannot be changed.
 
     Only the failures of writing the entry are caught (a read-only or full config folder, a
-    registry refusal, no home folder); anything else is a bug and is raised.
+    registry refusal, no home folder); anything else is a bug and is raised. A refusal that the
+    user can fix (``StartAtLoginRefused``) is also passed to ``tell``.
     """
     try:
         target = autostart if autostart is not None else autostart_for_platform()
@@ -290,5 +377,33 @@ def sync_autostart(wanted: bool, autostart: Autostart | None = None) -> bool:
             target.set_enabled(wanted)
     except (OSError, RuntimeError) as exc:  # RuntimeError: Path.home() without a home folder
         log.error("could not change start at login: %s", exc)
+        if isinstance(exc, StartAtLoginRefused) and tell is not None:
+            tell(exc.user_message)
         return False
     return True
+
+
+# --- following the setting --------------------------------------------------------------------
+
+
+def adopted_setting(first_launch: bool, setting: bool, autostart: Autostart | None = None) -> bool:
+    """The ``start_at_login`` value to start with: ``setting``, or True at the first launch when an
+    entry already exists.
+
+    The Windows installer's "Start Unsit when I sign in" (or an earlier install, or a package)
+    writes the entry before Unsit has a settings file; the default setting (off) must not delete it.
+
+    Args:
+        first_launch: no settings file existed before this start.
+        setting: the loaded setting.
+        autostart: the mechanism to look at (default: this OS's).
+    """
+    if not first_launch or setting:
+        return setting
+    try:
+        target = autostart if autostart is not None else autostart_for_platform()
+        return target.is_enabled()
+    except (OSError, RuntimeError) as exc:
+        log.warning("could not read the start-at-login entry: %s", exc)
+        return setting
+

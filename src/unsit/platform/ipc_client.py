@@ -18,6 +18,7 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +37,18 @@ class NotAnswering(Exception):
 
 
 def server_name(socket_path: Path) -> str:
-    """The name the server listens on: a file path on POSIX, a pipe name on Windows."""
+    """The name the server listens on: a file path on POSIX, a pipe name on Windows.
+
+    On Windows the pipe is named by the user's SID and logon session
+    (``unsit.platform.windows_instance``); only if those cannot be read, by the user name.
+    """
     if sys.platform == "win32":
-        return f"unsit-{os.environ.get('USERNAME', 'user')}"
+        from unsit.platform.windows_instance import current_pipe_name
+
+        try:
+            return current_pipe_name()
+        except OSError:
+            return f"unsit-{os.environ.get('USERNAME', 'user')}"
     return str(socket_path)
 
 
@@ -92,19 +102,41 @@ def _connect(sock: socket.socket, socket_path: Path, deadline: float) -> None:
             time.sleep(min(CONNECT_RETRY_SECONDS, max(0.0, deadline - time.monotonic())))
 
 
-def _send_qt(name: str, payload: bytes, timeout: float) -> dict[str, Any]:
+def _send_qt(name: str, payload: bytes, timeout: float,
+             server_is_ours: Callable[[int], bool] | None = None) -> dict[str, Any]:
+    """Windows: one exchange over the named pipe, with Qt's local socket.
+
+    A QCoreApplication is made first when there is none (the CLI): without one, Qt's socket
+    reports every failure as "not found", so a busy or refusing instance read as "not running".
+    Before sending, the pipe's server must run as this user (``server_is_ours``).
+    """
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtNetwork import QLocalSocket
 
+    # Kept in this frame for the whole exchange; the CLI exits right after.
+    app = QCoreApplication([]) if QCoreApplication.instance() is None else None
     sock = QLocalSocket()
     sock.connectToServer(name)
     if not sock.waitForConnected(int(timeout * 1000)):
-        raise NotRunning(sock.errorString())
+        error = sock.error()
+        if error in (QLocalSocket.LocalSocketError.ServerNotFoundError,
+                     QLocalSocket.LocalSocketError.ConnectionRefusedError):
+            raise NotRunning(sock.errorString())
+        raise NotAnswering(f"{name}: {sock.errorString()}")
+    if server_is_ours is None:
+        from unsit.platform.windows_instance import pipe_server_is_ours
+
+        server_is_ours = pipe_server_is_ours
+    if not server_is_ours(int(sock.socketDescriptor())):
+        sock.abort()
+        raise NotRunning(f"{name} is served by a process of another user: not talking to it")
     sock.write(payload)
     sock.waitForBytesWritten(int(timeout * 1000))
     data = b""
     while not data.endswith(b"\n") and sock.waitForReadyRead(int(timeout * 1000)):
         data += sock.readAll().data()
     sock.disconnectFromServer()
+    del app
     return _decode(data)
 
 

@@ -5,8 +5,9 @@ previous one first, so cues never pile up. What speaks, in order of preference:
 
 - Linux and other Unix: speech-dispatcher's ``spd-say`` (the desktop's own voice and
   rate settings), else ``espeak-ng``, else ``espeak``.
-- Windows: SAPI through PowerShell's ``System.Speech`` (no extra dependency).
-- macOS: ``say``.
+- Windows: SAPI through one long-lived PowerShell (``System.Speech``, no extra dependency;
+  see ``unsit.platform.speech_sapi``), with a voice for Unsit's language when one is installed.
+- macOS: ``say``, with the first voice ``say -v ?`` lists for Unsit's language.
 
 With none of them, ``detect_speaker`` returns a ``NullSpeaker`` and says so once in the
 log: no error dialog, no retry. Nothing here records sound; the text goes to the
@@ -35,11 +36,8 @@ MAX_TEXT_CHARS = 400
 
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]+")
 _WINDOWS_NO_WINDOW = 0x08000000  # CREATE_NO_WINDOW: no console flashes up
-_POWERSHELL_SCRIPT = (
-    "Add-Type -AssemblyName System.Speech; "
-    "$voice = New-Object System.Speech.Synthesis.SpeechSynthesizer; "
-    "$voice.Speak([Console]::In.ReadToEnd())"
-)
+_SAY_VOICE_RE = re.compile(r"^(.+?)\s+([a-z]{2,3}_[A-Za-z0-9]+)\s+#")
+_SAY_LISTING_MAX_BYTES = 1 << 20
 
 
 class Speaker(Protocol):
@@ -96,7 +94,9 @@ def find_speech_command(platform: str = sys.platform) -> SpeechCommand | None:
         shell = shutil.which("powershell") or shutil.which("pwsh")
         if shell is None:
             return None
-        argv = (shell, "-NoLogo", "-NoProfile", "-NonInteractive", "-Command", _POWERSHELL_SCRIPT)
+        from unsit.platform.speech_sapi import SAPI_SCRIPT
+
+        argv = (shell, "-NoLogo", "-NoProfile", "-NonInteractive", "-Command", SAPI_SCRIPT)
         return SpeechCommand("sapi", argv, TextVia.STDIN, windows=True)
     if platform == "darwin":
         say = shutil.which("say")
@@ -124,7 +124,40 @@ def voice_language_args(program: str, language: str) -> list[str]:
         return ["--language", tag]
     if program in ("espeak-ng", "espeak"):
         return ["-v", "cmn" if tag.startswith("zh") else tag]
-    return []  # say and SAPI speak with the voice the user chose for the system
+    return []  # say and SAPI pick a voice by name from the system's list (say_voice_args, speech_sapi)
+
+
+def say_voice_args(language: str, listing: str) -> list[str]:
+    """``["-v", NAME]`` for the first voice in ``say -v ?``'s ``listing`` that speaks ``language``.
+
+    The exact locale wins (pt_BR), then the language alone (de -> de_DE, de_CH); English and a
+    language without a voice keep the user's system voice (no arguments).
+    """
+    if language == "en":
+        return []
+    exact: list[str] = []
+    same_language: list[str] = []
+    for row in listing.splitlines():
+        match = _SAY_VOICE_RE.match(row)
+        if match is None:
+            continue
+        name, locale = match[1].strip(), match[2]
+        if locale == language:
+            exact.append(name)
+        elif locale.split("_", maxsplit=1)[0] == language.split("_", maxsplit=1)[0]:
+            same_language.append(name)
+    chosen = [*exact, *same_language]
+    return ["-v", chosen[0]] if chosen else []
+
+
+def say_voice_listing(say: str) -> str:
+    """What ``say -v ?`` prints (empty when it fails), read once per language change."""
+    try:
+        done = subprocess.run([say, "-v", "?"], capture_output=True, timeout=5, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.debug("say -v ? failed: %s", exc)
+        return ""
+    return done.stdout[:_SAY_LISTING_MAX_BYTES].decode("utf-8", "replace") if done.returncode == 0 else ""
 
 
 def clean_text(text: str) -> str:
@@ -144,6 +177,14 @@ class CommandSpeaker:
         self.command = command
         self.name = command.name
         self._process: subprocess.Popen[bytes] | None = None
+        self._say_voice: tuple[str, list[str]] | None = None  # (language, arguments), macOS
+
+    def _voice_args(self, language: str) -> list[str]:
+        if self.command.name != "say":
+            return voice_language_args(self.command.name, language)
+        if self._say_voice is None or self._say_voice[0] != language:
+            self._say_voice = (language, say_voice_args(language, say_voice_listing(self.command.argv[0])))
+        return self._say_voice[1]
 
     @property
     def process(self) -> subprocess.Popen[bytes] | None:
@@ -158,7 +199,7 @@ class CommandSpeaker:
             return
         if self.command.name == "spd-say":
             line = line.replace("%", " percent")  # spd-say treats its text as a printf format
-        argv = list(self.command.argv) + voice_language_args(self.command.name, current_language())
+        argv = list(self.command.argv) + self._voice_args(current_language())
         if self.command.text_via is TextVia.ARGUMENT:
             argv += ["--", line]
         try:
@@ -199,4 +240,8 @@ def detect_speaker(platform: str = sys.platform) -> Speaker:
                  "drill cues will not be spoken")
         return NullSpeaker()
     log.info("drill cues are spoken with %s (%s)", command.name, command.argv[0])
+    if command.windows:
+        from unsit.platform.speech_sapi import SapiSpeaker
+
+        return SapiSpeaker(command.argv, current_language)
     return CommandSpeaker(command)

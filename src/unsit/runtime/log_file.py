@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from unsit import APP_NAME
+from unsit.store.atomic import replace_file
 from unsit.text.i18n import _
 
 LOG_KEEP_BYTES = 1_000_000
@@ -31,8 +32,8 @@ def rotate_log(path: Path, keep_bytes: int = LOG_KEEP_BYTES, backups: int = LOG_
     for n in range(backups - 1, 0, -1):
         older = path.with_name(f"{path.name}.{n}")
         if older.exists():
-            older.replace(path.with_name(f"{path.name}.{n + 1}"))
-    path.replace(path.with_name(f"{path.name}.1"))
+            replace_file(older, path.with_name(f"{path.name}.{n + 1}"))
+    replace_file(path, path.with_name(f"{path.name}.1"))
 
 
 def cut(text: str) -> str:

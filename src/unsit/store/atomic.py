@@ -3,8 +3,38 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+# Windows: an antivirus scanner or the search indexer opening the file for a moment makes
+# os.replace fail with "access denied" or a sharing violation. Retried after these pauses
+# (0.31 s in all), then the error stands.
+REPLACE_RETRY_SECONDS = (0.01, 0.02, 0.04, 0.08, 0.16)
+_TRANSIENT_WINERRORS = (5, 32, 33)  # ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+
+
+def replace_file(source: str | os.PathLike[str], target: str | os.PathLike[str], *,
+                 windows: bool = sys.platform == "win32", sleep: Callable[[float], None] = time.sleep) -> None:
+    """``os.replace``, retried with backoff on Windows while another program holds the file open.
+
+    Raises:
+        OSError: the last attempt's error (at once on other systems, or for any other error).
+    """
+    pauses = iter(REPLACE_RETRY_SECONDS if windows else ())
+    while True:
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError as exc:
+            if getattr(exc, "winerror", 5 if windows else None) not in _TRANSIENT_WINERRORS:
+                raise
+            pause = next(pauses, None)
+            if pause is None:
+                raise
+            sleep(pause)
 
 
 def write_atomically(path: Path, data: bytes, *, mode: int | None = None) -> None:
@@ -30,7 +60,7 @@ def write_atomically(path: Path, data: bytes, *, mode: int | None = None) -> Non
             os.fsync(out.fileno())
         if mode is not None:
             os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
+        replace_file(tmp_name, path)
     except BaseException:
         try:
             os.unlink(tmp_name)

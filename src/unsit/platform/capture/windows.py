@@ -35,6 +35,9 @@ DEVICE_STATE_ACTIVE = 1
 CLSCTX_ALL = 23
 SESSION_STATE_ACTIVE = 1
 COINIT_MULTITHREADED = 0
+S_OK, S_FALSE = 0, 1
+RPC_E_CHANGED_MODE = 0x80010106
+PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
 # Vtable slots (IUnknown takes 0-2).
 QUERY_INTERFACE, RELEASE = 0, 2
 ENUM_AUDIO_ENDPOINTS = 3  # IMMDeviceEnumerator
@@ -69,9 +72,18 @@ def _check(hresult: int, what: str) -> None:
 
 
 def capture_session_pids(vcall: VCall, enumerator: int) -> list[int]:
-    """The process ids of the active sessions on every active capture endpoint."""
+    """The process ids of the active sessions on every active capture endpoint.
+
+    A device whose walk fails is skipped (a headset switching to its hands-free profile at the
+    start of a call fails for a moment); only when the list itself or every device fails does
+    the walk raise, and the watch then keeps its last answer for a few polls.
+
+    Raises:
+        OSError: the endpoint list could not be read, or no device could be walked.
+    """
     pids: list[int] = []
     held: list[int] = []  # every interface we got, released at the end
+    failures: list[str] = []
     try:
         collection = ctypes.c_void_p()
         _check(vcall(enumerator, ENUM_AUDIO_ENDPOINTS, (E_CAPTURE, DEVICE_STATE_ACTIVE, ctypes.byref(collection))),
@@ -80,20 +92,29 @@ def capture_session_pids(vcall: VCall, enumerator: int) -> list[int]:
         count = ctypes.c_uint()
         _check(vcall(held[-1], COLLECTION_COUNT, (ctypes.byref(count),)), "IMMDeviceCollection::GetCount")
         for item in range(count.value):
-            device = ctypes.c_void_p()
-            _check(vcall(held[0], COLLECTION_ITEM, (item, ctypes.byref(device))), "IMMDeviceCollection::Item")
-            held.append(device.value or 0)
-            manager = ctypes.c_void_p()
-            iid = Guid.of(IID_IAUDIO_SESSION_MANAGER2)
-            _check(vcall(held[-1], DEVICE_ACTIVATE, (ctypes.byref(iid), CLSCTX_ALL, None, ctypes.byref(manager))),
-                   "IMMDevice::Activate")
-            held.append(manager.value or 0)
-            pids += _session_pids(vcall, held[-1], held)
+            try:
+                pids += _device_pids(vcall, held[0], item, held)
+            except OSError as exc:
+                failures.append(str(exc))
+        if failures and len(failures) == count.value:
+            raise OSError(f"every capture device failed: {failures[0]}")
     finally:
         for pointer in reversed(held):
             if pointer:
                 vcall(pointer, RELEASE, ())
     return pids
+
+
+def _device_pids(vcall: VCall, collection: int, item: int, held: list[int]) -> list[int]:
+    device = ctypes.c_void_p()
+    _check(vcall(collection, COLLECTION_ITEM, (item, ctypes.byref(device))), "IMMDeviceCollection::Item")
+    held.append(device.value or 0)
+    manager = ctypes.c_void_p()
+    iid = Guid.of(IID_IAUDIO_SESSION_MANAGER2)
+    _check(vcall(held[-1], DEVICE_ACTIVATE, (ctypes.byref(iid), CLSCTX_ALL, None, ctypes.byref(manager))),
+           "IMMDevice::Activate")
+    held.append(manager.value or 0)
+    return _session_pids(vcall, held[-1], held)
 
 
 def _session_pids(vcall: VCall, manager: int, held: list[int]) -> list[int]:
@@ -120,9 +141,41 @@ def _session_pids(vcall: VCall, manager: int, held: list[int]) -> list[int]:
     return pids
 
 
-def calls_from_pids(pids: list[int], own_pid: int) -> tuple[str, ...]:
-    """The capturing processes that are not Unsit, named by process id."""
-    return tuple(f"process {pid}" for pid in pids if pid != own_pid)
+def process_name(pid: int) -> str | None:
+    """The program name of process ``pid`` ("Teams" for ...\\Teams.exe), or None (Windows only).
+
+    ``QueryFullProcessImageNameW`` with ``PROCESS_QUERY_LIMITED_INFORMATION``, which works for
+    other users' and elevated processes too.
+    """
+    if sys.platform != "win32":
+        return None
+    kernel32 = ctypes.windll.kernel32
+    handle = kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, False, ctypes.c_uint32(pid))
+    if not handle:
+        return None
+    try:
+        buffer = ctypes.create_unicode_buffer(1024)
+        size = ctypes.c_uint32(len(buffer))
+        if not kernel32.QueryFullProcessImageNameW(handle, 0, buffer, ctypes.byref(size)):
+            return None
+        path = buffer.value[: size.value]
+    finally:
+        kernel32.CloseHandle(handle)
+    name = path.replace("/", "\\").rsplit("\\", 1)[-1]
+    return name[:-4] if name.lower().endswith(".exe") else name or None
+
+
+def calls_from_pids(pids: list[int], own_pid: int,
+                    name_of: Callable[[int], str | None] = process_name) -> tuple[str, ...]:
+    """The capturing processes that are not Unsit, by program name ("process 1234" when it has none)."""
+    names: list[str] = []
+    for pid in pids:
+        if pid == own_pid:
+            continue
+        name = name_of(pid) or f"process {pid}"
+        if name not in names:
+            names.append(name)
+    return tuple(names)
 
 
 def com_vcall(this: int, index: int, args: tuple[Any, ...]) -> int:
@@ -136,26 +189,64 @@ def com_vcall(this: int, index: int, args: tuple[Any, ...]) -> int:
 
 
 class _ComEnumerator:
-    """Creates the device enumerator on the watch's thread (COM is per thread)."""
+    """Creates the device enumerator on the watch's thread (COM is per thread), and releases it
+    and COM there again when the watch stops.
 
-    def __init__(self) -> None:
+    Args:
+        ole32: ``ctypes.windll.ole32`` (default, Windows only); tests pass a stand-in.
+        vcall: how COM methods are called (``Release`` of the enumerator).
+    """
+
+    def __init__(self, ole32: Any = None, vcall: VCall = com_vcall) -> None:
         self.pointer = 0
+        self._ole32 = ole32
+        self._vcall = vcall
+        self._uninitialize = False
 
     def setup(self) -> None:
-        if sys.platform != "win32":
-            raise OSError("Core Audio needs Windows")
-        ole32 = ctypes.windll.ole32
-        ole32.CoInitializeEx(None, COINIT_MULTITHREADED)
-        enumerator = ctypes.c_void_p()
-        clsid, iid = Guid.of(CLSID_MM_DEVICE_ENUMERATOR), Guid.of(IID_IMM_DEVICE_ENUMERATOR)
-        _check(ole32.CoCreateInstance(ctypes.byref(clsid), None, CLSCTX_ALL, ctypes.byref(iid),
-                                      ctypes.byref(enumerator)), "CoCreateInstance(MMDeviceEnumerator)")
+        """Initialise COM on this thread (checked) and create the enumerator.
+
+        Raises:
+            OSError: not on Windows, COM refused, or no enumerator.
+        """
+        ole32 = self._ole32
+        if ole32 is None:
+            if sys.platform != "win32":
+                raise OSError("Core Audio needs Windows")
+            ole32 = ctypes.windll.ole32
+        result = int(ole32.CoInitializeEx(None, COINIT_MULTITHREADED)) & 0xFFFFFFFF
+        if result in (S_OK, S_FALSE):
+            self._uninitialize = True  # each successful call (S_FALSE too) is paired with CoUninitialize
+        elif result != RPC_E_CHANGED_MODE:  # this thread already has another apartment: usable, not ours to end
+            raise OSError(f"CoInitializeEx failed (HRESULT 0x{result:08X})")
+        try:
+            enumerator = ctypes.c_void_p()
+            clsid, iid = Guid.of(CLSID_MM_DEVICE_ENUMERATOR), Guid.of(IID_IMM_DEVICE_ENUMERATOR)
+            _check(ole32.CoCreateInstance(ctypes.byref(clsid), None, CLSCTX_ALL, ctypes.byref(iid),
+                                          ctypes.byref(enumerator)), "CoCreateInstance(MMDeviceEnumerator)")
+        except OSError:
+            self.teardown(ole32)
+            raise
         self.pointer = enumerator.value or 0
+
+    def teardown(self, ole32: Any = None) -> None:
+        """Release the enumerator and end COM on this thread, if this object started it."""
+        if self.pointer:
+            self._vcall(self.pointer, RELEASE, ())
+            self.pointer = 0
+        if self._uninitialize:
+            self._uninitialize = False
+            ole32 = ole32 or self._ole32
+            if ole32 is None and sys.platform == "win32":
+                ole32 = ctypes.windll.ole32
+            if ole32 is not None:
+                ole32.CoUninitialize()
 
 
 def windows_capture_watch(monotonic: Callable[[], float] = time.monotonic, *, vcall: VCall = com_vcall,
                           setup: Callable[[], int] | None = None,
-                          own_pid: int | None = None, poll_seconds: float = 3.0) -> PollingCaptureWatch:
+                          own_pid: int | None = None, poll_seconds: float = 3.0,
+                          name_of: Callable[[int], str | None] = process_name) -> PollingCaptureWatch:
     """The Core Audio capture-session watch.
 
     Args:
@@ -164,7 +255,7 @@ def windows_capture_watch(monotonic: Callable[[], float] = time.monotonic, *, vc
             (default: COM's; tests pass their own).
     """
     pid = os.getpid() if own_pid is None else own_pid
-    com = _ComEnumerator()
+    com = _ComEnumerator(vcall=vcall)
 
     def prepare() -> None:
         if setup is None:
@@ -173,6 +264,11 @@ def windows_capture_watch(monotonic: Callable[[], float] = time.monotonic, *, vc
             com.pointer = setup()
 
     def probe() -> tuple[str, ...]:
-        return calls_from_pids(capture_session_pids(vcall, com.pointer), pid)
+        return calls_from_pids(capture_session_pids(vcall, com.pointer), pid, name_of)
 
-    return PollingCaptureWatch("coreaudio-sessions", probe, monotonic, poll_seconds=poll_seconds, setup=prepare)
+    def finish() -> None:
+        if setup is None:
+            com.teardown()
+
+    return PollingCaptureWatch("coreaudio-sessions", probe, monotonic, poll_seconds=poll_seconds, setup=prepare,
+                               teardown=finish)
