@@ -248,6 +248,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     tray.set_routines(library.routine_titles())
     tray.routine_requested.connect(controller.start_routine)
     tray.snooze_requested.connect(controller.snooze)
+    tray.standing_toggled.connect(controller.set_standing)
     tray.pause_requested.connect(controller.pause)
     tray.resume_requested.connect(controller.resume)
     tray.settings_requested.connect(windows.open_settings)
