@@ -217,12 +217,30 @@ def test_stand_and_sit_twice_change_nothing_the_second_time(fake_clock):
 
 def test_a_restart_while_standing_keeps_the_standing_period(fake_clock):
     desk = make_desk(fake_clock, away_reset_minutes=5, standing_max_minutes=20)
-    events = desk.call("restore_standing", 15 * MIN)
+    # The last run stopped 1 minute ago after 14 minutes of standing: no break, the user still stands.
+    events = desk.call("restore_standing", 14 * MIN, 1 * MIN)
     assert PostureChanged(standing=True) in events
-    # 15 minutes stood already: the streak ended as a break, the reminder comes 5 minutes on.
     assert desk.engine.status().to_json_dict()["standing_seconds"] == 900
     desk.type_for(5 * MIN)
-    assert len(standing_reminders(desk)) == 1
+    assert len(standing_reminders(desk)) == 1  # the reminder counts the time before the restart
+    # Only this run's part of the period is counted when it ends (the rest was counted at the stop).
+    sat = desk.call("sit")
+    assert PostureChanged(standing=False, stood_seconds=pytest.approx(5 * MIN)) in sat
+
+
+def test_a_restart_after_the_away_reset_is_a_break_and_the_user_sits(fake_clock):
+    desk = make_desk(fake_clock, away_reset_minutes=5)
+    assert desk.call("restore_standing", 14 * MIN, 5 * MIN) == []
+    assert desk.call("restore_standing", 14 * MIN, -30) == []  # a clock set back: not trusted
+    assert desk.engine.status().to_json_dict()["posture"] == "sitting"
+
+
+def test_stopping_the_app_while_standing_counts_the_period_up_to_now(fake_clock):
+    desk = make_desk(fake_clock, away_reset_minutes=5)
+    assert desk.call("stop") == []  # sitting: nothing to count
+    desk.call("stand")
+    desk.type_for(3 * MIN)
+    assert desk.call("stop") == [PostureChanged(standing=False, stood_seconds=pytest.approx(3 * MIN), stopped=True)]
 
 
 def test_the_watch_alone_counts_the_period_and_takes_back_what_it_showed():

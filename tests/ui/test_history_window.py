@@ -265,3 +265,13 @@ def test_a_file_another_program_locks_outright_is_said_not_waited_for(history, f
     finally:
         holder.close()
         reader.close()
+
+
+def test_window_shows_the_days_standing_time_beside_sitting(history, fake_clock, qtbot):
+    w = HistoryWindow(history, fake_clock)
+    qtbot.addWidget(w)
+    assert w.standing_stat.value.text() == "0 min"
+    history.record("standing", fake_clock.now(), duration_seconds=25 * 60)
+    history.record("standing", fake_clock.now(), duration_seconds=20 * 60, reason="break")
+    w.refresh()
+    assert w.standing_stat.value.text() == "45 min"

@@ -134,3 +134,13 @@ def test_speak_cues_is_a_checkbox_off_by_default_and_saved(dialog, store, qtbot,
         dialog.apply_button.click()
     assert store.settings.speak_cues
     assert "speak_cues = true" in (tmp_path / "settings.toml").read_text()
+
+
+def test_the_standing_reminder_length_is_set_here_and_zero_reads_off(dialog, store, qtbot):
+    spin = dialog.spin_boxes["standing_max_minutes"]
+    assert (spin.minimum(), spin.maximum(), spin.value()) == (0, 240, 60)
+    spin.setValue(0)
+    assert spin.text() == "Off"
+    with qtbot.waitSignal(store.settings_changed, timeout=1000):
+        dialog.save_button.click()
+    assert store.settings.standing_max_minutes == 0

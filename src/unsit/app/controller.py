@@ -132,6 +132,11 @@ class Controller(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        self._apply(self.engine.stop())  # a standing period under way is counted up to now
+
+    def restore(self, events: list[ev.Event]) -> None:
+        """Render (and record) what restoring an earlier run's state at start-up gave."""
+        self._apply(events)
 
     def tick(self) -> None:
         """Observe idle and lock state, advance the engine, render what changed."""

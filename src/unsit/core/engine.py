@@ -168,7 +168,7 @@ class Engine:
         self._calls = CallTracker()
         self._standing = StandingWatch(settings.standing_max_minutes * 60, settings.snooze_minutes * 60)
         self._stood_long_enough = False  # this standing period already ended the sitting streak
-        self._stood_while_present = 0.0  # standing seconds at the last tick the user was present
+        self._present_while_standing = 0.0  # monotonic reading of the last tick the user was present, standing
 
     @property
     def settings(self) -> Settings:
@@ -242,9 +242,23 @@ class Engine:
         """
         return self._stand(0.0)
 
-    def restore_standing(self, already_seconds: float) -> list[Event]:
-        """The app was restarted while the user stood: the period goes on (``already_seconds`` long)."""
-        return self._stand(already_seconds)
+    def restore_standing(self, stood_seconds: float, stopped_seconds_ago: float) -> list[Event]:
+        """At start-up: the last run stopped while the user stood (``stood_seconds`` long, that long ago).
+
+        A restart shorter than the away reset is no break: the user still stands, and the period
+        goes on (its reminder and its break count the time before the restart). Longer, they sit.
+        """
+        if not 0 <= stopped_seconds_ago < self._tracker.away_reset_seconds:
+            return []
+        return self._stand(max(0.0, stood_seconds) + stopped_seconds_ago)
+
+    def stop(self) -> list[Event]:
+        """The app is stopping: a standing period under way ends here (the history keeps its length)."""
+        ended = self._standing.sit(self._clock.monotonic())
+        if ended is None:
+            return []
+        self._tracker.standing = False
+        return [*ended[1], PostureChanged(standing=False, stood_seconds=ended[0], stopped=True)]
 
     def _stand(self, already_seconds: float) -> list[Event]:
         before = self._phase()
@@ -252,7 +266,7 @@ class Engine:
             return []
         self._tracker.standing = True
         self._stood_long_enough = False
-        self._stood_while_present = already_seconds
+        self._present_while_standing = self._clock.monotonic()
         events: list[Event] = [*self._machine.withdraw(WithdrawReason.STOOD), PostureChanged(standing=True)]
         events += self._follow_standing(self._clock.monotonic(), came_back=False)
         return self._with_phase_change(before, events)
@@ -263,13 +277,11 @@ class Engine:
         return self._with_phase_change(before, self._sit(automatic=False))
 
     def _sit(self, *, automatic: bool) -> list[Event]:
-        monotonic = self._clock.monotonic()
-        ended = self._standing.sit(monotonic)
+        # Back from a break, the period ended when the user left, not when they came back.
+        ended = self._standing.sit(self._present_while_standing if automatic else self._clock.monotonic())
         if ended is None:
             return []
         stood, events = ended
-        if automatic:  # the period ended when the user left, not when they came back
-            stood = self._stood_while_present
         self._tracker.standing = False
         self._stood_long_enough = False
         return [*events, PostureChanged(standing=False, stood_seconds=stood, automatic=automatic)]
@@ -285,7 +297,7 @@ class Engine:
             return self._sit(automatic=True)
         standing = self._standing.standing_seconds(monotonic)
         if self._tracker.present:
-            self._stood_while_present = standing
+            self._present_while_standing = monotonic
         if self._stood_long_enough or standing < self._tracker.away_reset_seconds:
             return []
         self._stood_long_enough = True

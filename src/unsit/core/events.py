@@ -264,11 +264,13 @@ class PostureChanged:
         stood_seconds: when sitting down, how long the standing period lasted (0 when standing up).
         automatic: the engine sat the user down itself: they came back from an absence of at
             least the away reset (left the desk, locked, or the machine slept) while standing.
+        stopped: the app is stopping while the user stands (the period is counted up to now).
     """
 
     standing: bool
     stood_seconds: float = 0.0
     automatic: bool = False
+    stopped: bool = False
 
 
 Event: TypeAlias = (

@@ -21,6 +21,7 @@ KIND = STANDING_TOO_LONG.key
 @dataclass
 class _Period:
     since: float  # monotonic reading when the user stood up
+    counted_from: float  # monotonic reading from which this run of the app counts the period (a restart)
     remind_at: float  # standing seconds at which the reminder is due (0: never)
     shown: bool = False
     held_reasons: frozenset[QuietReason] = frozenset()
@@ -58,11 +59,13 @@ class StandingWatch:
         if self._period is not None:
             return False
         since = monotonic - max(0.0, already_seconds)
-        self._period = _Period(since=since, remind_at=self.max_seconds)
+        self._period = _Period(since=since, counted_from=monotonic, remind_at=self.max_seconds)
         return True
 
     def sit(self, monotonic: float) -> tuple[float, list[Event]] | None:
-        """The user sits down: the standing period's length, and the reminder taken back.
+        """The user sits down (or stopped standing at ``monotonic``): the time stood, and the reminder taken back.
+
+        The time stood is what this run of the app saw: a part before a restart was counted then.
 
         Returns:
             None when the user was not standing.
@@ -74,7 +77,7 @@ class StandingWatch:
         events: list[Event] = []
         if period.shown or period.held_reasons:
             events.append(ReminderWithdrawn(kind=KIND, reason=WithdrawReason.STOOD))
-        return max(0.0, monotonic - period.since), events
+        return max(0.0, monotonic - max(period.since, period.counted_from)), events
 
     def set_max_seconds(self, max_seconds: float) -> None:
         """The setting changed: a period under way follows the new length (0 turns the reminder off)."""
