@@ -69,7 +69,7 @@ class Tray(QObject):
         self._snooze_action = self._add(N_("Snooze"), self.snooze_requested.emit)
         self._standing_action = self._menu.addAction("")
         self._standing_action.setCheckable(True)
-        self._labels.append((self._standing_action, N_("I'm standing")))
+        self._labels.append((self._standing_action, N_("I'm &standing")))
         self._standing_action.triggered.connect(lambda checked=False: self.standing_toggled.emit(bool(checked)))
         self._pause_menu = self._menu.addMenu("")
         self._labels.append((self._pause_menu.menuAction(), N_("Pause")))
