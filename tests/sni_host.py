@@ -122,11 +122,24 @@ class StandInSniHost:
         return self.call_item(service, "/StatusNotifierItem", "org.freedesktop.DBus.Properties", "Get", "ss",
                               ("org.kde.StatusNotifierItem", name))[0][1]
 
-    def menu_click(self, service: str, label: str) -> None:
-        """Find the dbusmenu entry whose label is ``label`` and send it a click, as a panel does."""
+    def _menu_layout(self, service: str) -> tuple[str, Any]:
         menu_path = self.item_property(service, "Menu")
         _revision, layout = self.call_item(service, menu_path, "com.canonical.dbusmenu", "GetLayout", "iias",
                                            (0, -1, []))
+        return menu_path, layout
+
+    def menu_toggle_state(self, service: str, label: str) -> int | None:
+        """The ``toggle-state`` of a checkable dbusmenu entry (1 checked, 0 not), as a panel draws it."""
+        _path, layout = self._menu_layout(service)
+        node = _find_node(layout, label)
+        if node is None:
+            raise LookupError(f"no menu entry {label!r} in {_labels(layout)}")
+        state = node[1].get("toggle-state")
+        return None if state is None else int(state[1])
+
+    def menu_click(self, service: str, label: str) -> None:
+        """Find the dbusmenu entry whose label is ``label`` and send it a click, as a panel does."""
+        menu_path, layout = self._menu_layout(service)
         found = _find_entry(layout, label)
         if found is None:
             raise LookupError(f"no menu entry {label!r} in {_labels(layout)}")
@@ -148,15 +161,20 @@ def _clean(label: str) -> str:
     return label.replace("_", "").replace("&", "")
 
 
-def _find_entry(node, label: str) -> int | None:
-    entry_id, props, children = node
+def _find_node(node, label: str):
+    _entry_id, props, children = node
     if _clean(str(props.get("label", ("s", ""))[1])) == label:
-        return entry_id
+        return node
     for _sig, child in children:
-        found = _find_entry(child, label)
+        found = _find_node(child, label)
         if found is not None:
             return found
     return None
+
+
+def _find_entry(node, label: str) -> int | None:
+    found = _find_node(node, label)
+    return None if found is None else found[0]
 
 
 def _labels(node) -> list[str]:

@@ -25,7 +25,7 @@ PAUSE_RE = re.compile(r"^(?:(\d+)h)?(?:(\d+)m(?:in)?)?$")
 PHASE_LABELS: dict[str, str] = {
     "sitting": N_("sitting"), "nudge_due": N_("nudge due"), "snoozed": N_("snoozed"), "skipped": N_("skipped"),
     "in_drill": N_("in a drill"), "paused": N_("paused"), "outside_work_hours": N_("outside work hours"),
-    "away": N_("away"),
+    "away": N_("away"), "standing": N_("standing"),
 }
 """How ``unsit status`` names each phase (the JSON keeps the English keys)."""
 
@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("resume", help=_("resume nudges after a pause"))
     sub.add_parser("snooze", help=_("snooze the current nudge"))
     sub.add_parser("skip", help=_("skip the current nudge"))
+    sub.add_parser("stand", help=_("tell Unsit you stand (a sit-stand desk): the sitting streak waits"))
+    sub.add_parser("sit", help=_("tell Unsit you sit again"))
+    sub.add_parser("posture", help=_("print standing or sitting (for scripts and status bars)"))
     sub.add_parser("open", help=_("open the main window (status, drill, pause, settings, history)"))
     sub.add_parser("settings", help=_("open the settings window"))
     sub.add_parser("history", help=_("open the history window"))
@@ -114,6 +117,8 @@ def format_status(status: dict[str, Any]) -> str:
         (_("Phase:"), phase),
         (_("Next nudge in:"), format_duration(status.get("next_nudge_in_seconds"))),
     ]
+    if status.get("posture") == "standing":
+        rows.append((_("Standing for:"), format_duration(status.get("standing_seconds"))))
     if status.get("paused_until"):
         rows.append((_("Paused until:"), str(status.get("paused_until_text") or local_time(status["paused_until"]))))
     if status.get("in_call"):
@@ -177,6 +182,8 @@ def run_client(args: argparse.Namespace, paths: AppPaths | None = None) -> int:
 
         status = reply["status"]
         print(json.dumps(status) if args.json else format_status(status))
+    elif args.command == "posture":
+        print(reply["posture"])  # one English word, for scripts: "standing" or "sitting"
     elif reply.get("message"):
         print(reply["message"])
     return 0

@@ -144,6 +144,8 @@ def test_status_json_dict(desk):
         "idle_source": "x11",
         "interval_seconds": 3600,
         "morning_offer": "done",  # shown at the first sit-down, then taken back by the pause
+        "posture": "sitting",
+        "standing_seconds": 0,
     }
     desk.call("resume")
     data = desk.engine.status().to_json_dict()

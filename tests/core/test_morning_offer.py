@@ -54,7 +54,7 @@ def test_the_kinds_are_data_with_stable_action_keys_and_effects():
     assert MORNING_ROUTINE.action("bogus") is None
     assert [a.key for a in HOURLY_NUDGE.actions] == ["drill", "snooze", "skip"]
     assert HOURLY_NUDGE.action("snooze").shown_label(10) == "Snooze 10 min"
-    assert set(KINDS) == {"nudge", "morning_routine"}
+    assert set(KINDS) == {"nudge", "morning_routine", "standing"}
     assert MORNING_ROUTINE.text(0) == ("Morning hip routine (about 5 min)", "A short routine to start the day loose.")
 
 

@@ -225,3 +225,21 @@ def test_a_history_written_before_calls_existed_opens_and_counts_none(tmp_path):
         assert old.today(NOW).calls == 1
     finally:
         old.close()
+
+
+def test_standing_periods_are_counted_per_day_beside_sitting(history):
+    history.record("standing", at(0, 9), duration_seconds=20 * 60)
+    history.record("standing", at(0, 14), duration_seconds=10 * 60, reason="break")
+    history.record("standing", at(1, 9), duration_seconds=5 * 60)  # yesterday
+    history.record("streak_ended", at(0, 10), streak_seconds=3000, reason="stood")
+    today = history.today(NOW)
+    assert (today.standing_seconds, today.sitting_seconds) == (30 * 60, 3000)
+    assert [d.standing_seconds for d in history.days(3, NOW)] == [0, 5 * 60, 30 * 60]
+
+
+def test_only_a_period_that_unsit_stopping_ended_is_handed_to_the_next_start(history):
+    assert history.stopped_standing() is None
+    history.record("standing", at(0, 9), duration_seconds=600, reason="quit")
+    assert history.stopped_standing() == (at(0, 9).astimezone(timezone.utc), 600.0)
+    history.record("standing", at(0, 10), duration_seconds=60)  # sat down after that: nothing to hand on
+    assert history.stopped_standing() is None

@@ -98,3 +98,35 @@ def test_no_history_or_a_failing_one_restores_nothing(fake_clock):
     restore_offer_answers(desk.engine, None, fake_clock.now())
     restore_offer_answers(desk.engine, Broken(), fake_clock.now())
     assert desk.engine.status().morning_offer == "waiting"
+
+
+def test_a_standing_period_is_one_row_when_it_ends_with_why_it_ended():
+    assert history_row(ev.PostureChanged(standing=True)) is None
+    assert history_row(ev.PostureChanged(standing=False, stood_seconds=90)) == (
+        "standing", {"duration_seconds": 90, "reason": None})
+    assert history_row(ev.PostureChanged(standing=False, stood_seconds=90, automatic=True))[1]["reason"] == "break"
+    assert history_row(ev.PostureChanged(standing=False, stood_seconds=90, stopped=True))[1]["reason"] == "quit"
+
+
+def test_a_restart_soon_after_stopping_while_standing_goes_on_standing(tmp_path, fake_clock):
+    from tests.core.test_engine import Desk
+    from unsit.core.settings import Settings
+    from unsit.store.history import History
+    from unsit.store.history_recorder import restore_posture
+
+    history = History(tmp_path / "history.sqlite3")
+    desk = Desk(fake_clock, Settings(away_reset_minutes=5))
+    record = HistoryRecorder(history, fake_clock.now)
+    record(desk.call("stand"))
+    desk.type_for(600)
+    record(desk.call("stop"))
+    fake_clock.advance(120)  # two minutes later, the app starts again
+    again = Desk(fake_clock, Settings(away_reset_minutes=5))
+    restored = restore_posture(again.engine, history, fake_clock.now())
+    assert ev.PostureChanged(standing=True) in restored
+    assert again.engine.status().standing_seconds == 720
+    fake_clock.advance(3600)  # an hour later: a break, the user sits
+    third = Desk(fake_clock, Settings(away_reset_minutes=5))
+    assert restore_posture(third.engine, history, fake_clock.now()) == []
+    assert restore_posture(third.engine, None, fake_clock.now()) == []
+    history.close()

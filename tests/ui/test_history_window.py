@@ -288,3 +288,13 @@ def test_done_bars_are_in_the_accent_family_in_both_palettes(qtbot):
         colours = chart.colors()
         assert abs(colours["done"].hslHue() - QColor(ACCENT).hslHue()) <= 6
         assert abs(colours["streak"].hslHue() - colours["done"].hslHue()) > 90  # the line stands apart
+
+
+def test_window_shows_the_days_standing_time_beside_sitting(history, fake_clock, qtbot):
+    w = HistoryWindow(history, fake_clock)
+    qtbot.addWidget(w)
+    assert w.standing_stat.value.text() == "0 min"
+    history.record("standing", fake_clock.now(), duration_seconds=25 * 60)
+    history.record("standing", fake_clock.now(), duration_seconds=20 * 60, reason="break")
+    w.refresh()
+    assert w.standing_stat.value.text() == "45 min"

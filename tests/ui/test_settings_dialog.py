@@ -156,3 +156,13 @@ def test_a_bad_value_message_is_two_whole_sentences():
     first, second = problem.message().split(". ", 1)
     assert first == "interval_minutes = 0 is not allowed"
     assert second == "Use a whole number from 1 to 240 (minutes)."
+
+
+def test_the_standing_reminder_length_is_set_here_and_zero_reads_off(dialog, store, qtbot):
+    spin = dialog.spin_boxes["standing_max_minutes"]
+    assert (spin.minimum(), spin.maximum(), spin.value()) == (0, 240, 60)
+    spin.setValue(0)
+    assert spin.text() == "Off"
+    with qtbot.waitSignal(store.settings_changed, timeout=1000):
+        dialog.save_button.click()
+    assert store.settings.standing_max_minutes == 0

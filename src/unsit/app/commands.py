@@ -107,6 +107,21 @@ class CommandHandler:
         self._controller.skip()
         return {"ok": True, "message": _("Skipped")}
 
+    def _cmd_stand(self, request: dict[str, Any]) -> Reply:
+        if not self._controller.stand():
+            return {"ok": True, "posture": "standing", "message": _("You are standing already")}
+        return {"ok": True, "posture": "standing",
+                "message": _("Standing: the sitting streak waits until you sit again")}
+
+    def _cmd_sit(self, request: dict[str, Any]) -> Reply:
+        if not self._controller.sit():
+            return {"ok": True, "posture": "sitting", "message": _("You are sitting already")}
+        return {"ok": True, "posture": "sitting", "message": _("Sitting: the streak counts again")}
+
+    def _cmd_posture(self, request: dict[str, Any]) -> Reply:
+        standing = self._controller.engine.status().standing
+        return {"ok": True, "posture": "standing" if standing else "sitting"}
+
     def _cmd_settings(self, request: dict[str, Any]) -> Reply:
         self._windows.open_settings()
         return {"ok": True}

@@ -178,7 +178,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.platform.session import SessionWatcher
     from unsit.platform.sni import SniWatch
     from unsit.runtime.resources import asset_path
-    from unsit.store.history_recorder import restore_offer_answers
+    from unsit.store.history_recorder import restore_offer_answers, restore_posture
     from unsit.store.history_writer import HistoryWriter
     from unsit.store.library_shelf import LibraryShelf
     from unsit.store.settings_file import SettingsFile
@@ -231,6 +231,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
                             tray=tray, wall_jobs=wall_jobs, history=history, windows=windows,
                             quiet=quiet, clock_changes=clock_watch, calls=calls)
     quiet.answered.connect(controller.tick)
+    controller.restore(restore_posture(engine, history, clock.now()))  # a restart while standing goes on
 
     def inform(title: str, body: str) -> None:
         log.warning("%s: %s", title, body)
@@ -288,6 +289,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     tray.routine_requested.connect(controller.start_routine)
     tray.snooze_requested.connect(controller.snooze)
     tray.skip_requested.connect(controller.skip)
+    tray.standing_toggled.connect(controller.set_standing)
     tray.pause_requested.connect(controller.pause)
     tray.resume_requested.connect(controller.resume)
     tray.settings_requested.connect(windows.open_settings)

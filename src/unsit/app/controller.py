@@ -101,6 +101,9 @@ class Controller(QObject):
             ev.ReminderAnswered: self._on_reminder_answered,
             ev.PhaseChanged: lambda e: log.debug("phase %s -> %s", e.old.value, e.new.value),
             ev.CallEnded: lambda e: log.info("a call ended after %d s", e.call_seconds),
+            ev.PostureChanged: lambda e: log.info(
+                "posture: %s%s", "standing" if e.standing else f"sitting after {int(e.stood_seconds)} s standing",
+                " (back from a break)" if e.automatic else ""),
         }
         presenter.drill_requested.connect(lambda: self.start_drill())
         presenter.snooze_requested.connect(self.snooze)
@@ -129,6 +132,11 @@ class Controller(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        self._apply(self.engine.stop())  # a standing period under way is counted up to now
+
+    def restore(self, events: list[ev.Event]) -> None:
+        """Render (and record) what restoring an earlier run's state at start-up gave."""
+        self._apply(events)
 
     def tick(self) -> None:
         """Observe idle and lock state, advance the engine, render what changed."""
@@ -156,12 +164,14 @@ class Controller(QObject):
             look = TrayLook.PAUSED
         elif phase is Phase.AWAY:
             look = TrayLook.AWAY
+        elif phase is Phase.STANDING:
+            look = TrayLook.STANDING
         else:
             look = TrayLook.PROGRESS
         fraction = status.streak_seconds / status.interval_seconds if status.interval_seconds else 0.0
         self._tray.update_view(
             look, fraction, tooltip_text(status), status_line(status),
-            paused=phase is Phase.PAUSED, can_snooze=status.nudge_pending,
+            paused=phase is Phase.PAUSED, can_snooze=status.nudge_pending, standing=status.standing,
             snooze_minutes=self.engine.settings.snooze_minutes,
         )
         self.rendered.emit(status)
@@ -203,6 +213,25 @@ class Controller(QObject):
     def skip(self) -> None:
         self._presenter.withdraw()
         self._apply(self.engine.skip())
+
+    def stand(self) -> bool:
+        """The user stands (a sit-stand desk); False when they stood already."""
+        events = self.engine.stand()
+        self._apply(events)
+        return bool(events)
+
+    def sit(self) -> bool:
+        """The user sits down; False when they sat already."""
+        events = self.engine.sit()
+        self._apply(events)
+        return bool(events)
+
+    def set_standing(self, standing: bool) -> None:
+        """The tray's or the main window's "I'm standing" check item was toggled."""
+        if standing:
+            self.stand()
+        else:
+            self.sit()
 
     def pause(self, request: dict[str, Any]) -> datetime | None:
         """Pause for ``{"minutes": N}``, ``{"until": "tomorrow"}`` or ``{"until": "indefinitely"}``."""
@@ -247,7 +276,8 @@ class Controller(QObject):
         kind = KINDS.get(event.kind)
         if kind is None:
             return
-        title, body = kind.text(self.engine.status().streak_seconds, event.held_reasons, event.held_seconds)
+        seconds = event.seconds if event.seconds is not None else self.engine.status().streak_seconds
+        title, body = kind.text(seconds, event.held_reasons, event.held_seconds)
         snooze = self.engine.settings.snooze_minutes
         self._presenter.present_reminder(kind.key, title, body,
                                          [(a.key, a.shown_label(snooze)) for a in kind.actions])

@@ -46,7 +46,7 @@ class Presenter(Protocol):
 
 class TrayView(Protocol):
     def update_view(self, look: TrayLook, fraction: float, tooltip: str, status_line: str, *,
-                    paused: bool, can_snooze: bool, snooze_minutes: int) -> None: ...
+                    paused: bool, can_snooze: bool, snooze_minutes: int, standing: bool = ...) -> None: ...
 
 
 class WallJobs(Protocol):

@@ -27,6 +27,7 @@ from unsit.core.events import (
     Paused,
     Phase,
     PhaseChanged,
+    PostureChanged,
     QuietReason,
     ReminderAnswered,
     StreakEnded,
@@ -35,8 +36,9 @@ from unsit.core.events import (
 )
 from unsit.core.morning_offer import MorningOffer
 from unsit.core.nudges import CYCLE_PHASES, PENDING_CYCLES, NudgeMachine
+from unsit.core.posture import StandingWatch
 from unsit.core.records import dataclass, field
-from unsit.core.reminders import KINDS, MORNING_ROUTINE, Effect
+from unsit.core.reminders import KINDS, MORNING_ROUTINE, STANDING_TOO_LONG, Effect
 from unsit.core.settings import Settings
 from unsit.core.streak import StreakTracker, StreakUpdate
 from unsit.core.work_hours import is_open
@@ -83,6 +85,7 @@ class Status:
             not followed because ``hold_during_calls`` is off).
         morning_offer: today's morning-routine offer: an ``OfferState`` value (waiting, held,
             shown, later, done), or "off" when the ``morning_routine`` setting is off.
+        standing_seconds: how long the user has been standing (None: they sit).
     """
 
     phase: Phase
@@ -97,6 +100,12 @@ class Status:
     nudge_waiting: bool = False
     call_seconds: float | None = None
     morning_offer: str = "waiting"
+    standing_seconds: float | None = None
+
+    @property
+    def standing(self) -> bool:
+        """True while the user stands (a sit-stand desk)."""
+        return self.standing_seconds is not None
 
     @property
     def in_call(self) -> bool:
@@ -128,6 +137,8 @@ class Status:
             "idle_source": self.idle_source,
             "interval_seconds": int(self.interval_seconds),
             "morning_offer": self.morning_offer,
+            "posture": "standing" if self.standing else "sitting",
+            "standing_seconds": int(self.standing_seconds or 0),
         }
 
 
@@ -155,6 +166,9 @@ class Engine:
         self._drill_streak_seconds: float | None = None  # streak when the drill began
         self._pause_ends_boottime: float | None = None  # a pause given as a length ends here
         self._calls = CallTracker()
+        self._standing = StandingWatch(settings.standing_max_minutes * 60, settings.snooze_minutes * 60)
+        self._stood_long_enough = False  # this standing period already ended the sitting streak
+        self._present_while_standing = 0.0  # monotonic reading of the last tick the user was present, standing
 
     @property
     def settings(self) -> Settings:
@@ -169,6 +183,8 @@ class Engine:
         self._machine.interval_seconds = settings.interval_minutes * 60
         self._machine.snooze_seconds = settings.snooze_minutes * 60
         self._offer.later_seconds = settings.snooze_minutes * 60
+        self._standing.later_seconds = settings.snooze_minutes * 60
+        self._standing.set_max_seconds(settings.standing_max_minutes * 60)
         events = self._offer.set_enabled(settings.morning_routine)
         events += self._set_outside_work_hours(not is_open(self._clock.now(), settings))
         tracker = self._tracker  # a nudge held under the old interval may not be due under the new one
@@ -193,23 +209,106 @@ class Engine:
         idle = self._calls.idle_seconds(obs.idle_seconds, monotonic) if self._tracker.active else obs.idle_seconds
         update = self._tracker.observe(monotonic, self._clock.boottime(), idle, obs.locked)
         events += self._apply_update(update)
+        if self._standing.standing:
+            events += self._follow_standing(monotonic, came_back=update.started)
         streak, active, present = self._tracker.streak_seconds, self._tracker.active, self._tracker.present
-        may_offer = active and present and not self._machine.blocked
+        may_remind = active and present and not self._machine.blocked
+        standing = self._standing.standing
+        sitting = present and not standing  # no nudge, no morning offer while standing
+        may_offer = may_remind and not standing
         quiet: frozenset[QuietReason] | None = frozenset()
-        if self._machine.is_due(streak, active, present) or self._offer.is_due(may_offer):
+        if (self._machine.is_due(streak, active, sitting) or self._offer.is_due(may_offer)
+                or self._standing.is_due(monotonic, may_remind)):
             desktop = obs.quiet_now()  # None: the desktop has not answered yet
             # A call is quiet whatever the desktop says (or before it answers).
             quiet = (desktop or frozenset()) | {QuietReason.CALL} if self._calls.in_call else desktop
         if quiet is not None:  # not known yet: decide on a later tick (the shell ticks when it answers)
             held = self._machine.held
-            delivered = self._machine.evaluate(streak, active, present, quiet)
+            delivered = self._machine.evaluate(streak, active, sitting, quiet)
             if held is not None and QuietReason.CALL in held.reasons:  # held through a call: say how long it was
                 after_call = self._calls.last_call_seconds
                 delivered = [dataclasses.replace(e, after_call_seconds=after_call) if isinstance(e, NudgeDue) else e
                              for e in delivered]
             events += delivered
             events += self._offer.evaluate(streak, may_offer, quiet)
+            events += self._standing.evaluate(monotonic, may_remind, quiet)
         return self._with_phase_change(before, events)
+
+    def stand(self) -> list[Event]:
+        """The user stands (a sit-stand desk): the sitting streak waits, and no nudge comes.
+
+        A nudge on screen is taken back (standing up answers it). Standing for at least
+        ``away_reset_minutes`` is the break: the streak ends and sitting down starts from zero.
+        """
+        return self._stand(0.0)
+
+    def restore_standing(self, stood_seconds: float, stopped_seconds_ago: float) -> list[Event]:
+        """At start-up: the last run stopped while the user stood (``stood_seconds`` long, that long ago).
+
+        A restart shorter than the away reset is no break: the user still stands, and the period
+        goes on (its reminder and its break count the time before the restart). Longer, they sit.
+        """
+        if not 0 <= stopped_seconds_ago < self._tracker.away_reset_seconds:
+            return []
+        return self._stand(max(0.0, stood_seconds) + stopped_seconds_ago)
+
+    def stop(self) -> list[Event]:
+        """The app is stopping: a standing period under way ends here (the history keeps its length)."""
+        ended = self._standing.sit(self._clock.monotonic())
+        if ended is None:
+            return []
+        self._tracker.standing = False
+        return [*ended[1], PostureChanged(standing=False, stood_seconds=ended[0], stopped=True)]
+
+    def _stand(self, already_seconds: float) -> list[Event]:
+        before = self._phase()
+        if not self._standing.stand(self._clock.monotonic(), already_seconds):
+            return []
+        self._tracker.standing = True
+        self._stood_long_enough = False
+        self._present_while_standing = self._clock.monotonic()
+        events: list[Event] = [*self._machine.withdraw(WithdrawReason.STOOD), PostureChanged(standing=True)]
+        events += self._follow_standing(self._clock.monotonic(), came_back=False)
+        return self._with_phase_change(before, events)
+
+    def sit(self) -> list[Event]:
+        """The user sits down: the streak goes on where it waited (or from zero after a long stand)."""
+        before = self._phase()
+        return self._with_phase_change(before, self._sit(automatic=False))
+
+    def _sit(self, *, automatic: bool) -> list[Event]:
+        # Back from a break, the period ended when the user left, not when they came back.
+        ended = self._standing.sit(self._present_while_standing if automatic else self._clock.monotonic())
+        if ended is None:
+            return []
+        stood, events = ended
+        self._tracker.standing = False
+        self._stood_long_enough = False
+        return [*events, PostureChanged(standing=False, stood_seconds=stood, automatic=automatic)]
+
+    def _follow_standing(self, monotonic: float, *, came_back: bool) -> list[Event]:
+        """While standing: a stand of the away reset ends the streak; back from an absence, the user sits.
+
+        Leaving the desk, locking or sleeping for the away reset while standing ends the
+        standing period: people sit down after a break, and a forgotten "standing" would
+        hold every nudge. The period is counted up to the last tick the user was present.
+        """
+        if came_back:
+            return self._sit(automatic=True)
+        standing = self._standing.standing_seconds(monotonic)
+        if self._tracker.present:
+            self._present_while_standing = monotonic
+        if self._stood_long_enough or standing < self._tracker.away_reset_seconds:
+            return []
+        self._stood_long_enough = True
+        if not self._tracker.active:
+            return []  # the streak ended already (the user left)
+        streak = self._tracker.streak_seconds
+        self._tracker.clear_streak()
+        events = self._machine.streak_ended(EndReason.STOOD)
+        if streak > 0:
+            events.append(StreakEnded(streak_seconds=streak, reason=EndReason.STOOD))
+        return events
 
     def wall_moment(self, moment: WallMoment) -> list[Event]:
         """A wall-clock moment came (the shell's scheduler says which); decide what it means.
@@ -254,7 +353,7 @@ class Engine:
         before = self._phase()
         self._drill_streak_seconds = self._tracker.streak_seconds
         events = [*self._machine.start_drill(), *self._offer.block(WithdrawReason.DRILL),
-                  DrillStarted(drill_id=drill_id)]
+                  *self._standing.block(WithdrawReason.DRILL), DrillStarted(drill_id=drill_id)]
         return self._with_phase_change(before, events)
 
     def finish_drill(self, drill_id: str, duration_seconds: float) -> list[Event]:
@@ -284,14 +383,15 @@ class Engine:
         """No nudges until the wall-clock moment ``until`` (None: until resume()); the streak keeps counting."""
         before = self._phase()
         self._pause_ends_boottime = None
-        events = [*self._offer.block(WithdrawReason.PAUSED), *self._machine.pause(until)]
+        events = [*self._offer.block(WithdrawReason.PAUSED), *self._standing.block(WithdrawReason.PAUSED),
+                  *self._machine.pause(until)]
         return self._with_phase_change(before, events)
 
     def pause_for(self, seconds: float) -> list[Event]:
         """No nudges for ``seconds`` of real time, however the wall clock is changed meanwhile."""
         before = self._phase()
         self._pause_ends_boottime = self._clock.boottime() + seconds
-        events = [*self._offer.block(WithdrawReason.PAUSED),
+        events = [*self._offer.block(WithdrawReason.PAUSED), *self._standing.block(WithdrawReason.PAUSED),
                   *self._machine.pause(self._clock.now() + timedelta(seconds=seconds))]
         events = [Paused(until=e.until, for_seconds=seconds) if isinstance(e, Paused) else e for e in events]
         return self._with_phase_change(before, events)
@@ -323,7 +423,10 @@ class Engine:
     def _set_outside_work_hours(self, outside: bool) -> list[Event]:
         """Work hours closed (or opened): nudges and the morning offer follow."""
         events = self._machine.set_outside_work_hours(outside)
-        return events + (self._offer.block(WithdrawReason.OUTSIDE_WORK_HOURS) if outside else [])
+        if outside:
+            events += [*self._offer.block(WithdrawReason.OUTSIDE_WORK_HOURS),
+                       *self._standing.block(WithdrawReason.OUTSIDE_WORK_HOURS)]
+        return events
 
     def answer(self, kind: str, action: str) -> list[Event]:
         """The user picked ``action`` on a reminder of ``kind``; unknown keys or stale answers do nothing.
@@ -343,6 +446,11 @@ class Engine:
                                     routine_id=picked.routine_id)
         if picked.effect is Effect.START_DRILL:
             return [answered]
+        if kind == STANDING_TOO_LONG.key:
+            if picked.effect is Effect.SIT:
+                return [*self.sit(), answered] if self._standing.standing else []
+            events = self._standing.later(self._clock.monotonic())
+            return [*events, answered] if events else []
         offer = self._offers.get(kind)
         if offer is None:
             return []
@@ -379,6 +487,8 @@ class Engine:
             call_seconds=self._calls.call_seconds,
             nudge_waiting=held is not None or phase in PENDING_CYCLES,
             morning_offer=self._offer.state.value if self._settings.morning_routine else "off",
+            standing_seconds=(self._standing.standing_seconds(self._clock.monotonic())
+                              if self._standing.standing else None),
             phase=phase,
             streak_seconds=streak,
             next_nudge_in_seconds=next_in,
@@ -390,7 +500,8 @@ class Engine:
         )
 
     def _phase(self) -> Phase:
-        return self._machine.phase(self._tracker.active)
+        phase = self._machine.phase(self._tracker.active)
+        return Phase.STANDING if self._standing.standing and phase in CYCLE_PHASES else phase
 
     def _apply_update(self, update: StreakUpdate) -> list[Event]:
         if update.ended is None:

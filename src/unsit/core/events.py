@@ -20,6 +20,7 @@ class Phase(Enum):
     PAUSED = "paused"
     OUTSIDE_WORK_HOURS = "outside_work_hours"
     AWAY = "away"
+    STANDING = "standing"  # the user said they stand (a sit-stand desk): the streak waits
 
 
 class QuietReason(Enum):
@@ -47,6 +48,7 @@ class EndReason(Enum):
     LOCKED = "locked"
     ASLEEP = "asleep"
     DRILL = "drill"
+    STOOD = "stood"  # standing for the away reset counts as the break
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class WithdrawReason(str, Enum):
     DAY_ENDED = "day_ended"
     ANSWERED = "answered"
     SETTINGS_CHANGED = "settings_changed"  # a held nudge is no longer due under the new interval
+    STOOD = "stood"  # the user stood up (or, for the standing reminder, sat down)
 
     @classmethod
     def streak_ended(cls, reason: EndReason) -> WithdrawReason:
@@ -210,11 +213,13 @@ class ReminderDue:
         kind: the reminder kind's key.
         held_reasons: why it was held before being shown (empty: it was not held).
         held_seconds: how long it was held.
+        seconds: the length its text speaks of ("standing for 60 min"); None: the sitting streak.
     """
 
     kind: str
     held_reasons: frozenset[QuietReason] = frozenset()
     held_seconds: float = 0.0
+    seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -250,8 +255,26 @@ class ReminderAnswered:
     routine_id: str | None = None
 
 
+@dataclass(frozen=True)
+class PostureChanged:
+    """The user stood up or sat down (a sit-stand desk).
+
+    Attributes:
+        standing: the posture now.
+        stood_seconds: when sitting down, how long the standing period lasted (0 when standing up).
+        automatic: the engine sat the user down itself: they came back from an absence of at
+            least the away reset (left the desk, locked, or the machine slept) while standing.
+        stopped: the app is stopping while the user stands (the period is counted up to now).
+    """
+
+    standing: bool
+    stood_seconds: float = 0.0
+    automatic: bool = False
+    stopped: bool = False
+
+
 Event: TypeAlias = (
     NudgeDue | NudgeHeld | NudgeDropped | NudgeWithdrawn | StreakEnded | PhaseChanged | Snoozed | Skipped
     | DrillStarted | DrillFinished | DrillSkipped | Paused | Resumed | DayStarted | CallEnded
-    | ReminderDue | ReminderHeld | ReminderWithdrawn | ReminderAnswered
+    | ReminderDue | ReminderHeld | ReminderWithdrawn | ReminderAnswered | PostureChanged
 )

@@ -230,6 +230,10 @@ class NudgeMachine:
         self._outside_work_hours = outside
         return events
 
+    def withdraw(self, reason: WithdrawReason) -> list[Event]:
+        """Close the nudge on screen (or drop the held one) for ``reason``; its due time stays."""
+        return self._withdraw(reason)
+
     def _withdraw(self, reason: WithdrawReason) -> list[Event]:
         """Close the nudge on screen or drop the held one; its due time stays where it was."""
         if self._held is not None:

@@ -27,6 +27,7 @@ class Effect(Enum):
     SKIP = "skip"  # the hourly nudge: no nudge for another full interval
     LATER = "later"  # offer again after snooze_minutes of presence
     DISMISS_TODAY = "dismiss_today"  # no more offers of this kind until the next Unsit day
+    SIT = "sit"  # the user sits down (ends a standing period)
 
 
 class HoldPolicy(Enum):
@@ -115,5 +116,17 @@ MORNING_ROUTINE = ReminderKind(
 )
 """The offer at the first sit-down of a day (its timing lives in ``core/morning_offer.py``)."""
 
-KINDS: dict[str, ReminderKind] = {kind.key: kind for kind in (HOURLY_NUDGE, MORNING_ROUTINE)}
+STANDING_TOO_LONG = ReminderKind(
+    key="standing",
+    title=N_("Time to sit down"),
+    body=N_("You have been standing for {minutes} min: sit down, or walk a little."),
+    held_body=N_("You have been standing for {minutes} min: sit down, or walk a little."),
+    actions=(
+        ReminderAction("sit", N_("Sit"), Effect.SIT),
+        ReminderAction("later", N_("Later"), Effect.LATER),
+    ),
+)
+"""After ``standing_max_minutes`` of standing (its timing lives in ``core/posture.py``)."""
+
+KINDS: dict[str, ReminderKind] = {kind.key: kind for kind in (HOURLY_NUDGE, MORNING_ROUTINE, STANDING_TOO_LONG)}
 """Every reminder kind by key."""

@@ -149,6 +149,9 @@ FIELDS: tuple[Field, ...] = (
     Field("start_at_login", "bool", False, N_("Start Unsit when you log in.")),
     Field("morning_routine", "bool", True,
           N_("Offer the morning hip routine at the first sit-down of each day.")),
+    Field("standing_max_minutes", "int", 60,
+          N_("After standing this long, remind me to sit down or walk a little; 0 turns it off."),
+          "minutes", 0, 240),
     Field("hold_during_calls", "bool", True,
           N_("Hold a nudge while an application records the microphone (a call); it comes when the call ends.")),
     Field("language", "language", "",
@@ -183,6 +186,7 @@ class Settings:
     speak_cues: bool = _default("speak_cues")
     start_at_login: bool = _default("start_at_login")
     morning_routine: bool = _default("morning_routine")
+    standing_max_minutes: int = _default("standing_max_minutes")
     hold_during_calls: bool = _default("hold_during_calls")
     language: str = _default("language")
 

@@ -15,6 +15,9 @@ is below what the away run would be without input (``candidate``) and the OS cou
 itself went back; the away run that preceded that input is then ``candidate - idle``,
 so a long stall between ticks is judged by what the counter shows. While locked, input
 does not count. With no idle detector the user counts as present while unlocked.
+
+While ``standing`` is set (the user said they stand at a sit-stand desk) awake time is not
+sitting: the streak stands still, and the away run is followed as usual.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class StreakTracker:
         self._away_seconds = 0.0  # whole away run: idle + locked + asleep
         self._locked = False
         self._idle_seconds: float | None = None  # the OS idle value at the last observation
+        self.standing = False  # set by the engine: awake time is then not sitting
 
     @property
     def active(self) -> bool:
@@ -93,6 +97,11 @@ class StreakTracker:
         self._committed_seconds = 0.0
         self._away_awake_seconds = 0.0
         self._away_seconds = 0.0
+
+    def clear_streak(self) -> None:
+        """The streak ends without an absence (a long enough stand): it restarts at zero, presence kept."""
+        self._committed_seconds = 0.0
+        self._away_awake_seconds = 0.0
 
     def observe(
         self, monotonic: float, boottime: float, idle_seconds: float | None, locked: bool
@@ -149,7 +158,8 @@ class StreakTracker:
 
     def _no_input(self, away: float, awake: float, slept: float, locked: bool) -> StreakUpdate:
         self._away_seconds = away
-        self._away_awake_seconds += awake
+        if not self.standing:
+            self._away_awake_seconds += awake
         if self._active and away >= self.away_reset_seconds:
             return self._end(_reason(slept, locked))
         return StreakUpdate()
@@ -167,6 +177,8 @@ class StreakTracker:
     ) -> StreakUpdate:
         """Input came in this window after an away run of ``before`` seconds."""
         self._away_seconds = away_after
+        if self.standing:  # none of this window is sitting
+            awake = since_if_continuing = since_if_new = 0.0
         if self._active and before < self.away_reset_seconds:
             # A short pause: the whole window counts as sitting.
             streak = self._committed_seconds + self._away_awake_seconds + awake

@@ -79,6 +79,9 @@ KINDS: tuple[str, ...] = (
     "nudge_held",  # came due while quiet (do-not-disturb, full screen, a call): not seen, not a "nudge"
     "call",  # a call (microphone capture) ended; duration_seconds is its length
     "reminder_answered",  # a reminder (e.g. the morning offer) was answered; reason is "<kind>:<action>"
+    # A standing period (sit-stand desk) ended; duration_seconds is its length; reason "break" when the user
+    # came back from an absence of the away reset, "quit" when Unsit stopped while they stood.
+    "standing",
 )
 Row = tuple[str, str, str, "str | None", "float | None", "float | None", "str | None"]
 """kind, at_utc, local_date, drill_id, duration_seconds, streak_seconds, reason (the events table's order)."""
@@ -138,6 +141,7 @@ class DaySummary:
     routines_done: int = 0
     calls: int = 0
     call_seconds: float = 0.0
+    standing_seconds: float = 0.0
 
 
 def open_history(path: Path, now: datetime, *, busy_timeout_seconds: float = BUSY_TIMEOUT_SECONDS,
@@ -519,7 +523,8 @@ class History:
                        SUM(kind = 'nudge'),
                        COALESCE(SUM(kind = 'drill_finished' AND IFNULL(drill_id, '') LIKE 'routine:%'), 0),
                        SUM(kind = 'call'),
-                       COALESCE(SUM(CASE WHEN kind = 'call' THEN duration_seconds END), 0)
+                       COALESCE(SUM(CASE WHEN kind = 'call' THEN duration_seconds END), 0),
+                       COALESCE(SUM(CASE WHEN kind = 'standing' THEN duration_seconds END), 0)
                 FROM events WHERE local_date BETWEEN ? AND ?
                 GROUP BY local_date
                 """,
@@ -527,7 +532,7 @@ class History:
             )
         found = {
             r[0]: DaySummary(date.fromisoformat(r[0]), float(r[1]), float(r[2]), int(r[3]), int(r[4]), int(r[5]),
-                             int(r[6]), int(r[7]), float(r[8]))
+                             int(r[6]), int(r[7]), float(r[8]), float(r[9]))
             for r in rows
         }
         out = []
@@ -593,6 +598,17 @@ class History:
         )
         prefix = kind + ":"
         return [r[0][len(prefix):] for r in rows if isinstance(r[0], str) and r[0].startswith(prefix)]
+
+    def stopped_standing(self) -> tuple[datetime, float] | None:
+        """When the newest standing period ended and how long it was, if it ended because Unsit stopped."""
+        rows = self._rows("SELECT at_utc, duration_seconds, reason FROM events WHERE kind = 'standing'"
+                          " ORDER BY at_utc DESC, id DESC LIMIT 1", ())
+        if not rows or rows[0][2] != "quit" or not isinstance(rows[0][1], (int, float)):
+            return None
+        try:
+            return datetime.fromisoformat(str(rows[0][0])), float(rows[0][1])
+        except ValueError:  # a row another program wrote
+            return None
 
     def export_csv(self, path: Path) -> int:
         """Write every event, oldest first, to ``path`` as CSV; returns the rows written.

@@ -46,6 +46,11 @@ def history_row(event: ev.Event) -> tuple[str, dict[str, Any]] | None:
         return "streak_ended", {"streak_seconds": event.streak_seconds, "reason": event.reason.value}
     if isinstance(event, ev.ReminderAnswered):
         return "reminder_answered", {"reason": f"{event.kind}:{event.action}"}
+    if isinstance(event, ev.PostureChanged):
+        if event.standing:
+            return None  # a period is one row, written when it ends
+        reason = "break" if event.automatic else "quit" if event.stopped else None
+        return "standing", {"duration_seconds": event.stood_seconds, "reason": reason}
     if isinstance(event, ev.Snoozed):
         return "snooze", {}
     if isinstance(event, ev.Skipped):
@@ -63,6 +68,22 @@ class AnswerSource(Protocol):
     """Where the answers of an earlier run are read (``store.history.History``)."""
 
     def reminder_answers(self, kind: str, now: datetime) -> list[str]: ...
+    def stopped_standing(self) -> tuple[datetime, float] | None: ...
+
+
+def restore_posture(engine: Engine, history: AnswerSource | None, now: datetime) -> list[ev.Event]:
+    """At start-up: an earlier run that stopped while the user stood hands the period on (the engine decides)."""
+    if history is None:
+        return []
+    try:
+        stopped = history.stopped_standing()
+    except Exception:  # a history problem must not stop the app; the user then counts as sitting
+        log.exception("could not read the last standing period from the history")
+        return []
+    if stopped is None:
+        return []
+    at, stood_seconds = stopped
+    return engine.restore_standing(stood_seconds, (now - at).total_seconds())
 
 
 def restore_offer_answers(engine: Engine, history: AnswerSource | None, now: datetime) -> None:

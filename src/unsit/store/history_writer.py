@@ -259,6 +259,11 @@ class HistoryWriter:
         reader = self.reader()
         return [] if reader is None else reader.reminder_answers(kind, now)
 
+    def stopped_standing(self) -> tuple[datetime, float] | None:
+        """When the newest standing period ended because Unsit stopped, and how long it was."""
+        reader = self.reader()
+        return None if reader is None else reader.stopped_standing()
+
     # -- quitting ---------------------------------------------------------------------------
 
     def close(self, timeout_seconds: float = CLOSE_TIMEOUT_SECONDS) -> str | None:

@@ -119,7 +119,9 @@ class HistoryWindow(QWidget):
         self.longest_stat = _Stat(_("Longest streak"), self)
         self.drills_stat = _Stat(_("Drills done / skipped"), self)
         self.calls_stat = _Stat(_("Calls"), self)
-        for col, w in enumerate((self.sitting_stat, self.longest_stat, self.drills_stat, self.calls_stat)):
+        self.standing_stat = _Stat(_("Standing time"), self)
+        for col, w in enumerate((self.sitting_stat, self.standing_stat, self.longest_stat, self.drills_stat,
+                                 self.calls_stat)):
             stats.addWidget(w, 0, col)
         outer.addLayout(stats)
 
@@ -176,6 +178,7 @@ class HistoryWindow(QWidget):
         now = self.clock.now()
         today = self.history.today(now)
         self.sitting_stat.set_value(format_duration(today.sitting_seconds, whole_minutes=True))
+        self.standing_stat.set_value(format_duration(today.standing_seconds, whole_minutes=True))
         self.longest_stat.set_value(format_duration(today.longest_streak_seconds, whole_minutes=True))
         numbers = QLocale()
         self.drills_stat.set_value(f"{numbers.toString(today.drills_done)} / {numbers.toString(today.drills_skipped)}")

@@ -42,6 +42,7 @@ FIELD_LABELS = {
     "interval_minutes": N_("&Nudge after sitting"),
     "away_reset_minutes": N_("Streak &ends after away"),
     "snooze_minutes": N_("S&nooze for"),
+    "standing_max_minutes": N_("Sit-down reminder after s&tanding"),
     "work_hours_enabled": N_("Only nudge during &work hours"),
     "drill_family": N_("Drill &family"),
     "drill_length": N_("Drill &length"),
@@ -207,6 +208,8 @@ class SettingsDialog(QDialog):
             if f.minimum is not None and f.maximum is not None:  # every whole-number field has both
                 spin.setRange(f.minimum, f.maximum)
             spin.setSuffix(" " + _("min"))
+            if f.minimum == 0:  # 0 turns the setting off: say so rather than "0 min"
+                spin.setSpecialValueText(_("Off"))
             spin.setAccessibleName(_("{setting} (minutes)").format(setting=plain_name))
             spin.valueChanged.connect(self._changed)
             self.spin_boxes[key] = w = spin
@@ -237,7 +240,8 @@ class SettingsDialog(QDialog):
             form.addRow(self._label(key, w), w)
 
     def _reminders_group(self) -> QGroupBox:
-        return self._simple_group(_("Reminders"), ["interval_minutes", "away_reset_minutes", "snooze_minutes"])
+        return self._simple_group(_("Reminders"), ["interval_minutes", "away_reset_minutes", "snooze_minutes",
+                                                   "standing_max_minutes"])
 
     def _simple_group(self, title: str, keys: list[str]) -> QGroupBox:
         box = QGroupBox(title, self)

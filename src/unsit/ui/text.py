@@ -58,6 +58,9 @@ def status_line(status: Status) -> str:
         return _("Away: streak reset")
     if phase is Phase.IN_DRILL:
         return _("Drill in progress")
+    if phase is Phase.STANDING:
+        return _("Standing for {duration}: the sitting streak waits at {streak}").format(
+            duration=format_duration(status.standing_seconds or 0), streak=format_duration(status.streak_seconds))
     streak = format_duration(status.streak_seconds)
     if phase is Phase.NUDGE_DUE:
         return _("Sitting for {duration}: time for a drill").format(duration=streak)

@@ -50,6 +50,7 @@ class Tray(QObject):
     history_requested = Signal()
     quit_requested = Signal()
     open_requested = Signal()  # "Open Unsit": the main window
+    standing_toggled = Signal(bool)  # the "I'm standing" check item: True when now standing
     clicked = Signal()
 
     def __init__(self, parent: QObject | None = None):
@@ -68,6 +69,10 @@ class Tray(QObject):
         self._routines_menu.menuAction().setVisible(False)
         self._snooze_action = self._add(N_("Snooze"), self.snooze_requested.emit)
         self._skip_action = self._add(N_("Skip this nudge"), self.skip_requested.emit)
+        self._standing_action = self._menu.addAction("")
+        self._standing_action.setCheckable(True)
+        self._labels.append((self._standing_action, N_("I'm &standing")))
+        self._standing_action.triggered.connect(lambda checked=False: self.standing_toggled.emit(bool(checked)))
         self._pause_menu = self._menu.addMenu("")
         self._labels.append((self._pause_menu.menuAction(), N_("Pause")))
         for label, request in ((N_("For 30 minutes"), {"minutes": 30}), (N_("For 1 hour"), {"minutes": 60}),
@@ -116,7 +121,7 @@ class Tray(QObject):
         self.icon.hide()
 
     def update_view(self, look: TrayLook, fraction: float, tooltip: str, status_line: str, *,
-                    paused: bool, can_snooze: bool, snooze_minutes: int) -> None:
+                    paused: bool, can_snooze: bool, snooze_minutes: int, standing: bool = False) -> None:
         """Refresh icon, tooltip and menu; the icon is repainted only when it visibly changes."""
         key = (look, quantise(fraction) if look is TrayLook.PROGRESS else 0.0)
         if key != self._drawn:
@@ -129,6 +134,7 @@ class Tray(QObject):
         self._snooze_action.setText(_("Snooze ({minutes} min)").format(minutes=snooze_minutes))
         self._snooze_action.setEnabled(can_snooze)
         self._skip_action.setVisible(can_snooze)
+        self._standing_action.setChecked(standing)
         self._pause_menu.menuAction().setVisible(not paused)
         self._resume_action.setVisible(paused)
 

@@ -25,6 +25,7 @@ DUE = QColor("#D9480F")
 TRACK = QColor(138, 143, 152, 200)
 HALO = QColor(0, 0, 0, 90)
 PAUSED = QColor("#8A8F98")
+STANDING = QColor("#2F9E77")  # a calm green: standing is fine, for a while
 ICON_SIZES = (16, 22, 24, 32, 48, 64)
 PROGRESS_STEPS = 48  # the ring moves in 48 visible steps; fewer repaints
 
@@ -36,6 +37,17 @@ class TrayLook(enum.Enum):
     DUE = "due"             # a nudge is due: solid accent disc
     PAUSED = "paused"       # paused or outside work hours: grey pause bars
     AWAY = "away"           # away from the desk: empty, faint ring
+    STANDING = "standing"   # standing at a sit-stand desk: a green ring around an upright figure
+
+SWINGING = (((-4, -22), (-4, 8)),                      # body
+            ((-26, -38), (-4, -18), (18, -38)),         # arms raised
+            ((-14, 46), (-4, 8), (30, 22)))             # one leg down, one swinging out
+"""The app icon's figure: standing up with one leg swinging out (a 100-unit sketch)."""
+
+UPRIGHT = (((-4, -22), (-4, 10)),                      # body
+           ((-20, 8), (-4, -18), (12, 8)),             # arms down at the sides
+           ((-14, 46), (-4, 10), (6, 46)))             # both legs straight
+"""Standing still at the desk."""
 
 
 def quantise(fraction: float) -> float:
@@ -63,6 +75,10 @@ def paint_icon(painter: QPainter, size: float, look: TrayLook, fraction: float) 
         track.setAlpha(110)
     painter.fillPath(_ring(ring, width + halo), solid_brush(HALO))
     painter.fillPath(_ring(ring, width), solid_brush(track))
+    if look is TrayLook.STANDING:
+        painter.fillPath(_ring(ring, width), solid_brush(STANDING))
+        _draw_figure(painter, centre, size * 0.5, STANDING, UPRIGHT)
+        return
     if look is TrayLook.PAUSED:
         bars = QPainterPath()
         bar_w, bar_h = size * 0.12, size * 0.34
@@ -77,8 +93,9 @@ def paint_icon(painter: QPainter, size: float, look: TrayLook, fraction: float) 
     _draw_figure(painter, centre, size * 0.46, dot)
 
 
-def _draw_figure(painter: QPainter, centre: QPointF, scale: float, colour: QColor) -> None:
-    """The app icon's figure, standing up with one leg swinging out, inside the ring.
+def _draw_figure(painter: QPainter, centre: QPointF, scale: float, colour: QColor,
+                 strokes: tuple[tuple[tuple[int, int], ...], ...] = SWINGING) -> None:
+    """A figure inside the ring (by default the app icon's, with one leg swinging out).
 
     Drawn from a 100-unit sketch centred on ``centre``; ``scale`` is its height in pixels.
     """
@@ -91,9 +108,7 @@ def _draw_figure(painter: QPainter, centre: QPointF, scale: float, colour: QColo
         return QPointF(centre.x() + x * unit, centre.y() + y * unit)
 
     figure = disc_path(at(-4, -42), 12 * unit)  # the head
-    for stroke in (((-4, -22), (-4, 8)),                      # body
-                   ((-26, -38), (-4, -18), (18, -38)),         # arms raised
-                   ((-14, 46), (-4, 8), (30, 22))):            # one leg down, one swinging out
+    for stroke in strokes:
         figure = figure.united(round_stroke([at(*point) for point in stroke], max(1.0, 13 * unit)))
     painter.fillPath(figure, solid_brush(colour))
 
