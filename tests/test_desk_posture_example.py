@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -221,6 +222,7 @@ class FakeUnsit:
 
     def set(self, posture) -> None:
         self.calls.append("stand" if posture is dp.Zone.STANDING else "sit")
+        self.posture_now = posture.value
 
 
 def _watch(heights: list[str], every: float, settle: float, unsit: FakeUnsit) -> list[str]:
@@ -269,6 +271,29 @@ def test_unsit_is_asked_once_and_told_only_when_the_desk_changes():
     assert _watch(["72"] * 3 + ["110"] * 5, 1, 1, FakeUnsit("standing")) == ["posture", "sit", "stand"]
     # An answer that is neither standing nor sitting: the desk's posture is set anyway.
     assert _watch(["110"] * 3, 1, 1, FakeUnsit("confused")) == ["posture", "stand"]
+
+
+def test_recheck_restores_the_desk_posture_that_unsit_changed_itself():
+    now = [0.0]
+    unsit = FakeUnsit("standing")
+    options = dp.Options(read=lambda: "110", unsit=unsit, stand_above_cm=95, sit_below_cm=85, settle_seconds=0,
+                         every_seconds=1, recheck_seconds=60)
+    watcher = dp.Watcher(options, clock=lambda: now[0])
+    watcher.step()
+    assert unsit.calls == ["posture"]
+    unsit.posture_now = "sitting"  # Unsit's own rule: back from an absence while standing counts as sitting
+    now[0] = 59.0
+    watcher.step()
+    assert unsit.calls == ["posture"]
+    now[0] = 60.0
+    watcher.step()
+    assert unsit.calls == ["posture", "posture", "stand"]
+    now[0] = 90.0
+    watcher.step()
+    assert unsit.calls == ["posture", "posture", "stand"]
+    now[0] = 121.0  # agreed at the next recheck: nothing to set
+    watcher.step()
+    assert unsit.calls == ["posture", "posture", "stand", "posture"]
 
 
 # --- the example run for real -----------------------------------------------------------------
@@ -423,3 +448,27 @@ def test_mistakes_on_the_command_line_are_named(args, message, capsys):
         dp.options_from(args)
     assert stop.value.code == 2
     assert message in capsys.readouterr().err
+
+
+# --- docs/desks.md stays true to the script and the commands ------------------------------------
+
+DESKS_DOC = EXAMPLE.parent.parent / "desks.md"
+TOGGLE = '[ "$(unsit posture)" = standing ] && unsit sit || unsit stand'
+
+
+def test_the_documented_toggle_flips_the_posture(rig):
+    assert TOGGLE in DESKS_DOC.read_text()
+    for expected in ("standing", "sitting", "standing"):
+        subprocess.run(["sh", "-c", TOGGLE], env=rig.env, check=True, timeout=30)
+        assert (rig.bin / "posture").read_text() == expected
+    assert rig.calls() == ["posture", "stand", "posture", "sit", "posture", "stand"]
+
+
+def test_every_documented_command_line_of_the_script_parses():
+    lines = [line.split("desk_posture.py", 1)[1] for line in DESKS_DOC.read_text().splitlines()
+             if "desk_posture.py --" in line]
+    assert len(lines) >= 4
+    for line in lines:
+        args = shlex.split(line.replace("%h", "/home/alex").replace("%t", "/run/user/1000"))
+        options = dp.options_from(args)
+        assert options.sit_below_cm < options.stand_above_cm

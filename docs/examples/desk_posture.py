@@ -17,7 +17,9 @@ it is lower than ``--sit-below`` (85 cm); in between, nothing changes. A height 
 it has stayed on one side for ``--settle`` seconds, so a desk on its way up or down flips
 nothing. The first settled posture is compared with ``unsit posture`` and set if they differ;
 after that ``unsit stand`` / ``unsit sit`` run only when the desk's posture changes, so a posture
-you set yourself in Unsit's menu stays until you move the desk.
+you set yourself in Unsit's menu stays until you move the desk. Unsit may change the posture
+itself (back from an absence while standing, it counts you as sitting): ``--recheck SECONDS``
+asks it again that often and restores the desk's posture (this also undoes one set by hand).
 
 Nothing here stops on a bad moment: a reading that fails or makes no sense is skipped (said once,
 until a good one comes), and while Unsit is not running (or ``unsit`` is not found) the script
@@ -46,7 +48,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import FrameType
 
 PROG = "desk_posture"
@@ -183,7 +185,7 @@ class Notice:
     """Says a problem once, and again only after things went well in between."""
 
     stream: Callable[[str], None]
-    current: str | None = field(default=None)
+    current: str | None = None
 
     def problem(self, key: str, text: str) -> None:
         if key != self.current:
@@ -296,6 +298,7 @@ class Options:
     pattern: re.Pattern[str] | None = None
     once: bool = False
     verbose: bool = False
+    recheck_seconds: float = 0.0
 
 
 def _say(text: str) -> None:
@@ -317,8 +320,9 @@ class Watcher:
         self.unsit_notice = Notice(_warn)
         self.told: Zone | None = None
         """The posture Unsit has from us (or agreed with); None until synced with a running Unsit."""
+        self.synced_at = 0.0
 
-    def read_zone(self, now: float) -> tuple[float, Zone] | None:
+    def read_zone(self) -> tuple[float, Zone] | None:
         """One reading: the height and its zone, or None (said once) when it failed."""
         try:
             height = parse_height(self.options.read(), self.options.unit, self.options.pattern)
@@ -337,6 +341,7 @@ class Watcher:
         """
         try:
             if self.told is None:
+                self.synced_at = self.clock()
                 current = self.unsit.posture()
                 if self.unsit_notice.cleared():
                     _say("Unsit answers again")
@@ -366,7 +371,7 @@ class Watcher:
             Unreachable: from ``apply``.
         """
         now = self.clock()
-        reading = self.read_zone(now)
+        reading = self.read_zone()
         if reading is None:
             return None
         height, zone = reading
@@ -374,6 +379,9 @@ class Watcher:
         if self.options.verbose:
             _say(f"{height:.1f} cm: {zone.value} for {self.settler.held_seconds(now):.2f} s")
         if settled is Zone.STANDING or settled is Zone.SITTING:
+            recheck = self.options.recheck_seconds
+            if self.told is not None and recheck > 0 and now - self.synced_at >= recheck:
+                self.told = None  # ask again: Unsit may have changed the posture itself
             self.apply(settled, height)
         elif settled is Zone.BETWEEN and self.options.once:
             _say(f"desk at {height:.1f} cm, between {self.options.sit_below_cm:g} and "
@@ -445,6 +453,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="where the height is in the text: the first group of this regular expression")
     parser.add_argument("--unsit", metavar="PATH", default="unsit",
                         help="the unsit command, split like a shell line (default: unsit, from PATH)")
+    parser.add_argument("--recheck", metavar="SECONDS", type=_not_negative, default=0.0,
+                        help="ask Unsit's posture this often and restore the desk's (default 0: never)")
     parser.add_argument("--once", action="store_true", help="read until the height settles, act, exit")
     parser.add_argument("--verbose", action="store_true", help="print every reading")
     return parser
@@ -479,7 +489,8 @@ def options_from(argv: Sequence[str] | None = None) -> Options:
             return read_file(path)
     return Options(read=read, unsit=Unsit(unsit_argv), stand_above_cm=args.stand_above,
                    sit_below_cm=args.sit_below, settle_seconds=args.settle, every_seconds=args.every,
-                   unit=args.unit, pattern=args.pattern, once=args.once, verbose=args.verbose)
+                   unit=args.unit, pattern=args.pattern, once=args.once, verbose=args.verbose,
+                   recheck_seconds=args.recheck)
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
