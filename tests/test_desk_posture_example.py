@@ -273,6 +273,14 @@ def test_unsit_is_asked_once_and_told_only_when_the_desk_changes():
     assert _watch(["110"] * 3, 1, 1, FakeUnsit("confused")) == ["posture", "stand"]
 
 
+def test_a_bad_spell_is_said_once_even_when_every_reading_differs(capsys):
+    heights = ["72"] * 3 + [f"error {'#' * n}" for n in range(8)] + [f"{n} mm" for n in range(8)] + ["110"] * 3
+    assert _watch(heights, 1, 1, FakeUnsit("sitting")) == ["posture", "stand"]
+    err = capsys.readouterr().err
+    assert err.count("skipping a reading") == 1, err
+    assert "no number in 'error'" in err
+
+
 def test_recheck_restores_the_desk_posture_that_unsit_changed_itself():
     now = [0.0]
     unsit = FakeUnsit("standing")

@@ -182,7 +182,7 @@ class Settler:
 
 @dataclass
 class Notice:
-    """Says a problem once, and again only after things went well in between."""
+    """Says a problem once, and again only after things went well in between (or its kind changed)."""
 
     stream: Callable[[str], None]
     current: str | None = None
@@ -327,7 +327,7 @@ class Watcher:
         try:
             height = parse_height(self.options.read(), self.options.unit, self.options.pattern)
         except BadReading as exc:
-            self.desk_notice.problem(str(exc), f"skipping a reading: {exc}")
+            self.desk_notice.problem("desk", f"skipping a reading: {exc}")  # once, even if each text differs
             return None
         if self.desk_notice.cleared():
             _say(f"reading the desk again: {height:.1f} cm")
@@ -356,7 +356,7 @@ class Watcher:
         except Unreachable as exc:
             self.told = None
             then = "" if self.options.once else "; trying again at every reading"
-            self.unsit_notice.problem(str(exc), f"{exc}{then}")
+            self.unsit_notice.problem(str(exc.status), f"{exc}{then}")
             raise
         self.told = posture
 
