@@ -143,9 +143,9 @@ class Rig:
     def running(self) -> bool:
         return self.child is not None and self.child.poll() is None
 
-    def stop(self) -> int:
+    def stop(self, signum: int = signal.SIGTERM) -> int:
         assert self.child is not None
-        self.child.send_signal(signal.SIGTERM)
+        self.child.send_signal(signum)
         return self.child.wait(timeout=20)
 
     def held_at_least(self, height: str, zone: str, seconds: float, after: int) -> bool:
@@ -423,11 +423,12 @@ def test_once_without_unsit_says_so_and_exits_3(rig):
     assert "Traceback" not in done.stderr
 
 
-def test_sigterm_stops_cleanly(rig):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])  # SIGINT: Ctrl-C in a terminal
+def test_sigterm_and_ctrl_c_stop_cleanly(rig, signum):
     rig.set_height("72")
     rig.start("--file", str(rig.height_file), *FAST)
     _wait(lambda: rig.calls() == ["posture"], "the first sync")
-    assert rig.stop() == 0
+    assert rig.stop(signum) == 0
     assert rig.output().endswith("desk_posture: stopped\n")
     assert rig.errors() == ""
 
