@@ -235,3 +235,39 @@ def test_show_running_drill_raises_the_open_drill_window(qtbot, fake_clock):
     assert windows.show_running_drill() is True
     assert drill_window.isVisible()
     drill_window.close()
+
+
+def test_the_standing_check_box_sets_the_posture_and_follows_it(rig, qtbot):
+    controller, _windows, opener, _quits, sit = rig
+    opener.open()
+    window = opener.window
+    sit(60)
+    assert not window.standing_check.isChecked()
+    assert window.standing_check.isVisible() and window.standing_check.isEnabled()
+    window.standing_check.click()  # as a mouse click or its mnemonic does
+    status = controller.engine.status()
+    assert status.standing and status.phase is Phase.STANDING
+    assert window.standing_check.isChecked()
+    assert window.status_label.text().startswith("Standing for")
+    controller.sit()  # e.g. `unsit sit` from a desk script: the box follows
+    assert not window.standing_check.isChecked()
+
+
+def test_the_trays_standing_item_reaches_the_controller_and_the_icon_shows_standing(qapp, fake_clock):
+    from unsit.ui.tray import Tray
+    from unsit.ui.tray_art import TrayLook
+
+    tray = Tray()
+    engine = Engine(Settings(), fake_clock, idle_source="fake")
+    controller = Controller(engine=engine, clock=fake_clock, idle_source=FakeIdle(), session=FakeSession(),
+                            presenter=FakePresenter(), tray=tray, wall_jobs=FakeJobs(),
+                            history=FakeHistory(), windows=FakeWindows())
+    tray.standing_toggled.connect(controller.set_standing)
+    controller.render()
+    assert tray._standing_action.isCheckable() and not tray._standing_action.isChecked()
+    tray._standing_action.trigger()
+    assert engine.status().standing and tray._standing_action.isChecked()
+    assert tray._drawn == (TrayLook.STANDING, 0.0)
+    assert "Standing for" in tray.icon.toolTip()
+    tray._standing_action.trigger()
+    assert not engine.status().standing and tray._drawn[0] is TrayLook.PROGRESS

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from unsit import APP_NAME
 from unsit.core.events import Phase
@@ -45,6 +45,7 @@ class MainWindow(QWidget):
     settings_requested = Signal()
     history_requested = Signal()
     quit_requested = Signal()
+    standing_toggled = Signal(bool)  # the "I'm standing" check box, clicked: True when now standing
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, DIALOG_FLAGS & ~Qt.WindowType.WindowStaysOnTopHint)
@@ -65,6 +66,10 @@ class MainWindow(QWidget):
         self.status_label.setAccessibleName(_("Status"))
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._in_drill = False
+        self.standing_check = QCheckBox(_("I'm st&anding"), self)
+        self.standing_check.setObjectName("standing_check")
+        self.standing_check.setToolTip(_("At a sit-stand desk: while you stand, the sitting streak waits."))
+        self.standing_check.clicked.connect(lambda checked=False: self.standing_toggled.emit(bool(checked)))
         self.drill_button = self._button("drill_button", _("&Start drill"), self._drill_clicked)
         self.snooze_button = self._button("snooze_button", _("S&nooze"), self.snooze_requested.emit)
         self.skip_button = self._button("skip_button", _("S&kip"), self.skip_requested.emit)
@@ -104,6 +109,7 @@ class MainWindow(QWidget):
         texts.addStretch(1)
         texts.addWidget(self.status_label)
         texts.addWidget(self.today_label)
+        texts.addWidget(self.standing_check)
         texts.addStretch(1)
         top = QHBoxLayout()
         top.setSpacing(18)
@@ -156,6 +162,7 @@ class MainWindow(QWidget):
         call = call_line(status) if status is not None else None
         self.status_label.setText(text if call is None else f"{text}\n{call}")
         due = status is not None and status.nudge_pending
+        self.standing_check.setChecked(status is not None and status.standing)
         paused = phase is Phase.PAUSED
         self._in_drill = phase is Phase.IN_DRILL
         self.drill_button.setText(self._drill_button_text())
@@ -194,6 +201,8 @@ class MainWindow(QWidget):
         """Put the fixed texts in the language in use (the status line follows the next render)."""
         self.setAccessibleName(_("{app} main window").format(app=APP_NAME))
         self.status_label.setAccessibleName(_("Status"))
+        self.standing_check.setText(_("I'm st&anding"))
+        self.standing_check.setToolTip(_("At a sit-stand desk: while you stand, the sitting streak waits."))
         for button, text in ((self.drill_button, self._drill_button_text()), (self.skip_button, _("S&kip")),
                              (self.resume_button, _("&Resume")), (self.settings_button, _("Se&ttings…")),
                              (self.history_button, _("&History…")), (self.routine_button, _("R&outine")),
