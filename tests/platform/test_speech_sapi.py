@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.polling import wait_for
-from unsit.platform.speech import detect_speaker, find_speech_command
+from unsit.platform.speech import clean_text, detect_speaker, find_speech_command
 from unsit.platform.speech_sapi import SAPI_SCRIPT, SapiSpeaker
 
 # Reads its stdin as bytes, one line at a time, and logs each line decoded strictly as UTF-8
@@ -108,6 +108,6 @@ def test_english_keeps_the_systems_voice_and_a_missing_powershell_is_quiet(tmp_p
     assert speaker.process is not None
     assert _lines(log) == [f"{speaker.process.pid}  'Stand tall.'"]  # UNSIT_SPEECH_LANGUAGE empty: no voice picked
     speaker.close()
-    gone = SapiSpeaker((str(tmp_path / "no-such-powershell"),), lambda: "de")
+    gone = SapiSpeaker((str(tmp_path / "no-such-powershell"),), lambda: "de", clean_text)
     gone.say("Nichts.")  # logs at debug level, raises nothing
     assert gone.process is None and gone.started == 0

@@ -243,5 +243,5 @@ def detect_speaker(platform: str = sys.platform) -> Speaker:
     if command.windows:
         from unsit.platform.speech_sapi import SapiSpeaker
 
-        return SapiSpeaker(command.argv, current_language)
+        return SapiSpeaker(command.argv, current_language, clean_text)
     return CommandSpeaker(command)

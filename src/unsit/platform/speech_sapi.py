@@ -48,15 +48,17 @@ class SapiSpeaker:
     Args:
         argv: the PowerShell command line that runs ``SAPI_SCRIPT``.
         language: Unsit's language now (a gettext code), asked at every line.
+        clean: makes a cue one plain line (``speech.clean_text``, handed in so the imports run one way).
         popen: starts the child (tests pass a stand-in program's command line instead of PowerShell).
     """
 
     name = "sapi"
 
-    def __init__(self, argv: tuple[str, ...], language: Callable[[], str],
+    def __init__(self, argv: tuple[str, ...], language: Callable[[], str], clean: Callable[[str], str],
                  popen: Callable[..., subprocess.Popen[bytes]] = subprocess.Popen) -> None:
         self._argv = argv
         self._language = language
+        self._clean = clean
         self._popen = popen
         self._process: subprocess.Popen[bytes] | None = None
         self._process_language = ""
@@ -69,9 +71,7 @@ class SapiSpeaker:
 
     def say(self, text: str) -> None:
         """Speak ``text`` (made one plain line), cutting off the line before; never raises."""
-        from unsit.platform.speech import clean_text
-
-        line = clean_text(text)
+        line = self._clean(text)
         if line:
             self._send(line)
         else:
