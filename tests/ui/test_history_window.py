@@ -298,3 +298,19 @@ def test_window_shows_the_days_standing_time_beside_sitting(history, fake_clock,
     history.record("standing", fake_clock.now(), duration_seconds=20 * 60, reason="break")
     w.refresh()
     assert w.standing_stat.value.text() == "45 min"
+
+
+def test_the_chart_draws_standing_time_per_day_only_when_there_was_some():
+    plain = [ChartDay(date(2026, 11, 23), 1, 0, 30.0), ChartDay(date(2026, 11, 24), 0, 0, 20.0)]
+    assert chart_layout(plain, Box(0, 0, 100, 100)).standing_points == []
+    stood = [ChartDay(date(2026, 11, 23), 1, 0, 30.0, 80.0), ChartDay(date(2026, 11, 24), 0, 0, 20.0, 0.0)]
+    layout = chart_layout(stood, Box(0, 0, 100, 100))
+    assert [y for _x, y in layout.standing_points] == [pytest.approx(100 - 80 / 90 * 100), 100]
+    assert layout.minute_ticks[-1][0] == 90  # the axis reaches the longest standing day too
+
+
+def test_each_days_standing_time_reaches_the_chart(history, fake_clock, qtbot):
+    history.record("standing", fake_clock.now(), duration_seconds=40 * 60)
+    w = HistoryWindow(history, fake_clock)
+    qtbot.addWidget(w)
+    assert w.chart.days()[-1].standing_minutes == 40

@@ -21,6 +21,8 @@ DONE_COLOR_LIGHT = QColor("#d9652b")  # Unsit's accent (#E8743B), a shade deeper
 DONE_COLOR_DARK = QColor("#f08a52")  # a shade lighter on dark
 STREAK_COLOR_LIGHT = QColor("#2f5d7c")  # the streak line: a calm ink blue beside the orange bars
 STREAK_COLOR_DARK = QColor("#8cc4e8")
+STANDING_COLOR_LIGHT = QColor("#237a5c")  # standing time: the green of the tray's standing icon, deeper on light
+STANDING_COLOR_DARK = QColor("#5fd3a5")
 MINUTES_AXIS_FLOOR = 15.0
 """The minutes axis reaches at least this far (a 4-minute streak is drawn on 0-15 min, not 0-1 h)."""
 
@@ -33,6 +35,7 @@ class ChartDay:
     drills_done: int
     drills_skipped: int
     longest_streak_minutes: float
+    standing_minutes: float = 0.0  # time stood that day (a sit-stand desk)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class ChartLayout:
     streak_points: list[tuple[float, float]]
     count_ticks: list[tuple[int, float]]  # (drills, y) on the left axis
     minute_ticks: list[tuple[int, float]]  # (minutes, y) on the right axis
+    standing_points: list[tuple[float, float]]  # empty when no day had standing time
     day_labels: list[tuple[float, str]]  # (centre x, text)
 
 
@@ -90,11 +94,12 @@ def chart_layout(days: list[ChartDay], plot: Box) -> ChartLayout:
     n = len(days)
     # Floors keep a quiet week from filling the whole height with one drill or a short streak.
     count_max, count_step = nice_ceiling(max([d.drills_done for d in days] + [d.drills_skipped for d in days] + [4]))
-    minute_max, minute_step = minutes_axis(max([d.longest_streak_minutes for d in days] + [MINUTES_AXIS_FLOOR]))
+    minute_max, minute_step = minutes_axis(max([d.longest_streak_minutes for d in days]
+                                               + [d.standing_minutes for d in days] + [MINUTES_AXIS_FLOOR]))
     bottom = plot.y + plot.height
     slot = plot.width / n if n else plot.width
     bar_width = max(1.0, min(slot * 0.36, 28.0))
-    done, skipped, points, labels = [], [], [], []
+    done, skipped, points, standing, labels = [], [], [], [], []
     label_every = 1 if n <= 14 else 5
     for i, d in enumerate(days):
         centre = plot.x + slot * (i + 0.5)
@@ -103,11 +108,14 @@ def chart_layout(days: list[ChartDay], plot: Box) -> ChartLayout:
         done.append(Box(centre - bar_width, bottom - h_done, bar_width, h_done))
         skipped.append(Box(centre, bottom - h_skip, bar_width, h_skip))
         points.append((centre, bottom - plot.height * min(d.longest_streak_minutes, minute_max) / minute_max))
+        standing.append((centre, bottom - plot.height * min(d.standing_minutes, minute_max) / minute_max))
         if (n - 1 - i) % label_every == 0:  # always label today, then every k-th day back
             labels.append((centre, day_label(d.day, n)))
     count_ticks = [(v, bottom - plot.height * v / count_max) for v in range(0, count_max + 1, count_step)]
     minute_ticks = [(v, bottom - plot.height * v / minute_max) for v in range(0, minute_max + 1, minute_step)]
-    return ChartLayout(done, skipped, points, count_ticks, minute_ticks, labels)
+    if not any(d.standing_minutes > 0 for d in days):
+        standing = []
+    return ChartLayout(done, skipped, points, count_ticks, minute_ticks, standing, labels)
 
 
 def format_minutes(minutes: int) -> str:
@@ -187,6 +195,7 @@ class HistoryChart(QWidget):
             "done": DONE_COLOR_DARK if dark else DONE_COLOR_LIGHT,
             "skipped": _mix(text, window, 0.6),
             "streak": STREAK_COLOR_DARK if dark else STREAK_COLOR_LIGHT,
+            "standing": STANDING_COLOR_DARK if dark else STANDING_COLOR_LIGHT,
         }
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
@@ -231,27 +240,35 @@ class HistoryChart(QWidget):
                     p.setClipRect(QRectF(b.x - 1, b.y - 1, b.width + 2, b.height + 1))
                     p.drawPath(path)
                     p.restore()
-        # Longest streak: a line with points.
-        p.setPen(QPen(c["streak"], 2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        path = QPainterPath(QPointF(*lay.streak_points[0]))
-        for x, y in lay.streak_points[1:]:
-            path.lineTo(x, y)
-        p.drawPath(path)
-        p.setBrush(c["streak"])
+        # Longest streak (solid) and standing time (dashed, only when there was any): lines with points.
         radius = 3.0 if len(self._days) <= 14 else 2.0
-        for x, y in lay.streak_points:
-            p.drawEllipse(QPointF(x, y), radius, radius)
-        self._paint_legend(p, c, fm)
+        for points, color, style in ((lay.streak_points, c["streak"], Qt.PenStyle.SolidLine),
+                                     (lay.standing_points, c["standing"], Qt.PenStyle.DashLine)):
+            if not points:
+                continue
+            p.setPen(QPen(color, 2, style, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            path = QPainterPath(QPointF(*points[0]))
+            for x, y in points[1:]:
+                path.lineTo(x, y)
+            p.drawPath(path)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(color)
+            for x, y in points:
+                p.drawEllipse(QPointF(x, y), radius, radius)
+        self._paint_legend(p, c, fm, standing=bool(lay.standing_points))
         p.end()
 
-    def _paint_legend(self, p: QPainter, c: dict[str, QColor], fm: QFontMetrics) -> None:
+    def _paint_legend(self, p: QPainter, c: dict[str, QColor], fm: QFontMetrics, *, standing: bool) -> None:
         x = float(self.MARGIN_LEFT)
         y = 6.0
         h = fm.height()
-        for label, color, kind in ((pgettext("chart legend: drills", "Done"), c["done"], "box"),
-                                   (pgettext("chart legend: drills", "Skipped"), c["skipped"], "box"),
-                                   (_("Longest streak"), c["streak"], "line")):
+        entries = [(pgettext("chart legend: drills", "Done"), c["done"], "box"),
+                   (pgettext("chart legend: drills", "Skipped"), c["skipped"], "box"),
+                   (_("Longest streak"), c["streak"], "line")]
+        if standing:
+            entries.append((pgettext("chart legend: minutes", "Standing"), c["standing"], "line"))
+        for label, color, kind in entries:
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(color)
             if kind == "box":

@@ -58,7 +58,8 @@ def routines_line(routines_done: int, days: int) -> str:
 
 def to_chart_days(summaries: list[DaySummary]) -> list[ChartDay]:
     """History summaries as plain chart data."""
-    return [ChartDay(s.date, s.drills_done, s.drills_skipped, s.longest_streak_seconds / 60) for s in summaries]
+    return [ChartDay(s.date, s.drills_done, s.drills_skipped, s.longest_streak_seconds / 60, s.standing_seconds / 60)
+            for s in summaries]
 
 
 class _Stat(QFrame):
