@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -58,11 +59,50 @@ def test_knee_up_puts_the_knee_at_hip_height_in_front():
     assert leg.knee[0] - leg.hip[0] == pytest.approx(THIGH_CM, abs=1)
 
 
-def test_a_tuck_tilts_the_pelvis_back_and_keeps_the_legs_under_it():
-    stand, tuck = solve(LIBRARY["stand"]), solve(LIBRARY["tuck"])
+def test_flattening_the_arch_tilts_the_pelvis_back_and_keeps_the_legs_under_it():
+    arch, level = solve(LIBRARY["arch"]), solve(LIBRARY["level"])
     # the top of the pelvis (sacrum) moves back relative to the hip joints
-    assert (tuck.pelvis_back[0] - tuck.work_leg.hip[0]) < (stand.pelvis_back[0] - stand.work_leg.hip[0]) - 1
-    assert tuck.work_leg.ankle[0] == pytest.approx(tuck.work_leg.hip[0], abs=0.5)
+    assert (level.pelvis_back[0] - level.work_leg.hip[0]) < (arch.pelvis_back[0] - arch.work_leg.hip[0]) - 1
+    assert level.work_leg.ankle[0] == pytest.approx(level.work_leg.hip[0], abs=0.5)
+    assert arch.work_leg.ankle[0] == pytest.approx(arch.work_leg.hip[0], abs=0.5)
+
+
+NEUTRAL_WORDS = ("neutral", "level")
+MAX_NEUTRAL_FLEXION_DEGREES = 4.0
+"""A pose called neutral or level rounds the lower back (or tucks the pelvis) by at most this much."""
+
+
+def _named_poses():
+    from unsit.store.drill_library import load_library
+    drills, _messages = load_library(Path(__file__).resolve().parents[2] / "assets" / "drills", None)
+    yield from LIBRARY.items()
+    for drill in drills:
+        for step in drill.steps:
+            yield from zip(step.pose_names, step.motion.poses, strict=True)
+
+
+def _rounded(name: str, pose: Pose) -> str:
+    """Why a pose called neutral or level is not ("" when it is fine, or not so called)."""
+    if not any(word in name for word in NEUTRAL_WORDS):
+        return ""
+    if pose.lumbar > MAX_NEUTRAL_FLEXION_DEGREES:
+        return f"{name}: lumbar flexion {pose.lumbar:g}"
+    if pose.pelvis_tilt < -MAX_NEUTRAL_FLEXION_DEGREES:
+        return f"{name}: pelvis tucked under by {-pose.pelvis_tilt:g}"
+    return ""
+
+
+def test_a_pose_called_neutral_or_level_does_not_round_the_lower_back():
+    named = list(_named_poses())
+    assert sum(1 for name, _pose in named if "level" in name) >= 3
+    assert [problem for name, pose in named if (problem := _rounded(name, pose))] == []
+    assert LIBRARY["tuck"] == LIBRARY["level"]  # the old name now means a level pelvis, not a tuck
+
+
+def test_the_check_catches_the_old_tuck():
+    assert _rounded("level", Pose(pelvis_tilt=-16, lumbar=16)) == "level: lumbar flexion 16"
+    assert _rounded("neutral-spine", Pose(pelvis_tilt=-10, lumbar=2)) == "neutral-spine: pelvis tucked under by 10"
+    assert _rounded("split-stance", Pose(pelvis_tilt=-16, lumbar=16)) == ""
 
 
 def test_hip_rotation_swings_the_foot_to_the_side_with_the_thigh_still():
@@ -98,7 +138,7 @@ def test_every_library_pose_is_humanly_possible_and_stands_on_the_floor():
         assert all(p[1] > -1 for p in body.points()), name  # nothing under the floor
 
 
-@pytest.mark.parametrize("name", ["split-stance", "split-stance-tuck", "split-stance-shift"])
+@pytest.mark.parametrize("name", ["split-stance", "split-stance-level", "split-stance-shift"])
 def test_split_stance_has_both_feet_down_and_the_back_heel_up(name):
     body = solve(LIBRARY[name])
     leg = body.support_leg
