@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.core.builtin_library import builtin_drills
 from unsit.core.motion import Motion, ease_in_out
 from unsit.core.pose import (
     DESK_HEIGHT_CM,
@@ -73,10 +73,8 @@ MAX_NEUTRAL_FLEXION_DEGREES = 4.0
 
 
 def _named_poses():
-    from unsit.store.drill_library import load_library
-    drills, _messages = load_library(Path(__file__).resolve().parents[2] / "assets" / "drills", None)
     yield from LIBRARY.items()
-    for drill in drills:
+    for drill in builtin_drills().values():
         for step in drill.steps:
             yield from zip(step.pose_names, step.motion.poses, strict=True)
 
