@@ -110,11 +110,15 @@ def test_hip_rotation_swings_the_foot_to_the_side_with_the_thigh_still():
     assert inward.work_leg.ankle[2] < inward.work_leg.knee[2] - 5
 
 
-@pytest.mark.parametrize("hands", [Hands.DESK, Hands.DESK_HIP])
-@pytest.mark.parametrize("name", ["stand", "lean-in", "split-stance", "split-stance-shift", "airplane", "knee-up"])
+FACING_DESK = ["stand", "lean-in", "airplane", "knee-bent-back", "figure-four-hinge"]
+BESIDE_DESK = ["stand", "lean-in", "split-stance", "split-stance-shift", "airplane", "knee-up", "knee-out"]
+
+
+@pytest.mark.parametrize(("name", "hands"), [(n, Hands.DESK) for n in FACING_DESK]
+                         + [(n, h) for n in BESIDE_DESK for h in (Hands.DESK_HIP, Hands.DESK_REACH)])
 def test_hands_on_the_desk_reach_it(name, hands):
     pose = LIBRARY[name]
-    body = solve(pose, hands, desk_x_for([pose, LIBRARY["stand"]]))
+    body = solve(pose, hands, desk_x_for([pose, LIBRARY["stand"]], hands))
     hand = body.far_arm.hand
     assert hand[1] == pytest.approx(DESK_HEIGHT_CM + 1, abs=1.5)
     assert dist(body.far_arm.shoulder, body.far_arm.elbow) == pytest.approx(UPPER_ARM_CM)

@@ -18,7 +18,17 @@ from typing import Any
 
 from unsit.core.families import FAMILIES
 from unsit.core.motion import Motion
-from unsit.core.pose import JOINT_NAMES, Hands, Pose, Prop, View, desk_x_for, pose_from, range_problems
+from unsit.core.pose import (
+    JOINT_NAMES,
+    Hands,
+    Pose,
+    Prop,
+    View,
+    desk_x_for,
+    planted_foot,
+    pose_from,
+    range_problems,
+)
 from unsit.core.pose_library import LIBRARY
 from unsit.core.records import dataclass, field
 from unsit.core.speech_time import hold_seconds_for, reps_for, speech_seconds
@@ -101,6 +111,7 @@ class Step:
         props: the furniture the step uses.
         desk_x_cm: where the desk (or, further on, the wall) stands during the step.
         view: the angle the figure is seen from (a front view shows a hip turning).
+        planted: the foot that stays on the floor all through the step ("support", "work" or "").
         spoken_seconds: how long the step's spoken line takes (``core.speech_time``); the
             step never runs shorter than that, at any length (the first step's line
             carries the drill's safety note too).
@@ -118,6 +129,7 @@ class Step:
     desk_x_cm: float = 0.0
     view: View = View.THREE_QUARTER
     spoken_seconds: float = 0.0
+    planted: str = ""
 
     def scaled_reps(self, scale: float = 1.0) -> int | None:
         """Number of reps at this length (at least one, and enough to say the cue), or None for a hold."""
@@ -333,7 +345,7 @@ def _parse_step(raw: Any, index: int, poses: Mapping[str, Pose], source: str) ->
             raise DrillError(source, f"{where}.move_seconds",
                              _("the moves between the poses take more than half the hold"))
         return Step(cue, seconds, None, None, side, names, Motion(keyframes, (), move), hands, props,
-                    desk_x_for(keyframes, hands), view, speech_seconds(cue))
+                    desk_x_for(keyframes, hands), view, speech_seconds(cue), planted_foot(keyframes))
     if "move_seconds" in raw:
         raise DrillError(source, f"{where}.move_seconds", _("only goes with seconds (use phase_seconds with reps)"))
     reps = raw["reps"]
@@ -355,7 +367,7 @@ def _parse_step(raw: Any, index: int, poses: Mapping[str, Pose], source: str) ->
     if reps * motion.seconds_per_rep > MAX_STEP_SECONDS:
         raise DrillError(source, where, _("reps take over {limit} seconds").format(limit=MAX_STEP_SECONDS))
     return Step(cue, None, reps, motion.seconds_per_rep, side, names, motion, hands, props,
-                desk_x_for(keyframes, hands), view, speech_seconds(cue))
+                desk_x_for(keyframes, hands), view, speech_seconds(cue), planted_foot(keyframes))
 
 
 def _parse_translations(raw: Any, steps: tuple[Step, ...], source: str) -> dict[str, DrillTexts]:

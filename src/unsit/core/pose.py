@@ -76,12 +76,16 @@ DESK_TOP_CM = 4.0
 DESK_HALF_WIDTH_CM = 45.0
 SIDE_DESK_GAP_CM = 30.0
 """A desk beside the figure (one hand on it): its near edge this far out on the support side."""
+SIDE_DESK_HALF_LENGTH_CM = 65.0
+"""... and its long side this far ahead of and behind the standing foot."""
 CHAIR_X_CM = -45.0
 CHAIR_SEAT_CM = 46.0
 CHAIR_HALF_CM = 20.0
 
 FLOOR_TOLERANCE_CM = 2.0
 """A foot this close to the lowest one counts as standing on the floor."""
+ANCHOR_BLEND_CM = 10.0
+"""Over this much more lift of the support foot, the figure's anchor moves to the working foot."""
 
 VIEW_PITCH_DEGREES = 10.0
 """... and looks down this far, so a knee moving out to the side is seen."""
@@ -316,13 +320,14 @@ def _free_arm(trunk: Mat, shoulder_point: Vec, pose: Pose) -> Arm:
     return Arm(shoulder_point, elbow, hand)
 
 
-def solve(pose: Pose, hands: Hands = Hands.FREE, desk_x_cm: float | None = None) -> Body:
+def solve(pose: Pose, hands: Hands = Hands.FREE, desk_x_cm: float | None = None, planted: str = "") -> Body:
     """Forward kinematics: the body's points for ``pose`` with the hands placed by ``hands``.
 
     The lowest point of either foot rests on the floor and the standing ankle (the
-    support leg's, unless only the working foot is down) stands at x = 0, so the feet
-    stay put while the body moves over them. ``desk_x_cm`` is where the desk's front
-    edge stands (default: ``desk_x_for(pose)``).
+    support leg's, unless only the working foot is down; in between a blend) stands at
+    x = 0, so the feet stay put while the body moves over them. ``desk_x_cm`` is where the desk's front
+    edge stands (default: ``desk_x_for(pose)``). ``planted`` ("work" or "support") names
+    the foot that stays put through a step (``planted_foot``); it then anchors the figure.
     """
     root = _mul(_ry(pose.body_turn), _rz(-(pose.lean + pose.pelvis_tilt)))
     origin: Vec = (0.0, 0.0, 0.0)
@@ -347,8 +352,14 @@ def solve(pose: Pose, hands: Hands = Hands.FREE, desk_x_cm: float | None = None)
     # place on the floor with the standing ankle at x = 0 before reaching for furniture
     work_low = min(work.heel[1], work.toe[1])
     support_low = min(support.heel[1], support.toe[1])
-    standing = work if work_low < support_low - FLOOR_TOLERANCE_CM else support
-    shift: Vec = (-standing.ankle[0], -min(work_low, support_low), 0.0)
+    # the support foot stays put; as it leaves the floor (the working foot lower by
+    # FLOOR_TOLERANCE_CM up to ANCHOR_BLEND_CM) the anchor passes smoothly to the working foot,
+    # so a move between keyframes never makes the figure jump along the floor
+    share = min(1.0, max(0.0, (support_low - work_low - FLOOR_TOLERANCE_CM) / ANCHOR_BLEND_CM))
+    if planted:
+        share = 1.0 if planted == "work" else 0.0
+    anchor_x = support.ankle[0] + (work.ankle[0] - support.ankle[0]) * share
+    shift: Vec = (-anchor_x, -min(work_low, support_low), 0.0)
     body = Body(pelvis_front, pelvis_back, pelvis_low, lumbar_top, neck_base, head, face, work, support,
                 Arm(near_shoulder, origin, origin), Arm(far_shoulder, origin, origin))
     body = _moved(body, shift)
@@ -385,8 +396,8 @@ def desk_box(hands: Hands, desk_x_cm: float) -> Box:
     top, thick = DESK_HEIGHT_CM, DESK_TOP_CM
     if desk_at_side(hands):
         near = -SIDE_DESK_GAP_CM
-        return Box("desk", (-DESK_HALF_WIDTH_CM, top - thick, near - DESK_DEPTH_CM),
-                   (DESK_HALF_WIDTH_CM, top, near))
+        return Box("desk", (-SIDE_DESK_HALF_LENGTH_CM, top - thick, near - DESK_DEPTH_CM),
+                   (SIDE_DESK_HALF_LENGTH_CM, top, near))
     return Box("desk", (desk_x_cm, top - thick, -DESK_HALF_WIDTH_CM),
                (desk_x_cm + DESK_DEPTH_CM, top, DESK_HALF_WIDTH_CM))
 
@@ -397,24 +408,42 @@ def chair_box() -> Box:
                (CHAIR_X_CM + CHAIR_HALF_CM, CHAIR_SEAT_CM, CHAIR_HALF_CM))
 
 
+def planted_foot(poses: Sequence[Pose]) -> str:
+    """The foot on the floor in every one of ``poses`` ("support" first, then "work"), or "" for none."""
+    down = {"work": True, "support": True}
+    for pose in poses:
+        body = solve(pose)
+        for name, leg in (("work", body.work_leg), ("support", body.support_leg)):
+            if min(leg.heel[1], leg.toe[1]) > FLOOR_TOLERANCE_CM:
+                down[name] = False
+    return next((name for name in ("support", "work") if down[name]), "")
+
+
 def desk_x_for(poses: Sequence[Pose], hands: Hands = Hands.DESK) -> float:
     """Where a desk in front stands for a step moving through ``poses``: within reach in all of them.
 
     The edge goes ``DESK_REACH_CM`` ahead of the nearest shoulder, but never further than
     the hands can reach down to the desk top from the lowest-reaching shoulder (a hinge
-    brings the shoulders forward and down).
+    brings the shoulders forward and down), and never behind the front of the pelvis.
     """
-    edge = min(solve(p, Hands.FREE, 0.0).near_arm.shoulder[0] for p in poses) + DESK_REACH_CM
+    between = [lerp_pose(a, b, t) for a, b in zip(poses, (*poses[1:], poses[0]), strict=True) if a != b
+               for t in (0.25, 0.5, 0.75)]  # the moves between the keyframes too
+    planted = planted_foot(poses)
+    poses = (*poses, *between)
+    edge = min(solve(p, Hands.FREE, 0.0, planted).near_arm.shoulder[0] for p in poses) + DESK_REACH_CM
     if hands is not Hands.DESK:
         return edge
-    full = UPPER_ARM_CM + FOREARM_CM - 2.0
+    full = UPPER_ARM_CM + FOREARM_CM - 1.0
+    belly = -math.inf
     for p in poses:
-        shoulder = solve(p, Hands.FREE, 0.0).near_arm.shoulder
+        body = solve(p, Hands.FREE, 0.0, planted)
+        shoulder = body.near_arm.shoulder
         drop = shoulder[1] - (DESK_HEIGHT_CM + 1.0)
         side = 4.0
         ahead = math.sqrt(max(0.0, full ** 2 - drop ** 2 - side ** 2))
         edge = min(edge, shoulder[0] + ahead - 5.0)
-    return edge
+        belly = max(belly, body.pelvis_front[0] + 3.0)
+    return max(edge, belly)  # never behind the body: then the hands only just reach
 
 
 def _arms(body: Body, pose: Pose, trunk: Mat, hands: Hands, desk_x: float) -> tuple[Arm, Arm]:

@@ -61,9 +61,9 @@ _POSES: dict[str, Pose] = {
     "sit": _p(hip=90, knee=90, support_hip=90, support_knee=90),
     "sit-lean": _p(lean=30, neck=-10, hip=120, knee=90, support_hip=120, support_knee=90),
     # the working ankle crossed over the other knee (a figure four), then a hinge over it
-    "figure-four": _p(lean=10, hip=70, hip_abduction=30, hip_rotation=-40, knee=100, ankle=-10,
+    "figure-four": _p(lean=10, hip=55, hip_abduction=30, hip_rotation=-40, knee=100, ankle=-10,
                       support_hip=25, support_knee=20, support_ankle=5),
-    "figure-four-hinge": _p(lean=30, neck=-8, hip=90, hip_abduction=30, hip_rotation=-40, knee=100, ankle=-10,
+    "figure-four-hinge": _p(lean=30, neck=-8, hip=75, hip_abduction=30, hip_rotation=-40, knee=100, ankle=-10,
                             support_hip=50, support_knee=32, support_ankle=12),
     # hip airplane: standing on the working leg, the other leg reaching back
     "airplane": _p(lean=35, neck=-5, hip=35, knee=10, ankle=10, support_hip=-25, support_ankle=-20),
