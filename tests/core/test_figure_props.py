@@ -67,9 +67,7 @@ def problems(step: Step, pose: Pose) -> list[str]:
         for point in points:
             if point[1] < -FLOOR_SLACK_CM:
                 found.append(f"{part} {-point[1]:.0f} cm through the floor")
-            for box in _boxes(step):
-                if box.contains(point):
-                    found.append(f"{part} through the {box.name}")
+            found.extend(f"{part} through the {box.name}" for box in _boxes(step) if box.contains(point))
     found += _hands_off_the_desk(step, body)
     return sorted(set(found))
 
