@@ -170,7 +170,7 @@ def test_the_hinge_cues_carry_the_light_brace(drill_id):
 def test_the_new_drills_are_there():
     drills = builtin_drills()
     assert drills["sit-to-stand-hinge"].family == "hinge"
-    assert any(p.hip >= 90 and p.knee >= 80 for p in drills["sit-to-stand-hinge"].steps[0].motion.poses)  # seated
+    assert any(p.hip >= 90 and p.knee >= 80 for p in drills["sit-to-stand-hinge"].steps[1].motion.poses)  # seated
     assert drills["desk-glute-stretch"].steps[0].hands.value == "desk"
     reach = drills["hip-flexor-stretch-reach"]
     assert any(s.hands.value == "desk-reach" for s in reach.steps)  # one arm up, the other hand on the desk

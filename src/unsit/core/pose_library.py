@@ -40,7 +40,7 @@ _POSES: dict[str, Pose] = {
     "split-stance-level": _SPLIT_LEVEL,
     "split-stance-tuck": _SPLIT_LEVEL,  # the old name (see "tuck")
     "split-stance-shift": _SPLIT_SHIFT,
-    "split-stance-reach": replace(_SPLIT_LEVEL, shoulder=165, elbow=10),
+    "split-stance-reach": replace(_SPLIT_LEVEL, shoulder=150, elbow=10),
     # on the support leg, the working leg moving
     "leg-back": _p(lean=8, neck=-8, hip=-25, ankle=-10, support_hip=8),
     "knee-bent-back": _p(lean=8, neck=-8, hip=8, knee=90, ankle=-15, support_hip=8),
