@@ -196,8 +196,15 @@ def _paint_pelvis(painter: QPainter, to: _Mapper, body: Body, colours: Colours, 
     hips = to(_mid(body.work_leg.hip, body.support_leg.hip))
     low = to(body.pelvis_low)
     centre = QPointF((back.x() + front.x() + hips.x() + low.x()) / 4, (back.y() + front.y() + hips.y() + low.y()) / 4)
-    angle = math.degrees(math.atan2(front.y() - back.y(), front.x() - back.x()))
-    width = max(math.hypot(front.x() - back.x(), front.y() - back.y()) * 1.3, PELVIS_CM * 1.2 * to.scale)
+    # seen from the side the belt runs back to front (a tilt forward or back); seen from the
+    # front it runs hip to hip (the pelvis held level side to side)
+    start, end = back, front
+    if to.view is View.FRONT:
+        start, end = to(body.support_leg.hip), to(body.work_leg.hip)
+        if end.x() < start.x():
+            start, end = end, start
+    angle = math.degrees(math.atan2(end.y() - start.y(), end.x() - start.x()))
+    width = max(math.hypot(end.x() - start.x(), end.y() - start.y()) * 1.3, PELVIS_CM * 1.2 * to.scale)
     height = PELVIS_CM * 1.7 * to.scale
     painter.save()
     painter.translate(centre)
