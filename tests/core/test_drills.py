@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.core.builtin_library import builtin_drills
 from unsit.core.drills import (
     MAX_DRILL_SECONDS,
     SWITCH_SIDES_SECONDS,
@@ -207,11 +208,7 @@ def test_fuzz_mutated_valid_drill(top, step, drop):
 
 # --- the built-in library -----------------------------------------------------------------
 def _builtin() -> dict[str, Drill]:
-    drills = {}
-    for path in sorted((ASSETS / "drills").glob("*.toml")):
-        drill = parse_drill(tomllib.loads(path.read_text(encoding="utf-8")), str(path))
-        drills[drill.id] = drill
-    return drills
+    return builtin_drills()
 
 
 def test_builtin_library_covers_every_family_for_a_working_year():
