@@ -52,7 +52,7 @@ def test_the_header_names_the_step_the_drill_and_the_time_left(open_routine, lib
     assert w.windowTitle() == "Unsit — Warm-up before a walk or run"
     assert w.name_label.text() == "Warm-up before a walk or run"
     header = w.detail_label.text()
-    assert header.startswith("Step 1 of 2 · Marching on the spot · 2:55 left\n")
+    assert header.startswith("Step 1 of 2 · Marching on the spot · 2:56 left\n")
     assert warm_up.notes in header  # the notes, before the first drill begins
     assert w.step_label.text() == "Get ready"
     for widget in w.findChildren(QPushButton):
@@ -80,10 +80,10 @@ def test_drills_follow_one_another_and_the_routine_finishes_as_one_session(qtbot
     with qtbot.waitSignal(w.drill_finished, timeout=1000) as blocker:
         run_out_current_drill(w, fake_clock)
     assert blocker.args == ["routine:warm-up", pytest.approx(warm_up.total_seconds(), abs=1)]
-    assert "Warm-up before a walk or run, 2:55." in w.cue_label.text()  # the length the header showed
+    assert "Warm-up before a walk or run, 2:56." in w.cue_label.text()  # the length the header showed
     assert w.routine_session.state is State.FINISHED
     assert w.step_label.text() == "Done" and w.cue_label.text().startswith("Well done: Warm-up before a walk or run")
-    assert w.detail_label.text() == "2 drills · 2:55 in total"
+    assert w.detail_label.text() == "2 drills · 2:56 in total"
     assert not w.findChild(QTimer, "drill_tick").isActive()
     assert w.done_button.isVisible() and not w.next_button.isVisible()
     assert w.played.count("end") == 1 and w.played.count("ready") >= 2
@@ -95,11 +95,11 @@ def test_next_drill_moves_on_and_the_time_left_drops(open_routine, library, fake
     w.tick()
     before = w.routine_session.left_seconds
     w.next_button.click()
-    assert w.routine_session.index == 1 and w.drill.id == "knee-in-knee-out"
+    assert w.routine_session.index == 1 and w.drill.id == "standing-leg-turns"
     assert w.step_label.text() == "Get ready"
     assert w.routine_session.left_seconds < before - 40
     assert w.describe()["routine"] == {"id": "morning", "name": "Morning hip routine", "step": 2, "step_count": 4,
-                                       "drill": "knee-in-knee-out",
+                                       "drill": "standing-leg-turns",
                                        "left_seconds": round(w.routine_session.left_seconds, 1)}
 
 

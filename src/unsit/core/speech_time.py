@@ -15,6 +15,9 @@ WORDS_PER_MINUTE = 150.0
 """The speaking rate assumed (slower than espeak-ng's default of 175, for headroom)."""
 LEAD_SECONDS = 0.5
 """The chime before a step's line, and the voice's start-up."""
+TRANSLATION_HEADROOM = 1.35
+"""A step leaves this much more time than its English line needs: the translations run up to
+about a third longer (French and Italian cues have up to 1.38 times the characters)."""
 
 
 def word_count(text: str) -> int:
@@ -29,17 +32,20 @@ def speech_seconds(text: str) -> float:
 
 
 def hold_seconds_for(spoken_seconds: float) -> int:
-    """The shortest whole-second hold in which a line of ``spoken_seconds`` is said in full."""
-    return max(1, math.ceil(spoken_seconds))
+    """The shortest whole-second hold in which a line of ``spoken_seconds`` (in English) is said in full,
+    in any language (``TRANSLATION_HEADROOM``)."""
+    return max(1, math.ceil(spoken_seconds * TRANSLATION_HEADROOM))
 
 
 def reps_for(spoken_seconds: float, seconds_per_rep: float) -> int:
-    """The fewest reps in which a line of ``spoken_seconds`` is said before "Last one." interrupts it.
+    """The fewest reps in which a line of ``spoken_seconds`` (in English; any language with
+    ``TRANSLATION_HEADROOM``) is said before "Last one." interrupts it.
 
     The step's line starts with the first rep; "Last one." is spoken when the last rep
     starts (with two reps or more), so the line has ``(reps - 1)`` reps' time, or one rep's
     time when there is only one.
     """
-    if spoken_seconds <= seconds_per_rep:
+    needed = spoken_seconds * TRANSLATION_HEADROOM
+    if needed <= seconds_per_rep:
         return 1
-    return math.ceil(spoken_seconds / seconds_per_rep) + 1
+    return math.ceil(needed / seconds_per_rep) + 1
