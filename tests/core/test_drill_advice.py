@@ -16,6 +16,7 @@ from tests.core.builtin_library import builtin_drills, builtin_routines
 from unsit.core.drill_picker import DrillPicker
 from unsit.core.drill_session import GET_READY_SECONDS
 from unsit.core.drills import LENGTH_SCALES, SWITCH_SIDES_SECONDS, Drill, Step, parse_drill, spoken_line
+from unsit.core.pose import View
 from unsit.core.routines import RoutineError, fit_range_seconds, parse_routine
 from unsit.core.speech_time import WORDS_PER_MINUTE, speech_seconds
 
@@ -174,3 +175,17 @@ def test_the_new_drills_are_there():
     assert drills["desk-glute-stretch"].steps[0].hands.value == "desk"
     reach = drills["hip-flexor-stretch-reach"]
     assert any(s.hands.value == "desk-reach" for s in reach.steps)  # one arm up, the other hand on the desk
+
+
+@pytest.mark.parametrize("drill_id", DRILL_IDS)
+def test_a_step_that_turns_the_hip_is_seen_from_the_front(drill_id):
+    """A side view cannot show a hip turning in and out (nor a knee going out to the side)."""
+    for step in builtin_drills()[drill_id].steps:
+        # a set of reps is about what it repeats; a hold is about where it ends (its first
+        # moves may only unwind the step before)
+        poses = step.motion.poses if step.reps is not None else (step.motion.poses[0], step.motion.poses[-1])
+        turns = max(p.hip_rotation for p in poses) - min(p.hip_rotation for p in poses)
+        opens = max(p.hip_abduction for p in poses) - min(p.hip_abduction for p in poses)
+        ends_turned = step.reps is None and (abs(poses[-1].hip_rotation) >= 20 or poses[-1].hip_abduction >= 20)
+        if (step.reps is not None and (turns >= 20 or opens >= 20)) or (ends_turned and poses[0] != poses[-1]):
+            assert step.view is View.FRONT, (drill_id, step.cue)

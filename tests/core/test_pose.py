@@ -187,3 +187,16 @@ def test_motion_reps_loop_and_holds_settle():
 def test_any_possible_pose_solves_to_finite_points(angles, hands):
     body = solve(Pose(**angles), hands, 10.0)
     assert all(math.isfinite(v) for p in body.points() for v in p)
+
+
+def test_the_pelvic_tilt_shows_in_the_side_view():
+    """Flattening the arch turns the pelvis by a visible angle on screen, not only in the numbers."""
+    from unsit.core.pose import View, project
+
+    def screen_angle(name: str) -> float:
+        body = solve(LIBRARY[name])
+        (bx, by, _), (fx, fy, _) = project(body.pelvis_back, View.SIDE), project(body.pelvis_front, View.SIDE)
+        return math.degrees(math.atan2(fy - by, fx - bx))
+
+    assert screen_angle("level") - screen_angle("arch") >= 10
+    assert abs(screen_angle("level") - screen_angle("stand")) <= 4
