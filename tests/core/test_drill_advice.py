@@ -186,6 +186,6 @@ def test_a_step_that_turns_the_hip_is_seen_from_the_front(drill_id):
         poses = step.motion.poses if step.reps is not None else (step.motion.poses[0], step.motion.poses[-1])
         turns = max(p.hip_rotation for p in poses) - min(p.hip_rotation for p in poses)
         opens = max(p.hip_abduction for p in poses) - min(p.hip_abduction for p in poses)
-        ends_turned = step.reps is None and (abs(poses[-1].hip_rotation) >= 20 or poses[-1].hip_abduction >= 20)
-        if (step.reps is not None and (turns >= 20 or opens >= 20)) or (ends_turned and poses[0] != poses[-1]):
+        ends_turned = abs(poses[-1].hip_rotation) >= 20 or poses[-1].hip_abduction >= 20
+        if (turns >= 20 or opens >= 20) and (step.reps is not None or ends_turned):
             assert step.view is View.FRONT, (drill_id, step.cue)
