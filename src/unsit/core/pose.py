@@ -42,6 +42,8 @@ class View(enum.Enum):
 
 VIEW_YAW: dict[View, float] = {View.SIDE: 8.0, View.THREE_QUARTER: 28.0, View.FRONT: 62.0}
 """How far the camera turns from a pure side view towards the figure's front, per view."""
+VIEW_PITCH: dict[View, float] = {View.SIDE: 10.0, View.THREE_QUARTER: 10.0, View.FRONT: 4.0}
+"""... and how far it looks down (less from the front: the desk's near legs stay in the picture)."""
 
 
 class Prop(enum.Enum):
@@ -87,8 +89,6 @@ FLOOR_TOLERANCE_CM = 2.0
 ANCHOR_BLEND_CM = 10.0
 """Over this much more lift of the support foot, the figure's anchor moves to the working foot."""
 
-VIEW_PITCH_DEGREES = 10.0
-"""... and looks down this far, so a knee moving out to the side is seen."""
 
 
 @dataclass(frozen=True)
@@ -491,7 +491,7 @@ def _moved(body: Body, d: Vec) -> Body:
 
 def project(point: Vec, view: View = View.THREE_QUARTER) -> tuple[float, float, float]:
     """A world point as (screen x, screen y up, depth towards the viewer) seen from ``view``."""
-    yaw, pitch = math.radians(VIEW_YAW[view]), math.radians(VIEW_PITCH_DEGREES)
+    yaw, pitch = math.radians(VIEW_YAW[view]), math.radians(VIEW_PITCH[view])
     x, y, z = point
     sx = x * math.cos(yaw) - z * math.sin(yaw)
     depth = x * math.sin(yaw) + z * math.cos(yaw)
