@@ -39,7 +39,7 @@ STRIP_STEP_SECONDS = 0.5
 
 
 def _scene(step: Step, pose) -> Scene:
-    return Scene(pose, step.hands, step.props, step.desk_x_cm, step.side)
+    return Scene.for_step(step, pose)
 
 
 def _sheet(rows: list[tuple[list[tuple[Scene, tuple[QColor, QColor]]], str]], cells: int) -> QImage:

@@ -43,14 +43,14 @@ def test_the_drill_window_title_and_cue_change_with_the_language(qtbot, fake_clo
     window.show()
     qtbot.waitExposed(window)
     assert window.windowTitle() == "Unsit — Standing hip extension"
-    assert window.cue_label.text().startswith("Coming up: Hands on the desk, feet under the hips")
+    assert window.cue_label.text().startswith("Coming up: Hands on the desk, lean in a little")
     assert window.pause_button.text() == "Pause"
 
     with qtbot.waitSignal(switcher.language_changed, timeout=2000):
         switcher.apply("de")
     assert window.windowTitle() == "Unsit – Hüftstreckung im Stehen"
     assert window.name_label.text() == "Hüftstreckung im Stehen"
-    assert window.cue_label.text().startswith("Gleich: Hände auf den Tisch, Füße unter der Hüfte")
+    assert window.cue_label.text().startswith("Gleich: Hände auf den Tisch, leicht nach vorn lehnen")
     assert "Ein kleines, langsames Anheben genügt." in window.safety_label.text()
     assert window.step_label.text() == "Mach dich bereit"
     assert window.side_label.text() == "Zuerst: Linkes Bein"

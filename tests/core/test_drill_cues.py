@@ -26,7 +26,7 @@ def test_the_whole_drill_in_order_and_in_time():
     heard = run(0.25, 90)  # a binary fraction: the clock sums it without rounding error
     assert heard == [
         (0.0, Cue(Sound.READY, "Get ready. Left leg first.")),
-        (3.0, Cue(Sound.STEP, "L hold.")),
+        (3.0, Cue(Sound.STEP, "L hold. s")),  # the first step ends with the safety note
         (23.0, Cue(Sound.STEP, "L reps.")),  # rep 1 is the step's own chime
         (28.0, Cue(Sound.TICK, "")),
         (33.0, Cue(Sound.TICK, "")),

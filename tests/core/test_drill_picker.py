@@ -36,13 +36,14 @@ def ids(picker: DrillPicker, n: int, **kwargs) -> list[str]:
 
 def test_alternate_takes_turns_and_cycles_within_each_family():
     assert ids(DrillPicker(LIBRARY), 8) == [
-        "ext-1", "rot-1", "ext-2", "rot-2", "ext-1", "rot-3", "ext-2", "rot-1",
+        "ext-1", "rot-1", "ext-2", "hinge-1", "ext-1", "rot-2", "ext-2", "hinge-1",
     ]
 
 
-def test_hinge_is_only_used_when_asked_for():
+def test_the_hinge_comes_in_the_everyday_turns_and_when_asked_for():
     picker = DrillPicker(LIBRARY)
-    assert all(picker.next().family != "hinge" for _ in range(20))
+    families = [picker.next().family for _ in range(12)]
+    assert families.count("hinge") == 3 and families[1::2].count("hinge") == 3  # between the extensions
     assert picker.next(preference="hinge").id == "hinge-1"
     assert picker.next(family="hinge").id == "hinge-1"  # the only hinge drill may repeat
 
@@ -98,10 +99,10 @@ def test_deterministic_given_the_same_history():
 STABLE = [*LIBRARY, make("stab-1", "stability"), make("stab-2", "stability")]
 
 
-def test_extension_every_other_turn_with_rotation_and_stability_between():
+def test_extension_every_other_turn_with_rotation_hinge_and_stability_between():
     picker = DrillPicker(STABLE)
     assert [picker.next().family for _ in range(8)] == [
-        "extension", "rotation", "extension", "stability", "extension", "rotation", "extension", "stability",
+        "extension", "rotation", "extension", "hinge", "extension", "stability", "extension", "rotation",
     ]
 
 
@@ -115,7 +116,7 @@ def test_no_drill_comes_back_within_a_day_while_its_family_has_others():
 def test_history_of_today_seeds_the_picker():
     picker = DrillPicker(STABLE, done_today=["rot-1", "ext-1", "rot-2"], day=date(2026, 11, 23))
     assert picker.next(day=date(2026, 11, 23)).id == "ext-2"  # after a rotation: extension, the one not done
-    assert picker.next(day=date(2026, 11, 23)).id == "stab-1"  # rotation and stability take turns
+    assert picker.next(day=date(2026, 11, 23)).id == "hinge-1"  # rotation, hinge and stability take turns
     assert picker.next(family="rotation", day=date(2026, 11, 23)).id == "rot-3"
     assert picker.done_today >= {"rot-1", "rot-2", "rot-3", "ext-1", "ext-2"}
 

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.core.builtin_library import builtin_drills
 from unsit.core.drills import (
     MAX_DRILL_SECONDS,
     SWITCH_SIDES_SECONDS,
@@ -207,11 +208,7 @@ def test_fuzz_mutated_valid_drill(top, step, drop):
 
 # --- the built-in library -----------------------------------------------------------------
 def _builtin() -> dict[str, Drill]:
-    drills = {}
-    for path in sorted((ASSETS / "drills").glob("*.toml")):
-        drill = parse_drill(tomllib.loads(path.read_text(encoding="utf-8")), str(path))
-        drills[drill.id] = drill
-    return drills
+    return builtin_drills()
 
 
 def test_builtin_library_covers_every_family_for_a_working_year():
@@ -230,12 +227,15 @@ def test_builtin_drills_last_one_to_three_minutes_and_do_left_then_right(drill_i
     assert drill.total_seconds(scale_for("short")) >= 30 and drill.total_seconds(scale_for("long")) <= 240
     assert set(FAMILIES) >= {drill.family}
     sides = [s.side for s in drill.steps]
-    if drill.one_sided:
-        assert "both" not in sides
+    if drill.one_sided:  # the steps for both legs come first, then all the left ones, then the same on the right
+        first_left = sides.index("left")
+        assert set(sides[:first_left]) <= {"both"}
+        sided = drill.steps[first_left:]
+        sides = sides[first_left:]
         first_right = sides.index("right")
         assert set(sides[:first_right]) == {"left"} and set(sides[first_right:]) == {"right"}
         assert len(sides[:first_right]) == len(sides[first_right:])
-        for left, right in zip(drill.steps[:first_right], drill.steps[first_right:], strict=True):
+        for left, right in zip(sided[:first_right], sided[first_right:], strict=True):
             assert left.pose_names == right.pose_names and left.hands is right.hands  # the mirror
     for before, step in zip((None, *drill.steps), drill.steps, strict=False):
         assert step.cue.endswith(".")

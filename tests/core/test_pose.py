@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.core.builtin_library import builtin_drills
 from unsit.core.motion import Motion, ease_in_out
 from unsit.core.pose import (
     DESK_HEIGHT_CM,
@@ -58,11 +59,48 @@ def test_knee_up_puts_the_knee_at_hip_height_in_front():
     assert leg.knee[0] - leg.hip[0] == pytest.approx(THIGH_CM, abs=1)
 
 
-def test_a_tuck_tilts_the_pelvis_back_and_keeps_the_legs_under_it():
-    stand, tuck = solve(LIBRARY["stand"]), solve(LIBRARY["tuck"])
+def test_flattening_the_arch_tilts_the_pelvis_back_and_keeps_the_legs_under_it():
+    arch, level = solve(LIBRARY["arch"]), solve(LIBRARY["level"])
     # the top of the pelvis (sacrum) moves back relative to the hip joints
-    assert (tuck.pelvis_back[0] - tuck.work_leg.hip[0]) < (stand.pelvis_back[0] - stand.work_leg.hip[0]) - 1
-    assert tuck.work_leg.ankle[0] == pytest.approx(tuck.work_leg.hip[0], abs=0.5)
+    assert (level.pelvis_back[0] - level.work_leg.hip[0]) < (arch.pelvis_back[0] - arch.work_leg.hip[0]) - 1
+    assert level.work_leg.ankle[0] == pytest.approx(level.work_leg.hip[0], abs=0.5)
+    assert arch.work_leg.ankle[0] == pytest.approx(arch.work_leg.hip[0], abs=0.5)
+
+
+NEUTRAL_WORDS = ("neutral", "level")
+MAX_NEUTRAL_FLEXION_DEGREES = 4.0
+"""A pose called neutral or level rounds the lower back (or tucks the pelvis) by at most this much."""
+
+
+def _named_poses():
+    yield from LIBRARY.items()
+    for drill in builtin_drills().values():
+        for step in drill.steps:
+            yield from zip(step.pose_names, step.motion.poses, strict=True)
+
+
+def _rounded(name: str, pose: Pose) -> str:
+    """Why a pose called neutral or level is not ("" when it is fine, or not so called)."""
+    if not any(word in name for word in NEUTRAL_WORDS):
+        return ""
+    if pose.lumbar > MAX_NEUTRAL_FLEXION_DEGREES:
+        return f"{name}: lumbar flexion {pose.lumbar:g}"
+    if pose.pelvis_tilt < -MAX_NEUTRAL_FLEXION_DEGREES:
+        return f"{name}: pelvis tucked under by {-pose.pelvis_tilt:g}"
+    return ""
+
+
+def test_a_pose_called_neutral_or_level_does_not_round_the_lower_back():
+    named = list(_named_poses())
+    assert sum(1 for name, _pose in named if "level" in name) >= 3
+    assert [problem for name, pose in named if (problem := _rounded(name, pose))] == []
+    assert LIBRARY["tuck"] == LIBRARY["level"]  # the old name now means a level pelvis, not a tuck
+
+
+def test_the_check_catches_the_old_tuck():
+    assert _rounded("level", Pose(pelvis_tilt=-16, lumbar=16)) == "level: lumbar flexion 16"
+    assert _rounded("neutral-spine", Pose(pelvis_tilt=-10, lumbar=2)) == "neutral-spine: pelvis tucked under by 10"
+    assert _rounded("split-stance", Pose(pelvis_tilt=-16, lumbar=16)) == ""
 
 
 def test_hip_rotation_swings_the_foot_to_the_side_with_the_thigh_still():
@@ -72,11 +110,15 @@ def test_hip_rotation_swings_the_foot_to_the_side_with_the_thigh_still():
     assert inward.work_leg.ankle[2] < inward.work_leg.knee[2] - 5
 
 
-@pytest.mark.parametrize("hands", [Hands.DESK, Hands.DESK_HIP])
-@pytest.mark.parametrize("name", ["stand", "lean-in", "split-stance", "split-stance-shift", "airplane", "knee-up"])
+FACING_DESK = ["stand", "lean-in", "airplane", "knee-bent-back", "figure-four-hinge"]
+BESIDE_DESK = ["stand", "lean-in", "split-stance", "split-stance-shift", "airplane", "knee-up", "knee-out"]
+
+
+@pytest.mark.parametrize(("name", "hands"), [(n, Hands.DESK) for n in FACING_DESK]
+                         + [(n, h) for n in BESIDE_DESK for h in (Hands.DESK_HIP, Hands.DESK_REACH)])
 def test_hands_on_the_desk_reach_it(name, hands):
     pose = LIBRARY[name]
-    body = solve(pose, hands, desk_x_for([pose, LIBRARY["stand"]]))
+    body = solve(pose, hands, desk_x_for([pose, LIBRARY["stand"]], hands))
     hand = body.far_arm.hand
     assert hand[1] == pytest.approx(DESK_HEIGHT_CM + 1, abs=1.5)
     assert dist(body.far_arm.shoulder, body.far_arm.elbow) == pytest.approx(UPPER_ARM_CM)
@@ -98,7 +140,7 @@ def test_every_library_pose_is_humanly_possible_and_stands_on_the_floor():
         assert all(p[1] > -1 for p in body.points()), name  # nothing under the floor
 
 
-@pytest.mark.parametrize("name", ["split-stance", "split-stance-tuck", "split-stance-shift"])
+@pytest.mark.parametrize("name", ["split-stance", "split-stance-level", "split-stance-shift"])
 def test_split_stance_has_both_feet_down_and_the_back_heel_up(name):
     body = solve(LIBRARY[name])
     leg = body.support_leg
@@ -145,3 +187,16 @@ def test_motion_reps_loop_and_holds_settle():
 def test_any_possible_pose_solves_to_finite_points(angles, hands):
     body = solve(Pose(**angles), hands, 10.0)
     assert all(math.isfinite(v) for p in body.points() for v in p)
+
+
+def test_the_pelvic_tilt_shows_in_the_side_view():
+    """Flattening the arch turns the pelvis by a visible angle on screen, not only in the numbers."""
+    from unsit.core.pose import View, project
+
+    def screen_angle(name: str) -> float:
+        body = solve(LIBRARY[name])
+        (bx, by, _), (fx, fy, _) = project(body.pelvis_back, View.SIDE), project(body.pelvis_front, View.SIDE)
+        return math.degrees(math.atan2(fy - by, fx - bx))
+
+    assert screen_angle("level") - screen_angle("arch") >= 10
+    assert abs(screen_angle("level") - screen_angle("stand")) <= 4

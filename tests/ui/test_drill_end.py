@@ -165,7 +165,8 @@ def test_spoken_cues_follow_the_drill_and_closing_stops_the_voice(qtbot, make_wi
     advance(w, fake_clock, 10)
     advance(w, fake_clock, 4)
     advance(w, fake_clock, 4)
-    assert speaker.said[1:] == ["Left hold.", "Left reps.", "Last one.", "Switch sides. Right leg next."]
+    assert speaker.said[1:] == ["Left hold. Stop if it hurts.",  # the first step ends with the safety note
+                                "Left reps.", "Last one.", "Switch sides. Right leg next."]
     stops = speaker.stops
     w.pause_button.click()
     assert speaker.stops == stops + 1

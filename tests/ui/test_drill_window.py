@@ -74,7 +74,7 @@ def test_title_accessibility_and_total_shown_before_starting(open_window, librar
     w = open_window(drill)
     assert w.windowTitle() == "Unsit — Standing hip circles"
     assert w.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
-    assert "2:15 in total" in w.detail_label.text()
+    assert "2:29 in total" in w.detail_label.text()
     for widget in w.findChildren(QPushButton):
         assert widget.accessibleName(), widget.objectName()
     for widget in (w.name_label, w.cue_label, w.step_label, w.side_label, w.ring, w.figure_view):
@@ -85,7 +85,7 @@ def test_title_accessibility_and_total_shown_before_starting(open_window, librar
 
 def test_length_changes_the_total(open_window, library):
     w = open_window(library["standing-hip-circles"], length="short")
-    assert "1:23 in total" in w.detail_label.text()
+    assert "2:17 in total" in w.detail_label.text()
 
 
 def test_step_sequence_with_get_ready_switch_sides_and_both_sides(open_window, library, fake_clock):

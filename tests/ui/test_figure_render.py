@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-from unsit.core.pose import Hands, Pose, Prop, desk_x_for
+from unsit.core.pose import Hands, Pose, Prop, View, desk_x_for
 from unsit.store.drill_library import load_library
 from unsit.ui.figure_view import ACCENT, Colours, Scene, export_svg, paint_scene
 
@@ -61,7 +61,7 @@ def _keyframes() -> list[tuple[str, Scene]]:
     for drill in drills:
         for i, step in enumerate(drill.steps):
             for name, pose in zip(step.pose_names, step.motion.poses, strict=True):
-                scene = Scene(pose, step.hands, step.props, step.desk_x_cm, step.side)
+                scene = Scene.for_step(step, pose)  # in the view the step asks for
                 out.append((f"{drill.id}/{i + 1}/{name}", scene))
     return out
 
@@ -130,3 +130,22 @@ def test_every_hand_placement_with_every_prop_fits_the_picture(hands):
     image = render(scene, "light", 1.0)
     ink, edge, accented = ink_stats(image, THEMES["light"][1])
     assert ink > MIN_INK_SHARE * SIDE_PX * SIDE_PX and edge == 0 and accented > MIN_ACCENT_PX
+
+
+@pytest.mark.parametrize("view", list(View))
+def test_the_floor_line_is_level_in_every_view(view):
+    """The floor is one row of pixels across: no slant, whatever the camera's turn."""
+    _ink, background = THEMES["light"]
+    image = render(Scene(Pose(), view=view), "light", 1.0)
+    bg = background.rgb()
+    rows = [y for y in range(image.height()) if image.pixel(10 + SIDE_PX // 8, y) != bg]
+    far_rows = [y for y in range(image.height()) if image.pixel(SIDE_PX - 10 - SIDE_PX // 8, y) != bg]
+    assert rows and rows == far_rows  # the same rows at both ends of the line
+    assert max(rows) - min(rows) <= 3
+
+
+def test_scene_for_step_carries_the_steps_view_and_planted_foot():
+    drills, _messages = load_library(ASSETS / "drills", None)
+    step = next(s for d in drills if d.id == "knee-in-knee-out" for s in d.steps if s.reps)
+    scene = Scene.for_step(step, step.motion.poses[0])
+    assert (scene.view, scene.planted, scene.hands, scene.side) == (View.FRONT, step.planted, step.hands, step.side)

@@ -52,7 +52,7 @@ def test_the_header_names_the_step_the_drill_and_the_time_left(open_routine, lib
     assert w.windowTitle() == "Unsit — Warm-up before a walk or run"
     assert w.name_label.text() == "Warm-up before a walk or run"
     header = w.detail_label.text()
-    assert header.startswith("Drill 1 of 3 · Standing slow march · 2:49 left\n")
+    assert header.startswith("Drill 1 of 2 · Marching on the spot · 2:56 left\n")
     assert warm_up.notes in header  # the notes, before the first drill begins
     assert w.step_label.text() == "Get ready"
     for widget in w.findChildren(QPushButton):
@@ -67,26 +67,26 @@ def test_drills_follow_one_another_and_the_routine_finishes_as_one_session(qtbot
     seen = []
     for index, step in enumerate(warm_up.steps):
         assert w.session.drill is step.drill and w.drill is step.drill
-        assert w.detail_label.text().startswith(f"Drill {index + 1} of 3 · {step.drill.name}")
+        assert w.detail_label.text().startswith(f"Drill {index + 1} of 2 · {step.drill.name}")
         assert w.safety_label.text() == step.drill.safety
         fake_clock.advance(10)
         w.tick()
         assert (warm_up.notes in w.detail_label.text()) is (index == 0)  # read through the first drill
         seen.append(w.step_label.text())
-        if index < 2:
+        if index < len(warm_up.steps) - 1:
             run_out_current_drill(w, fake_clock)
             assert warm_up.notes not in w.detail_label.text()
     assert all(text.startswith("Part ") for text in seen)  # each drill's own steps are its parts
     with qtbot.waitSignal(w.drill_finished, timeout=1000) as blocker:
         run_out_current_drill(w, fake_clock)
     assert blocker.args == ["routine:warm-up", pytest.approx(warm_up.total_seconds(), abs=1)]
-    assert "Warm-up before a walk or run, 2:49." in w.cue_label.text()  # the length the header showed
+    assert "Warm-up before a walk or run, 2:56." in w.cue_label.text()  # the length the header showed
     assert w.routine_session.state is State.FINISHED
     assert w.step_label.text() == "Done" and w.cue_label.text().startswith("Well done: Warm-up before a walk or run")
-    assert w.detail_label.text() == "3 drills · 2:49 in total"
+    assert w.detail_label.text() == "2 drills · 2:56 in total"
     assert not w.findChild(QTimer, "drill_tick").isActive()
     assert w.done_button.isVisible() and not w.next_button.isVisible()
-    assert w.played.count("end") == 1 and w.played.count("ready") >= 3
+    assert w.played.count("end") == 1 and w.played.count("ready") >= 2
 
 
 def test_next_drill_moves_on_and_the_time_left_drops(open_routine, library, fake_clock):
@@ -95,11 +95,11 @@ def test_next_drill_moves_on_and_the_time_left_drops(open_routine, library, fake
     w.tick()
     before = w.routine_session.left_seconds
     w.next_button.click()
-    assert w.routine_session.index == 1 and w.drill.id == "standing-hip-circles"
+    assert w.routine_session.index == 1 and w.drill.id == "standing-leg-turns"
     assert w.step_label.text() == "Get ready"
     assert w.routine_session.left_seconds < before - 40
-    assert w.describe()["routine"] == {"id": "morning", "name": "Morning hip routine", "step": 2, "step_count": 5,
-                                       "drill": "standing-hip-circles",
+    assert w.describe()["routine"] == {"id": "morning", "name": "Morning hip routine", "step": 2, "step_count": 4,
+                                       "drill": "standing-leg-turns",
                                        "left_seconds": round(w.routine_session.left_seconds, 1)}
 
 
@@ -158,10 +158,8 @@ def test_spoken_cues_name_the_routine_and_each_drill_coming_up(qtbot, library, f
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
-    assert speaker.said[0] == "Warm-up before a walk or run. First: Standing slow march. Get ready."
+    assert speaker.said[0] == "Warm-up before a walk or run. First: Marching on the spot. Get ready."
     run_out_current_drill(w, fake_clock)
-    assert speaker.said[-1].startswith("Next: Standing leg turns. Get ready.")
-    w.next_button.click()
     assert speaker.said[-1].startswith("Next: Standing hip extension. Get ready.")
     assert played[-1] == "ready"
 
@@ -175,11 +173,11 @@ def test_in_a_routine_skip_part_skips_a_part_the_header_stays_true_and_the_routi
     w.tick()
     assert w.step_label.text().startswith("Part 1 of ")
     w.skip_button.click()  # one part of the first drill
-    assert w.routine_session.index == 0 and w.detail_label.text().startswith("Drill 1 of 5 · ")
+    assert w.routine_session.index == 0 and w.detail_label.text().startswith("Drill 1 of 4 · ")
     assert w.step_label.text().split("\n")[0] in ("Get ready", "Switch sides") or \
         w.step_label.text().startswith("Part 2 of ")
     w.next_button.click()  # the next drill
-    assert w.routine_session.index == 1 and w.detail_label.text().startswith("Drill 2 of 5 · ")
+    assert w.routine_session.index == 1 and w.detail_label.text().startswith("Drill 2 of 4 · ")
     with qtbot.waitSignal(w.drill_finished, timeout=2000) as blocker:
         while not w.routine_session.done:
             run_out_current_drill(w, fake_clock)

@@ -83,8 +83,10 @@ def test_the_picker_skips_drills_already_started_today_from_history(qtbot, fake_
     morning = fake_clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
     history.record("drill_started", morning + timedelta(hours=3), drill_id="standing-hip-circles")  # yesterday's
     history.record("drill_started", morning + timedelta(hours=5), drill_id="knee-in-knee-out")
+    history.record("drill_started", morning + timedelta(hours=6), drill_id="desk-glute-stretch")
     history.record("drill_started", morning + timedelta(hours=7), drill_id="standing-leg-turns")
-    assert history.drills_started_since(morning + timedelta(hours=4)) == ["knee-in-knee-out", "standing-leg-turns"]
+    assert history.drills_started_since(morning + timedelta(hours=4)) == [
+        "knee-in-knee-out", "desk-glute-stretch", "standing-leg-turns"]
     drills, _ = load_library(asset_path("drills"), None)
     windows = Windows(drills=drills, clock=fake_clock, history=history)
     try:

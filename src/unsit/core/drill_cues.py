@@ -2,7 +2,8 @@
 
 ``CueTracker`` is fed each batch of session events (and reads the session after it) and
 answers with the cues of that moment: a get-ready sound before the first step and before
-each side, a chime and the spoken cue when a step starts, a soft tick on every rep after
+each side, a chime and the spoken cue when a step starts (the first step's
+line ends with the drill's one-line safety note, so it is heard, not only shown), a soft tick on every rep after
 the first (in time with the rep, "last one" spoken on the last), and a finish sound with
 "done". When a stall crosses several phases at once only the phase reached is cued, so
 a late tick never fires a burst of sounds. Pure: no Qt, no clock, no I/O.
@@ -13,8 +14,9 @@ from __future__ import annotations
 import enum
 
 from unsit.core.drill_session import DrillSession, Finished, SessionEvent, State, StepChanged
+from unsit.core.drills import spoken_line
 from unsit.core.records import dataclass
-from unsit.text.drill_text import step_cue
+from unsit.text.drill_text import drill_safety, step_cue
 from unsit.text.i18n import N_, _
 
 FIRST_SIDE_TEXT = {"left": N_("Left leg first."), "right": N_("Right leg first."), "both": ""}
@@ -78,4 +80,6 @@ class CueTracker:
             return Cue(Sound.READY, _join(_("Get ready."), _translated(FIRST_SIDE_TEXT.get(step.side, ""))))
         if event.state is State.SWITCH_SIDES:
             return Cue(Sound.READY, _join(_("Switch sides."), _translated(NEXT_SIDE_TEXT.get(step.side, ""))))
-        return Cue(Sound.STEP, step_cue(session.drill, step))
+        first = event.step_index == 0
+        safety = drill_safety(session.drill) if first else ""
+        return Cue(Sound.STEP, spoken_line(step_cue(session.drill, step), safety, first=first))

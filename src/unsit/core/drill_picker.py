@@ -2,10 +2,10 @@
 
 Rules:
 - "alternate" (the default preference) puts hip extension every other turn and fills
-  the turns between with rotation and stability in turn: extension, rotation,
-  extension, stability, ... A family without drills drops out; if none of the three
-  has drills, any drill is used. Hinge drills are used only when asked for ("hinge"
-  preference, or ``unsit drill hinge``).
+  the turns between with rotation, the hinge and stability in turn: extension,
+  rotation, extension, hinge, extension, stability, ... (every drill of the other
+  families ends with a short hip extension too, so every nudge extends the hips). A
+  family without drills drops out; if none of them has drills, any drill is used.
 - A preference naming a family picks only from it; the ``family`` argument (from the
   command line) overrides the preference. An empty family falls back to alternating.
 - Within a family the drills take turns in library order, skipping drills already
@@ -24,7 +24,7 @@ from unsit.core.days import unsit_day
 from unsit.core.drills import Drill
 from unsit.core.families import FAMILIES
 
-ALTERNATING: tuple[str, ...] = ("extension", "rotation", "stability")
+ALTERNATING: tuple[str, ...] = ("extension", "rotation", "hinge", "stability")
 """The first family comes every other turn; the others share the turns between."""
 PREFERENCES: tuple[str, ...] = ("alternate", *FAMILIES)
 drill_day = unsit_day

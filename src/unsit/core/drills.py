@@ -13,13 +13,25 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from unsit.core.families import FAMILIES
 from unsit.core.motion import Motion
-from unsit.core.pose import JOINT_NAMES, Hands, Pose, Prop, desk_x_for, pose_from, range_problems
+from unsit.core.pose import (
+    JOINT_NAMES,
+    Hands,
+    Pose,
+    Prop,
+    View,
+    desk_x_for,
+    planted_foot,
+    pose_from,
+    range_problems,
+)
 from unsit.core.pose_library import LIBRARY
 from unsit.core.records import dataclass, field
+from unsit.core.speech_time import hold_seconds_for, reps_for, speech_seconds
 from unsit.text.i18n import _
 
 SCHEMA_VERSION = 2
@@ -48,7 +60,7 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _TOP_KEYS = {"schema_version", "id", "family", "name", "purpose", "safety", "poses", "steps", "translations"}
 _TRANSLATION_KEYS = {"name", "purpose", "safety", "cues"}
 _LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
-_STEP_KEYS = {"cue", "side", "hands", "props", "poses", "seconds", "move_seconds", "reps", "phase_seconds"}
+_STEP_KEYS = {"cue", "side", "hands", "props", "poses", "seconds", "move_seconds", "reps", "phase_seconds", "view"}
 
 
 class DrillError(ValueError):
@@ -98,6 +110,11 @@ class Step:
         hands: where the hands are.
         props: the furniture the step uses.
         desk_x_cm: where the desk (or, further on, the wall) stands during the step.
+        view: the angle the figure is seen from (a front view shows a hip turning).
+        planted: the foot that stays on the floor all through the step ("support", "work" or "").
+        spoken_seconds: how long the step's spoken line takes (``core.speech_time``); the
+            step never runs shorter than that, at any length (the first step's line
+            carries the drill's safety note too).
     """
 
     cue: str
@@ -110,19 +127,35 @@ class Step:
     hands: Hands = Hands.FREE
     props: tuple[Prop, ...] = ()
     desk_x_cm: float = 0.0
+    view: View = View.THREE_QUARTER
+    spoken_seconds: float = 0.0
+    planted: str = ""
 
     def scaled_reps(self, scale: float = 1.0) -> int | None:
-        """Number of reps at this length (at least one), or None for a hold."""
+        """Number of reps at this length (at least one, and enough to say the cue), or None for a hold."""
         if self.reps is None:
             return None
-        return max(1, _round_half_up(self.reps * scale))
+        needed = reps_for(self.spoken_seconds, self.seconds_per_rep or 1.0)
+        return max(1, needed, _round_half_up(self.reps * scale))
 
     def duration_seconds(self, scale: float = 1.0) -> float:
-        """How long the step lasts at a length factor (whole seconds for holds, at least 1)."""
+        """How long the step lasts at a length factor (whole seconds for holds, long enough for its cue)."""
         reps = self.scaled_reps(scale)
         if reps is not None and self.seconds_per_rep is not None:
             return float(reps * self.seconds_per_rep)
-        return float(max(1, _round_half_up((self.seconds or 0.0) * scale)))
+        return float(max(hold_seconds_for(self.spoken_seconds), _round_half_up((self.seconds or 0.0) * scale)))
+
+    def fits_its_words(self, scale: float = 1.0) -> bool:
+        """True when the step, at ``scale`` and without the spoken-line floor, is long enough for its line."""
+        if self.reps is not None and self.seconds_per_rep is not None:
+            reps = max(1, _round_half_up(self.reps * scale))
+            return reps >= reps_for(self.spoken_seconds, self.seconds_per_rep)
+        return _round_half_up((self.seconds or 0.0) * scale) >= hold_seconds_for(self.spoken_seconds)
+
+
+def spoken_line(cue: str, safety: str, *, first: bool) -> str:
+    """What is said when a step starts: its cue, and for a drill's first step the safety note after it."""
+    return f"{cue} {safety}" if first and safety else cue
 
 
 def needs_switch(before: Step, after: Step) -> bool:
@@ -296,6 +329,7 @@ def _parse_step(raw: Any, index: int, poses: Mapping[str, Pose], source: str) ->
     side = _choice(raw, "side", where, source, SIDES, "both")
     hands = Hands(_choice(raw, "hands", where, source, tuple(h.value for h in Hands), Hands.FREE.value))
     props = _parse_props(raw, where, source)
+    view = View(_choice(raw, "view", where, source, tuple(v.value for v in View), View.THREE_QUARTER.value))
     names = _parse_keyframes(raw, where, poses, source)
     keyframes = tuple(poses[n] for n in names)
     has_seconds, has_reps = "seconds" in raw, "reps" in raw
@@ -311,7 +345,7 @@ def _parse_step(raw: Any, index: int, poses: Mapping[str, Pose], source: str) ->
             raise DrillError(source, f"{where}.move_seconds",
                              _("the moves between the poses take more than half the hold"))
         return Step(cue, seconds, None, None, side, names, Motion(keyframes, (), move), hands, props,
-                    desk_x_for(keyframes))
+                    desk_x_for(keyframes, hands), view, speech_seconds(cue), planted_foot(keyframes))
     if "move_seconds" in raw:
         raise DrillError(source, f"{where}.move_seconds", _("only goes with seconds (use phase_seconds with reps)"))
     reps = raw["reps"]
@@ -332,7 +366,8 @@ def _parse_step(raw: Any, index: int, poses: Mapping[str, Pose], source: str) ->
     motion = Motion(keyframes, phase_seconds)
     if reps * motion.seconds_per_rep > MAX_STEP_SECONDS:
         raise DrillError(source, where, _("reps take over {limit} seconds").format(limit=MAX_STEP_SECONDS))
-    return Step(cue, None, reps, motion.seconds_per_rep, side, names, motion, hands, props, desk_x_for(keyframes))
+    return Step(cue, None, reps, motion.seconds_per_rep, side, names, motion, hands, props,
+                desk_x_for(keyframes, hands), view, speech_seconds(cue), planted_foot(keyframes))
 
 
 def _parse_translations(raw: Any, steps: tuple[Step, ...], source: str) -> dict[str, DrillTexts]:
@@ -417,6 +452,8 @@ def parse_drill(data: Mapping[str, Any], source: str) -> Drill:
     if len(raw_steps) > MAX_STEPS:
         raise DrillError(source, "steps", _("has more than {limit} steps").format(limit=MAX_STEPS))
     steps = tuple(_parse_step(raw, i, poses, source) for i, raw in enumerate(raw_steps))
+    steps = (replace(steps[0], spoken_seconds=speech_seconds(spoken_line(steps[0].cue, safety, first=True))),
+             *steps[1:])
     translations = _parse_translations(data.get("translations", {}), steps, source)
     drill = Drill(id=drill_id, family=family, name=name, purpose=purpose, safety=safety, steps=steps, source=source,
                   translations=translations)

@@ -1,5 +1,5 @@
 """The drill figure posed by numbers: a skeleton with fixed proportions, joint angles,
-human joint ranges, and forward kinematics to points in a three-quarter view.
+human joint ranges, forward kinematics, the props as solid boxes, and the views a step is seen from.
 
 World axes (centimetres): x points the way the figure faces, y up, z out of the figure's
 working side (towards the viewer). The working leg is the near leg; the support leg is
@@ -29,6 +29,21 @@ class Hands(enum.Enum):
     DESK_HIP = "desk-hip"  # support-side hand on the desk, working-side hand on the hip
     CHEST = "chest"  # hands crossed on the chest
     WALL = "wall"  # both hands on the wall in front
+    DESK_REACH = "desk-reach"  # support-side hand on the desk, the working-side arm free (a reach)
+
+
+class View(enum.Enum):
+    """The angle a step's figure is seen from."""
+
+    SIDE = "side"  # nearly side on: a leg moving forward and back, a hinge, a tilt of the pelvis
+    THREE_QUARTER = "three-quarter"  # the default
+    FRONT = "front"  # nearly face on: a knee out to the side, a hip turning in and out
+
+
+VIEW_YAW: dict[View, float] = {View.SIDE: 8.0, View.THREE_QUARTER: 28.0, View.FRONT: 62.0}
+"""How far the camera turns from a pure side view towards the figure's front, per view."""
+VIEW_PITCH: dict[View, float] = {View.SIDE: 10.0, View.THREE_QUARTER: 10.0, View.FRONT: 4.0}
+"""... and how far it looks down (less from the front: the desk's near legs stay in the picture)."""
 
 
 class Prop(enum.Enum):
@@ -58,16 +73,22 @@ DESK_REACH_CM = 20.0  # the desk's front edge stands this far ahead of the shoul
 DESK_HEIGHT_CM = 75.0
 DESK_DEPTH_CM = 40.0
 WALL_BEYOND_DESK_CM = 15.0
+DESK_TOP_CM = 4.0
+"""The desk top's thickness: what a foot or a hand must not pass through."""
+DESK_HALF_WIDTH_CM = 45.0
+SIDE_DESK_GAP_CM = 30.0
+"""A desk beside the figure (one hand on it): its near edge this far out on the support side."""
+SIDE_DESK_HALF_LENGTH_CM = 65.0
+"""... and its long side this far ahead of and behind the standing foot."""
 CHAIR_X_CM = -45.0
 CHAIR_SEAT_CM = 46.0
+CHAIR_HALF_CM = 20.0
 
 FLOOR_TOLERANCE_CM = 2.0
 """A foot this close to the lowest one counts as standing on the floor."""
+ANCHOR_BLEND_CM = 10.0
+"""Over this much more lift of the support foot, the figure's anchor moves to the working foot."""
 
-VIEW_YAW_DEGREES = 28.0
-"""The camera turns this far from a pure side view towards the figure's front."""
-VIEW_PITCH_DEGREES = 10.0
-"""... and looks down this far, so a knee moving out to the side is seen."""
 
 
 @dataclass(frozen=True)
@@ -299,13 +320,14 @@ def _free_arm(trunk: Mat, shoulder_point: Vec, pose: Pose) -> Arm:
     return Arm(shoulder_point, elbow, hand)
 
 
-def solve(pose: Pose, hands: Hands = Hands.FREE, desk_x_cm: float | None = None) -> Body:
+def solve(pose: Pose, hands: Hands = Hands.FREE, desk_x_cm: float | None = None, planted: str = "") -> Body:
     """Forward kinematics: the body's points for ``pose`` with the hands placed by ``hands``.
 
     The lowest point of either foot rests on the floor and the standing ankle (the
-    support leg's, unless only the working foot is down) stands at x = 0, so the feet
-    stay put while the body moves over them. ``desk_x_cm`` is where the desk's front
-    edge stands (default: ``desk_x_for(pose)``).
+    support leg's, unless only the working foot is down; in between a blend) stands at
+    x = 0, so the feet stay put while the body moves over them. ``desk_x_cm`` is where the desk's front
+    edge stands (default: ``desk_x_for(pose)``). ``planted`` ("work" or "support") names
+    the foot that stays put through a step (``planted_foot``); it then anchors the figure.
     """
     root = _mul(_ry(pose.body_turn), _rz(-(pose.lean + pose.pelvis_tilt)))
     origin: Vec = (0.0, 0.0, 0.0)
@@ -330,8 +352,14 @@ def solve(pose: Pose, hands: Hands = Hands.FREE, desk_x_cm: float | None = None)
     # place on the floor with the standing ankle at x = 0 before reaching for furniture
     work_low = min(work.heel[1], work.toe[1])
     support_low = min(support.heel[1], support.toe[1])
-    standing = work if work_low < support_low - FLOOR_TOLERANCE_CM else support
-    shift: Vec = (-standing.ankle[0], -min(work_low, support_low), 0.0)
+    # the support foot stays put; as it leaves the floor (the working foot lower by
+    # FLOOR_TOLERANCE_CM up to ANCHOR_BLEND_CM) the anchor passes smoothly to the working foot,
+    # so a move between keyframes never makes the figure jump along the floor
+    share = min(1.0, max(0.0, (support_low - work_low - FLOOR_TOLERANCE_CM) / ANCHOR_BLEND_CM))
+    if planted:
+        share = 1.0 if planted == "work" else 0.0
+    anchor_x = support.ankle[0] + (work.ankle[0] - support.ankle[0]) * share
+    shift: Vec = (-anchor_x, -min(work_low, support_low), 0.0)
     body = Body(pelvis_front, pelvis_back, pelvis_low, lumbar_top, neck_base, head, face, work, support,
                 Arm(near_shoulder, origin, origin), Arm(far_shoulder, origin, origin))
     body = _moved(body, shift)
@@ -341,9 +369,81 @@ def solve(pose: Pose, hands: Hands = Hands.FREE, desk_x_cm: float | None = None)
     return replace(body, near_arm=near_arm, far_arm=far_arm)
 
 
-def desk_x_for(poses: Sequence[Pose]) -> float:
-    """Where a desk stands for a step moving through ``poses``: within reach in all of them."""
-    return min(solve(p, Hands.FREE, 0.0).near_arm.shoulder[0] for p in poses) + DESK_REACH_CM
+def desk_at_side(hands: Hands) -> bool:
+    """True when the desk stands beside the figure (on the support side) rather than in front.
+
+    Both hands on the desk (or the wall) face it; with one hand on it, or none, the figure
+    stands side on to it, so a knee coming up or a leg swinging never meets it.
+    """
+    return hands not in (Hands.DESK, Hands.WALL)
+
+
+@dataclass(frozen=True)
+class Box:
+    """A solid part of a prop: ``low`` and ``high`` corners (x, y, z) in world centimetres."""
+
+    name: str
+    low: Vec
+    high: Vec
+
+    def contains(self, point: Vec, margin_cm: float = 0.0) -> bool:
+        """True when ``point`` lies inside the box shrunk by ``margin_cm`` on every side."""
+        return all(lo + margin_cm < v < hi - margin_cm for v, lo, hi in zip(point, self.low, self.high, strict=True))
+
+
+def desk_box(hands: Hands, desk_x_cm: float) -> Box:
+    """The desk top as a solid slab, in front of the figure or beside it (``desk_at_side``)."""
+    top, thick = DESK_HEIGHT_CM, DESK_TOP_CM
+    if desk_at_side(hands):
+        near = -SIDE_DESK_GAP_CM
+        return Box("desk", (-SIDE_DESK_HALF_LENGTH_CM, top - thick, near - DESK_DEPTH_CM),
+                   (SIDE_DESK_HALF_LENGTH_CM, top, near))
+    return Box("desk", (desk_x_cm, top - thick, -DESK_HALF_WIDTH_CM),
+               (desk_x_cm + DESK_DEPTH_CM, top, DESK_HALF_WIDTH_CM))
+
+
+def chair_box() -> Box:
+    """The chair's seat as a solid slab."""
+    return Box("chair", (CHAIR_X_CM - CHAIR_HALF_CM, CHAIR_SEAT_CM - 4.0, -CHAIR_HALF_CM),
+               (CHAIR_X_CM + CHAIR_HALF_CM, CHAIR_SEAT_CM, CHAIR_HALF_CM))
+
+
+def planted_foot(poses: Sequence[Pose]) -> str:
+    """The foot on the floor in every one of ``poses`` ("support" first, then "work"), or "" for none."""
+    down = {"work": True, "support": True}
+    for pose in poses:
+        body = solve(pose)
+        for name, leg in (("work", body.work_leg), ("support", body.support_leg)):
+            if min(leg.heel[1], leg.toe[1]) > FLOOR_TOLERANCE_CM:
+                down[name] = False
+    return next((name for name in ("support", "work") if down[name]), "")
+
+
+def desk_x_for(poses: Sequence[Pose], hands: Hands = Hands.DESK) -> float:
+    """Where a desk in front stands for a step moving through ``poses``: within reach in all of them.
+
+    The edge goes ``DESK_REACH_CM`` ahead of the nearest shoulder, but never further than
+    the hands can reach down to the desk top from the lowest-reaching shoulder (a hinge
+    brings the shoulders forward and down), and never behind the front of the pelvis.
+    """
+    between = [lerp_pose(a, b, t) for a, b in zip(poses, (*poses[1:], poses[0]), strict=True) if a != b
+               for t in (0.25, 0.5, 0.75)]  # the moves between the keyframes too
+    planted = planted_foot(poses)
+    poses = (*poses, *between)
+    edge = min(solve(p, Hands.FREE, 0.0, planted).near_arm.shoulder[0] for p in poses) + DESK_REACH_CM
+    if hands is not Hands.DESK:
+        return edge
+    full = UPPER_ARM_CM + FOREARM_CM - 1.0
+    belly = -math.inf
+    for p in poses:
+        body = solve(p, Hands.FREE, 0.0, planted)
+        shoulder = body.near_arm.shoulder
+        drop = shoulder[1] - (DESK_HEIGHT_CM + 1.0)
+        side = 4.0
+        ahead = math.sqrt(max(0.0, full ** 2 - drop ** 2 - side ** 2))
+        edge = min(edge, shoulder[0] + ahead - 5.0)
+        belly = max(belly, body.pelvis_front[0] + 3.0)
+    return max(edge, belly)  # never behind the body: then the hands only just reach
 
 
 def _arms(body: Body, pose: Pose, trunk: Mat, hands: Hands, desk_x: float) -> tuple[Arm, Arm]:
@@ -353,6 +453,8 @@ def _arms(body: Body, pose: Pose, trunk: Mat, hands: Hands, desk_x: float) -> tu
     out_far: Vec = (-0.6, -0.2, -1.0)
     desk_near: Vec = (desk_x + 5.0, DESK_HEIGHT_CM + 1.0, near_s[2] + 4.0)
     desk_far: Vec = (desk_x + 5.0, DESK_HEIGHT_CM + 1.0, far_s[2] - 4.0)
+    if desk_at_side(hands):  # one hand on a desk beside the support side, a little ahead
+        desk_far = (far_s[0] + 8.0, DESK_HEIGHT_CM + 1.0, -SIDE_DESK_GAP_CM - 5.0)
     hip_near = _add(body.work_leg.hip, _sub(body.pelvis_front, body.work_leg.hip))
     hip_near = _add(hip_near, (0.0, 6.0, HIP_HALF_WIDTH_CM * 0.8))
     hip_far = _add(body.pelvis_front, (0.0, 6.0, -HIP_HALF_WIDTH_CM * 1.8))
@@ -364,6 +466,8 @@ def _arms(body: Body, pose: Pose, trunk: Mat, hands: Hands, desk_x: float) -> tu
         return _reach(near_s, hip_near, out_near), _reach(far_s, hip_far, out_far)
     if hands is Hands.DESK_HIP:
         return _reach(near_s, hip_near, out_near), _reach(far_s, desk_far, back)
+    if hands is Hands.DESK_REACH:
+        return _free_arm(trunk, near_s, pose), _reach(far_s, desk_far, back)
     if hands is Hands.WALL:
         wall_y = near_s[1] - 5.0
         return (_reach(near_s, (desk_x + WALL_BEYOND_DESK_CM, wall_y, near_s[2]), back),
@@ -385,9 +489,9 @@ def _moved(body: Body, d: Vec) -> Body:
                 leg(body.work_leg), leg(body.support_leg), arm(body.near_arm), arm(body.far_arm))
 
 
-def project(point: Vec) -> tuple[float, float, float]:
-    """A world point as (screen x, screen y up, depth towards the viewer) in the three-quarter view."""
-    yaw, pitch = math.radians(VIEW_YAW_DEGREES), math.radians(VIEW_PITCH_DEGREES)
+def project(point: Vec, view: View = View.THREE_QUARTER) -> tuple[float, float, float]:
+    """A world point as (screen x, screen y up, depth towards the viewer) seen from ``view``."""
+    yaw, pitch = math.radians(VIEW_YAW[view]), math.radians(VIEW_PITCH[view])
     x, y, z = point
     sx = x * math.cos(yaw) - z * math.sin(yaw)
     depth = x * math.sin(yaw) + z * math.cos(yaw)

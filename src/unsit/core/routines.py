@@ -73,15 +73,32 @@ def switch_seconds(drill: Drill) -> float:
 
 
 def fit_scale(drill: Drill, seconds: float) -> float:
-    """The factor for the drill's steps so the drill takes about ``seconds`` (not clamped)."""
-    steps_seconds = drill.total_seconds(1.0) - switch_seconds(drill)
-    return (seconds - switch_seconds(drill)) / steps_seconds
+    """The factor for the drill's steps so the drill takes about ``seconds`` (clamped to 0.5..1.5).
+
+    Steps never run shorter than their spoken line (``Step.duration_seconds``), so the
+    length is not linear in the factor: the factor is found by halving the interval.
+    """
+    low, high = MIN_SCALE, MAX_SCALE
+    if drill.total_seconds(low) >= seconds:
+        return low
+    if drill.total_seconds(high) <= seconds:
+        return high
+    for _round in range(40):
+        middle = (low + high) / 2
+        if drill.total_seconds(middle) < seconds:
+            low = middle
+        else:
+            high = middle
+    return high
 
 
 def fit_range_seconds(drill: Drill) -> tuple[float, float]:
-    """The shortest and longest length a routine may ask of ``drill`` (before rounding)."""
-    steps_seconds = drill.total_seconds(1.0) - switch_seconds(drill)
-    return steps_seconds * MIN_SCALE + switch_seconds(drill), steps_seconds * MAX_SCALE + switch_seconds(drill)
+    """The shortest and longest length a routine may ask of ``drill``.
+
+    The shortest is the drill shrunk to half, but with every step still long enough for
+    its spoken line; asking for less would cut a cue off, so a routine file doing so is refused.
+    """
+    return drill.total_seconds(MIN_SCALE), drill.total_seconds(MAX_SCALE)
 
 
 @dataclass(frozen=True)

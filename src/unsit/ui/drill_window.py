@@ -232,7 +232,7 @@ class DrillWindow(QWidget):
         self.ring = ProgressRing(112, self)
         self.step_label = self._label("step_label", "Step", bold=True)
         self.side_label = self._label("side_label", "Side", bold=True)
-        self.cue_label = self._label("cue_label", "What to do now", size_delta=1)
+        self.cue_label = self._label("cue_label", "What to do now", size_delta=3)  # readable a step away
         self.cue_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.cue_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.safety_label = self._label("safety_label", "Safety note", size_delta=-1.5)
@@ -508,7 +508,7 @@ class DrillWindow(QWidget):
         s = self.session
         step = s.step
         frame = s.figure_now()
-        scene = Scene(frame.pose, step.hands, step.props, step.desk_x_cm, step.side)
+        scene = Scene.for_step(step, frame.pose)
         self.figure_view.show_scene(scene)
         if frame.moving and s.running and self.isVisible():
             self.figure_view.follow(s.figure_now, scene)

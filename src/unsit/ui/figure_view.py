@@ -1,7 +1,8 @@
 """Draws the drill figure from its pose with QPainter, and animates it only while it moves.
 
-The figure is solved by ``core.pose.solve`` and projected in a fixed three-quarter view,
-so a rep is a leg that moves, not a crossfade. The working leg is accented; for the
+The figure is solved by ``core.pose.solve`` and projected in the view its step asks for
+(side, three-quarter or front: a hip turning in and out shows only from the front), so a
+rep is a leg that moves, not a crossfade. The working leg is accented; for the
 right side the whole picture is mirrored. Colours follow the palette (light and dark),
 and painting is vector work at the device pixel ratio, so it is sharp at 2x.
 ``export_svg`` writes any pose as an SVG file for docs and screenshots.
@@ -9,6 +10,7 @@ and painting is vector work at the device pixel ratio, so it is sharp at 2x.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -18,13 +20,14 @@ from PySide6.QtGui import QBrush, QColor, QHideEvent, QPainter, QPainterPath, QP
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from unsit.core.drills import Step
 from unsit.core.motion import Frame
 from unsit.core.pose import (
+    CHAIR_HALF_CM,
     CHAIR_SEAT_CM,
     CHAIR_X_CM,
-    DESK_DEPTH_CM,
-    DESK_HEIGHT_CM,
     HEAD_RADIUS_CM,
+    PELVIS_CM,
     WALL_BEYOND_DESK_CM,
     Arm,
     Body,
@@ -33,6 +36,8 @@ from unsit.core.pose import (
     Pose,
     Prop,
     Vec,
+    View,
+    desk_box,
     project,
     solve,
 )
@@ -57,6 +62,13 @@ class Scene:
     props: tuple[Prop, ...] = ()
     desk_x_cm: float = 0.0
     side: str = "left"  # "left", "right" or "both"
+    view: View = View.THREE_QUARTER
+    planted: str = ""  # the foot that stays put through the step (core.pose.planted_foot)
+
+    @classmethod
+    def for_step(cls, step: Step, pose: Pose) -> Scene:
+        """``pose`` drawn the way ``step`` shows it: its hands, furniture, side, view and planted foot."""
+        return cls(pose, step.hands, step.props, step.desk_x_cm, step.side, step.view, step.planted)
 
 
 @dataclass(frozen=True)
@@ -91,27 +103,32 @@ def _mix(a: QColor, b: QColor, share_b: float) -> QColor:
 
 
 class _Mapper:
-    """World (cm) -> widget coordinates, through the three-quarter projection."""
+    """World (cm) -> widget coordinates, through the step's view."""
 
-    def __init__(self, target: QRectF, mirrored: bool):
+    def __init__(self, target: QRectF, mirrored: bool, view: View = View.THREE_QUARTER):
         self.scale = min(target.width() / VIEW_BOX.width(), target.height() / VIEW_BOX.height())
         self.cx = target.center().x()
         self.cy = target.center().y()
         self.mirrored = mirrored
+        self.view = view
 
     def __call__(self, point: Vec) -> QPointF:
-        sx, sy, _ = project(point)
+        sx, sy, _ = project(point, self.view)
         sx -= VIEW_BOX.center().x()
         sy -= VIEW_BOX.center().y()
         if self.mirrored:
             sx = -sx
         return QPointF(self.cx + sx * self.scale, self.cy - sy * self.scale)
 
+    def level_y(self, point: Vec) -> float:
+        """The widget y of ``point``: a floor drawn through it stays level whatever the view."""
+        return self(point).y()
+
 
 def paint_scene(painter: QPainter, target: QRectF, scene: Scene, colours: Colours) -> None:
     """Draw ``scene`` into ``target`` (a square works best)."""
-    body = solve(scene.pose, scene.hands, scene.desk_x_cm)
-    to = _Mapper(target, scene.side == "right")
+    body = solve(scene.pose, scene.hands, scene.desk_x_cm, scene.planted)
+    to = _Mapper(target, scene.side == "right", scene.view)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     _paint_floor_and_props(painter, to, scene, colours)
@@ -170,15 +187,37 @@ def _paint_trunk(painter: QPainter, to: _Mapper, body: Body, colours: Colours, l
 
 
 def _paint_pelvis(painter: QPainter, to: _Mapper, body: Body, colours: Colours, limb: float) -> None:
-    """A solid wedge from the sacrum over the hip bones to the sitting bones, outlined."""
-    hips = _mid(body.work_leg.hip, body.support_leg.hip)
-    pelvis = QPolygonF([to(body.pelvis_back), to(body.pelvis_front), to(hips), to(body.pelvis_low)])
-    painter.setPen(_pen(colours.background, limb * 0.5))
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawPolygon(pelvis)
-    painter.setPen(_pen(colours.ink, limb * 0.25))
+    """A rounded pelvis with a belt line across its top: the line tips as the pelvis tilts.
+
+    The belt runs from the sacrum to past the hip bones, longer than the pelvis, so a few
+    degrees of tilt (an arch flattened to level) are seen; no point, so it never reads as an arrow.
+    """
+    back, front = to(body.pelvis_back), to(body.pelvis_front)
+    hips = to(_mid(body.work_leg.hip, body.support_leg.hip))
+    low = to(body.pelvis_low)
+    centre = QPointF((back.x() + front.x() + hips.x() + low.x()) / 4, (back.y() + front.y() + hips.y() + low.y()) / 4)
+    # seen from the side the belt runs back to front (a tilt forward or back); seen from the
+    # front it runs hip to hip (the pelvis held level side to side)
+    start, end = back, front
+    if to.view is View.FRONT:
+        start, end = to(body.support_leg.hip), to(body.work_leg.hip)
+        if end.x() < start.x():
+            start, end = end, start
+    angle = math.degrees(math.atan2(end.y() - start.y(), end.x() - start.x()))
+    width = max(math.hypot(end.x() - start.x(), end.y() - start.y()) * 1.3, PELVIS_CM * 1.2 * to.scale)
+    height = PELVIS_CM * 1.7 * to.scale
+    painter.save()
+    painter.translate(centre)
+    painter.rotate(angle)
+    painter.setPen(_pen(colours.background, limb * 0.4))
     painter.setBrush(QBrush(colours.ink))
-    painter.drawPolygon(pelvis)
+    painter.drawRoundedRect(QRectF(-width / 2, -height / 2, width, height), height * 0.45, height * 0.45)
+    belt = max(width * 0.95, PELVIS_CM * 1.6 * to.scale)  # well beyond the pelvis at both ends
+    painter.setPen(_pen(colours.background, limb * 0.75))
+    painter.drawLine(QPointF(-belt, -height * 0.3), QPointF(belt, -height * 0.3))
+    painter.setPen(_pen(colours.accent, limb * 0.45))
+    painter.drawLine(QPointF(-belt, -height * 0.3), QPointF(belt, -height * 0.3))
+    painter.restore()
 
 
 def _paint_head(painter: QPainter, to: _Mapper, body: Body, colours: Colours) -> None:
@@ -203,35 +242,36 @@ def _mid(a: Vec, b: Vec) -> Vec:
 
 
 def _paint_floor_and_props(painter: QPainter, to: _Mapper, scene: Scene, colours: Colours) -> None:
-    floor = _pen(colours.prop, max(1.0, 1.6 * to.scale))
-    painter.setPen(floor)
-    painter.drawLine(to((-70.0, 0.0, 0.0)), to((75.0, 0.0, 0.0)))
+    floor_y = to.level_y((0.0, 0.0, 0.0))
+    painter.setPen(_pen(colours.prop, max(1.0, 1.6 * to.scale)))
+    left, right = to.cx - VIEW_BOX.width() * to.scale * 0.45, to.cx + VIEW_BOX.width() * to.scale * 0.45
+    painter.drawLine(QPointF(left, floor_y), QPointF(right, floor_y))  # level in every view
     x = scene.desk_x_cm
     pen = _pen(colours.prop, max(1.0, 2.2 * to.scale))
     fill = QColor(colours.prop)
     fill.setAlphaF(0.18)
+    painter.setPen(pen)
+    painter.setBrush(fill)
     if Prop.WALL in scene.props:
         wall = x + WALL_BEYOND_DESK_CM
-        painter.setPen(pen)
-        painter.setBrush(fill)
         painter.drawPolygon(QPolygonF([to((wall, 0.0, -45.0)), to((wall, 175.0, -45.0)),
                                        to((wall, 175.0, 45.0)), to((wall, 0.0, 45.0))]))
     if Prop.DESK in scene.props:
-        top, depth, half = DESK_HEIGHT_CM, DESK_DEPTH_CM, 45.0
-        painter.setPen(pen)
-        painter.setBrush(fill)
-        painter.drawPolygon(QPolygonF([to((x, top, -half)), to((x + depth, top, -half)),
-                                       to((x + depth, top, half)), to((x, top, half))]))
-        for leg_x, leg_z in ((x + 4, half - 4), (x + 4, -half + 4)):
-            painter.drawLine(to((leg_x, top, leg_z)), to((leg_x, 0.0, leg_z)))
+        _paint_box_top(painter, to, desk_box(scene.hands, x).low, desk_box(scene.hands, x).high)
     if Prop.CHAIR in scene.props:
-        seat, cx = CHAIR_SEAT_CM, CHAIR_X_CM
-        painter.setPen(pen)
-        painter.setBrush(fill)
-        painter.drawPolygon(QPolygonF([to((cx - 20, seat, -22.0)), to((cx + 20, seat, -22.0)),
-                                       to((cx + 20, seat, 22.0)), to((cx - 20, seat, 22.0))]))
-        painter.drawLine(to((cx - 20, seat, 0.0)), to((cx - 22, seat + 45, 0.0)))
+        seat, cx, half = CHAIR_SEAT_CM, CHAIR_X_CM, CHAIR_HALF_CM
+        painter.drawPolygon(QPolygonF([to((cx - half, seat, -half)), to((cx + half, seat, -half)),
+                                       to((cx + half, seat, half)), to((cx - half, seat, half))]))
+        painter.drawLine(to((cx - half, seat, 0.0)), to((cx - half - 2, seat + 45, 0.0)))
         painter.drawLine(to((cx, seat, 0.0)), to((cx, 0.0, 0.0)))
+
+
+def _paint_box_top(painter: QPainter, to: _Mapper, low: Vec, high: Vec) -> None:
+    """A desk: its top as a slab seen from above, and two legs down to the floor."""
+    (x0, _bottom, z0), (x1, top, z1) = low, high
+    painter.drawPolygon(QPolygonF([to((x0, top, z0)), to((x1, top, z0)), to((x1, top, z1)), to((x0, top, z1))]))
+    for leg_x, leg_z in ((x0 + 4, z1 - 4), (x0 + 4, z0 + 4), (x1 - 4, z1 - 4)):
+        painter.drawLine(to((leg_x, top, leg_z)), to((leg_x, 0.0, leg_z)))
 
 
 def export_svg(path: Path, scene: Scene, size_px: int = 240, *, ink: str = "#2B2F36",
