@@ -65,6 +65,21 @@ class _Connection:
     waiting_for_handler: bool = False
 
 
+BUSY_REPLY = b'{"ok": false, "busy": true, "error": "too many open command connections"}\n'
+"""Sent, without reading the request, to a client over the cap (the CLI retries, then says busy)."""
+
+
+def _say_busy(sock: socket.socket) -> None:
+    """Answer "busy" without waiting (a fresh socket's buffer takes the short line) and close."""
+    try:
+        sock.setblocking(False)
+        sock.send(BUSY_REPLY)
+    except OSError:
+        pass  # the client is gone or its buffer full: it sees the connection closed
+    finally:
+        sock.close()
+
+
 class InstanceServer(QObject):
     """Listens for CLI requests and answers each with ``handler(request)`` on the GUI thread.
 
@@ -270,8 +285,8 @@ class InstanceServer(QObject):
                 self._budget.warn("accepting a command connection failed: %s", exc)
                 return
             if len(conns) >= MAX_CONNECTIONS:
-                self._budget.warn("too many open command connections (%d); one was closed", len(conns))
-                sock.close()
+                self._budget.warn("too many open command connections (%d); one was told busy", len(conns))
+                _say_busy(sock)
                 continue
             sock.setblocking(False)
             conn = _Connection(next(self._ids), sock, time.monotonic())
