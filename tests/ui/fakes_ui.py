@@ -41,9 +41,13 @@ class FakePresenter(QObject):
         self.style = None
         self.reminders = []
         self.reminders_withdrawn = []
+        self.informed = []
 
     def present(self, nudge):
         self.presented.append(nudge)
+
+    def inform(self, title, body):
+        self.informed.append((title, body))
 
     def withdraw(self):
         self.withdrawn += 1
@@ -118,6 +122,7 @@ class FakeWindows(QObject):
                          SimpleNamespace(id="warm-up", name="Warm-up before a walk or run",
                                          source="warm-up.toml", translations={})]
         self.history_refreshes = 0
+        self.running = None  # the running drill's title (None: none runs)
 
     def routine_titles(self):
         from unsit.text.drill_text import routine_name
@@ -130,6 +135,9 @@ class FakeWindows(QObject):
         self.opened.append(family)
         return SimpleNamespace(id="standing-hip-circles", name="Standing hip circles",
                                source="standing-hip-circles.toml", translations={})
+
+    def running_drill_title(self):
+        return self.running
 
     def open_routine(self, routine_id, settings):
         self.routines_opened.append(routine_id)

@@ -93,3 +93,42 @@ def test_the_picker_skips_drills_already_started_today_from_history(qtbot, fake_
         windows.close_all()
         qtbot.waitUntil(lambda: windows.drill_window is None)  # deleted before the Windows object goes
         history.close()
+
+
+def _run_out(window, clock) -> None:
+    while not window.session.done:
+        clock.advance(1)
+        window.tick()
+
+
+def test_a_drill_asked_for_during_the_end_screen_opens_a_new_running_window(windows, qtbot, fake_clock):
+    """Issue 21 item 10: the finished window was raised and the engine waited for it forever."""
+    first = windows.open_drill("rotation", Settings())
+    window = windows.drill_window
+    with qtbot.waitSignal(windows.drill_finished):
+        _run_out(window, fake_clock)
+    assert window.isVisible() and windows.running_drill is None and windows.running_drill_title() is None
+    reported: list = []
+    windows.drill_finished.connect(lambda *a: reported.append(("finished", a)))
+    windows.drill_ended_early.connect(lambda *a: reported.append(("early", a)))
+    second = windows.open_drill("hinge", Settings())
+    assert second is not None and second.family == "hinge" and second is not first
+    new_window = windows.drill_window
+    assert new_window is not window and new_window.isVisible() and not window.isVisible()
+    assert windows.running_drill is new_window and windows.running_drill_title() == new_window.title
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    # The old window's deferred deletion runs: its late `destroyed` must not forget the new window.
+    gone: list[bool] = []
+    window.destroyed.connect(lambda: gone.append(True))
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert gone and windows.drill_window is new_window and reported == []
+    with qtbot.waitSignal(windows.drill_ended_early) as blocker:  # the new window reports its own end
+        new_window.end_drill()
+    assert blocker.args[0] == second.id
+
+
+def test_a_running_drill_is_raised_not_replaced(windows):
+    first = windows.open_drill("rotation", Settings())
+    assert windows.running_drill_title() == windows.drill_window.title
+    assert windows.open_drill("hinge", Settings()) is first
