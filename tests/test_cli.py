@@ -109,6 +109,7 @@ class _OneAnswerServer:
         import threading
 
         self.socket_path = path
+        self.data_dir = path.parent
         self.connections = 0
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._listener.bind(str(path))

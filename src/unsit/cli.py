@@ -133,9 +133,27 @@ EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NOT_RUNNING, EXIT_NO_ANSWER, EXIT_BUSY, EXIT_D
 """Exit statuses of client commands (0: done); README's "Commands" section lists them."""
 
 
+def _send_waiting_for_socket(paths: AppPaths, request: dict[str, Any], seconds: float = 5.0) -> dict[str, Any]:
+    """Send ``request``; while no socket answers but an instance holds its lock, wait for its socket to return."""
+    import time
+
+    from unsit.platform.instance_lock import LOCK_NAME, held_elsewhere
+    from unsit.platform.ipc_client import NotRunning, send_request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return send_request(paths.socket_path, request)
+        except NotRunning:
+            # The runtime folder was deleted under a running Unsit: it creates its socket again at once.
+            if time.monotonic() >= deadline or not held_elsewhere(paths.data_dir / LOCK_NAME):
+                raise
+            time.sleep(0.1)
+
+
 def run_client(args: argparse.Namespace, paths: AppPaths | None = None) -> int:
     """Send ``args.command`` to the running instance; print the answer; exit code."""
-    from unsit.platform.ipc_client import Busy, NotAnswering, NotRunning, send_request
+    from unsit.platform.ipc_client import Busy, NotAnswering, NotRunning
     from unsit.runtime.paths import AppPaths
 
     request: dict[str, Any] = {"command": args.command}
@@ -148,8 +166,9 @@ def run_client(args: argparse.Namespace, paths: AppPaths | None = None) -> int:
             request["routine"] = args.routine
     elif args.command == "pause":
         request.update(args.length)
+    paths = paths or AppPaths.from_platform()
     try:
-        reply = send_request((paths or AppPaths.from_platform()).socket_path, request)
+        reply = _send_waiting_for_socket(paths, request)
     except NotRunning:
         from unsit.platform.command_name import command_name
 

@@ -270,3 +270,26 @@ def test_a_client_over_the_connection_cap_is_told_busy_and_retries(qtbot, tmp_pa
         for s in held:
             s.close()
         srv.close()
+
+
+def test_a_deleted_socket_folder_is_made_again_and_no_second_server_starts(qtbot, tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.setattr(ipc_server, "OTHER_INSTANCE_WAIT_SECONDS", 0.5)
+    folder = tmp_path / "runtime" / "unsit"
+    folder.mkdir(parents=True, mode=0o700)
+    path = folder / "s.sock"
+    srv = InstanceServer(path, lambda r: {"ok": True, "first": True}, instance_lock=tmp_path / "unsit.lock")
+    assert srv.listen()
+    try:
+        shutil.rmtree(folder)
+        qtbot.waitUntil(lambda: path.exists(), timeout=5000)  # noticed through inotify, not by polling
+        assert srv.socket_in_place() and (folder.stat().st_mode & 0o777) == 0o700
+        assert _in_thread(qtbot, lambda: send_request(path, {"command": "status"}, timeout=3.0))["first"] is True
+        shutil.rmtree(folder)  # and once more, while a second server tries to start
+        second = InstanceServer(path, lambda r: {"ok": True}, instance_lock=tmp_path / "unsit.lock")
+        assert second.listen() is False  # the instance lock outside the folder says one runs
+        second.close()
+        qtbot.waitUntil(lambda: srv.socket_in_place(), timeout=5000)
+    finally:
+        srv.close()

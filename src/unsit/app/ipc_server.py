@@ -10,6 +10,12 @@ So a slow or idle client can never stall the app, and many clients at once are s
 A lock file held for the lifetime of the server (``fcntl.flock``, released by the kernel
 when the process dies) tells a live instance from a dead one's leftover socket file.
 
+The runtime folder can be deleted while the app runs. A second lock, outside it
+(``platform/instance_lock.py``), keeps a second instance from starting meanwhile, and the
+server watches its folder (inotify through ``QFileSystemWatcher``: no wake-ups while nothing
+changes) and creates the folder, lock and socket again when they are gone, so ``unsit
+status`` and ``unsit quit`` keep reaching the one instance.
+
 On Windows it is a QLocalServer named pipe limited to the user.
 """
 
@@ -28,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 if TYPE_CHECKING:  # QtNetwork loads only on Windows, where the named pipe needs it
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -44,6 +50,7 @@ from unsit.app.ipc_requests import (  # noqa: F401  (answer, quote: used by test
     quote,
     run_handler,
 )
+from unsit.platform.instance_lock import InstanceLock
 from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request, server_name
 
 log = logging.getLogger(__name__)
@@ -53,6 +60,10 @@ REQUEST_DEADLINE_SECONDS = 3.0  # from accept to a complete request line
 CONNECTION_DEADLINE_SECONDS = 30.0  # from accept to the reply sent
 MAX_CONNECTIONS = 512
 LISTEN_BACKLOG = 128
+OTHER_INSTANCE_WAIT_SECONDS = 5.0
+"""How long a starting app waits for the socket of an instance that holds the instance lock."""
+SOCKET_CHECK_DELAY_MS = 200
+"""After a change in the socket's folder, look again this much later (a deletion under way ends first)."""
 
 
 @dataclass
@@ -89,9 +100,13 @@ class InstanceServer(QObject):
 
     request_received = Signal(int, object)
 
-    def __init__(self, socket_path: Path, handler: Handler, parent: QObject | None = None):
+    def __init__(self, socket_path: Path, handler: Handler, parent: QObject | None = None, *,
+                 instance_lock: Path | None = None):
         super().__init__(parent)
         self._path = socket_path
+        self._instance_lock = InstanceLock(instance_lock) if instance_lock is not None else None
+        self._watcher: QFileSystemWatcher | None = None
+        self._check_timer: QTimer | None = None
         self._handler = handler
         self._sock: socket.socket | None = None
         self._lock_fd: int | None = None
@@ -131,7 +146,10 @@ class InstanceServer(QObject):
                 return False
             except NotRunning:
                 return self._listen_qt()
+        if not self._take_instance_lock():
+            return False
         if not self._take_lock():
+            self._release_instance_lock()
             return False
         try:
             send_request(self._path, {"command": "ping"}, timeout=2.0)
@@ -142,13 +160,100 @@ class InstanceServer(QObject):
             alive = False
         if alive:
             self._release_lock()
+            self._release_instance_lock()
             return False
         try:
             self._bind()
         except OSError:
             self._release_lock()
-            raise
+            raise  # the instance lock stays: this instance runs on without its socket
         self._start_thread()
+        self._watch_folder()
+        return True
+
+    def _take_instance_lock(self) -> bool:
+        """Hold the lock outside the runtime folder; False when another live instance holds it.
+
+        While the other instance creates its socket again (its runtime folder was deleted), this
+        waits up to ``OTHER_INSTANCE_WAIT_SECONDS`` for it to answer; either way it does not
+        start beside it.
+        """
+        if self._instance_lock is None:
+            return True
+        deadline = time.monotonic() + OTHER_INSTANCE_WAIT_SECONDS
+        while True:
+            taken = self._instance_lock.take()
+            if taken is None:
+                log.warning("cannot open the instance lock %s; relying on the socket alone", self._instance_lock.path)
+                return True
+            if taken:
+                return True
+            try:
+                send_request(self._path, {"command": "ping"}, timeout=1.0)
+                return False  # it answers: the usual "already running"
+            except NotAnswering:
+                return False
+            except NotRunning:
+                pass  # its socket is not back yet (or the holder is only checking): wait a little
+            if time.monotonic() >= deadline:
+                log.warning("another Unsit holds %s but its command socket %s does not answer; not starting a "
+                            "second one", self._instance_lock.path, self._path)
+                return False
+            time.sleep(0.1)
+
+    def _release_instance_lock(self) -> None:
+        if self._instance_lock is not None:
+            self._instance_lock.release()
+
+    # -- the socket's folder, watched ---------------------------------------------------------
+    def _watch_folder(self) -> None:
+        if self._watcher is None:
+            self._watcher = QFileSystemWatcher(self)
+            self._check_timer = QTimer(self)
+            self._check_timer.setObjectName("command_socket_check")
+            self._check_timer.setSingleShot(True)
+            self._check_timer.setInterval(SOCKET_CHECK_DELAY_MS)
+            self._check_timer.timeout.connect(self.ensure_socket)
+            self._watcher.directoryChanged.connect(self._folder_changed)  # a bound method: no cycle through a lambda
+        folder = str(self._path.parent)
+        if folder not in self._watcher.directories() and not self._watcher.addPath(folder):
+            log.warning("cannot watch %s: a deleted command socket would not be noticed", folder)
+
+    def _folder_changed(self, _folder: str) -> None:
+        if self._check_timer is not None:
+            self._check_timer.start()  # a burst of changes: one check after it
+
+    def socket_in_place(self) -> bool:
+        """True when the socket file this server listens on is still there."""
+        try:
+            return os.stat(self._path).st_ino == self._inode
+        except OSError:
+            return False
+
+    def ensure_socket(self) -> bool:
+        """Create the folder, lock and socket again when they were removed; True when the socket is in place."""
+        if self._sock is None:
+            return False
+        if self.socket_in_place():
+            self._watch_folder()  # the folder may have been made again: watch the new one
+            return True
+        log.warning("the command socket %s was removed; creating it again", self._path)
+        self._stop_thread()
+        self._sock.close()
+        self._sock = None
+        self._release_lock()
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not self._take_lock():
+                log.error("another process holds %s; the command line cannot reach this Unsit", self.lock_path)
+                return False
+            self._bind()
+        except OSError as exc:
+            log.error("cannot create the command socket %s again (%s); the command line cannot reach this Unsit",
+                      self._path, exc.strerror or exc)
+            return False
+        self._start_thread()
+        self._watch_folder()
         return True
 
     def _take_lock(self) -> bool:
@@ -202,8 +307,7 @@ class InstanceServer(QObject):
         self._thread = threading.Thread(target=self._serve, name="unsit-command-socket", daemon=True)
         self._thread.start()
 
-    def close(self) -> None:
-        """Stop serving, remove the socket file (when it is still ours) and release the lock."""
+    def _stop_thread(self) -> None:
         if self._thread is not None:
             self._stopping.set()
             self._wake()
@@ -213,6 +317,15 @@ class InstanceServer(QObject):
             if s is not None:
                 s.close()
         self._wake_r = self._wake_w = None
+
+    def close(self) -> None:
+        """Stop serving, remove the socket file (when it is still ours) and release the locks."""
+        if self._check_timer is not None:
+            self._check_timer.stop()
+        if self._watcher is not None:
+            self._watcher.deleteLater()
+            self._watcher = None
+        self._stop_thread()
         if self._sock is not None:
             self._sock.close()
             self._sock = None
@@ -222,6 +335,7 @@ class InstanceServer(QObject):
             except OSError:
                 pass
         self._release_lock()
+        self._release_instance_lock()
         if self._qt_server is not None:
             self._qt_server.close()
 
