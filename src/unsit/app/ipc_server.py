@@ -320,11 +320,14 @@ class InstanceServer(QObject):
 
     def close(self) -> None:
         """Stop serving, remove the socket file (when it is still ours) and release the locks."""
-        if self._check_timer is not None:
-            self._check_timer.stop()
-        if self._watcher is not None:
-            self._watcher.deleteLater()
-            self._watcher = None
+        # Deleted here, on the GUI thread: a server object collected later on another thread then
+        # takes no inotify notifier or timer with it.
+        from shiboken6 import delete
+
+        for part in (self._check_timer, self._watcher):
+            if part is not None:
+                delete(part)
+        self._check_timer = self._watcher = None
         self._stop_thread()
         if self._sock is not None:
             self._sock.close()
