@@ -38,13 +38,17 @@ def _finish(app: RunningApp, run_seconds: float) -> None:
     [window] = app.windows_named("^Unsit")
     app.desktop.run("xdotool", "mousemove", "--window", window, "200", "200")
     time.sleep(run_seconds)
-    for _ in range(60):
-        if app.status()["phase"] != "in_drill":
-            break
-        _key(app, "Right")
-        time.sleep(0.2)
+    _skip_to_the_end(app)
     status = app.wait_until(lambda: (s := app.status())["phase"] != "in_drill" and s, 10, "the drill to finish")
     assert status["drill"]["state"] == "finished" and len(app.windows_named("^Unsit")) == 1  # the end screen
+
+
+def _skip_to_the_end(app: RunningApp) -> None:
+    for _ in range(60):
+        if app.status()["phase"] != "in_drill":
+            return
+        _key(app, "Right")
+        time.sleep(0.2)
 
 
 def test_drill_end_screen_drill_again_and_drill_during_a_drill(tmp_path):
@@ -68,7 +72,16 @@ def test_drill_end_screen_drill_again_and_drill_during_a_drill(tmp_path):
         assert again.returncode == 0 and again.stdout.startswith("Started: "), again
         second = _one_running_drill(app)["drill"]
         assert again.stdout.strip() == f"Started: {second['name']}" and second["state"] != "finished"
-        _key(app, "Escape")  # ended early: the engine hears of it, so the window did report
+
+        # Skipped through at once: a drill mostly skipped ends early and its window stays open on that.
+        _skip_to_the_end(app)
+        status = app.wait_until(lambda: (s := app.status())["phase"] == "skipped" and s, 10, "the early end")
+        assert status["drill"]["state"] == "ended_early" and len(app.windows_named("^Unsit")) == 1
+        third = app.cli("drill", "stability")
+        assert third.returncode == 0 and third.stdout.startswith("Started: "), third
+        assert third.stdout.strip() == f"Started: {_one_running_drill(app)['drill']['name']}"
+
+        _key(app, "Escape")  # ended early: the engine hears of it, so the new window did report
         app.wait_until(lambda: app.status()["phase"] == "skipped" and not app.windows_named("^Unsit"), 15,
                        "the early end to reach the engine")
     finally:
