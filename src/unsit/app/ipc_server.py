@@ -109,7 +109,7 @@ class InstanceServer(QObject):
         self._check_timer: QTimer | None = None
         self._handler = handler
         self._sock: socket.socket | None = None
-        self._lock_fd: int | None = None
+        self._runtime_lock = InstanceLock(self.lock_path)
         self._inode: int | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -257,28 +257,15 @@ class InstanceServer(QObject):
         return True
 
     def _take_lock(self) -> bool:
-        if sys.platform == "win32":
-            raise OSError("lock files are for Unix; Windows uses a named pipe")
-        import fcntl
-
-        try:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        except OSError as exc:
-            log.warning("cannot open the lock file %s (%s); relying on the socket alone", self.lock_path,
-                        exc.strerror or exc)
+        """Hold the lock file beside the socket; False when a live instance holds it."""
+        taken = self._runtime_lock.take()
+        if taken is None:
+            log.warning("cannot open the lock file %s; relying on the socket alone", self.lock_path)
             return True
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            return False
-        self._lock_fd = fd
-        return True
+        return taken
 
     def _release_lock(self) -> None:
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # closing releases the flock
-            self._lock_fd = None
+        self._runtime_lock.release()  # closing the file releases the flock
 
     def _bind(self) -> None:
         if sys.platform == "win32":
