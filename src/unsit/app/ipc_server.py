@@ -12,8 +12,8 @@ when the process dies) tells a live instance from a dead one's leftover socket f
 
 The runtime folder can be deleted while the app runs. A second lock, outside it
 (``platform/instance_lock.py``), keeps a second instance from starting meanwhile, and the
-server watches its folder (inotify through ``QFileSystemWatcher``: no wake-ups while nothing
-changes) and creates the folder, lock and socket again when they are gone, so ``unsit
+server watches its socket file (``platform/file_watch.py``: inotify, no wake-ups while
+nothing changes) and creates the folder, lock and socket again when they are gone, so ``unsit
 status`` and ``unsit quit`` keep reaching the one instance.
 
 On Windows it is a QLocalServer named pipe limited to the user.
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 if TYPE_CHECKING:  # QtNetwork loads only on Windows, where the named pipe needs it
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -50,6 +50,7 @@ from unsit.app.ipc_requests import (  # noqa: F401  (answer, quote: used by test
     quote,
     run_handler,
 )
+from unsit.platform.file_watch import FileWatch
 from unsit.platform.instance_lock import InstanceLock
 from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request, server_name
 
@@ -105,7 +106,7 @@ class InstanceServer(QObject):
         super().__init__(parent)
         self._path = socket_path
         self._instance_lock = InstanceLock(instance_lock) if instance_lock is not None else None
-        self._watcher: QFileSystemWatcher | None = None
+        self._watcher: FileWatch | None = None
         self._check_timer: QTimer | None = None
         self._handler = handler
         self._sock: socket.socket | None = None
@@ -208,18 +209,17 @@ class InstanceServer(QObject):
     # -- the socket's folder, watched ---------------------------------------------------------
     def _watch_folder(self) -> None:
         if self._watcher is None:
-            self._watcher = QFileSystemWatcher(self)
+            self._watcher = FileWatch(self._path, self)
+            self._watcher.setObjectName("command_socket_watcher")
             self._check_timer = QTimer(self)
             self._check_timer.setObjectName("command_socket_check")
             self._check_timer.setSingleShot(True)
             self._check_timer.setInterval(SOCKET_CHECK_DELAY_MS)
             self._check_timer.timeout.connect(self.ensure_socket)
-            self._watcher.directoryChanged.connect(self._folder_changed)  # a bound method: no cycle through a lambda
-        folder = str(self._path.parent)
-        if folder not in self._watcher.directories() and not self._watcher.addPath(folder):
-            log.warning("cannot watch %s: a deleted command socket would not be noticed", folder)
+            self._watcher.changed.connect(self._folder_changed)  # a bound method: no cycle through a lambda
+        self._watcher.rewatch()  # the folder may have been made again: watch the new one
 
-    def _folder_changed(self, _folder: str) -> None:
+    def _folder_changed(self) -> None:
         if self._check_timer is not None:
             self._check_timer.start()  # a burst of changes: one check after it
 
@@ -311,6 +311,8 @@ class InstanceServer(QObject):
         # takes no inotify notifier or timer with it.
         from shiboken6 import delete
 
+        if self._watcher is not None:
+            self._watcher.close()
         for part in (self._check_timer, self._watcher):
             if part is not None:
                 delete(part)
