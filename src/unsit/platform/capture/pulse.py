@@ -254,7 +254,6 @@ class PulseCaptureWatch:
         self._sock: socket.socket | None = None
         self._sock_lock = threading.Lock()
         self.connected = threading.Event()  # set while a session runs (tests wait on it)
-        self.lists = 0  # source-output lists asked for so far (the flood test counts them)
 
     def capturing(self) -> Capture | None:
         """The capture running now, or None."""
@@ -361,7 +360,6 @@ class PulseCaptureWatch:
                 sock.settimeout(REPLY_TIMEOUT_SECONDS)
                 conn.changed = False
                 listed_at = time.monotonic()
-                self.lists += 1
                 self._report(self._calls(conn) or None)
                 sock.settimeout(None)  # idle: block until the server speaks
                 conn.wait_for_event()
