@@ -132,3 +132,15 @@ def test_a_running_drill_is_raised_not_replaced(windows):
     first = windows.open_drill("rotation", Settings())
     assert windows.running_drill_title() == windows.drill_window.title
     assert windows.open_drill("hinge", Settings()) is first
+
+
+def test_a_drill_ended_early_whose_window_is_not_deleted_yet_is_not_raised_again(windows):
+    """Issue 21 item 11's stale path: an ended window, its deferred deletion not yet run, answered
+    "Started: <the old drill>" and was raised instead of a new drill starting."""
+    windows.open_drill("rotation", Settings())
+    old = windows.drill_window
+    old.end_drill()  # Escape: reported and closed; WA_DeleteOnClose deletes it later
+    assert windows.running_drill is None
+    drill = windows.open_drill("hinge", Settings())
+    assert drill.family == "hinge" and windows.drill_window is not old
+    assert windows.drill_window.isVisible() and windows.running_drill is windows.drill_window
