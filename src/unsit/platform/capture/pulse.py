@@ -56,6 +56,10 @@ COMMAND_GET_SOURCE_OUTPUT_INFO_LIST = 32
 COMMAND_SUBSCRIBE = 35
 COMMAND_SUBSCRIBE_EVENT = 66
 
+SUBSCRIBE_EVENT_START = encode_u32(COMMAND_SUBSCRIBE_EVENT)
+"""How a subscription event's payload begins (its command number as a tagged u32)."""
+RECEIVE_BYTES = 65536
+
 PROTOCOL_VERSION = 32
 """What we speak; the server answers with its own and the lower one is used."""
 OLDEST_VERSION = 22
@@ -145,21 +149,35 @@ class _Connection:
         self.version = 0
         self.changed = True  # a change was announced and not yet looked at
         self._next_tag = 0
+        # Received and not yet taken: one recv takes what the server sent (a burst of events is
+        # hundreds of small packets), and packets are cut from it here.
+        self._received = b""
+        self._taken = 0
 
     def packet(self) -> tuple[int, bytes]:
         """The next packet: (channel, payload)."""
         length, channel = parse_descriptor(self._exactly(DESCRIPTOR.size))
         return channel, self._exactly(length)
 
+    @property
+    def buffered(self) -> bool:
+        """Bytes were received and not yet taken (``select`` would not say so)."""
+        return self._taken < len(self._received)
+
     def _exactly(self, count: int) -> bytes:
-        chunks: list[bytes] = []
-        while count:
-            chunk = self.sock.recv(min(count, 65536))
-            if not chunk:
-                raise ConnectionError("the server closed the connection")
-            chunks.append(chunk)
-            count -= len(chunk)
-        return b"".join(chunks)
+        have = len(self._received) - self._taken
+        if have < count:
+            chunks = [self._received[self._taken:]]
+            while have < count:
+                chunk = self.sock.recv(max(count - have, RECEIVE_BYTES))
+                if not chunk:
+                    raise ConnectionError("the server closed the connection")
+                chunks.append(chunk)
+                have += len(chunk)
+            self._received, self._taken = b"".join(chunks), 0
+        data = self._received[self._taken:self._taken + count]
+        self._taken += count
+        return data
 
     def request(self, command: int, body: bytes, *, credentials: bool = False) -> list[Value]:
         """Send a command; the values of its reply (after command and tag). A server error raises."""
@@ -207,19 +225,21 @@ class _Connection:
     def fold_until(self, deadline: float) -> None:
         """Read (and fold) what the server sends until the monotonic ``deadline``."""
         while True:
+            if self.buffered:
+                self._read_event()  # a whole packet: the rest of one that began arrives at once
+                continue
             left = deadline - time.monotonic()
             if left <= 0:
                 return
             readable, _, _ = select.select([self.sock], [], [], left)
             if readable:
-                self._read_event()  # a whole packet: the rest of one that began arrives at once
+                self._read_event()
 
     def _read_event(self) -> None:
+        """One packet between requests: only "something changed" counts (its first value says so,
+        which is all a flood of them needs reading); anything else is skipped."""
         channel, payload = self.packet()
-        if channel != COMMAND_CHANNEL:
-            return
-        values = parse_tagstruct(payload)
-        if values and values[0] == COMMAND_SUBSCRIBE_EVENT:
+        if channel == COMMAND_CHANNEL and payload.startswith(SUBSCRIBE_EVENT_START):
             self.changed = True
 
 
