@@ -173,7 +173,8 @@ class HostilePulseServer:
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._listener.bind(str(path))
         self._listener.listen(8)
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._threads = [threading.Thread(target=self._accept, daemon=True)]
+        self._threads[0].start()
 
     @property
     def env(self) -> dict[str, str]:
@@ -204,9 +205,18 @@ class HostilePulseServer:
         return sent
 
     def close(self) -> None:
+        """Stop accepting (a shutdown wakes the blocked accept), close every connection, wait for the threads."""
+        for sock in [self._listener, *self._conns]:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        for thread in self._threads:
+            thread.join(5)
         self._listener.close()
         for conn in list(self._conns):
             conn.close()
+        self.path.unlink(missing_ok=True)
 
     def _accept(self) -> None:
         while True:
@@ -216,7 +226,8 @@ class HostilePulseServer:
                 return
             self.connections += 1
             self._conns.append(conn)
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            self._threads.append(threading.Thread(target=self._serve, args=(conn,), daemon=True))
+            self._threads[-1].start()
 
     def _serve(self, conn: socket.socket) -> None:
         try:

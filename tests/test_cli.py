@@ -115,7 +115,8 @@ class _OneAnswerServer:
         self._listener.bind(str(path))
         self._listener.listen(16)
         self._reply = reply
-        threading.Thread(target=self._serve, daemon=True).start()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
 
     def _serve(self) -> None:
         while True:
@@ -128,6 +129,13 @@ class _OneAnswerServer:
                 conn.sendall(self._reply)
 
     def close(self) -> None:
+        import socket
+
+        try:
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept: no thread outlives the test
+        except OSError:
+            pass
+        self._thread.join(5)
         self._listener.close()
 
 
