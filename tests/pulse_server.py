@@ -2,13 +2,20 @@
 
 It runs in the foreground as a child, with its own runtime folder, home and socket, and
 takes anonymous clients. ``record`` starts a real capture client (``parecord``) against it.
+
+``HostilePulseServer`` is a stand-in speaking the same protocol, for what a real server will
+not do on demand: a record stream that never ends, a flood of change events, garbage.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
+import struct
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 from tests.polling import wait_for
@@ -97,3 +104,169 @@ class PulseServer:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
+
+
+# -- a stand-in speaking the PulseAudio protocol, with bad modes -------------------------------------------------
+
+COMMAND_CHANNEL = 0xFFFFFFFF
+NO_INDEX = 0xFFFFFFFF
+MIC_INDEX, MONITOR_INDEX = 1, 2
+
+
+def _u32(value: int) -> bytes:
+    return b"L" + struct.pack(">I", value & 0xFFFFFFFF)
+
+
+def _text(value: str) -> bytes:
+    return b"t" + value.encode() + b"\0"
+
+
+def _proplist(properties: dict[str, str]) -> bytes:
+    out = b"P"
+    for key, value in properties.items():
+        data = value.encode() + b"\0"
+        out += _text(key) + _u32(len(data)) + b"x" + struct.pack(">I", len(data)) + data
+    return out + b"N"
+
+
+def _packet(payload: bytes) -> bytes:
+    return struct.pack(">IIIII", len(payload), COMMAND_CHANNEL, 0, 0, 0) + payload
+
+
+def _record(index: int, application: str, source: int, corked: bool) -> bytes:
+    """One source output as a protocol-32 GET_SOURCE_OUTPUT_INFO_LIST entry (18 values)."""
+    return b"".join([
+        _u32(index), _text(f"{application} capture"), _u32(NO_INDEX), _u32(index), _u32(source),
+        b"a" + bytes([3, 1]) + struct.pack(">I", 48000), b"m" + bytes([1, 0]),
+        b"U" + bytes(8), b"U" + bytes(8), _text("auto"), _text("protocol-native.c"),
+        _proplist({"application.name": application, "application.process.id": "4242"}),
+        b"1" if corked else b"0", b"v" + bytes([1]) + struct.pack(">I", 0x10000), b"0", b"1", b"1",
+        b"fB" + bytes([1]) + b"PN",
+    ])
+
+
+def _source_info(index: int) -> bytes:
+    """The first nine values of GET_SOURCE_INFO: the ninth says whose monitor it is."""
+    monitor_of = 0 if index == MONITOR_INDEX else NO_INDEX
+    return b"".join([_u32(index), _text(f"source{index}"), _text("a source"), b"a" + bytes([3, 1])
+                     + struct.pack(">I", 48000), b"m" + bytes([1, 0]), _u32(0), b"v" + bytes([1])
+                     + struct.pack(">I", 0x10000), b"0", _u32(monitor_of)])
+
+
+class HostilePulseServer:
+    """A small server of the PulseAudio native protocol on a Unix socket, with bad modes.
+
+    It answers the requests a capture watch makes (auth, client name, subscribe, the source
+    output list, source info) from ``streams``. Bad modes: a stream that never ends (leave it
+    in ``streams``), ``flood`` (change events as fast as the socket takes them), and
+    ``garbage`` (the list is answered with bytes that are no tagstruct). It counts what it was asked.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.streams: list[tuple[str, int, bool]] = []  # (application, source index, corked)
+        self.garbage = False
+        self.list_requests = 0
+        self.connections = 0
+        self._conns: list[socket.socket] = []
+        self._send_lock = threading.Lock()
+        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._listener.bind(str(path))
+        self._listener.listen(8)
+        self._threads = [threading.Thread(target=self._accept, daemon=True)]
+        self._threads[0].start()
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"PULSE_SERVER": f"unix:{self.path}"}
+
+    def add_stream(self, application: str, source: int = MIC_INDEX, corked: bool = False) -> None:
+        """A record stream appears (and the server says so)."""
+        self.streams.append((application, source, corked))
+        self.announce()
+
+    def announce(self, count: int = 1) -> None:
+        """Send ``count`` "a source output changed" events to every client."""
+        event = _packet(_u32(66) + _u32(NO_INDEX) + _u32(0x0003 | 0x0010) + _u32(7))  # source output, change
+        for conn in list(self._conns):
+            with self._send_lock:
+                try:
+                    conn.sendall(event * count)
+                except OSError:
+                    pass
+
+    def flood(self, seconds: float, per_burst: int = 20) -> int:
+        """Send change events as fast as the clients take them for ``seconds``; returns how many."""
+        sent = 0
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.announce(per_burst)
+            sent += per_burst
+        return sent
+
+    def close(self) -> None:
+        """Stop accepting (a shutdown wakes the blocked accept), close every connection, wait for the threads."""
+        for sock in [self._listener, *self._conns]:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        for thread in self._threads:
+            thread.join(5)
+        self._listener.close()
+        for conn in list(self._conns):
+            conn.close()
+        self.path.unlink(missing_ok=True)
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _address = self._listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            self._conns.append(conn)
+            self._threads.append(threading.Thread(target=self._serve, args=(conn,), daemon=True))
+            self._threads[-1].start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        try:
+            while True:
+                header = self._exactly(conn, 20)
+                length = struct.unpack(">I", header[:4])[0]
+                payload = self._exactly(conn, length)
+                command, tag = struct.unpack(">I", payload[1:5])[0], struct.unpack(">I", payload[6:10])[0]
+                body = self._answer(command, payload[10:])
+                with self._send_lock:
+                    conn.sendall(body if self.garbage and command == 32 else _packet(_u32(2) + _u32(tag) + body))
+        except (OSError, ConnectionError, struct.error):
+            pass
+        finally:
+            conn.close()
+            if conn in self._conns:
+                self._conns.remove(conn)
+
+    def _answer(self, command: int, body: bytes) -> bytes:
+        if command == 8:  # AUTH: our protocol version
+            return _u32(32)
+        if command == 9:  # SET_CLIENT_NAME: the client's index
+            return _u32(5)
+        if command == 32:  # GET_SOURCE_OUTPUT_INFO_LIST
+            self.list_requests += 1
+            if self.garbage:
+                return _packet(b"\x07garbage that is no tagstruct \xff\xfe")
+            return b"".join(_record(i, app, source, corked)
+                            for i, (app, source, corked) in enumerate(self.streams))
+        if command == 23:  # GET_SOURCE_INFO by index
+            return _source_info(struct.unpack(">I", body[1:5])[0])
+        return b""  # SUBSCRIBE and anything else: an empty reply
+
+    @staticmethod
+    def _exactly(conn: socket.socket, count: int) -> bytes:
+        data = b""
+        while len(data) < count:
+            chunk = conn.recv(count - len(data))
+            if not chunk:
+                raise ConnectionError("closed")
+            data += chunk
+        return data

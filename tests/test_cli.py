@@ -166,3 +166,66 @@ def test_status_shows_the_pause_end_as_local_readable_time():
     text = format_status({"phase": "paused", "paused_until": moment.isoformat()})
     assert moment.astimezone().strftime("%Y-%m-%d %H:%M") in text
     assert "+00:00" not in text and "T22" not in text
+
+
+class _OneAnswerServer:
+    """A socket that answers every connection with the same reply line (a stand-in for the app)."""
+
+    def __init__(self, path, reply: bytes) -> None:
+        import socket
+        import threading
+
+        self.socket_path = path
+        self.data_dir = path.parent
+        self.connections = 0
+        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._listener.bind(str(path))
+        self._listener.listen(16)
+        self._reply = reply
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _address = self._listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            with conn:
+                conn.sendall(self._reply)
+
+    def close(self) -> None:
+        import socket
+
+        try:
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept: no thread outlives the test
+        except OSError:
+            pass
+        self._thread.join(5)
+        self._listener.close()
+
+
+def _run_client_against(tmp_path, reply: bytes, *argv: str):
+    server = _OneAnswerServer(tmp_path / "s.sock", reply)
+    try:
+        from unsit.cli import run_client
+
+        return run_client(build_parser().parse_args(list(argv)), server), server  # type: ignore[arg-type]
+    finally:
+        server.close()
+
+
+def test_an_instance_at_its_connection_cap_is_reported_busy_after_a_few_tries(tmp_path, capsys):
+    from unsit.app.ipc_server import BUSY_REPLY
+
+    code, server = _run_client_against(tmp_path, BUSY_REPLY, "status")
+    err = capsys.readouterr().err
+    assert code == 5 and "busy" in err and "did not answer in time" not in err
+    assert server.connections >= 3  # it tried again before giving up
+
+
+def test_a_drill_already_running_has_its_own_exit_status(tmp_path, capsys):
+    reply = b'{"ok": false, "drill_running": true, "drill": "Hip hinge", "error": "A drill is already running"}\n'
+    code, _server = _run_client_against(tmp_path, reply, "drill", "hinge")
+    assert code == 6 and "already running" in capsys.readouterr().err

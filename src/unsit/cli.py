@@ -147,9 +147,31 @@ def local_time(iso_text: object) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
+EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NOT_RUNNING, EXIT_NO_ANSWER, EXIT_BUSY, EXIT_DRILL_RUNNING = 1, 2, 3, 4, 5, 6
+"""Exit statuses of client commands (0: done); README's "Commands" section lists them."""
+
+
+def _send_waiting_for_socket(paths: AppPaths, request: dict[str, Any], seconds: float = 5.0) -> dict[str, Any]:
+    """Send ``request``; while no socket answers but an instance holds its lock, wait for its socket to return."""
+    import time
+
+    from unsit.platform.instance_lock import LOCK_NAME, held_elsewhere
+    from unsit.platform.ipc_client import NotRunning, send_request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return send_request(paths.socket_path, request)
+        except NotRunning:
+            # The runtime folder was deleted under a running Unsit: it creates its socket again at once.
+            if time.monotonic() >= deadline or not held_elsewhere(paths.data_dir / LOCK_NAME):
+                raise
+            time.sleep(0.1)
+
+
 def run_client(args: argparse.Namespace, paths: AppPaths | None = None) -> int:
     """Send ``args.command`` to the running instance; print the answer; exit code."""
-    from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request
+    from unsit.platform.ipc_client import Busy, NotAnswering, NotRunning
     from unsit.runtime.paths import AppPaths
 
     request: dict[str, Any] = {"command": args.command}
@@ -158,25 +180,32 @@ def run_client(args: argparse.Namespace, paths: AppPaths | None = None) -> int:
         if args.routine is not None:
             if args.family is not None:
                 print(_("{app}: give a drill family or --routine, not both").format(app=APP_NAME), file=sys.stderr)
-                return 2
+                return EXIT_BAD_INPUT
             request["routine"] = args.routine
     elif args.command == "pause":
         request.update(args.length)
+    paths = paths or AppPaths.from_platform()
     try:
-        reply = send_request((paths or AppPaths.from_platform()).socket_path, request)
+        reply = _send_waiting_for_socket(paths, request)
     except NotRunning:
         from unsit.platform.command_name import command_name
 
         print(_("{app} is not running. Start it with: {command}").format(app=APP_NAME, command=command_name()),
               file=sys.stderr)
-        return 3
+        return EXIT_NOT_RUNNING
+    except Busy:
+        print(_("{app} is running but busy: too many commands at once. Try again in a moment.").format(
+            app=APP_NAME), file=sys.stderr)
+        return EXIT_BUSY
     except NotAnswering as exc:
         print(_("{app} is running but did not answer in time ({reason}). Try again in a moment.").format(
             app=APP_NAME, reason=exc), file=sys.stderr)
-        return 4
+        return EXIT_NO_ANSWER
     if not reply.get("ok"):
         print(f"{APP_NAME}: {reply.get('error') or _('the command failed')}", file=sys.stderr)
-        return 2 if reply.get("bad_input") else 1
+        if reply.get("drill_running"):
+            return EXIT_DRILL_RUNNING
+        return EXIT_BAD_INPUT if reply.get("bad_input") else EXIT_FAILED
     if args.command == "status":
         import json
 

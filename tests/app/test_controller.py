@@ -343,3 +343,41 @@ def test_the_status_command_gives_the_pause_end_in_local_time_for_people(rig, mo
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_a_microphone_open_too_long_without_input_is_said_once_naming_the_application(qapp, qtbot, fake_clock):
+    from unsit.core.calls import NO_INPUT_MARGIN_SECONDS
+    from unsit.platform.capture.qt_signal import CallWatch
+
+    stand_in = StandInCaptureWatch(fake_clock)
+    calls = CallWatch(stand_in)
+    parts = {"idle_source": FakeIdle(), "session": FakeSession(), "presenter": FakePresenter(), "tray": FakeTray(),
+             "wall_jobs": FakeJobs(), "history": FakeHistory(), "windows": FakeWindows()}
+    engine = Engine(Settings(interval_minutes=30, away_reset_minutes=1), fake_clock, idle_source="fake")
+    controller = Controller(engine=engine, clock=fake_clock, calls=calls, **parts)
+    with qtbot.waitSignal(controller.rendered):
+        stand_in.set_call(True)
+    idle = 0.0
+    for _ in range(int((60 + NO_INPUT_MARGIN_SECONDS + 600) / 60)):  # an hour without input, the mic open
+        fake_clock.advance(60)
+        idle += 60
+        parts["idle_source"].value = idle
+        controller.tick()
+    [(title, body)] = parts["presenter"].informed
+    assert title == "The microphone has been on for a long time"
+    assert "Jitsi" in body and "46 min" in body and "no longer takes this for a call" in body
+    assert engine.status().phase is Phase.AWAY and not engine.status().in_call
+
+
+def test_drill_during_a_drill_says_which_one_runs_and_claims_no_start(rig):
+    """Issue 21 item 12: `unsit drill hinge` during a drill answered "Started: …" with exit 0."""
+    from unsit.app.commands import CommandHandler
+
+    handler = CommandHandler(rig.controller, dict, lambda: None, rig.windows, lambda: None)
+    assert handler({"command": "drill", "family": "rotation"})["message"] == "Started: Standing hip circles"
+    rig.windows.running = "Unsit — Standing hip circles"
+    for request in ({"command": "drill", "family": "hinge"}, {"command": "drill", "routine": "morning"}):
+        reply = handler(request)
+        assert reply["ok"] is False and reply["drill_running"] is True
+        assert reply["error"] == "A drill is already running: Unsit — Standing hip circles. Finish or end it first."
+    assert rig.windows.routines_opened == [] and rig.engine.status().phase is Phase.IN_DRILL

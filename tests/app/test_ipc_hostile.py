@@ -15,7 +15,7 @@ from PySide6.QtCore import QTimer
 from unsit.app import ipc_server
 from unsit.app.ipc_requests import WarningBudget, quote
 from unsit.app.ipc_server import InstanceServer
-from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request
+from unsit.platform.ipc_client import Busy, NotAnswering, NotRunning, send_request
 
 
 def _in_thread(qtbot, fn, timeout_ms=15000):
@@ -247,3 +247,49 @@ def test_the_named_pipe_server_cuts_off_stalled_clients_too(qtbot, tmp_path, mon
     qtbot.waitUntil(lambda: _closed_by_server(stalled), timeout=int(ipc_server.REQUEST_DEADLINE_SECONDS * 1000 + 3000))
     stalled.close()
     srv.close()
+
+
+def test_a_client_over_the_connection_cap_is_told_busy_and_retries(qtbot, tmp_path, monkeypatch):
+    """At the cap the server answers "busy" at once; the client retries briefly, then raises Busy."""
+    monkeypatch.setattr(ipc_server, "MAX_CONNECTIONS", 3)
+    srv = InstanceServer(tmp_path / "s.sock", lambda r: {"ok": True, "answered": True})
+    assert srv.listen()
+    path = tmp_path / "s.sock"
+    held = [_connect(path) for _ in range(3)]  # idle clients fill the cap
+    try:
+        qtbot.waitUntil(lambda: all(not _closed_by_server(s) for s in held), timeout=2000)
+        started = time.monotonic()
+        busy = _in_thread(qtbot, lambda: send_request(path, {"command": "status"}, timeout=2.0))
+        assert isinstance(busy, Busy), busy  # not "did not answer in time"
+        assert "busy" in str(busy) and time.monotonic() - started < 2.0 + 1.0
+        # The client retries: when a slot frees during its retries, it gets its answer.
+        QTimer.singleShot(300, lambda: held.pop().close())
+        assert _in_thread(qtbot, lambda: send_request(path, {"command": "status"}, timeout=3.0)) == {
+            "ok": True, "answered": True}
+    finally:
+        for s in held:
+            s.close()
+        srv.close()
+
+
+def test_a_deleted_socket_folder_is_made_again_and_no_second_server_starts(qtbot, tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.setattr(ipc_server, "OTHER_INSTANCE_WAIT_SECONDS", 0.5)
+    folder = tmp_path / "runtime" / "unsit"
+    folder.mkdir(parents=True, mode=0o700)
+    path = folder / "s.sock"
+    srv = InstanceServer(path, lambda r: {"ok": True, "first": True}, instance_lock=tmp_path / "unsit.lock")
+    assert srv.listen()
+    try:
+        shutil.rmtree(folder)
+        qtbot.waitUntil(lambda: path.exists(), timeout=5000)  # noticed through inotify, not by polling
+        assert srv.socket_in_place() and (folder.stat().st_mode & 0o777) == 0o700
+        assert _in_thread(qtbot, lambda: send_request(path, {"command": "status"}, timeout=3.0))["first"] is True
+        shutil.rmtree(folder)  # and once more, while a second server tries to start
+        second = InstanceServer(path, lambda r: {"ok": True}, instance_lock=tmp_path / "unsit.lock")
+        assert second.listen() is False  # the instance lock outside the folder says one runs
+        second.close()
+        qtbot.waitUntil(lambda: srv.socket_in_place(), timeout=5000)
+    finally:
+        srv.close()

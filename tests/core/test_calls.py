@@ -7,10 +7,11 @@ from datetime import datetime
 import pytest
 
 from tests.core.test_engine import Desk
-from unsit.core.calls import CallTracker
+from unsit.core.calls import LONGEST_CALL_SECONDS, NO_INPUT_MARGIN_SECONDS, CallTracker
 from unsit.core.engine import Observation
 from unsit.core.events import (
     CallEnded,
+    CallNoLongerCounted,
     EndReason,
     NudgeDropped,
     NudgeDue,
@@ -212,9 +213,9 @@ def test_a_call_also_holds_alongside_do_not_disturb(fake_clock):
 
 def test_the_tracker_clamps_a_start_reported_in_the_future():
     tracker = CallTracker()
-    assert tracker.observe(100.0, 250.0) is None
+    assert tracker.observe(100.0, 250.0) == []
     assert tracker.call_seconds == 0.0
-    assert tracker.observe(160.0, None) == CallEnded(call_seconds=60.0)
+    assert tracker.observe(160.0, None) == [CallEnded(call_seconds=60.0)]
     assert tracker.last_call_seconds == 60.0 and not tracker.in_call
 
 
@@ -258,3 +259,55 @@ def test_without_a_call_an_unanswered_desktop_decides_nothing(fake_clock):
     desk = UnansweredDesk(fake_clock, Settings(interval_minutes=30, snooze_minutes=10))
     desk.type_for(1900)
     assert desk.nudges() == [] and desk.of(NudgeHeld) == []
+
+
+# -- an always-on microphone (issue 21, item 7) ----------------------------------------------------------------
+
+
+def test_an_endless_call_with_nobody_at_the_desk_ends_the_streak_after_the_no_input_limit(fake_clock):
+    desk = CallDesk(fake_clock, Settings(interval_minutes=30, snooze_minutes=10, away_reset_minutes=1))
+    desk.type_for(60)
+    desk.start_call()  # a noise filter opens the microphone and never closes it; the user walks off
+    limit = desk.engine._calls.no_input_limit_seconds
+    assert limit == 60 + NO_INPUT_MARGIN_SECONDS
+    desk.rest_for(limit - 30)
+    assert not desk.of(StreakEnded) and desk.engine.status().in_call  # believed up to the limit
+    desk.rest_for(60)
+    [told] = desk.of(CallNoLongerCounted)
+    assert told.without_input and told.call_seconds == pytest.approx(limit, abs=10)
+    [ended] = desk.of(StreakEnded)
+    assert ended.reason is EndReason.AWAY
+    status = desk.engine.status()
+    assert status.phase is Phase.AWAY and not status.in_call and status.call_seconds is None
+    assert desk.of(NudgeHeld) and not desk.nudges()  # the held nudge went with the streak: nobody is there
+    desk.rest_for(4 * 3600)  # the microphone stays open all day: said once, and still away
+    assert len(desk.of(CallNoLongerCounted)) == 1 and desk.engine.status().phase is Phase.AWAY
+    desk.type_for(60)  # back at the desk: a fresh streak, counted by input alone
+    assert desk.engine.status().phase is Phase.SITTING and desk.streak == pytest.approx(60, abs=10)
+
+
+def test_an_endless_call_stops_holding_the_nudge_after_the_longest_call(desk):
+    desk.start_call()  # the microphone is always on, and the user works on with the keyboard
+    desk.type_for(LONGEST_CALL_SECONDS - 600)
+    assert desk.nudges() == [] and desk.of(NudgeHeld)  # held while it looks like a call
+    desk.type_for(1200)
+    [told] = desk.of(CallNoLongerCounted)
+    assert not told.without_input and told.call_seconds == pytest.approx(LONGEST_CALL_SECONDS, abs=10)
+    assert desk.nudges()[0] == pytest.approx(LONGEST_CALL_SECONDS, abs=10)  # the held nudge comes now
+    assert not desk.engine.status().in_call
+    desk.end_call()  # a call that no longer counted ends: nothing more is said about it
+    desk.start_call()  # the next call is believed afresh
+    assert desk.engine.status().in_call
+
+
+def test_the_no_input_limit_follows_the_away_reset_setting(desk):
+    desk.engine.apply_settings(Settings(interval_minutes=30, snooze_minutes=10, away_reset_minutes=20))
+    assert desk.engine._calls.no_input_limit_seconds == 20 * 60 + NO_INPUT_MARGIN_SECONDS
+
+
+def test_a_long_meeting_with_some_input_keeps_counting(desk):
+    desk.start_call()
+    for _ in range(4):  # two hours of talking, a touch of the mouse every half hour
+        desk.rest_for(1800)
+        desk.type_for(5)
+    assert not desk.of(CallNoLongerCounted) and not desk.of(StreakEnded) and desk.engine.status().in_call

@@ -41,9 +41,13 @@ class FakePresenter(QObject):
         self.style = None
         self.reminders = []
         self.reminders_withdrawn = []
+        self.informed = []
 
     def present(self, nudge):
         self.presented.append(nudge)
+
+    def inform(self, title, body):
+        self.informed.append((title, body))
 
     def withdraw(self):
         self.withdrawn += 1
@@ -119,6 +123,7 @@ class FakeWindows(QObject):
                                          source="warm-up.toml", translations={})]
         self.history_refreshes = 0
         self.shown_running = 0
+        self.running = None  # the running drill's title (None: none runs)
 
     def drills_today(self):
         return len(self.opened) or None
@@ -138,6 +143,9 @@ class FakeWindows(QObject):
         self.opened.append(family)
         return SimpleNamespace(id="standing-hip-circles", name="Standing hip circles",
                                source="standing-hip-circles.toml", translations={})
+
+    def running_drill_title(self):
+        return self.running
 
     def open_routine(self, routine_id, settings):
         self.routines_opened.append(routine_id)

@@ -138,7 +138,7 @@ def test_the_command_handler_refuses_a_bad_routine_as_bad_input(qapp, routine):
     from unsit.app.commands import CommandHandler
 
     started: list[str] = []
-    controller = SimpleNamespace(start_routine=started.append)
+    controller = SimpleNamespace(start_routine=started.append, running_drill=lambda: None)
     handler = CommandHandler(controller, dict, lambda: None, FakeWindows(), lambda: None)  # type: ignore[arg-type]
     reply = handler({"command": "drill", "routine": routine})
     assert reply["ok"] is False and reply["bad_input"] is True

@@ -123,3 +123,54 @@ def test_the_painted_app_icon_matches_the_svg_it_is_drawn_from(qapp):
               if max(abs(a - b) for a, b in zip(painted.pixelColor(x, y).getRgb(), drawn.pixelColor(x, y).getRgb(),
                                                  strict=True)) > 96)
     assert far < 64 * 64 * 0.03, far  # the same picture, but for anti-aliased edges
+
+
+def _run_out(window, clock) -> None:
+    while not window.session.done:
+        clock.advance(1)
+        window.tick()
+
+
+def test_a_drill_asked_for_during_the_end_screen_opens_a_new_running_window(windows, qtbot, fake_clock):
+    """Issue 21 item 10: the finished window was raised and the engine waited for it forever."""
+    first = windows.open_drill("rotation", Settings())
+    window = windows.drill_window
+    with qtbot.waitSignal(windows.drill_finished):
+        _run_out(window, fake_clock)
+    assert window.isVisible() and windows.running_drill is None and windows.running_drill_title() is None
+    reported: list = []
+    windows.drill_finished.connect(lambda *a: reported.append(("finished", a)))
+    windows.drill_ended_early.connect(lambda *a: reported.append(("early", a)))
+    second = windows.open_drill("hinge", Settings())
+    assert second is not None and second.family == "hinge" and second is not first
+    new_window = windows.drill_window
+    assert new_window is not window and new_window.isVisible() and not window.isVisible()
+    assert windows.running_drill is new_window and windows.running_drill_title() == new_window.title
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    # The old window's deferred deletion runs: its late `destroyed` must not forget the new window.
+    gone: list[bool] = []
+    window.destroyed.connect(lambda: gone.append(True))
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert gone and windows.drill_window is new_window and reported == []
+    with qtbot.waitSignal(windows.drill_ended_early) as blocker:  # the new window reports its own end
+        new_window.end_drill()
+    assert blocker.args[0] == second.id
+
+
+def test_a_running_drill_is_raised_not_replaced(windows):
+    first = windows.open_drill("rotation", Settings())
+    assert windows.running_drill_title() == windows.drill_window.title
+    assert windows.open_drill("hinge", Settings()) is first
+
+
+def test_a_drill_ended_early_whose_window_is_not_deleted_yet_is_not_raised_again(windows):
+    """Issue 21 item 11's stale path: an ended window, its deferred deletion not yet run, answered
+    "Started: <the old drill>" and was raised instead of a new drill starting."""
+    windows.open_drill("rotation", Settings())
+    old = windows.drill_window
+    old.end_drill()  # Escape: reported and closed; WA_DeleteOnClose deletes it later
+    assert windows.running_drill is None
+    drill = windows.open_drill("hinge", Settings())
+    assert drill.family == "hinge" and windows.drill_window is not old
+    assert windows.drill_window.isVisible() and windows.running_drill is windows.drill_window

@@ -50,6 +50,11 @@ class CommandHandler:
         return status
 
     def _cmd_drill(self, request: dict[str, Any]) -> Reply:
+        running = self._controller.running_drill()
+        if running is not None:  # raise it, and say so: no new drill starts beside it
+            self._controller.start_drill()
+            return {"ok": False, "drill_running": True, "drill": running,
+                    "error": _("A drill is already running: {drill}. Finish or end it first.").format(drill=running)}
         if request.get("routine") is not None:
             return self._routine(request["routine"])
         family = request.get("family")

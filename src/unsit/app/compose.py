@@ -67,14 +67,38 @@ def missing_display(env: Mapping[str, str], platform: str) -> str | None:
 
 def already_running(paths: AppPaths) -> bool:
     """Tell a running instance we were started again; True if one is there (even a busy one)."""
+    from unsit.platform.instance_lock import LOCK_NAME, held_elsewhere
     from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request
 
     try:
         send_request(paths.socket_path, {"command": "activate"}, timeout=2.0)
     except NotRunning:
-        return False
+        # One runs whose runtime folder was deleted: the server's listen() waits for its new socket.
+        return held_elsewhere(paths.data_dir / LOCK_NAME) and _reached_soon(paths)
     except NotAnswering:
         log.warning("a running Unsit did not answer in time; not starting a second one")
+    return True
+
+
+def _reached_soon(paths: AppPaths, seconds: float = 5.0) -> bool:
+    """Tell the instance holding the instance lock we were started again, once its socket is back.
+
+    True either way: an instance holds the lock, so none starts beside it.
+    """
+    import time
+
+    from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            send_request(paths.socket_path, {"command": "activate"}, timeout=2.0)
+            return True
+        except NotAnswering:
+            return True
+        except NotRunning:
+            time.sleep(0.1)
+    log.warning("a running Unsit holds its instance lock but cannot be reached; not starting a second one")
     return True
 
 
@@ -267,7 +291,9 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
                                            on_activate=main_window.open))  # launched again: show the main window
         return commands[0](request)
 
-    server = InstanceServer(paths.socket_path, handler)
+    from unsit.platform.instance_lock import LOCK_NAME
+
+    server = InstanceServer(paths.socket_path, handler, instance_lock=paths.data_dir / LOCK_NAME)
     parts = {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
              "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
              "store": store, "sni": sni, "language": language, "main_window": main_window, "dnd": dnd,

@@ -26,7 +26,7 @@ from unsit.core.reminders import KINDS, Effect
 from unsit.core.settings import Settings
 from unsit.platform.notify.base import Nudge
 from unsit.store.history_recorder import HistoryRecorder
-from unsit.ui.text import nudge_text, status_line, tooltip_text
+from unsit.ui.text import long_microphone_text, nudge_text, status_line, tooltip_text
 from unsit.ui.tray_art import TrayLook
 
 if TYPE_CHECKING:  # the collaborators' shapes: typing only (Protocol classes cost memory at idle)
@@ -104,6 +104,7 @@ class Controller(QObject):
             ev.PostureChanged: lambda e: log.info(
                 "posture: %s%s", "standing" if e.standing else f"sitting after {int(e.stood_seconds)} s standing",
                 " (back from a break)" if e.automatic else ""),
+            ev.CallNoLongerCounted: self._on_call_not_counted,
         }
         presenter.drill_requested.connect(lambda: self.start_drill())
         presenter.snooze_requested.connect(self.snooze)
@@ -177,8 +178,15 @@ class Controller(QObject):
         self.rendered.emit(status)
 
     # -- intents -------------------------------------------------------------------------
+    def running_drill(self) -> str | None:
+        """The name of the drill or routine running in its window now (None: none runs)."""
+        return self._windows.running_drill_title()
+
     def start_drill(self, family: str | None = None) -> str:
-        """Open a drill (or raise the open one); returns its name."""
+        """Open a drill (or raise the running one); returns its name.
+
+        A finished drill's end screen is no running drill: a new drill opens in a new window.
+        """
         from unsit.text.drill_text import drill_name  # here: the idle tray holds no drill text
 
         drill = self._windows.open_drill(family, self.engine.settings)
@@ -271,6 +279,14 @@ class Controller(QObject):
     def _on_nudge_due(self, event: ev.NudgeDue) -> None:
         title, body = nudge_text(event.streak_seconds, event.after_call_seconds, self.engine.settings.drill_length)
         self._presenter.present(Nudge(title=title, body=body, snooze_minutes=self.engine.settings.snooze_minutes))
+
+    def _on_call_not_counted(self, event: ev.CallNoLongerCounted) -> None:
+        """Say once that the microphone has been in use too long to be a call (naming who records it)."""
+        apps = self._calls.applications() if self._calls is not None else ()
+        log.info("the microphone has been in use for %d s (%s) with %s: no longer counted as a call",
+                 event.call_seconds, ", ".join(apps)[:200] or "unknown application",
+                 "no input for a long time" if event.without_input else "no end")
+        self._presenter.inform(*long_microphone_text(event.call_seconds, apps))
 
     def _on_reminder_due(self, event: ev.ReminderDue) -> None:
         kind = KINDS.get(event.kind)

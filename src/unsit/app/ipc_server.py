@@ -10,6 +10,12 @@ So a slow or idle client can never stall the app, and many clients at once are s
 A lock file held for the lifetime of the server (``fcntl.flock``, released by the kernel
 when the process dies) tells a live instance from a dead one's leftover socket file.
 
+The runtime folder can be deleted while the app runs. A second lock, outside it
+(``platform/instance_lock.py``), keeps a second instance from starting meanwhile, and the
+server watches its socket file (``platform/file_watch.py``: inotify, no wake-ups while
+nothing changes) and creates the folder, lock and socket again when they are gone, so ``unsit
+status`` and ``unsit quit`` keep reaching the one instance.
+
 On Windows it is a QLocalServer named pipe limited to the user.
 """
 
@@ -46,6 +52,8 @@ from unsit.app.ipc_requests import (  # noqa: F401  (answer, quote: used by test
     quote,
     run_handler,
 )
+from unsit.platform.file_watch import FileWatch
+from unsit.platform.instance_lock import InstanceLock
 from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request, server_name
 
 log = logging.getLogger(__name__)
@@ -55,6 +63,10 @@ REQUEST_DEADLINE_SECONDS = 3.0  # from accept to a complete request line
 CONNECTION_DEADLINE_SECONDS = 30.0  # from accept to the reply sent
 MAX_CONNECTIONS = 512
 LISTEN_BACKLOG = 128
+OTHER_INSTANCE_WAIT_SECONDS = 5.0
+"""How long a starting app waits for the socket of an instance that holds the instance lock."""
+SOCKET_CHECK_DELAY_MS = 200
+"""After a change in the socket's folder, look again this much later (a deletion under way ends first)."""
 
 
 @dataclass
@@ -67,6 +79,21 @@ class _Connection:
     waiting_for_handler: bool = False
 
 
+BUSY_REPLY = b'{"ok": false, "busy": true, "error": "too many open command connections"}\n'
+"""Sent, without reading the request, to a client over the cap (the CLI retries, then says busy)."""
+
+
+def _say_busy(sock: socket.socket) -> None:
+    """Answer "busy" without waiting (a fresh socket's buffer takes the short line) and close."""
+    try:
+        sock.setblocking(False)
+        sock.send(BUSY_REPLY)
+    except OSError:
+        pass  # the client is gone or its buffer full: it sees the connection closed
+    finally:
+        sock.close()
+
+
 class InstanceServer(QObject):
     """Listens for CLI requests and answers each with ``handler(request)`` on the GUI thread.
 
@@ -76,12 +103,16 @@ class InstanceServer(QObject):
 
     request_received = Signal(int, object)
 
-    def __init__(self, socket_path: Path, handler: Handler, parent: QObject | None = None):
+    def __init__(self, socket_path: Path, handler: Handler, parent: QObject | None = None, *,
+                 instance_lock: Path | None = None):
         super().__init__(parent)
         self._path = socket_path
+        self._instance_lock = InstanceLock(instance_lock) if instance_lock is not None else None
+        self._watcher: FileWatch | None = None
+        self._check_timer: QTimer | None = None
         self._handler = handler
         self._sock: socket.socket | None = None
-        self._lock_fd: int | None = None
+        self._runtime_lock = InstanceLock(self.lock_path)
         self._inode: int | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -113,7 +144,10 @@ class InstanceServer(QObject):
         """
         if sys.platform == "win32":
             return self._listen_windows()
+        if not self._take_instance_lock():
+            return False
         if not self._take_lock():
+            self._release_instance_lock()
             return False
         try:
             send_request(self._path, {"command": "ping"}, timeout=2.0)
@@ -124,38 +158,111 @@ class InstanceServer(QObject):
             alive = False
         if alive:
             self._release_lock()
+            self._release_instance_lock()
             return False
         try:
             self._bind()
         except OSError:
             self._release_lock()
-            raise
+            raise  # the instance lock stays: this instance runs on without its socket
         self._start_thread()
+        self._watch_folder()
+        return True
+
+    def _take_instance_lock(self) -> bool:
+        """Hold the lock outside the runtime folder; False when another live instance holds it.
+
+        While the other instance creates its socket again (its runtime folder was deleted), this
+        waits up to ``OTHER_INSTANCE_WAIT_SECONDS`` for it to answer; either way it does not
+        start beside it.
+        """
+        if self._instance_lock is None:
+            return True
+        deadline = time.monotonic() + OTHER_INSTANCE_WAIT_SECONDS
+        while True:
+            taken = self._instance_lock.take()
+            if taken is None:
+                log.warning("cannot open the instance lock %s; relying on the socket alone", self._instance_lock.path)
+                return True
+            if taken:
+                return True
+            try:
+                send_request(self._path, {"command": "ping"}, timeout=1.0)
+                return False  # it answers: the usual "already running"
+            except NotAnswering:
+                return False
+            except NotRunning:
+                pass  # its socket is not back yet (or the holder is only checking): wait a little
+            if time.monotonic() >= deadline:
+                log.warning("another Unsit holds %s but its command socket %s does not answer; not starting a "
+                            "second one", self._instance_lock.path, self._path)
+                return False
+            time.sleep(0.1)
+
+    def _release_instance_lock(self) -> None:
+        if self._instance_lock is not None:
+            self._instance_lock.release()
+
+    # -- the socket's folder, watched ---------------------------------------------------------
+    def _watch_folder(self) -> None:
+        if self._watcher is None:
+            self._watcher = FileWatch(self._path, self)
+            self._watcher.setObjectName("command_socket_watcher")
+            self._check_timer = QTimer(self)
+            self._check_timer.setObjectName("command_socket_check")
+            self._check_timer.setSingleShot(True)
+            self._check_timer.setInterval(SOCKET_CHECK_DELAY_MS)
+            self._check_timer.timeout.connect(self.ensure_socket)
+            self._watcher.changed.connect(self._folder_changed)  # a bound method: no cycle through a lambda
+        self._watcher.rewatch()  # the folder may have been made again: watch the new one
+
+    def _folder_changed(self) -> None:
+        if self._check_timer is not None:
+            self._check_timer.start()  # a burst of changes: one check after it
+
+    def socket_in_place(self) -> bool:
+        """True when the socket file this server listens on is still there."""
+        try:
+            return os.stat(self._path).st_ino == self._inode
+        except OSError:
+            return False
+
+    def ensure_socket(self) -> bool:
+        """Create the folder, lock and socket again when they were removed; True when the socket is in place."""
+        if self._sock is None:
+            return False
+        if self.socket_in_place():
+            self._watch_folder()  # the folder may have been made again: watch the new one
+            return True
+        log.warning("the command socket %s was removed; creating it again", self._path)
+        self._stop_thread()
+        self._sock.close()
+        self._sock = None
+        self._release_lock()
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not self._take_lock():
+                log.error("another process holds %s; the command line cannot reach this Unsit", self.lock_path)
+                return False
+            self._bind()
+        except OSError as exc:
+            log.error("cannot create the command socket %s again (%s); the command line cannot reach this Unsit",
+                      self._path, exc.strerror or exc)
+            return False
+        self._start_thread()
+        self._watch_folder()
         return True
 
     def _take_lock(self) -> bool:
-        if sys.platform == "win32":
-            raise OSError("lock files are for Unix; Windows uses a named pipe")
-        import fcntl
-
-        try:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        except OSError as exc:
-            log.warning("cannot open the lock file %s (%s); relying on the socket alone", self.lock_path,
-                        exc.strerror or exc)
+        """Hold the lock file beside the socket; False when a live instance holds it."""
+        taken = self._runtime_lock.take()
+        if taken is None:
+            log.warning("cannot open the lock file %s; relying on the socket alone", self.lock_path)
             return True
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            return False
-        self._lock_fd = fd
-        return True
+        return taken
 
     def _release_lock(self) -> None:
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # closing releases the flock
-            self._lock_fd = None
+        self._runtime_lock.release()  # closing the file releases the flock
 
     def _bind(self) -> None:
         if sys.platform == "win32":
@@ -184,8 +291,7 @@ class InstanceServer(QObject):
         self._thread = threading.Thread(target=self._serve, name="unsit-command-socket", daemon=True)
         self._thread.start()
 
-    def close(self) -> None:
-        """Stop serving, remove the socket file (when it is still ours) and release the lock."""
+    def _stop_thread(self) -> None:
         if self._thread is not None:
             self._stopping.set()
             self._wake()
@@ -195,6 +301,20 @@ class InstanceServer(QObject):
             if s is not None:
                 s.close()
         self._wake_r = self._wake_w = None
+
+    def close(self) -> None:
+        """Stop serving, remove the socket file (when it is still ours) and release the locks."""
+        # Deleted here, on the GUI thread: a server object collected later on another thread then
+        # takes no inotify notifier or timer with it.
+        from shiboken6 import delete
+
+        if self._watcher is not None:
+            self._watcher.close()
+        for part in (self._check_timer, self._watcher):
+            if part is not None:
+                delete(part)
+        self._check_timer = self._watcher = None
+        self._stop_thread()
         if self._sock is not None:
             self._sock.close()
             self._sock = None
@@ -204,6 +324,7 @@ class InstanceServer(QObject):
             except OSError:
                 pass
         self._release_lock()
+        self._release_instance_lock()
         if self._qt_server is not None:
             self._qt_server.close()
         if self._windows_mutex is not None:
@@ -270,8 +391,8 @@ class InstanceServer(QObject):
                 self._budget.warn("accepting a command connection failed: %s", exc)
                 return
             if len(conns) >= MAX_CONNECTIONS:
-                self._budget.warn("too many open command connections (%d); one was closed", len(conns))
-                sock.close()
+                self._budget.warn("too many open command connections (%d); one was told busy", len(conns))
+                _say_busy(sock)
                 continue
             sock.setblocking(False)
             conn = _Connection(next(self._ids), sock, time.monotonic())

@@ -165,7 +165,7 @@ class Engine:
         self._offers = {MORNING_ROUTINE.key: self._offer}  # offer kinds by key (answers are routed here)
         self._drill_streak_seconds: float | None = None  # streak when the drill began
         self._pause_ends_boottime: float | None = None  # a pause given as a length ends here
-        self._calls = CallTracker()
+        self._calls = CallTracker(settings.away_reset_minutes * 60)
         self._standing = StandingWatch(settings.standing_max_minutes * 60, settings.snooze_minutes * 60)
         self._stood_long_enough = False  # this standing period already ended the sitting streak
         self._present_while_standing = 0.0  # monotonic reading of the last tick the user was present, standing
@@ -180,6 +180,7 @@ class Engine:
         before = self._phase()
         self._settings = settings
         self._tracker.away_reset_seconds = settings.away_reset_minutes * 60
+        self._calls.away_reset_seconds = settings.away_reset_minutes * 60
         self._machine.interval_seconds = settings.interval_minutes * 60
         self._machine.snooze_seconds = settings.snooze_minutes * 60
         self._offer.later_seconds = settings.snooze_minutes * 60
@@ -202,9 +203,8 @@ class Engine:
         if self._machine.paused:
             events += self._follow_pause()
         monotonic = self._clock.monotonic()
-        call_ended = self._calls.observe(monotonic, obs.call_since if self._settings.hold_during_calls else None)
-        if call_ended is not None:
-            events.append(call_ended)
+        events += self._calls.observe(monotonic, obs.call_since if self._settings.hold_during_calls else None,
+                                      obs.idle_seconds)
         # A call keeps a running streak going (a call is sitting); it never starts one for a user who is away.
         idle = self._calls.idle_seconds(obs.idle_seconds, monotonic) if self._tracker.active else obs.idle_seconds
         update = self._tracker.observe(monotonic, self._clock.boottime(), idle, obs.locked)

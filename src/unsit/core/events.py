@@ -196,6 +196,23 @@ class CallEnded:
 
 
 @dataclass(frozen=True)
+class CallNoLongerCounted:
+    """The running call went over a limit (``core/calls.py``) and no longer counts as sitting or quiet.
+
+    Sent once per call: an always-on microphone (a noise filter, a tab that keeps it open)
+    would otherwise keep an absent person "sitting" and hold every nudge all day.
+
+    Attributes:
+        call_seconds: how long the microphone had been in use.
+        without_input: True when the limit was time without keyboard or mouse input;
+            False when it was the longest call.
+    """
+
+    call_seconds: float
+    without_input: bool
+
+
+@dataclass(frozen=True)
 class DayStarted:
     """Unsit's day turned (at 04:00 local time); ``day`` is the new day's date."""
 
@@ -276,5 +293,5 @@ class PostureChanged:
 Event: TypeAlias = (
     NudgeDue | NudgeHeld | NudgeDropped | NudgeWithdrawn | StreakEnded | PhaseChanged | Snoozed | Skipped
     | DrillStarted | DrillFinished | DrillSkipped | Paused | Resumed | DayStarted | CallEnded
-    | ReminderDue | ReminderHeld | ReminderWithdrawn | ReminderAnswered | PostureChanged
+    | CallNoLongerCounted | ReminderDue | ReminderHeld | ReminderWithdrawn | ReminderAnswered | PostureChanged
 )

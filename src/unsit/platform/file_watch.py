@@ -79,7 +79,9 @@ class FileWatch(QObject):
     def rewatch(self) -> None:
         """Watch again what may have been lost: the folder (inotify), or the file and folder (Qt)."""
         if self._fd is not None:
-            if self._wd is None and self.path.parent.is_dir():
+            # Adding a watch is idempotent for a folder already watched; for a folder made anew (the old
+            # one removed, its IN_IGNORED perhaps not read yet) it gives a new watch.
+            if self.path.parent.is_dir():
                 wd = self._add_watch(self._fd, os.fsencode(self.path.parent), WATCHED)
                 if wd < 0:
                     log.warning("cannot watch %s: %s", self.path.parent, os.strerror(ctypes.get_errno()))
@@ -118,12 +120,13 @@ class FileWatch(QObject):
                 break
             offset = 0
             while offset + _EVENT_HEADER.size <= len(data):
-                _wd, mask, _cookie, length = _EVENT_HEADER.unpack_from(data, offset)
+                wd, mask, _cookie, length = _EVENT_HEADER.unpack_from(data, offset)
                 offset += _EVENT_HEADER.size
                 event_name = data[offset:offset + length].rstrip(b"\0")
                 offset += length
                 if mask & IN_IGNORED:
-                    self._wd = None  # the folder went away: watched again at the next rewatch()
+                    if wd == self._wd:
+                        self._wd = None  # the folder went away: watched again at the next rewatch()
                 elif event_name == name:
                     seen = True
         if seen:

@@ -8,7 +8,9 @@ is a named pipe, reached through QLocalSocket.
 A busy instance is still a live one: only "nobody listens here" (no socket file, or
 the connection refused) counts as not running. A connection that is accepted (or
 queued) but not answered in time raises ``NotAnswering``, so that nobody starts a
-second instance or takes the socket over because the first one was slow.
+second instance or takes the socket over because the first one was slow. An instance at its
+cap of open connections answers "busy" at once; the client tries again for a moment
+(``BUSY_RETRY_SECONDS``) and then raises ``Busy``, a kind of ``NotAnswering``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ from typing import Any
 TIMEOUT_SECONDS = 5.0
 MAX_REPLY_BYTES = 1024 * 1024
 CONNECT_RETRY_SECONDS = 0.02
+BUSY_RETRY_SECONDS = 2.0
+"""How long a client keeps trying while the instance answers "busy" (within its own timeout)."""
+BUSY_FIRST_WAIT_SECONDS = 0.05
+BUSY_LONGEST_WAIT_SECONDS = 0.4
 _DEAD_ERRNOS = (errno.ENOENT, errno.ECONNREFUSED, errno.ENOTDIR)
 
 
@@ -34,6 +40,10 @@ class NotRunning(Exception):
 
 class NotAnswering(Exception):
     """An instance is there (the connection was accepted or queued) but gave no answer in time."""
+
+
+class Busy(NotAnswering):
+    """The instance is there and said it is busy (too many open connections), also after retrying."""
 
 
 def server_name(socket_path: Path) -> str:
@@ -61,16 +71,37 @@ def send_request(socket_path: Path, request: dict[str, Any], timeout: float = TI
     Raises:
         NotRunning: nothing listens (no socket file, or the connection is refused).
         NotAnswering: something listens but did not answer within ``timeout``.
+        Busy: the instance answered "busy" each time for ``BUSY_RETRY_SECONDS``.
     """
     if sys.platform == "win32":
         return _send_qt(server_name(socket_path), _encode(request), timeout)
     deadline = time.monotonic() + timeout
+    give_up = min(deadline, time.monotonic() + BUSY_RETRY_SECONDS)
+    wait = BUSY_FIRST_WAIT_SECONDS
+    while True:
+        reply = _exchange(socket_path, request, timeout, deadline)
+        if reply.get("busy") is not True:
+            return reply
+        left = give_up - time.monotonic()
+        if left <= 0:
+            raise Busy(f"{socket_path}: busy ({str(reply.get('error'))[:200]})")
+        time.sleep(min(wait, left))
+        wait = min(wait * 2, BUSY_LONGEST_WAIT_SECONDS)
+
+
+def _exchange(socket_path: Path, request: dict[str, Any], timeout: float, deadline: float) -> dict[str, Any]:
+    """One connection: send ``request``, read the reply line (Unix sockets)."""
+    if sys.platform == "win32":
+        raise NotRunning("Unix sockets are for Linux and macOS; Windows uses a named pipe")
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         _connect(sock, socket_path, deadline)
         payload = _encode(request)  # after connecting: the tray's start-up check finds nobody, needs no json
         data = bytearray()
         try:
-            sock.sendall(payload)
+            try:
+                sock.sendall(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # an instance at its cap answers "busy" and closes without reading: read that answer
             while not data.endswith(b"\n") and len(data) <= MAX_REPLY_BYTES:
                 sock.settimeout(max(0.01, deadline - time.monotonic()))
                 chunk = sock.recv(65536)
@@ -78,7 +109,8 @@ def send_request(socket_path: Path, request: dict[str, Any], timeout: float = TI
                     break
                 data += chunk
         except (TimeoutError, OSError) as exc:
-            raise NotAnswering(f"{socket_path}: no answer in {timeout:g} s ({exc})") from exc
+            if not data:
+                raise NotAnswering(f"{socket_path}: no answer in {timeout:g} s ({exc})") from exc
     return _decode(bytes(data))
 
 

@@ -120,3 +120,13 @@ def tooltip_text(status: Status) -> str:
     if status.idle_source == "none":
         lines.append(_("Idle detection unavailable: away time is not noticed"))
     return "\n".join(lines)
+
+
+def long_microphone_text(call_seconds: float, applications: tuple[str, ...]) -> tuple[str, str]:
+    """Title and body telling once that a microphone open this long no longer counts as a call."""
+    names = ", ".join(dict.fromkeys(name.strip()[:60] for name in applications if name.strip()))[:200]
+    duration = format_duration(call_seconds, whole_minutes=True)
+    first = (_("Recording for {duration}: {applications}.").format(duration=duration, applications=names) if names
+             else _("Recording for {duration}.").format(duration=duration))
+    second = _("{app} no longer takes this for a call: time away counts again, and nudges come as usual.")
+    return _("The microphone has been on for a long time"), first + " " + second.format(app=APP_NAME)

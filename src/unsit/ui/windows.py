@@ -84,6 +84,7 @@ class Windows(QObject):
         self._settings_store = settings_store
         self._history = history
         self._drill_window: DrillWindow | None = None
+        self._drill_serial = 0  # counts drill windows, so a late `destroyed` of an old one forgets nothing newer
         self._speaker: Speaker | None = None  # the system voice, found once when first needed
         self._settings_dialog: SettingsDialog | None = None
         self._history_window: HistoryWindow | None = None
@@ -92,11 +93,29 @@ class Windows(QObject):
     def drill_window(self) -> DrillWindow | None:
         return self._drill_window
 
+    @property
+    def running_drill(self) -> DrillWindow | None:
+        """The drill or routine window whose session still runs (None: none, or only a finished one)."""
+        window = self._drill_window
+        if window is None or window.runner.done:
+            return None
+        return window
+
+    def running_drill_title(self) -> str | None:
+        """The running drill's or routine's name as its window shows it (None: none runs)."""
+        window = self.running_drill
+        return None if window is None else window.title
+
     def open_drill(self, family: str | None, settings: Settings) -> Drill | None:
-        """Show a drill window (a new drill, or the open one raised); returns the Drill or None."""
-        if self._drill_window is not None:
-            _raise(self._drill_window)
-            return self._drill_window.drill
+        """Show a drill window (a new drill, or the running one raised); returns the Drill or None.
+
+        A window showing a finished drill's end screen (or closed and not yet deleted) has
+        reported its end: it is closed and a new drill starts in a new window.
+        """
+        running = self._running_or_none()
+        if running is not None:
+            _raise(running)
+            return running.drill
         if self._picker is None:
             drills = self._library.drills
             if not drills:
@@ -135,9 +154,10 @@ class Windows(QObject):
             The session id of the window now showing (``routine:<id>``, or the open drill's
             id), or None for an unknown routine.
         """
-        if self._drill_window is not None:
-            _raise(self._drill_window)
-            return self._drill_window.session_id
+        running = self._running_or_none()
+        if running is not None:
+            _raise(running)
+            return running.session_id
         routines = {r.id: r for r in self._library.routines}
         routine = routines.get(routine_id)
         if routine is None:
@@ -158,9 +178,18 @@ class Windows(QObject):
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.drill_finished.connect(self.drill_finished)
         window.drill_ended_early.connect(self.drill_ended_early)
-        window.destroyed.connect(self._forget_drill)
+        self._drill_serial += 1
+        window.destroyed.connect(lambda _object=None, serial=self._drill_serial: self._forget_drill(serial))
         self._drill_window = window
         window.show_on_mouse_screen()
+
+    def _running_or_none(self) -> DrillWindow | None:
+        """The running drill window; one that is over (end screen, or closed) is let go first."""
+        running = self.running_drill
+        if running is None and self._drill_window is not None:
+            over, self._drill_window = self._drill_window, None
+            over.close()  # it reported its end already: closing reports nothing more
+        return running
 
     def _voice(self) -> Speaker:
         if self._speaker is None:
@@ -176,8 +205,10 @@ class Windows(QObject):
     def _drills_today(self) -> int | None:
         return None if self._history is None else self._history.drills_done_today(self._clock.now())
 
-    def _forget_drill(self) -> None:
-        self._drill_window = None
+    def _forget_drill(self, serial: int) -> None:
+        """Drill window number ``serial`` was deleted: forget it, unless a newer one took its place."""
+        if serial == self._drill_serial:
+            self._drill_window = None
 
     def open_settings(self) -> None:
         if self._settings_store is None:

@@ -3,10 +3,12 @@
 A small client of the native protocol over the server's Unix socket, on a daemon thread that
 blocks on the socket: no libpulse (its library and main loop would weigh on the idle
 footprint) and no polling. It authenticates (cookie and the socket's credentials),
-subscribes to source-output changes and, at each one, lists the source outputs (record
-streams). A stream counts as a call when it is not corked, its source is not the monitor of
-a sink (recording what plays is not a call) and it is not Unsit's own (its
-``application.process.id`` is this process).
+subscribes to source-output changes and, after each burst of them, lists the source outputs
+(record streams): a re-list comes at most every ``FOLD_SECONDS``, and every event that arrives
+meanwhile is folded into it, so a server flooding change events costs a few lists a second.
+A stream counts as a call when it is not corked, its source is not the monitor of a sink
+(recording what plays is not a call) and it is not Unsit's own (its ``application.process.id``
+is this process).
 
 Only Unix sockets are used: a ``tcp:`` entry in ``$PULSE_SERVER`` is skipped (the app
 never opens a network connection). When the server is missing or goes away the watch
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import select
 import socket
 import struct
 import sys
@@ -53,6 +56,10 @@ COMMAND_GET_SOURCE_OUTPUT_INFO_LIST = 32
 COMMAND_SUBSCRIBE = 35
 COMMAND_SUBSCRIBE_EVENT = 66
 
+SUBSCRIBE_EVENT_START = encode_u32(COMMAND_SUBSCRIBE_EVENT)
+"""How a subscription event's payload begins (its command number as a tagged u32)."""
+RECEIVE_BYTES = 65536
+
 PROTOCOL_VERSION = 32
 """What we speak; the server answers with its own and the lower one is used."""
 OLDEST_VERSION = 22
@@ -62,6 +69,10 @@ NO_INDEX = 0xFFFFFFFF
 COOKIE_BYTES = 256
 CONNECT_TIMEOUT_SECONDS = 5.0
 REPLY_TIMEOUT_SECONDS = 10.0
+FOLD_SECONDS = 0.25
+"""At most one re-list this often; change events in between are folded into the next one."""
+HEALTHY_SESSION_SECONDS = 60.0
+"""A session that lasted this long was a working one: after it, retries start quickly again."""
 FIRST_RETRY_SECONDS = 1.0
 LONGEST_RETRY_SECONDS = 60.0
 
@@ -138,21 +149,35 @@ class _Connection:
         self.version = 0
         self.changed = True  # a change was announced and not yet looked at
         self._next_tag = 0
+        # Received and not yet taken: one recv takes what the server sent (a burst of events is
+        # hundreds of small packets), and packets are cut from it here.
+        self._received = b""
+        self._taken = 0
 
     def packet(self) -> tuple[int, bytes]:
         """The next packet: (channel, payload)."""
         length, channel = parse_descriptor(self._exactly(DESCRIPTOR.size))
         return channel, self._exactly(length)
 
+    @property
+    def buffered(self) -> bool:
+        """Bytes were received and not yet taken (``select`` would not say so)."""
+        return self._taken < len(self._received)
+
     def _exactly(self, count: int) -> bytes:
-        chunks: list[bytes] = []
-        while count:
-            chunk = self.sock.recv(min(count, 65536))
-            if not chunk:
-                raise ConnectionError("the server closed the connection")
-            chunks.append(chunk)
-            count -= len(chunk)
-        return b"".join(chunks)
+        have = len(self._received) - self._taken
+        if have < count:
+            chunks = [self._received[self._taken:]]
+            while have < count:
+                chunk = self.sock.recv(max(count - have, RECEIVE_BYTES))
+                if not chunk:
+                    raise ConnectionError("the server closed the connection")
+                chunks.append(chunk)
+                have += len(chunk)
+            self._received, self._taken = b"".join(chunks), 0
+        data = self._received[self._taken:self._taken + count]
+        self._taken += count
+        return data
 
     def request(self, command: int, body: bytes, *, credentials: bool = False) -> list[Value]:
         """Send a command; the values of its reply (after command and tag). A server error raises."""
@@ -195,12 +220,27 @@ class _Connection:
     def wait_for_event(self) -> None:
         """Block until the server announces a change."""
         while not self.changed:
-            channel, payload = self.packet()
-            if channel != COMMAND_CHANNEL:
+            self._read_event()
+
+    def fold_until(self, deadline: float) -> None:
+        """Read (and fold) what the server sends until the monotonic ``deadline``."""
+        while True:
+            if self.buffered:
+                self._read_event()  # a whole packet: the rest of one that began arrives at once
                 continue
-            values = parse_tagstruct(payload)
-            if values and values[0] == COMMAND_SUBSCRIBE_EVENT:
-                self.changed = True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            readable, _, _ = select.select([self.sock], [], [], left)
+            if readable:
+                self._read_event()
+
+    def _read_event(self) -> None:
+        """One packet between requests: only "something changed" counts (its first value says so,
+        which is all a flood of them needs reading); anything else is skipped."""
+        channel, payload = self.packet()
+        if channel == COMMAND_CHANNEL and payload.startswith(SUBSCRIBE_EVENT_START):
+            self.changed = True
 
 
 class ServerRefused(RuntimeError):
@@ -271,6 +311,7 @@ class PulseCaptureWatch:
         warned = False
         ever_connected = False
         while not self._stopping.is_set():
+            began = time.monotonic()
             try:
                 self._session()
             except (OSError, ProtocolError, ServerRefused) as exc:
@@ -285,8 +326,12 @@ class PulseCaptureWatch:
                     warned = True
             except Exception:  # a bug must not kill the thread silently, nor the app
                 log.exception("the capture watch failed; retrying")
-            if self.connected.is_set():  # a session ran: start the backoff afresh
-                delay, warned, ever_connected = FIRST_RETRY_SECONDS, False, True
+            if self.connected.is_set():
+                ever_connected = True
+                # A session that ran a while starts the backoff (and the one warning) afresh; a server
+                # that shakes hands and then talks garbage is retried ever more slowly and said once.
+                if time.monotonic() - began >= HEALTHY_SESSION_SECONDS:
+                    delay, warned = FIRST_RETRY_SECONDS, False
             self.connected.clear()
             self._report(None)
             if self._stopping.wait(delay):
@@ -334,9 +379,12 @@ class PulseCaptureWatch:
             while not self._stopping.is_set():
                 sock.settimeout(REPLY_TIMEOUT_SECONDS)
                 conn.changed = False
+                listed_at = time.monotonic()
                 self._report(self._calls(conn) or None)
                 sock.settimeout(None)  # idle: block until the server speaks
                 conn.wait_for_event()
+                sock.settimeout(REPLY_TIMEOUT_SECONDS)
+                conn.fold_until(listed_at + FOLD_SECONDS)  # a burst of changes: one list after it
         finally:
             with self._sock_lock:
                 self._sock = None

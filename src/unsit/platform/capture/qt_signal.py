@@ -35,6 +35,11 @@ class CallWatch(QObject):
         capture = self._watch.capturing()
         return None if capture is None else capture.since_monotonic
 
+    def applications(self) -> tuple[str, ...]:
+        """The applications recording now, as the sound server names them (empty: none or unknown)."""
+        capture = self._watch.capturing()
+        return () if capture is None else capture.applications
+
     def start(self) -> None:
         """Start the watch."""
         self._watch.start()
