@@ -13,13 +13,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from unsit.core.families import FAMILIES
 from unsit.core.motion import Motion
 from unsit.core.pose import JOINT_NAMES, Hands, Pose, Prop, desk_x_for, pose_from, range_problems
 from unsit.core.pose_library import LIBRARY
-from unsit.core.records import dataclass, field
 from unsit.text.i18n import _
 
 SCHEMA_VERSION = 2

@@ -7,11 +7,11 @@ import stat
 import sys
 import tempfile
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from unsit import APP_ID
-from unsit.core.records import dataclass
 from unsit.runtime.transient_imports import transient_modules
 
 if TYPE_CHECKING:

@@ -17,11 +17,11 @@ import errno
 import os
 import stat
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from unsit.core.drills import DrillError
-from unsit.core.records import dataclass
 from unsit.runtime.toml_text import PARSER_MODULES, TomlError, parse_toml
 from unsit.runtime.transient_imports import transient_modules
 from unsit.text.i18n import N_, _

@@ -20,10 +20,10 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from unsit.core.records import dataclass, field
 from unsit.runtime.toml_text import PARSER_MODULES, TomlError, parse_toml
 from unsit.runtime.transient_imports import transient_modules
 

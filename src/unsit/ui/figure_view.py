@@ -10,7 +10,7 @@ and painting is vector work at the device pixel ratio, so it is sharp at 2x.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Slot
@@ -36,7 +36,6 @@ from unsit.core.pose import (
     project,
     solve,
 )
-from unsit.core.records import dataclass
 from unsit.text.i18n import _
 
 ACCENT = "#E8743B"

@@ -26,13 +26,13 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageFlag, new_method_call
 from jeepney.bus_messages import message_bus
 
-from unsit.core.records import dataclass
 from unsit.platform.dbus import name_owner_rule
 from unsit.platform.dbus_router import BusRouter, CallFailed
 from unsit.platform.notify.server_profile import ServerProfile

@@ -21,9 +21,8 @@ Servers differ in ways that matter to a nudge with buttons:
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import Enum
-
-from unsit.core.records import dataclass, field
 
 # Servers that show the ``default`` action as a button instead of as a click on the bubble.
 # Matched on GetServerInformation's name, lower case.
