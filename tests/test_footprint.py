@@ -134,7 +134,6 @@ NOT_KEPT_AFTER_START_UP = (
     "unsit.platform.dnd",  # do-not-disturb is asked only while a nudge is due
     "PySide6.QtCore.QEvent", "PySide6.QtCore.QTranslator",  # a language change, a non-English Qt
     "PySide6.QtCore.QTime",  # a pause until a time (its binding's pages, about 64 kB)
-    "PySide6.QtCore.QFileSystemWatcher",  # settings.toml is watched through inotify (0.25 MB less)
     "PySide6.QtGui.QImage",  # 42 kB of binding: the tray icon's brushes are textures of QPixmaps
     "queue",  # the command socket's replies and the notifier's requests are deques
     "concurrent", "jeepney.io.threading",  # D-Bus replies go through platform/dbus_router.py
