@@ -124,9 +124,6 @@ def test_the_enum_namespace_check_can_fail() -> None:
 NOT_KEPT_AFTER_START_UP = (
     "json",  # the command socket imports it on the first request
     "locale",  # argparse's gettext would load it: the tray starts without building the parser
-    "tomllib", "tomli",  # the settings are parsed at start-up, then the parser is forgotten
-    "platformdirs",  # the folders are resolved once
-    "unsit.platform.autostart",  # start-at-login is synced at start-up and on a settings change
     "unsit.app.commands",  # the running app's answers to commands, made at the first command
     "unsit.cli",  # the parser and the client side of commands: a bare start builds no parser
     "unsit.runtime.qt_libraries",  # the message for a missing system library, when Qt cannot load

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
 from unsit.runtime.log_file import setup_logging
 from unsit.runtime.paths import AppPaths
-from unsit.runtime.transient_imports import transient_modules
 from unsit.text.i18n import _, current_language
 
 if TYPE_CHECKING:  # Qt and the settings load after the cheap checks in run_app
@@ -30,12 +29,10 @@ def _command() -> str:
 
 
 def sync_start_at_login(wanted: bool) -> None:
-    """Make start-at-login match the setting. Needed at start-up and when the setting changes, so
-    the autostart module is forgotten again afterwards (``unsit.runtime.transient_imports``)."""
-    with transient_modules("unsit.platform.autostart"):
-        from unsit.platform.autostart import sync_autostart
+    """Make start-at-login match the setting (at start-up and when the setting changes)."""
+    from unsit.platform.autostart import sync_autostart
 
-        sync_autostart(wanted)
+    sync_autostart(wanted)
 
 
 def missing_display(env: Mapping[str, str], platform: str) -> str | None:

@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from unsit.runtime.toml_text import PARSER_MODULES, TomlError, parse_toml
-from unsit.runtime.transient_imports import transient_modules
+from unsit.runtime.toml_text import TomlError, parse_toml
 
 if TYPE_CHECKING:
     from unsit.core.drills import Drill
@@ -71,8 +70,7 @@ def read_routine_index(folder: Path) -> list[RoutineEntry]:
         paths = sorted(p for p in folder.iterdir() if p.name.endswith(".toml"))
     except OSError:
         return entries
-    with transient_modules(*PARSER_MODULES):  # the parser once for all files, forgotten afterwards
-        tables = [_table_or_none(path) for path in paths]
+    tables = [_table_or_none(path) for path in paths]
     for path, table in zip(paths, tables, strict=True):
         if table is None:
             continue
