@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
@@ -125,6 +125,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     """Create and connect every part; None when another instance owns the socket."""
     from PySide6.QtWidgets import QSystemTrayIcon
 
+    from unsit.app.commands import CommandHandler
     from unsit.app.controller import Controller
     from unsit.app.history_link import HistoryLink, job_command
     from unsit.app.ipc_server import InstanceServer
@@ -210,17 +211,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
                 **presenter.status(), **held_status(engine.status()), "call_watch": calls.name,
                 "drill": window.describe() if window is not None else None}
 
-    commands: list[Callable[[dict[str, Any]], dict[str, Any]]] = []
-
-    def handler(request: dict[str, Any]) -> dict[str, Any]:
-        """The command handler, made at the first command: an idle tray does not hold its module."""
-        if not commands:
-            from unsit.app.commands import CommandHandler
-
-            commands.append(CommandHandler(controller, status_extras, app.quit, windows,
-                                           on_activate=main_window.open))  # launched again: show the main window
-        return commands[0](request)
-
+    handler = CommandHandler(controller, status_extras, app.quit, windows,
+                             on_activate=main_window.open)  # launched again: show the main window
     server = InstanceServer(paths.socket_path, handler)
     parts = {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
              "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,

@@ -26,10 +26,11 @@ from unsit.core.reminders import KINDS, Effect
 from unsit.core.settings import Settings
 from unsit.platform.notify.base import Nudge
 from unsit.store.history_recorder import HistoryRecorder
+from unsit.text.drill_text import drill_name
 from unsit.ui.text import nudge_text, status_line, tooltip_text
 from unsit.ui.tray_art import TrayLook
 
-if TYPE_CHECKING:  # the collaborators' shapes: typing only (Protocol classes cost memory at idle)
+if TYPE_CHECKING:  # the collaborators' shapes: typing only
     from unsit.app.seams import (
         CallSource,
         ClockChanges,
@@ -169,8 +170,6 @@ class Controller(QObject):
     # -- intents -------------------------------------------------------------------------
     def start_drill(self, family: str | None = None) -> str:
         """Open a drill (or raise the open one); returns its name."""
-        from unsit.text.drill_text import drill_name  # here: the idle tray holds no drill text
-
         drill = self._windows.open_drill(family, self.engine.settings)
         if drill is None:
             return ""

@@ -86,7 +86,7 @@ class InstanceServer(QObject):
         self._wake_r: socket.socket | None = None
         self._wake_w: socket.socket | None = None
         # Appended on the GUI thread, taken on the server thread (a deque's append and popleft
-        # are thread safe; no `queue` module in the idle process).
+        # are thread safe).
         self._replies: deque[tuple[int, bytes]] = deque()
         self._budget = WarningBudget()
         self._qt_server: QLocalServer | None = None

@@ -14,6 +14,7 @@ second instance or takes the socket over because the first one was slow.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import socket
 import sys
@@ -109,13 +110,10 @@ def _send_qt(name: str, payload: bytes, timeout: float) -> dict[str, Any]:
 
 
 def _encode(request: dict[str, Any]) -> bytes:
-    import json  # only when someone answers: an idle tray never needs it (0.1 MB)
-
     return (json.dumps(request) + "\n").encode()
 
 
 def _decode(data: bytes) -> dict[str, Any]:
-    import json
 
     if not data.strip():
         raise NotAnswering("the running instance closed the connection without answering")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, QTime
 
 from unsit import APP_NAME
 from unsit.core.durations import format_duration
@@ -69,8 +69,6 @@ def status_line(status: Status) -> str:
 
 def weekday_time(moment: datetime) -> str:
     """A short weekday and time ("Mon 09:00") in the language in use (QLocale's names and format)."""
-    from PySide6.QtCore import QTime  # only for a pause until a time: an idle tray does not build it
-
     ui_locale = QLocale()
     day = ui_locale.dayName(moment.isoweekday(), QLocale.FormatType.ShortFormat)
     clock = ui_locale.toString(QTime(moment.hour, moment.minute), ui_locale.timeFormat(QLocale.FormatType.ShortFormat))

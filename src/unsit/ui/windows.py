@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from unsit.core.clock import Clock
@@ -146,8 +146,6 @@ class Windows(QObject):
 
     def _adopt(self, window: DrillWindow) -> None:
         """Keep ``window`` as the one drill window, pass its signals on, and show it."""
-        from PySide6.QtCore import Qt  # here, not at the top: the idle tray never names Qt's enums
-
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.drill_finished.connect(self.drill_finished)
         window.drill_ended_early.connect(self.drill_ended_early)
