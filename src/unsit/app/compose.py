@@ -276,7 +276,7 @@ def release_start_up_memory() -> None:
     """Hand the heap that start-up used and freed back to the OS (glibc keeps it otherwise).
 
     A tray app idles for hours after a busy start (imports, TOML, the first icons); on
-    Linux this trims a few MB off its resident memory. Elsewhere it only collects garbage.
+    Linux glibc's ``malloc_trim`` returns the freed pages. Elsewhere it only collects garbage.
     """
     import gc
 
