@@ -170,7 +170,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
         problems = [*problems, history_problem]
     library = LibraryShelf(asset_path("drills"), asset_path("routines"), paths.user_drills_dir,
                            paths.user_routines_dir)
-    drill_problems = library.load_at_start()  # only with the user's own files; else on first use
+    drill_problems = library.load()
     tray = Tray()
     sni = SniWatch()  # an SNI host shows the icon without a geometry: ask its watcher
     sni.start()
@@ -197,7 +197,6 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
         log.warning("%s: %s", title, body)
         presenter.inform(title, body)
 
-    library.on_problems = lambda messages: inform(_("Unsit found a problem"), "\n".join(messages))
     main_window = MainWindowOpener(controller, windows, app.quit)
 
     if history is not None:  # told once per kind of trouble (disk full, read-only, damaged)

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 
 class Library(Protocol):
-    """The drills and routines (``store/library_shelf.py`` reads them on first use)."""
+    """The drills and routines (``store/library_shelf.py``)."""
 
     @property
     def drills(self) -> Sequence[Drill]: ...
@@ -66,8 +66,7 @@ class Windows(QObject):
     """Keeps at most one window of each kind and brings it to the front when asked again.
 
     Args:
-        library: the drills and routines, asked for only when a drill or routine is wanted;
-            or give ``drills`` and ``routines`` already loaded instead.
+        library: the drills and routines; or give ``drills`` and ``routines`` instead.
     """
 
     drill_finished = Signal(str, float)
