@@ -7,7 +7,7 @@ look for ``from __feature__ import``. Each call leaves the module's whole source
 ``linecache`` for the life of the process, scattered among long-lived objects, so clearing
 the cache afterwards gives little back. Affected: PySide6 6.11.3, read in its installed
 hook (the newest release the ``<6.12`` pin allows); the releases back to 6.6, the pin's
-floor, were not each checked. Measured: about 4.3 MB of private memory at idle and at steady state
+floor, were not each checked. Measured at idle: about 4.3 MB of private memory
 (bench/README.md). While :func:`uncached_source_lines` is active, lines are read as before
 (tracebacks and warnings still show source) but not kept.
 """
