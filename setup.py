@@ -1,30 +1,43 @@
-"""Build hook: compile the translation catalogues (src/unsit/locale/*.po) into the wheel.
+"""Build hook: compile the translation catalogues (src/unsit/locale/*.po) into the wheel with Babel.
 
-Everything else about the build is in pyproject.toml. The compiler is Unsit's own
-stdlib-only ``unsit/text/po_files.py``, loaded by path, so building needs no extra package.
+Everything else about the build is in pyproject.toml (Babel is a build requirement there).
+``scripts/i18n compile`` and the installer's spec call ``compile_catalogues`` from here too.
 """
 
-import importlib.util
-import sys
+from __future__ import annotations
+
 from pathlib import Path
 
-from setuptools import setup
-from setuptools.command.build_py import build_py
-
 HERE = Path(__file__).resolve().parent
+DOMAIN = "unsit"
 
 
-class BuildWithCatalogues(build_py):
-    """``build_py`` that also writes ``unsit/locale/<code>/LC_MESSAGES/unsit.mo``."""
+def compile_catalogues(source: Path, out: Path) -> list[Path]:
+    """Write ``out/<code>/LC_MESSAGES/unsit.mo`` for every ``source/<code>.po``; the files written."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
 
-    def run(self) -> None:
-        super().run()
-        spec = importlib.util.spec_from_file_location("unsit_po_files", HERE / "src" / "unsit" / "text" / "po_files.py")
-        assert spec is not None and spec.loader is not None
-        po_files = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = po_files  # dataclasses look their module up while it loads
-        spec.loader.exec_module(po_files)
-        po_files.compile_folder(HERE / "src" / "unsit" / "locale", Path(self.build_lib) / "unsit" / "locale")
+    written = []
+    for po in sorted(source.glob("*.po")):
+        with po.open("rb") as stream:
+            catalog = read_po(stream, domain=DOMAIN, abort_invalid=True)
+        target = out / po.stem / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as stream:
+            write_mo(stream, catalog)
+        written.append(target)
+    return written
 
 
-setup(cmdclass={"build_py": BuildWithCatalogues})
+if __name__ == "__main__":  # run by the build backend (or as ``python setup.py``), not when imported
+    from setuptools import setup
+    from setuptools.command.build_py import build_py
+
+    class BuildWithCatalogues(build_py):
+        """``build_py`` that also writes ``unsit/locale/<code>/LC_MESSAGES/unsit.mo``."""
+
+        def run(self) -> None:
+            super().run()
+            compile_catalogues(HERE / "src" / "unsit" / "locale", Path(self.build_lib) / "unsit" / "locale")
+
+    setup(cmdclass={"build_py": BuildWithCatalogues})

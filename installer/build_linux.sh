@@ -48,6 +48,8 @@ if [ "$("$PY" -m PyInstaller --version 2>/dev/null || true)" != "$PYINSTALLER_VE
     step "Installing PyInstaller $PYINSTALLER_VERSION"
     "$PY" -m pip install --quiet "pyinstaller==$PYINSTALLER_VERSION"
 fi
+# The spec compiles the translations with Babel (a build requirement, not bundled).
+"$PY" -c 'import babel' 2>/dev/null || "$PY" -m pip install --quiet "babel>=2.12"
 
 VERSION=$(PYTHONPATH="$ROOT/src" "$PY" -c 'import unsit; print(unsit.__version__)')
 ARCH=$(uname -m)

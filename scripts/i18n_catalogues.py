@@ -82,7 +82,7 @@ def build_template() -> Any:
     catalog = Catalog(project="Unsit", version="", copyright_holder="The Unsit developers",
                       msgid_bugs_address="", charset="utf-8", fuzzy=False)
     for path in sorted(SOURCE_DIR.rglob("*.py")):
-        if "locale" in path.parts or path.name == "po_files.py":
+        if "locale" in path.parts:
             continue
         rel = path.relative_to(ROOT).as_posix()
         with path.open("rb") as stream:
@@ -126,17 +126,16 @@ def write_catalog(catalog: Any, path: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def _key(message: Any) -> tuple[str, str, str]:
+    """(context, msgid, msgid_plural) of a Babel message."""
+    if isinstance(message.id, tuple):
+        return message.context or "", message.id[0], message.id[1]
+    return message.context or "", message.id, ""
+
+
 def template_keys(catalog: Any) -> set[tuple[str, str, str]]:
     """(context, msgid, msgid_plural) of every message (what a stale template check compares)."""
-    keys = set()
-    for message in catalog:
-        if not message.id:
-            continue
-        if isinstance(message.id, tuple):
-            keys.add((message.context or "", message.id[0], message.id[1]))
-        else:
-            keys.add((message.context or "", message.id, ""))
-    return keys
+    return {_key(message) for message in catalog if message.id}
 
 
 def extract() -> None:
@@ -171,43 +170,52 @@ def update(languages: list[str]) -> None:
 
 
 def compile_all(out: Path | None = None) -> None:
-    from unsit.text.po_files import compile_folder
+    """Compile every ``<code>.po`` with Babel, as the wheel build does (setup.py's ``compile_catalogues``)."""
+    import importlib.util
 
-    for target in compile_folder(LOCALE_DIR, out or LOCALE_DIR):
+    spec = importlib.util.spec_from_file_location("unsit_setup", ROOT / "setup.py")
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)  # defines compile_catalogues; setup() runs only as __main__
+    for target in build.compile_catalogues(LOCALE_DIR, out or LOCALE_DIR):
         print(f"compiled {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
 
 
 def check_catalogue(po: Path, template: set[tuple[str, str, str]]) -> list[str]:
     """Problems of one ``.po`` against the template: missing, untranslated, fuzzy, placeholders, plurals."""
-    from unsit.text.po_files import PoError, nplurals, read_po
+    from babel.messages.pofile import PoFileError, read_po
 
-    try:
-        header, entries = read_po(po)
-        forms = nplurals(header)
-    except PoError as exc:
-        return [str(exc)]
     name = po.name
+    try:
+        with po.open("rb") as stream:
+            catalog = read_po(stream, abort_invalid=True)
+    except (OSError, PoFileError, ValueError) as exc:
+        return [f"{name}: cannot be read ({exc})"]
     problems = []
-    have = {(e.context, e.msgid, e.msgid_plural): e for e in entries}
+    have = {key: message for message in catalog if message.id for key in [_key(message)]}
     problems += [f"{name}: missing message {key[1][:60]!r}" + (f" (context {key[0]!r})" if key[0] else "")
                  for key in sorted(template - set(have))]
-    problems += [f"{name}:{have[key].line}: message no longer in the template {key[1][:60]!r}"
+    problems += [f"{name}:{have[key].lineno}: message no longer in the template {key[1][:60]!r}"
                  for key in sorted(set(have) - template)]
-    for entry in have.values():
-        where = f"{name}:{entry.line}: {entry.msgid[:50]!r}"
-        if "fuzzy" in entry.flags:
+    for (_context, msgid, msgid_plural), message in have.items():
+        where = f"{name}:{message.lineno}: {msgid[:50]!r}"
+        strings = list(message.string) if isinstance(message.string, tuple) else [message.string]
+        if message.fuzzy:
             problems.append(f"{where}: marked fuzzy (check it and remove the flag)")
-        if entry.msgid_plural and len(entry.msgstr) != forms:
-            problems.append(f"{where}: has {len(entry.msgstr)} plural forms, the header says nplurals={forms}")
-        if not all(entry.msgstr):
+        if msgid_plural and not all(strings):
+            empty = [number for number, text in enumerate(strings) if not text]
+            problems.append(f"{where}: plural forms {empty} are empty; the header says "
+                            f"nplurals={catalog.num_plurals}")
+            continue
+        if not all(strings):
             problems.append(f"{where}: not translated")
             continue
         try:
-            wanted = placeholders(entry.msgid) | placeholders(entry.msgid_plural)
+            wanted = placeholders(msgid) | placeholders(msgid_plural)
         except ValueError:
             wanted = set()
         found: set[str] = set()
-        for number, text in enumerate(entry.msgstr):
+        for number, text in enumerate(strings):
             try:
                 names = placeholders(text)
             except ValueError as exc:
@@ -215,10 +223,10 @@ def check_catalogue(po: Path, template: set[tuple[str, str, str]]) -> list[str]:
                 continue
             if names - wanted:
                 problems.append(f"{where}: unknown placeholder {sorted(names - wanted)} (English has {sorted(wanted)})")
-            if not entry.msgid_plural and names != wanted:
+            if not msgid_plural and names != wanted:
                 problems.append(f"{where}: placeholders {sorted(names)} but the English has {sorted(wanted)}")
             found |= names
-        if entry.msgid_plural and found != wanted:
+        if msgid_plural and found != wanted:
             problems.append(f"{where}: placeholders {sorted(wanted - found)} appear in no form")
     return problems
 

@@ -1,8 +1,7 @@
-"""What the idle tray process loads: windows, the scheduler and the CLI stay out until needed.
+"""The idle tray leaves the big parts out until needed: APScheduler and the windows.
 
-Imports exactly what ``app.build()`` imports (read from its source) in a fresh interpreter and
-lists the modules that ended up loaded. Each module named here costs idle memory that a tray
-icon sitting for hours does not need (bench/README.md has the figures).
+The memory budget itself is measured by ``bench/idle_footprint`` (idle and after a nudge and
+a drill, beside a bare tray icon; bench/README.md has the figures), not checked here.
 """
 
 from __future__ import annotations
@@ -21,38 +20,15 @@ import pytest
 
 import unsit.app.compose
 
-DRILL_CHAIN = (  # the drill and routine libraries (about 0.7 MB of heap): read when a drill or routine is wanted
-    "unsit.core.pose",
-    "unsit.core.pose_library",
-    "unsit.core.motion",
-    "unsit.core.drills",
-    "unsit.core.drill_session",
-    "unsit.core.routines",
-    "unsit.core.drill_picker",
-    "unsit.store.data_folder",
-    "unsit.store.drill_library",
-    "unsit.store.routine_library",
-    "unsit.text.drill_text",
-)
 LOADED_ONLY_WHEN_NEEDED = (
-    *DRILL_CHAIN,
-    "apscheduler",  # ~5 MB: only when a wall-clock job exists
-    "unsit.ui.main_window_view",  # the main window, built when first opened
+    "apscheduler",  # only while a wall-clock job exists (a pause until a moment, work hours)
+    "unsit.ui.main_window_view",  # each window is imported when first opened
     "unsit.ui.drill_window",
+    "unsit.ui.routine_window",
     "unsit.ui.settings_dialog",
     "unsit.ui.history_window",
     "unsit.ui.popup",
-    "logging.handlers",
-    "PySide6.QtNetwork",
-    # Idle sources of other platforms: each is imported by its opener, when tried.
-    "unsit.platform.idle.macos",
-    "unsit.platform.idle.windows",
-    "unsit.platform.idle.wayland",
 )
-
-# jeepney's threading router and the futures it waits on: the notifier's link uses
-# platform/dbus.py's CallingConnection (that router dies on a doubled reply).
-NOT_LOADED_BY_THE_NOTIFIER = ("concurrent.futures", "jeepney.io.threading")
 
 
 def build_imports() -> list[str]:
@@ -84,56 +60,10 @@ def test_build_imports_are_read_from_app() -> None:
     assert "unsit.ui.main_window" in imports and "unsit.ui.tray" in imports
 
 
-def test_the_idle_tray_does_not_load_windows_scheduler_or_extra_qt_modules() -> None:
+def test_the_idle_tray_imports_neither_the_scheduler_nor_the_windows() -> None:
     loaded = loaded_after_importing(build_imports())
-    assert lazily_loaded(loaded, LOADED_ONLY_WHEN_NEEDED + NOT_LOADED_BY_THE_NOTIFIER) == []
+    assert lazily_loaded(loaded, LOADED_ONLY_WHEN_NEEDED) == []
 
-
-def test_the_idle_tray_never_builds_qts_enum_namespace() -> None:
-    """The first use of any ``Qt.*`` enum builds all ~120 of them (about 1 MB of Python heap).
-
-    The tray's modules are imported and its icon painted in every look, as at start-up and on
-    each tick; ``Qt`` must still be absent from ``PySide6.QtCore``'s namespace afterwards.
-    """
-    code = ("import importlib, PySide6.QtCore as core\n"
-            "from PySide6.QtWidgets import QApplication\n"
-            f"for name in {build_imports()!r}:\n"
-            "    importlib.import_module(name)\n"
-            "app = QApplication([])\n"
-            "from unsit.ui.tray_art import TrayLook, make_icon\n"
-            "for look in TrayLook:\n"
-            "    make_icon(look, 0.6, pixel_ratio=2.0)\n"
-            "print('Qt' in core.__dict__)\n")
-    assert run_offscreen(code).strip() == "False"
-
-
-def test_the_enum_namespace_check_can_fail() -> None:
-    """``'Qt' in PySide6.QtCore.__dict__`` turns True once an enum is used (what the check relies on)."""
-    code = ("import PySide6.QtCore as core\n"
-            "before = 'Qt' in core.__dict__\n"
-            "from PySide6.QtGui import QPen\n"
-            "QPen().capStyle()\n"
-            "print(before, 'Qt' in core.__dict__)\n")
-    assert run_offscreen(code).strip() == "False True"
-
-
-NOT_KEPT_AFTER_START_UP = (
-    "json",  # the command socket imports it on the first request
-    "locale",  # argparse's gettext would load it: the tray starts without building the parser
-    "tomllib", "tomli",  # the settings are parsed at start-up, then the parser is forgotten
-    "platformdirs",  # the folders are resolved once
-    "unsit.platform.autostart",  # start-at-login is synced at start-up and on a settings change
-    "unsit.app.commands",  # the running app's answers to commands, made at the first command
-    "unsit.cli",  # the parser and the client side of commands: a bare start builds no parser
-    "unsit.runtime.qt_libraries",  # the message for a missing system library, when Qt cannot load
-    "unsit.platform.command_name", "shlex",  # only in messages
-    "unsit.platform.dnd",  # do-not-disturb is asked only while a nudge is due
-    "PySide6.QtCore.QEvent", "PySide6.QtCore.QTranslator",  # a language change, a non-English Qt
-    "PySide6.QtCore.QTime",  # a pause until a time (its binding's pages, about 64 kB)
-    "PySide6.QtCore.QFileSystemWatcher",  # settings.toml is watched through inotify (0.25 MB less)
-    "PySide6.QtGui.QImage",  # 42 kB of binding: the tray icon's brushes are textures of QPixmaps
-    "concurrent", "jeepney.io.threading",  # D-Bus replies go through platform/dbus.py's CallingConnection
-)
 
 START_AND_LIST_MODULES = """
 import sys
@@ -143,11 +73,8 @@ release = app.release_start_up_memory
 
 def list_modules_and_quit():
     release()
-    from PySide6 import QtCore, QtGui
     from PySide6.QtWidgets import QApplication
-    names = sorted(sys.modules) + ["PySide6.QtCore." + name for name in vars(QtCore) if name.startswith("Q")]
-    names += ["PySide6.QtGui." + name for name in vars(QtGui) if name.startswith("Q")]
-    print("MODULES " + " ".join(names), flush=True)
+    print("MODULES " + " ".join(sorted(sys.modules)), flush=True)
     QApplication.instance().quit()
 
 app.release_start_up_memory = list_modules_and_quit  # called by run_app 3 s after start-up
@@ -172,20 +99,17 @@ def idle_modules(tmp_path: Path, settings: str = "") -> set[str]:
 
 
 @pytest.mark.desktop
-def test_what_start_up_needs_for_a_moment_is_not_kept(desktop, tmp_path: Path) -> None:
-    """The real app, started on the test desktop: the one-off parsers and helpers are gone at idle."""
+def test_the_started_tray_holds_neither_the_scheduler_nor_the_windows(desktop, tmp_path: Path) -> None:
     loaded = idle_modules(tmp_path, "interval_minutes = 45\nmorning_routine = false\n")
-    not_kept = (*NOT_KEPT_AFTER_START_UP, *DRILL_CHAIN)
-    kept = sorted(name for name in loaded if any(name == gone or name.startswith(gone + ".") for gone in not_kept))
-    assert kept == [], kept
+    assert lazily_loaded(loaded, LOADED_ONLY_WHEN_NEEDED) == []
     assert {"unsit.core.engine", "unsit.ui.tray", "unsit.store.settings_file"} <= loaded  # it did start
 
 
 @pytest.mark.desktop
-def test_the_idle_module_check_sees_what_is_loaded(desktop, tmp_path: Path) -> None:
-    """A language other than English loads Qt's translator: the listing sees such a change."""
-    loaded = idle_modules(tmp_path, 'language = "de"\n')
-    assert "PySide6.QtCore.QTranslator" in loaded
+def test_the_idle_module_check_sees_the_scheduler_when_a_job_exists(desktop, tmp_path: Path) -> None:
+    """Work hours on: a wall-clock job waits for their next edge, so APScheduler is loaded."""
+    loaded = idle_modules(tmp_path, "work_hours_enabled = true\nmorning_routine = false\n")
+    assert "apscheduler" in loaded
 
 
 APP_IN_PRIVATE_FOLDERS = """
@@ -243,51 +167,20 @@ def start_the_app(tmp_path: Path, user_files: dict[str, str]) -> tuple[set[str],
 
 
 @pytest.mark.usefixtures("desktop_left_clean")
-def test_without_user_files_the_started_app_holds_no_drill_library(tmp_path: Path) -> None:
-    loaded, routines, stderr = start_the_app(tmp_path, {})
-    assert sorted(loaded & set(DRILL_CHAIN)) == []
-    assert routines == ["Morning hip routine", "Warm-up before a walk or run"]  # named from the light index
+def test_without_user_files_the_routines_are_named_and_nothing_is_told(tmp_path: Path) -> None:
+    _loaded, routines, stderr = start_the_app(tmp_path, {})
+    assert routines == ["Morning hip routine", "Warm-up before a walk or run"]
     assert "found a problem" not in stderr
 
 
 @pytest.mark.usefixtures("desktop_left_clean")
 def test_a_bad_user_drill_file_is_told_at_start_up(tmp_path: Path) -> None:
-    loaded, routines, stderr = start_the_app(tmp_path, {"drills/mine.toml": "id = [unclosed\n"})
+    _loaded, routines, stderr = start_the_app(tmp_path, {"drills/mine.toml": "id = [unclosed\n"})
     assert "Unsit found a problem" in stderr
     assert "mine.toml: (TOML syntax)" in stderr and "(drill skipped)" in stderr
-    assert {"unsit.core.drills", "unsit.store.drill_library"} <= loaded  # read at start, as before
     assert routines == ["Morning hip routine", "Warm-up before a walk or run"]
 
 
 def lazily_loaded(loaded: set[str], lazy_names: tuple[str, ...]) -> list[str]:
     return sorted(name for name in loaded
                   if any(name == lazy or name.startswith(lazy + ".") for lazy in lazy_names))
-
-
-@pytest.mark.desktop
-def test_a_working_freedesktop_notifier_loads_no_threading_router_or_futures(desktop) -> None:
-    """``pick_notifier`` picks the freedesktop notifier on the test desktop (dunst), which then
-    shows and withdraws a nudge through its link: none of that loads jeepney's threading router."""
-    code = ("import importlib, json, sys, threading, time\n"
-            f"for name in {build_imports()!r}:\n"
-            "    importlib.import_module(name)\n"
-            "from PySide6.QtWidgets import QApplication\n"
-            "app = QApplication([])\n"
-            "from unsit.platform.notify import pick_notifier\n"
-            "from unsit.platform.notify.base import Nudge\n"
-            "notifier = pick_notifier(None)\n"
-            "notifier.show_nudge(Nudge('Time to unsit', 'footprint check', 10))\n"
-            "deadline = time.monotonic() + 20\n"
-            "from PySide6.QtCore import QEventLoop\n"
-            "while (notifier.delivering or not notifier.current_id) and time.monotonic() < deadline:\n"
-            "    app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)  # until an event: the reply\n"
-            "shown = notifier.current_id\n"
-            "threads = sorted(t.name for t in threading.enumerate())\n"
-            "notifier.close()\n"
-            "print(json.dumps({'name': notifier.name, 'shown': shown, 'threads': threads,\n"
-            "                  'modules': sorted(sys.modules)}))\n")
-    result = json.loads(run_offscreen(code))
-    assert result["name"] == "freedesktop" and result["shown"] > 0, result["threads"]
-    assert "unsit-dbus-notifications" in result["threads"]  # the link was connected when we looked
-    loaded = set(result["modules"])
-    assert lazily_loaded(loaded, NOT_LOADED_BY_THE_NOTIFIER + LOADED_ONLY_WHEN_NEEDED) == []

@@ -41,7 +41,7 @@ step "Build venv"
 [ -x "$WORK/venv/bin/python" ] || "${BASE_PYTHON:-python3}" -m venv "$WORK/venv"
 PY=$WORK/venv/bin/python
 "$PY" -m pip install --quiet --upgrade pip
-"$PY" -m pip install --quiet "$ROOT" "pyinstaller==$PYINSTALLER_VERSION"
+"$PY" -m pip install --quiet "$ROOT" "pyinstaller==$PYINSTALLER_VERSION" "babel>=2.12"  # Babel: the spec compiles the translations
 VERSION=$("$PY" -c 'import unsit; print(unsit.__version__)')
 ARCH=$(uname -m)
 

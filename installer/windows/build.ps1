@@ -52,7 +52,8 @@ if (-not (Test-Path $Py)) {
     Invoke-Checked $base[0] ($baseArgs + @("-m", "venv", (Join-Path $Work "venv")))
 }
 Invoke-Checked $Py @("-m", "pip", "install", "--quiet", "--upgrade", "pip")
-Invoke-Checked $Py @("-m", "pip", "install", "--quiet", $Root, "pyinstaller==$PyInstallerVersion")
+# Babel: the spec compiles the translations with it (a build requirement, not bundled).
+Invoke-Checked $Py @("-m", "pip", "install", "--quiet", $Root, "pyinstaller==$PyInstallerVersion", "babel>=2.12")
 $Version = (& $Py -c "import unsit; print(unsit.__version__)").Trim()
 
 # --- Icon and frozen app ------------------------------------------------------------------

@@ -58,8 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = install_language()
     words = list(sys.argv[1:] if argv is None else argv)
     if words in ([], ["--debug"]):
-        # The tray app itself needs no parser: building argparse's help texts loads the
-        # `locale` module through gettext, which the tray would keep for hours (0.16 MB).
+        # The tray app itself needs no parser: the command line is a client (unsit/cli.py).
         debug = bool(words)
     else:
         try:
@@ -78,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from unsit.app.compose import run_app
     from unsit.runtime.source_lines import uncached_source_lines
 
-    with uncached_source_lines():  # PySide6 reads every module's source; keeping it costs ~4 MB
+    with uncached_source_lines():  # PySide6's import hook would keep every module's source (bench/README.md)
         return run_app(debug=debug, paths=paths)
 
 

@@ -101,17 +101,21 @@ def test_locale_formats_follow_the_language(switcher):
 
 def test_a_right_to_left_language_mirrors_the_layout(qtbot, tmp_path, monkeypatch, switcher):
     """With an Arabic catalogue (a tiny one made here), Qt lays the main window out from the right."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
 
     from unsit.text import i18n
     from unsit.text.languages import LANGUAGES
-    from unsit.text.po_files import Entry, write_mo
     from unsit.ui.main_window_view import MainWindow
 
-    write_mo(tmp_path / "ar" / "LC_MESSAGES" / "unsit.mo",
-             {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": "nplurals=6; plural=0;"},
-             [Entry("&Start drill", msgstr=["&ابدأ التمرين"])])
+    catalog = Catalog(locale="ar", domain="unsit")
+    catalog.add("&Start drill", "&ابدأ التمرين")
+    mo = tmp_path / "ar" / "LC_MESSAGES" / "unsit.mo"
+    mo.parent.mkdir(parents=True)
+    with mo.open("wb") as stream:
+        write_mo(stream, catalog)
     monkeypatch.setitem(LANGUAGES, "ar", "العربية")
     monkeypatch.setattr(i18n, "locale_dir", lambda: tmp_path)
     window = MainWindow()

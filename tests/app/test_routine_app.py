@@ -90,27 +90,24 @@ def test_unsit_drill_routine_plays_the_warm_up_through_and_history_counts_it(run
     assert (today.routines_done, today.drills_skipped) == (1, 1)
 
 
-def test_the_tray_names_the_routines_before_the_library_loads_and_in_the_language_in_use(running_app, qtbot):
-    """No user files: the library waits for first use; the Routines submenu does not."""
+def test_the_tray_names_the_routines_in_the_language_in_use(running_app, qtbot):
+    """The Routines submenu is named at start-up and renamed when the language changes."""
     parts, _clock = running_app
-    tray, library = parts["tray"], parts["library"]
+    tray = parts["tray"]
 
     def names() -> list[str]:
         return [action.text() for action in tray._routines_menu.actions()]
 
     assert names() == ["Morning hip routine", "Warm-up before a walk or run"]
     assert tray._routines_menu.menuAction().isVisible()
-    assert not library.loaded
     try:
         parts["language"].apply("de")
         assert names() == ["Hüftroutine am Morgen", "Aufwärmen vor dem Gehen oder Laufen"]
-        assert not library.loaded
     finally:
         parts["language"].apply("en")
     assert names()[0] == "Morning hip routine"
-    tray._routines_menu.actions()[1].trigger()  # first use: the library loads and the routine starts
+    tray._routines_menu.actions()[1].trigger()  # the routine starts
     qtbot.waitUntil(lambda: parts["windows"].drill_window is not None)
-    assert library.loaded
     assert parts["windows"].drill_window.session_id == "routine:warm-up"
     assert parts["controller"].engine.status().phase.value == "in_drill"
     parts["windows"].drill_window.end_drill()

@@ -29,17 +29,3 @@ def test_assets_are_found_with_the_drills():
     root = assets_dir()
     assert (root / "drills").is_dir() and not (root / "poses").exists()  # no pose art since drills v2
     assert sorted(p.name for p in (root / "drills").glob("*.toml"))
-
-
-def test_platformdirs_is_unloaded_once_the_folders_are_resolved_and_resolves_again() -> None:
-    """An idle tray does not keep platformdirs' modules (issue 11); a second resolve gives the same paths."""
-    import subprocess
-    import sys
-
-    code = ("import sys\n"
-            "from unsit.runtime.paths import AppPaths\n"
-            "first = AppPaths.from_platform()\n"
-            "gone = not any(n.split('.')[0] == 'platformdirs' for n in sys.modules)\n"
-            "print(gone, AppPaths.from_platform() == first)\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
-    assert done.stdout.strip() == "True True", done.stderr

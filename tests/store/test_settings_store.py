@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 
@@ -11,12 +12,10 @@ from unsit.store.settings_file import SettingsFile, render_toml
 from unsit.store.settings_store import SettingsStore
 
 
-@pytest.fixture(params=["inotify", "qt"])
-def store(request, tmp_path, qtbot):
-    """Each test runs with both watches: inotify (Linux) and Qt's (elsewhere, or without inotify)."""
-    s = SettingsStore(SettingsFile(tmp_path / "cfg" / "settings.toml"), use_inotify=request.param == "inotify")
+@pytest.fixture
+def store(tmp_path, qtbot):
+    s = SettingsStore(SettingsFile(tmp_path / "cfg" / "settings.toml"))
     assert s.load_initial() == []
-    assert s._watcher.kind == request.param
     return s
 
 
@@ -80,6 +79,55 @@ def test_in_place_write_is_applied(store, qtbot):
     with qtbot.waitSignal(store.settings_changed, timeout=3000):
         store.path.write_text(render_toml(Settings(snooze_minutes=12)))
     assert store.settings.snooze_minutes == 12
+
+
+def test_in_place_write_after_an_atomic_replace_is_applied(store, qtbot):
+    """Even while the replaced file is still open somewhere (its watch then stays on it)."""
+    with store.path.open("rb"):
+        with qtbot.waitSignal(store.settings_changed, timeout=3000):
+            edit_externally(store.path, render_toml(Settings(snooze_minutes=7)))
+        with qtbot.waitSignal(store.settings_changed, timeout=3000):  # the file's watch moved to the new file
+            store.path.write_text(render_toml(Settings(snooze_minutes=8)))
+    assert store.settings.snooze_minutes == 8
+
+
+def test_other_files_in_the_folder_change_nothing(store, qtbot):
+    with qtbot.assertNotEmitted(store.settings_changed), qtbot.assertNotEmitted(store.settings_problem):
+        (store.path.parent / "notes.txt").write_text("not the settings\n")
+        qtbot.waitUntil(lambda: store._reload_timer.isActive(), timeout=2000)
+        qtbot.waitUntil(lambda: not store._reload_timer.isActive(), timeout=2000)
+
+
+def test_a_symlinked_file_is_followed_to_its_target(tmp_path, qtbot):
+    """A dotfile manager's link: edits of the target, in place or by an atomic save, are applied."""
+    real = tmp_path / "dotfiles" / "settings.toml"
+    real.parent.mkdir()
+    real.write_text(render_toml(Settings()))
+    link = tmp_path / "cfg" / "settings.toml"
+    link.parent.mkdir()
+    link.symlink_to(real)
+    store = SettingsStore(SettingsFile(link))
+    assert store.load_initial() == []
+    with qtbot.waitSignal(store.settings_changed, timeout=3000):
+        real.write_text(render_toml(Settings(interval_minutes=41)))
+    assert store.settings.interval_minutes == 41
+    with qtbot.waitSignal(store.settings_changed, timeout=3000):
+        edit_externally(real, render_toml(Settings(interval_minutes=42)))
+    assert store.settings.interval_minutes == 42
+    with qtbot.waitSignal(store.settings_changed, timeout=3000):  # and in place again, on the new file
+        real.write_text(render_toml(Settings(interval_minutes=43)))
+    assert store.settings.interval_minutes == 43
+    assert link.is_symlink()
+
+
+def test_a_removed_folder_is_written_again_and_watched(store, qtbot):
+    store.update(Settings(interval_minutes=35))
+    shutil.rmtree(store.path.parent)
+    qtbot.waitUntil(store.path.exists, timeout=3000)  # the reload writes the settings in force again
+    assert "interval_minutes = 35" in store.path.read_text()
+    with qtbot.waitSignal(store.settings_changed, timeout=3000):  # and the new folder is watched
+        edit_externally(store.path, render_toml(Settings(interval_minutes=36)))
+    assert store.settings.interval_minutes == 36
 
 
 def test_bad_external_edit_keeps_previous_good_value(store, qtbot):

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from unsit.text.languages import LANGUAGES, SOURCE_LANGUAGE
-from unsit.text.po_files import Entry, read_po, write_mo
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "src" / "unsit" / "locale"
@@ -96,7 +95,7 @@ def test_the_check_fails_on_a_renamed_broken_or_missing_placeholder(catalogues, 
 def test_the_check_fails_on_a_plural_form_missing_per_the_header(catalogues, tmp_path):
     polish = "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
     problems = catalogues.check_catalogue(_po(tmp_path, GOOD, polish), TEMPLATE)
-    assert any("2 plural forms, the header says nplurals=3" in p for p in problems)
+    assert any("plural forms [2] are empty; the header says nplurals=3" in p for p in problems)
 
 
 def test_the_check_fails_on_untranslated_and_fuzzy(catalogues, tmp_path):
@@ -106,16 +105,24 @@ def test_the_check_fails_on_untranslated_and_fuzzy(catalogues, tmp_path):
     assert any("fuzzy" in p for p in catalogues.check_catalogue(_po(tmp_path, body), TEMPLATE))
 
 
-def test_our_mo_writer_is_read_by_gettext_with_contexts_and_plurals(tmp_path):
+def _setup_module():
+    spec = importlib.util.spec_from_file_location("unsit_setup", ROOT / "setup.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_compiled_catalogues_are_read_by_gettext_with_contexts_and_plurals(tmp_path):
+    """What the wheel build writes (setup.py, Babel): gettext finds contexts, plurals, joined lines."""
     body = (GOOD + '\nmsgctxt "drills/a.toml: cue"\nmsgid "Stand up."\nmsgstr "Steh auf."\n'
             '\nmsgid "Line one "\n"and two"\nmsgstr ""\n"Zeile eins "\n"und zwei"\n'
-            '\nmsgid "Untranslated"\nmsgstr ""\n')
-    header, entries = read_po(_po(tmp_path, body))
-    assert header["Plural-Forms"].startswith("nplurals=2")
-    mo = tmp_path / "xx.mo"
-    assert write_mo(mo, header, entries) == 4
-    with mo.open("rb") as stream:
-        t = gettext.GNUTranslations(stream)
+            '\nmsgid "Untranslated"\nmsgstr ""\n'
+            '\n#, fuzzy\nmsgid "Unsure"\nmsgstr "Unsicher"\n')
+    source = _po(tmp_path, body).parent
+    written = _setup_module().compile_catalogues(source, tmp_path / "out")
+    assert written == [tmp_path / "out" / "xx" / "LC_MESSAGES" / "unsit.mo"]
+    t = gettext.translation("unsit", tmp_path / "out", languages=["xx"])
     assert t.gettext("Sitting for {duration}") == "Sitzt seit {duration}"
     assert t.ngettext("{count} drill", "{count} drills", 1) == "{count} Übung"
     assert t.ngettext("{count} drill", "{count} drills", 5) == "{count} Übungen"
@@ -123,21 +130,31 @@ def test_our_mo_writer_is_read_by_gettext_with_contexts_and_plurals(tmp_path):
     assert t.gettext("Stand up.") == "Stand up."  # without the context it is another message
     assert t.gettext("Line one and two") == "Zeile eins und zwei"
     assert t.gettext("Untranslated") == "Untranslated"
+    assert t.gettext("Unsure") == "Unsure"  # fuzzy: not shipped
 
 
-def test_our_reader_agrees_with_babel_on_every_shipped_catalogue():
+def test_every_shipped_catalogue_compiles_to_what_gettext_reads(tmp_path):
+    """Each language's compiled file gives every message of its .po, contexts and plural forms included."""
     from babel.messages.pofile import read_po as babel_read_po
 
-    for po in [*LOCALE.glob("*.po"), LOCALE / "unsit.pot"]:
-        _header, entries = read_po(po)
+    _setup_module().compile_catalogues(LOCALE, tmp_path)
+    for po in sorted(LOCALE.glob("*.po")):
         with po.open("rb") as stream:
-            theirs = babel_read_po(stream)
-        ours = {(e.context, e.msgid): e for e in entries}
-        assert len(ours) == len([m for m in theirs if m.id]), po.name
-        for message in theirs:
+            catalog = babel_read_po(stream)
+        t = gettext.translation("unsit", tmp_path, languages=[po.stem])
+        for message in catalog:
             if not message.id:
                 continue
-            msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-            entry: Entry = ours[(message.context or "", msgid)]
-            strings = list(message.string) if isinstance(message.string, tuple) else [message.string]
-            assert entry.msgstr == strings, (po.name, msgid)
+            if isinstance(message.id, tuple):
+                for n, form in ((1, 0), (2, 1)):
+                    index = _plural_index(catalog.plural_expr, n)
+                    got = (t.npgettext(message.context, *message.id, n) if message.context
+                           else t.ngettext(*message.id, n))
+                    assert got == message.string[index], (po.name, message.id, form)
+            else:
+                got = t.pgettext(message.context, message.id) if message.context else t.gettext(message.id)
+                assert got == message.string, (po.name, message.id)
+
+
+def _plural_index(expression: str, n: int) -> int:
+    return int(gettext.c2py(expression)(n))

@@ -52,17 +52,3 @@ def test_icon_holds_all_sizes(qapp):
 def test_quantise_limits_repaints():
     assert quantise(0.5001) == quantise(0.5002)
     assert quantise(-1) == 0 and quantise(2) == 1
-
-
-def test_2x_pixmaps_only_for_a_hidpi_screen(qapp):
-    """Four times the pixels are painted only when a screen needs them (idle memory, issue 11)."""
-    from PySide6.QtCore import QSize
-
-    low = make_icon(TrayLook.PROGRESS, 0.5, pixel_ratio=1.0)
-    high = make_icon(TrayLook.PROGRESS, 0.5, pixel_ratio=2.0)
-    # A 1x-only icon answers a 2x request by scaling its 1x pixmap; the 2x set has its own.
-    assert high.pixmap(QSize(32, 32), 2.0).toImage() != low.pixmap(QSize(32, 32), 2.0).toImage()
-    assert high.pixmap(QSize(32, 32), 1.0).toImage() == low.pixmap(QSize(32, 32), 1.0).toImage()
-    assert qapp.devicePixelRatio() == 1.0  # Xvfb: the tray's own icon is painted at 1x only
-    assert make_icon(TrayLook.PROGRESS, 0.5).pixmap(QSize(32, 32), 2.0).toImage() == \
-        low.pixmap(QSize(32, 32), 2.0).toImage()

@@ -13,7 +13,6 @@ from unsit import APP_ID, APP_NAME, DESKTOP_ID, __version__
 from unsit.core.start_at_login import StartAtLoginFollower
 from unsit.runtime.log_file import setup_logging
 from unsit.runtime.paths import AppPaths
-from unsit.runtime.transient_imports import transient_modules
 from unsit.text.i18n import _
 
 if TYPE_CHECKING:  # Qt and the settings load after the cheap checks in run_app
@@ -32,23 +31,20 @@ def _command() -> str:
 
 
 def sync_start_at_login(wanted: bool, tell: Callable[[str], None] | None = None) -> None:
-    """Make start-at-login match the setting. Needed only when the setting changes, so the
-    autostart module is forgotten again afterwards (``unsit.runtime.transient_imports``).
-    ``tell`` shows a refusal the user can fix (macOS: the app runs from its disk image)."""
-    with transient_modules("unsit.platform.autostart"):
-        from unsit.platform.autostart import sync_autostart
+    """Make start-at-login match the setting (only when the setting changes). ``tell`` shows a
+    refusal the user can fix (macOS: the app runs from its disk image)."""
+    from unsit.platform.autostart import sync_autostart
 
-        sync_autostart(wanted, tell=tell)
+    sync_autostart(wanted, tell=tell)
 
 
 def adopt_start_at_login(first_launch: bool, setting: bool) -> bool:
     """The setting to start with: an existing entry is adopted at the first launch (issue 25)."""
     if not first_launch or setting:
         return setting
-    with transient_modules("unsit.platform.autostart"):
-        from unsit.platform.autostart import adopted_setting
+    from unsit.platform.autostart import adopted_setting
 
-        return adopted_setting(first_launch, setting)
+    return adopted_setting(first_launch, setting)
 
 
 def missing_display(env: Mapping[str, str], platform: str) -> str | None:
@@ -139,8 +135,7 @@ def run_app(debug: bool = False, paths: AppPaths | None = None) -> int:
     parts = build(app, paths)
     if parts is None:
         return 0
-    with transient_modules("unsit.platform.command_name", "unsit.platform.autostart", "shlex"):
-        command = _command()  # only for this line: an idle tray does not keep the quoting code
+    command = _command()
     print(started_line(QSystemTrayIcon.isSystemTrayAvailable(), command), flush=True)
     from PySide6.QtCore import QTimer
 
@@ -185,6 +180,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     """Create and connect every part; None when another instance owns the socket."""
     from PySide6.QtWidgets import QSystemTrayIcon
 
+    from unsit.app.commands import CommandHandler
     from unsit.app.controller import Controller
     from unsit.app.ipc_server import InstanceServer
     from unsit.app.language import LanguageSwitcher
@@ -197,6 +193,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.platform.clock import SystemClock
     from unsit.platform.clock_watch import ClockChangeWatcher
     from unsit.platform.idle import detect_idle_source
+    from unsit.platform.instance_lock import LOCK_NAME
     from unsit.platform.notify import pick_fallback, pick_notifier, reminder_notifier_factory
     from unsit.platform.quiet_answers import DesktopQuiet, QuietAnswers
     from unsit.platform.session import SessionWatcher
@@ -233,7 +230,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
         problems = [*problems, history_problem]
     library = LibraryShelf(asset_path("drills"), asset_path("routines"), paths.user_drills_dir,
                            paths.user_routines_dir)
-    drill_problems = library.load_at_start()  # only with the user's own files; else on first use
+    drill_problems = library.load()
     tray = Tray()
     sni = SniWatch()  # an SNI host shows the icon without a geometry: ask its watcher
     sni.start()
@@ -261,7 +258,6 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
         log.warning("%s: %s", title, body)
         presenter.inform(title, body)
 
-    library.on_problems = lambda messages: inform(_("Unsit found a problem"), "\n".join(messages))
     main_window = MainWindowOpener(controller, windows, app.quit)
     if sys.platform == "darwin":  # opening Unsit.app again re-activates this process: show the window
         from unsit.platform.macos_reopen import open_window_on_reopen
@@ -280,19 +276,8 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
                 **presenter.status(), **held_status(engine.status()), "call_watch": calls.name,
                 "drill": window.describe() if window is not None else None}
 
-    commands: list[Callable[[dict[str, Any]], dict[str, Any]]] = []
-
-    def handler(request: dict[str, Any]) -> dict[str, Any]:
-        """The command handler, made at the first command: an idle tray does not hold its module."""
-        if not commands:
-            from unsit.app.commands import CommandHandler
-
-            commands.append(CommandHandler(controller, status_extras, app.quit, windows,
-                                           on_activate=main_window.open))  # launched again: show the main window
-        return commands[0](request)
-
-    from unsit.platform.instance_lock import LOCK_NAME
-
+    handler = CommandHandler(controller, status_extras, app.quit, windows,
+                             on_activate=main_window.open)  # launched again: show the main window
     server = InstanceServer(paths.socket_path, handler, instance_lock=paths.data_dir / LOCK_NAME)
     parts = {"server": server, "controller": controller, "wall_jobs": wall_jobs, "session": session,
              "presenter": presenter, "tray": tray, "windows": windows, "history": history, "idle": idle,
@@ -370,7 +355,7 @@ def release_start_up_memory() -> None:
     """Hand the heap that start-up used and freed back to the OS (glibc keeps it otherwise).
 
     A tray app idles for hours after a busy start (imports, TOML, the first icons); on
-    Linux this trims a few MB off its resident memory. Elsewhere it only collects garbage.
+    Linux glibc's ``malloc_trim`` returns the freed pages. Elsewhere it only collects garbage.
     """
     import gc
 

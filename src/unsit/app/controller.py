@@ -26,10 +26,11 @@ from unsit.core.reminders import KINDS, Effect
 from unsit.core.settings import Settings
 from unsit.platform.notify.base import Nudge
 from unsit.store.history_recorder import HistoryRecorder
+from unsit.text.drill_text import drill_name
 from unsit.ui.text import long_microphone_text, nudge_text, status_line, tooltip_text
 from unsit.ui.tray_art import TrayLook
 
-if TYPE_CHECKING:  # the collaborators' shapes: typing only (Protocol classes cost memory at idle)
+if TYPE_CHECKING:  # the collaborators' shapes: typing only
     from unsit.app.seams import (
         CallSource,
         ClockChanges,
@@ -187,8 +188,6 @@ class Controller(QObject):
 
         A finished drill's end screen is no running drill: a new drill opens in a new window.
         """
-        from unsit.text.drill_text import drill_name  # here: the idle tray holds no drill text
-
         drill = self._windows.open_drill(family, self.engine.settings)
         if drill is None:
             return ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -60,8 +61,6 @@ def answer(handler: Handler, data: bytes) -> bytes:
 
 def decode_request(data: bytes) -> tuple[dict[str, Any] | None, str]:
     """The request object in ``data``, or None and why not."""
-    import json  # on the first request, not at start-up: an idle tray that is never asked needs none
-
     try:
         request = json.loads(data.decode())
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -83,7 +82,6 @@ def run_handler(handler: Handler, request: dict[str, Any]) -> dict[str, Any]:
 
 def encode_reply(reply: dict[str, Any]) -> bytes:
     """One reply line."""
-    import json
 
     try:
         return (json.dumps(reply) + "\n").encode()

@@ -12,8 +12,8 @@ when the process dies) tells a live instance from a dead one's leftover socket f
 
 The runtime folder can be deleted while the app runs. A second lock, outside it
 (``platform/instance_lock.py``), keeps a second instance from starting meanwhile, and the
-server watches its socket file (``platform/file_watch.py``: inotify, no wake-ups while
-nothing changes) and creates the folder, lock and socket again when they are gone, so ``unsit
+server watches its socket's folder and the folder above it (``QFileSystemWatcher``: inotify on
+Linux, no wake-ups while nothing changes) and creates the folder, lock and socket again when they are gone, so ``unsit
 status`` and ``unsit quit`` keep reaching the one instance.
 
 On Windows it is a QLocalServer named pipe limited to the user.
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 if TYPE_CHECKING:  # QtNetwork loads only on Windows, where the named pipe needs it
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -52,7 +52,6 @@ from unsit.app.ipc_requests import (  # noqa: F401  (answer, quote: used by test
     quote,
     run_handler,
 )
-from unsit.platform.file_watch import FileWatch
 from unsit.platform.instance_lock import InstanceLock
 from unsit.platform.ipc_client import NotAnswering, NotRunning, send_request, server_name
 
@@ -108,7 +107,7 @@ class InstanceServer(QObject):
         super().__init__(parent)
         self._path = socket_path
         self._instance_lock = InstanceLock(instance_lock) if instance_lock is not None else None
-        self._watcher: FileWatch | None = None
+        self._watcher: QFileSystemWatcher | None = None
         self._check_timer: QTimer | None = None
         self._handler = handler
         self._sock: socket.socket | None = None
@@ -119,7 +118,7 @@ class InstanceServer(QObject):
         self._wake_r: socket.socket | None = None
         self._wake_w: socket.socket | None = None
         # Appended on the GUI thread, taken on the server thread (a deque's append and popleft
-        # are thread safe; no `queue` module in the idle process).
+        # are thread safe).
         self._replies: deque[tuple[int, bytes]] = deque()
         self._budget = WarningBudget()
         self._qt_server: QLocalServer | None = None
@@ -206,17 +205,23 @@ class InstanceServer(QObject):
     # -- the socket's folder, watched ---------------------------------------------------------
     def _watch_folder(self) -> None:
         if self._watcher is None:
-            self._watcher = FileWatch(self._path, self)
+            self._watcher = QFileSystemWatcher(self)
             self._watcher.setObjectName("command_socket_watcher")
             self._check_timer = QTimer(self)
             self._check_timer.setObjectName("command_socket_check")
             self._check_timer.setSingleShot(True)
             self._check_timer.setInterval(SOCKET_CHECK_DELAY_MS)
             self._check_timer.timeout.connect(self.ensure_socket)
-            self._watcher.changed.connect(self._folder_changed)  # a bound method: no cycle through a lambda
-        self._watcher.rewatch()  # the folder may have been made again: watch the new one
+            self._watcher.directoryChanged.connect(self._folder_changed)  # a bound method: no cycle through a lambda
+        # The socket's folder tells of the socket going; the folder above, of the folder going. A
+        # removed folder drops out of the watch: it is watched again once it is made again.
+        watched = set(self._watcher.directories())
+        wanted = [str(folder) for folder in (self._path.parent, self._path.parent.parent)
+                  if str(folder) not in watched and folder.is_dir()]
+        if wanted:
+            self._watcher.addPaths(wanted)
 
-    def _folder_changed(self) -> None:
+    def _folder_changed(self, _folder: str = "") -> None:
         if self._check_timer is not None:
             self._check_timer.start()  # a burst of changes: one check after it
 
@@ -305,11 +310,9 @@ class InstanceServer(QObject):
     def close(self) -> None:
         """Stop serving, remove the socket file (when it is still ours) and release the locks."""
         # Deleted here, on the GUI thread: a server object collected later on another thread then
-        # takes no inotify notifier or timer with it.
+        # takes no file watcher or timer with it.
         from shiboken6 import delete
 
-        if self._watcher is not None:
-            self._watcher.close()
         for part in (self._check_timer, self._watcher):
             if part is not None:
                 delete(part)

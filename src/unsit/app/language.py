@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from unsit.text.i18n import current_language, install
 from unsit.text.languages import is_right_to_left
-
-if TYPE_CHECKING:  # imported where used: an English tray at idle never needs them (0.12 MB of bindings)
-    from PySide6.QtCore import QTranslator
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +71,6 @@ class LanguageSwitcher(QObject):
         super().__init__(parent)
         self._qt_translator: QTranslator | None = None
         self._applied: str | None = None
-        self._mirrored = False
 
     @property
     def language(self) -> str:
@@ -92,16 +87,9 @@ class LanguageSwitcher(QObject):
         QLocale.setDefault(locale_for(code))
         self._load_qt_strings(code)
         rtl = is_right_to_left(code)
-        if rtl or self._mirrored:  # left to right is Qt's default: the idle tray never names Qt's enums for it
-            from PySide6.QtCore import Qt
-
-            QGuiApplication.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl
-                                               else Qt.LayoutDirection.LeftToRight)
-            self._mirrored = rtl
+        QGuiApplication.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
         log.info("language: %s", code)
         if not first:
-            from PySide6.QtCore import QEvent
-
             app = QCoreApplication.instance()
             if isinstance(app, QApplication):
                 for window in app.topLevelWidgets():
@@ -115,8 +103,6 @@ class LanguageSwitcher(QObject):
             self._qt_translator = None
         if code == "en":
             return
-        from PySide6.QtCore import QLibraryInfo, QTranslator
-
         translator = QTranslator(self)
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if translator.load(QLocale(code), "qtbase", "_", folder):

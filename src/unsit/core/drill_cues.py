@@ -12,10 +12,10 @@ a late tick never fires a burst of sounds. Pure: no Qt, no clock, no I/O.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 from unsit.core.drill_session import DrillSession, Finished, SessionEvent, State, StepChanged
 from unsit.core.drills import spoken_line
-from unsit.core.records import dataclass
 from unsit.text.drill_text import drill_safety, step_cue
 from unsit.text.i18n import N_, _
 

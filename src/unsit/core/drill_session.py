@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import enum
 import math
+from dataclasses import dataclass
 
 from unsit.core.clock import Clock
 from unsit.core.drills import SWITCH_SIDES_SECONDS, Drill, Step, needs_switch, scale_for
 from unsit.core.motion import Frame
-from unsit.core.records import dataclass
 
 GET_READY_SECONDS = 3.0
 MIN_DONE_FRACTION = 0.5

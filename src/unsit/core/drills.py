@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from unsit.core.families import FAMILIES
@@ -30,7 +30,6 @@ from unsit.core.pose import (
     range_problems,
 )
 from unsit.core.pose_library import LIBRARY
-from unsit.core.records import dataclass, field
 from unsit.core.speech_time import hold_seconds_for, reps_for, speech_seconds
 from unsit.text.i18n import _
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,7 +38,6 @@ from unsit.core.events import (
 from unsit.core.morning_offer import MorningOffer
 from unsit.core.nudges import CYCLE_PHASES, PENDING_CYCLES, NudgeMachine
 from unsit.core.posture import StandingWatch
-from unsit.core.records import dataclass, field
 from unsit.core.reminders import KINDS, MORNING_ROUTINE, STANDING_TOO_LONG, Effect
 from unsit.core.settings import Settings
 from unsit.core.streak import StreakTracker, StreakUpdate
@@ -47,7 +47,7 @@ PAUSE_END_EARLY = timedelta(seconds=1)
 """A scheduler's PAUSE_END up to this early still ends the pause (clocks read a moment apart)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     """What the platform saw at a tick.
 
@@ -73,7 +73,7 @@ class Observation:
         return self.quiet() if callable(self.quiet) else self.quiet
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Status:
     """A snapshot for the tray tooltip, the CLI and the status file.
 

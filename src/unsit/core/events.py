@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import TypeAlias
-
-from unsit.core.records import dataclass
 
 
 class Phase(Enum):

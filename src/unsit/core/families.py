@@ -1,8 +1,7 @@
 """The drill families: their keys and how the settings name them.
 
-Kept apart from ``core.drills`` so the settings, the command line and the command
-handler can name the families without loading the drill model (the idle tray does not
-need it until a drill is wanted).
+Kept apart from ``core.drills`` so the settings and the command line can name the
+families without the drill model.
 """
 
 from __future__ import annotations

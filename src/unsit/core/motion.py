@@ -9,9 +9,9 @@ starts exactly when the rep counter turns to ``n``.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from unsit.core.pose import Pose, lerp_pose
-from unsit.core.records import dataclass
 
 
 def ease_in_out(t: float) -> float:
@@ -20,7 +20,7 @@ def ease_in_out(t: float) -> float:
     return 0.5 - 0.5 * math.cos(math.pi * t)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Frame:
     """The figure at one moment: the pose, and whether it is moving just then."""
 

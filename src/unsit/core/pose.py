@@ -12,9 +12,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import fields, replace
-
-from unsit.core.records import dataclass
+from dataclasses import dataclass, fields, replace
 
 Vec = tuple[float, float, float]
 Mat = tuple[Vec, Vec, Vec]
@@ -91,7 +89,7 @@ ANCHOR_BLEND_CM = 10.0
 
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pose:
     """Joint angles in degrees; all zero is standing tall, arms hanging, facing +x.
 
@@ -230,7 +228,7 @@ def _length(v: Vec) -> float:
     return math.sqrt(v[0] ** 2 + v[1] ** 2 + v[2] ** 2)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Leg:
     """One leg's points."""
 
@@ -241,7 +239,7 @@ class Leg:
     toe: Vec
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Arm:
     """One arm's points."""
 
@@ -250,7 +248,7 @@ class Arm:
     hand: Vec
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Body:
     """The figure's points in world centimetres (floor at y = 0, support ankle at x = 0)."""
 

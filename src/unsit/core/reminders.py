@@ -11,10 +11,10 @@ Texts are English templates marked with ``N_``; they are translated where they a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
 from unsit.core.events import QuietReason
-from unsit.core.records import dataclass
 from unsit.text.i18n import N_, _
 
 

@@ -14,6 +14,8 @@ that saw it: a stalled event loop loses the overshoot instead of rushing the nex
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from unsit.core.clock import Clock
 from unsit.core.drill_session import (
     GET_READY_SECONDS,
@@ -24,7 +26,6 @@ from unsit.core.drill_session import (
     SessionEvent,
     State,
 )
-from unsit.core.records import dataclass
 from unsit.core.routines import Routine, RoutineStep
 
 

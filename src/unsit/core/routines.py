@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from unsit.core.drill_session import GET_READY_SECONDS
@@ -28,7 +29,6 @@ from unsit.core.drills import (
     DrillError,
     needs_switch,
 )
-from unsit.core.records import dataclass, field
 from unsit.text.i18n import _, ngettext
 
 SCHEMA_VERSION = 1

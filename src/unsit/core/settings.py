@@ -12,10 +12,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from unsit.core.families import FAMILIES
-from unsit.core.records import dataclass
 from unsit.text.i18n import N_, _
 from unsit.text.languages import LANGUAGES, check_language
 

@@ -22,8 +22,9 @@ sitting: the streak stands still, and the away run is followed as usual.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from unsit.core.events import EndReason
-from unsit.core.records import dataclass
 
 PRESENT_IDLE_SECONDS = 30.0
 """An away run shorter than this still counts as "present" (a nudge may be shown)."""
@@ -32,7 +33,7 @@ INPUT_TOLERANCE_SECONDS = 1.0
 """Jitter allowed between the OS idle counter and our clocks before we call it input."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StreakUpdate:
     """What one observation did to the streak.
 

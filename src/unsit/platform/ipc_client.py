@@ -16,6 +16,7 @@ cap of open connections answers "busy" at once; the client tries again for a mom
 from __future__ import annotations
 
 import errno
+import json
 import os
 import socket
 import sys
@@ -173,13 +174,10 @@ def _send_qt(name: str, payload: bytes, timeout: float,
 
 
 def _encode(request: dict[str, Any]) -> bytes:
-    import json  # only when someone answers: an idle tray never needs it (0.1 MB)
-
     return (json.dumps(request) + "\n").encode()
 
 
 def _decode(data: bytes) -> dict[str, Any]:
-    import json
 
     if not data.strip():
         raise NotAnswering("the running instance closed the connection without answering")

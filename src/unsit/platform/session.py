@@ -139,8 +139,7 @@ class SessionWatcher(QObject):
         self._lock_pending: bool | None = None
         self._lock_guard = threading.Lock()
         self._log_budget = LogBudget(monotonic=monotonic)
-        # Emitted on the listener threads only, so Qt queues them to this object's (GUI) thread; no
-        # explicit QueuedConnection: naming Qt's enum namespace costs the idle process about 1 MB.
+        # Emitted on the listener threads only, so Qt queues them to this object's (GUI) thread.
         self._lock_seen.connect(self._on_lock_seen)
         self._sleep_seen.connect(self._on_sleep_seen)
 

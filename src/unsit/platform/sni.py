@@ -13,13 +13,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from jeepney import DBusAddress, MatchRule, MessageType, Properties
 from jeepney.bus_messages import message_bus
 from PySide6.QtCore import QObject, Signal
 
-from unsit.core.records import dataclass
 from unsit.platform.dbus import BusUnavailable, NameOwners, SignalListener, name_owner_rule, signature_of
 
 log = logging.getLogger(__name__)

@@ -24,9 +24,9 @@ import shutil
 import signal
 import subprocess
 import sys
+from dataclasses import dataclass
 from typing import Protocol
 
-from unsit.core.records import dataclass
 from unsit.text.i18n import current_language
 
 log = logging.getLogger(__name__)

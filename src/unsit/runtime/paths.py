@@ -7,12 +7,11 @@ import stat
 import sys
 import tempfile
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from unsit import APP_ID
-from unsit.core.records import dataclass
-from unsit.runtime.transient_imports import transient_modules
 
 if TYPE_CHECKING:
     from platformdirs.api import PlatformDirsABC
@@ -31,15 +30,10 @@ class AppPaths:
 
     @classmethod
     def from_platform(cls) -> AppPaths:
-        """Resolve from platformdirs (honours XDG_* variables on Linux).
+        """Resolve from platformdirs (honours XDG_* variables on Linux)."""
+        import platformdirs
 
-        platformdirs is forgotten again afterwards (about 0.3 MB of an idle tray; see
-        ``unsit.runtime.transient_imports``): nothing keeps its objects.
-        """
-        with transient_modules("platformdirs"):
-            import platformdirs
-
-            return cls._from_dirs(platformdirs.PlatformDirs(APP_ID, appauthor=False))
+        return cls._from_dirs(platformdirs.PlatformDirs(APP_ID, appauthor=False))
 
     @classmethod
     def _from_dirs(cls, dirs: PlatformDirsABC) -> AppPaths:

@@ -17,13 +17,12 @@ import errno
 import os
 import stat
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from unsit.core.drills import DrillError
-from unsit.core.records import dataclass
-from unsit.runtime.toml_text import PARSER_MODULES, TomlError, parse_toml
-from unsit.runtime.transient_imports import transient_modules
+from unsit.runtime.toml_text import TomlError, parse_toml
 from unsit.text.i18n import N_, _
 
 MAX_FILE_BYTES = 64 * 1024
@@ -147,7 +146,6 @@ def read_toml_table(path: Path, kind: str, error: type[DrillError] = DrillError)
         raise error(source, "(TOML syntax)", str(exc)) from exc
 
 
-@transient_modules(*PARSER_MODULES)  # the parser once per folder, forgotten afterwards
 def load_folder(folder: Path, kind: str, load_file: Callable[[Path], ItemT], messages: list[str]) -> list[ItemT]:
     """Every usable item of ``folder``, in file-name order; a message for each file skipped.
 

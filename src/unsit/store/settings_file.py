@@ -18,11 +18,11 @@ import logging
 import os
 import stat
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from unsit.core.records import dataclass, field
 from unsit.core.settings import FIELDS, Settings, validate
 from unsit.runtime.toml_text import TomlError, parse_toml
 from unsit.store.atomic import fsync_folder, write_atomically

@@ -1,7 +1,7 @@
 """Live settings: the one place that holds the current Settings and keeps the file in step.
 
 Changes come from the settings window (``update``) or from the user editing
-settings.toml while Unsit runs (``platform/file_watch.py``, debounced). Either way the
+settings.toml while Unsit runs (a ``QFileSystemWatcher``, debounced). Either way the
 new settings are announced with ``settings_changed``; a bad hand edit keeps the
 previous good value and is reported with ``settings_problem``.
 """
@@ -9,12 +9,12 @@ previous good value and is reported with ``settings_problem``.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from unsit.core.settings import Settings, SettingsError, validate
-from unsit.platform.file_watch import FileWatch
 from unsit.store.settings_file import SettingsFile
 
 log = logging.getLogger(__name__)
@@ -33,14 +33,16 @@ class SettingsStore(QObject):
     settings_changed = Signal(object)
     settings_problem = Signal(str)
 
-    def __init__(self, settings_file: SettingsFile, parent: QObject | None = None, *, use_inotify: bool = True):
+    def __init__(self, settings_file: SettingsFile, parent: QObject | None = None):
         super().__init__(parent)
         self._file = settings_file
         self._settings = Settings()
         self._last_problem = ""
-        self._watcher = FileWatch(settings_file.path, self, use_inotify=use_inotify)
+        self._watcher = QFileSystemWatcher(self)
         self._watcher.setObjectName("settings_file_watcher")
-        self._watcher.changed.connect(self._on_fs_event)
+        self._watcher.fileChanged.connect(self._on_fs_event)
+        self._watcher.directoryChanged.connect(self._on_fs_event)
+        self._watched_file: tuple[int, int] | None = None  # (device, inode) the file's watch is on
         self._reload_timer = QTimer(self)
         self._reload_timer.setObjectName("settings_reload_timer")
         self._reload_timer.setSingleShot(True)
@@ -88,7 +90,12 @@ class SettingsStore(QObject):
 
     def reload(self) -> None:
         """Re-read the file now (normally called by the debounce timer after an edit)."""
-        self._watch()
+        try:
+            self._reload()
+        finally:
+            self._watch()  # after the load, which writes the file (and its folder) again if they went
+
+    def _reload(self) -> None:
         current = self._file.read_bytes()
         if current is not None and current == self._file.known_content:
             return  # our own save, or a touch without a change
@@ -107,8 +114,26 @@ class SettingsStore(QObject):
             self.settings_changed.emit(settings)
 
     def _watch(self) -> None:
-        """Watch again what an editor's atomic replace or a late folder may have dropped."""
-        self._watcher.rewatch()
+        """Watch again what an editor's atomic replace or a removed folder dropped.
 
-    def _on_fs_event(self) -> None:
+        The folder's watch sees the file renamed over, created or removed; the file's watch
+        (which follows a symlink to its target) sees it written in place, or replaced.
+        """
+        path = self._file.path
+        wanted = [path.parent]
+        try:
+            info = path.stat()
+        except OSError:
+            info = None
+        if info is not None:
+            wanted.append(path)
+            if (info.st_dev, info.st_ino) != self._watched_file and str(path) in self._watcher.files():
+                self._watcher.removePath(str(path))  # still on the replaced file, until Qt hears it went
+            self._watched_file = (info.st_dev, info.st_ino)
+        watched = set(self._watcher.files()) | set(self._watcher.directories())
+        missing = [p for p in dict.fromkeys(map(str, wanted)) if p not in watched and os.path.exists(p)]
+        if missing:
+            self._watcher.addPaths(missing)
+
+    def _on_fs_event(self, _path: str) -> None:
         self._reload_timer.start()

@@ -1,7 +1,6 @@
 """A data file's text (a drill's, a routine's) in the language in use: its own translation, else the catalogue's.
 
-Shared by ``drill_text`` and the tray's light routine index (``store/library_shelf.py``),
-which names the built-in routines without loading the drill library.
+Used by ``drill_text`` for drills and routines.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Slot
@@ -41,7 +41,6 @@ from unsit.core.pose import (
     project,
     solve,
 )
-from unsit.core.records import dataclass
 from unsit.text.i18n import _
 
 ACCENT = "#E8743B"

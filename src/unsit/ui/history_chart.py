@@ -8,13 +8,13 @@ that layout with colours from the palette, so it reads on light and dark themes.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QLocale, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from unsit.core.records import dataclass
 from unsit.text.i18n import _, ngettext, pgettext
 
 DONE_COLOR_LIGHT = QColor("#d9652b")  # Unsit's accent (#E8743B), a shade deeper on light: 3.5:1 on white

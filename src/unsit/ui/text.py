@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, QTime
 
 from unsit import APP_NAME
 from unsit.core.durations import format_duration
@@ -83,8 +83,6 @@ def weekday_time(moment: datetime) -> str:
 
     An aware ``moment`` is shown in local time, whatever zone it was made in.
     """
-    from PySide6.QtCore import QTime  # only for a pause until a time: an idle tray does not build it
-
     if moment.tzinfo is not None:
         moment = moment.astimezone()
     ui_locale = QLocale()

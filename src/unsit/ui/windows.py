@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from unsit.core.clock import Clock
@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 
 class Library(Protocol):
-    """The drills and routines (``store/library_shelf.py`` reads them on first use)."""
+    """The drills and routines (``store/library_shelf.py``)."""
 
     @property
     def drills(self) -> Sequence[Drill]: ...
@@ -66,8 +66,7 @@ class Windows(QObject):
     """Keeps at most one window of each kind and brings it to the front when asked again.
 
     Args:
-        library: the drills and routines, asked for only when a drill or routine is wanted;
-            or give ``drills`` and ``routines`` already loaded instead.
+        library: the drills and routines; or give ``drills`` and ``routines`` instead.
     """
 
     drill_finished = Signal(str, float)
@@ -173,8 +172,6 @@ class Windows(QObject):
 
     def _adopt(self, window: DrillWindow) -> None:
         """Keep ``window`` as the one drill window, pass its signals on, and show it."""
-        from PySide6.QtCore import Qt  # here, not at the top: the idle tray never names Qt's enums
-
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.drill_finished.connect(self.drill_finished)
         window.drill_ended_early.connect(self.drill_ended_early)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
-
-from unsit.core.records import dataclass
 
 
 @dataclass(frozen=True)

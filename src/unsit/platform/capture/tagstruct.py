@@ -14,9 +14,8 @@ refused before it is read.
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass
 from typing import Union
-
-from unsit.core.records import dataclass
 
 COMMAND_CHANNEL = 0xFFFFFFFF
 DESCRIPTOR = struct.Struct(">IIIII")
