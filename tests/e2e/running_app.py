@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from tests.desktop import HeadlessDesktop
+
+
+def short_runtime_dir(root: Path) -> str:
+    """A runtime folder (0700) with a short path, reached from ``root / "XDG_RUNTIME_DIR"`` too.
+
+    The command socket lives in it, and a Unix socket's path must fit 108 bytes: pytest-xdist's
+    deeper tmp_path (…/popen-gw0/test_…/) leaves too little room. It goes with its /tmp parent.
+    """
+    runtime = Path(tempfile.mkdtemp(prefix="unsit-rt-"))
+    (root / "XDG_RUNTIME_DIR").symlink_to(runtime)
+    return str(runtime)
 
 
 class RunningApp:
@@ -22,9 +35,10 @@ class RunningApp:
         self.root = root
         self.desktop = HeadlessDesktop(root / "desktop")
         self.env = dict(os.environ)
-        for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
+        for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
             (root / var).mkdir(parents=True, mode=0o700)
             self.env[var] = str(root / var)
+        self.env["XDG_RUNTIME_DIR"] = short_runtime_dir(root)
         self.env.update(self.desktop.start(with_tray=with_tray))
         # Desktop parts the test brings (an SNI host, a window manager) start before the app.
         self.extra = before_start(self.desktop) if before_start else None
@@ -122,4 +136,5 @@ class RunningApp:
                 self.proc.wait()
         self.log.close()
         self.desktop.stop()
+        shutil.rmtree(self.env["XDG_RUNTIME_DIR"], ignore_errors=True)
         return self.proc.returncode

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.running_app import RunningApp
+from tests.e2e.running_app import RunningApp, short_runtime_dir
 from tests.wayland_desktop import WaylandDesktop, build_wayland_root, wayland_root_unavailable
 
 
@@ -42,9 +42,10 @@ class RunningWaylandApp(RunningApp):
         self.desktop = WaylandDesktop(root / "desktop", with_tray=with_tray)  # type: ignore[assignment]
         self.desktop.workdir.mkdir(parents=True)
         self.env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
-        for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
+        for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
             (root / var).mkdir(parents=True, mode=0o700)
             self.env[var] = str(root / var)
+        self.env["XDG_RUNTIME_DIR"] = short_runtime_dir(root)
         try:
             self.env.update(self.desktop.start())
         except Exception:

@@ -19,7 +19,7 @@ STANDIN = Path(__file__).resolve().parents[1] / "platform" / "notification_stand
 
 def test_stalled_clients_neither_silence_the_app_nor_let_a_second_one_take_over(tmp_path):
     app = RunningApp(tmp_path / "a", "")
-    sock_path = tmp_path / "a" / "XDG_RUNTIME_DIR" / "unsit" / "unsit.sock"
+    sock_path = Path(app.env["XDG_RUNTIME_DIR"]) / "unsit" / "unsit.sock"  # short: it must fit a socket path
     idle = []
     stop = threading.Event()
     try:

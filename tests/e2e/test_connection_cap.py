@@ -5,6 +5,7 @@ from __future__ import annotations
 import resource
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +17,7 @@ def test_status_at_the_connection_cap_is_busy_not_did_not_answer(tmp_path):
     if soft < 700:
         pytest.skip(f"needs about 600 open files, the limit is {soft}")
     app = RunningApp(tmp_path / "a", "", with_tray=False)
-    sock_path = tmp_path / "a" / "XDG_RUNTIME_DIR" / "unsit" / "unsit.sock"
+    sock_path = Path(app.env["XDG_RUNTIME_DIR"]) / "unsit" / "unsit.sock"  # short: it must fit a socket path
     held: list[socket.socket] = []
     stop = threading.Event()
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 from tests.e2e.running_app import RunningApp
 
 
 def test_deleting_the_runtime_folder_leaves_one_reachable_instance(tmp_path):
     app = RunningApp(tmp_path / "a", "", with_tray=False)
-    runtime = tmp_path / "a" / "XDG_RUNTIME_DIR" / "unsit"
+    runtime = Path(app.env["XDG_RUNTIME_DIR"]) / "unsit"
     try:
         assert (runtime / "unsit.sock").exists()
         shutil.rmtree(runtime)

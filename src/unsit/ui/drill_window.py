@@ -424,6 +424,7 @@ class DrillWindow(QWidget):
             "state": s.state.value,
             "step": s.step_index + 1, "step_count": s.step_count, "side": s.step.side,
             "remaining_seconds": round(s.remaining_seconds, 1),
+            "total_seconds": round(self.drill.total_seconds(s.scale), 1),
             "illustration": {"drawn": self.figure_view.paint_count > 0, "poses": list(s.step.pose_names),
                              "moving": self.figure_view.animating},
         }
