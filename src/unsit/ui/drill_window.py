@@ -1,8 +1,10 @@
 """The drill window: illustration, cue, countdown ring and controls for one drill run.
 
 It only renders a ``DrillSession`` (core) and forwards the user's intents to it. One
-named QTimer ("drill_tick") ticks the session while the window is shown and running;
-the clock is injected so tests drive it with a FakeClock. Imported lazily by the app.
+named QTimer ("drill_tick") ticks the session while the window is shown and running:
+every ``TICK_MS`` while the step's figure can move, else when the countdown's next second
+is due (``next_tick_ms``); the figure's own frame timer paints it while it moves. The clock
+is injected so tests drive it with a FakeClock. Imported lazily by the app.
 
 Keys: Space pauses/resumes (wherever the focus is), Right skips the step, Esc ends the
 drill (ended early), Tab + Return activates the focused button, and
@@ -16,6 +18,7 @@ Sounds and spoken cues come from ``core.drill_cues`` (decided) and ``DrillCuePla
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -58,6 +61,10 @@ from unsit.ui.progress_ring import ACCENT, ProgressRing
 log = logging.getLogger(__name__)
 
 TICK_MS = 100
+"""The countdown tick while the step's figure can move (its moves start and reps count on time)."""
+HOLD_TICK_MAX_MS = 1000
+"""While the figure stands still, the tick comes when the countdown's next second is due (at most this
+far apart): the ring and its m:ss move once a second, and nothing else wakes the window."""
 WINDOW_SIZE = (420, 520)
 SIDE_TEXT = {"left": N_("Left leg"), "right": N_("Right leg"), "both": N_("Both legs")}
 
@@ -495,6 +502,16 @@ class DrillWindow(QWidget):
             self.done_button.setVisible(True)
             self.done_button.setFocus()
         self._refresh_header()
+        self._pace_tick()
+
+    def _pace_tick(self) -> None:
+        """Set the tick's interval for what is on screen now (see ``next_tick_ms``)."""
+        if self._timer.isActive():
+            s = self.session
+            moves = s.phase_state is State.STEP and len(s.step.motion.poses) > 1
+            interval = TICK_MS if moves else next_tick_ms(s.remaining_seconds)
+            if interval != self._timer.interval():
+                self._timer.setInterval(interval)  # restarts it: counted from now
 
     def _show_figure(self) -> None:
         """Show the session's pose now; animate only while the figure moves."""
@@ -502,8 +519,20 @@ class DrillWindow(QWidget):
         step = s.step
         frame = s.figure_now()
         scene = Scene(frame.pose, step.hands, step.props, step.desk_x_cm, step.side)
-        self.figure_view.show_scene(scene)
         if frame.moving and s.running and self.isVisible():
+            # The frame timer draws the moving figure; the countdown tick leaves it alone, else each
+            # tick would add a paint between two frames.
+            if not self.figure_view.animating:
+                self.figure_view.show_scene(scene)
             self.figure_view.follow(s.figure_now, scene)
         else:
+            self.figure_view.show_scene(scene)
             self.figure_view.stop()
+
+
+def next_tick_ms(remaining_seconds: float) -> int:
+    """Milliseconds until the countdown of ``remaining_seconds`` shows its next whole second
+    (just after it), at most ``HOLD_TICK_MAX_MS``."""
+    fraction = remaining_seconds - math.floor(remaining_seconds)
+    due = fraction if fraction > 1e-9 else 1.0
+    return max(20, min(HOLD_TICK_MAX_MS, math.ceil(due * 1000) + 5))

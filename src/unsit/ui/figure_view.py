@@ -40,8 +40,10 @@ from unsit.core.records import dataclass
 from unsit.text.i18n import _
 
 ACCENT = "#E8743B"
-FRAME_MS = 16
-"""The animation timer's interval while the figure moves (about the display's rate)."""
+FRAME_MS = 33
+"""The animation timer's interval while the figure moves: 30 frames a second. A move lasts 2 s or
+more and a leg travels at most about 60 px in it, so a frame moves it 1-2 px: smooth to the eye,
+at half the paints (and half the CPU) of the display's 60 Hz."""
 VIEW_BOX = QRectF(-84.0, -18.0, 194.0, 232.0)
 """The projected world area (cm, y up) every pose is drawn into: fixed, so nothing jumps."""
 LIMB_CM = 8.0
@@ -86,6 +88,9 @@ class Colours:
 
 
 def _mix(a: QColor, b: QColor, share_b: float) -> QColor:
+    """``a`` seen through ``b``: an opaque colour. A translucent fill of more than about 96 scan
+    lines makes Qt's raster engine hand the blending to two pooled threads ("Thread (pooled)"),
+    woken on every such fill; opaque colours are drawn on the GUI thread alone."""
     return QColor.fromRgbF(*(x * (1 - share_b) + y * share_b for x, y in
                              zip((a.redF(), a.greenF(), a.blueF()), (b.redF(), b.greenF(), b.blueF()), strict=True)))
 
@@ -208,8 +213,7 @@ def _paint_floor_and_props(painter: QPainter, to: _Mapper, scene: Scene, colours
     painter.drawLine(to((-70.0, 0.0, 0.0)), to((75.0, 0.0, 0.0)))
     x = scene.desk_x_cm
     pen = _pen(colours.prop, max(1.0, 2.2 * to.scale))
-    fill = QColor(colours.prop)
-    fill.setAlphaF(0.18)
+    fill = _mix(colours.prop, colours.background, 0.82)  # opaque: see _mix
     if Prop.WALL in scene.props:
         wall = x + WALL_BEYOND_DESK_CM
         painter.setPen(pen)
