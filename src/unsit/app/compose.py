@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # Qt and the settings load after the cheap checks in run_app
     from PySide6.QtWidgets import QApplication
 
     from unsit.core.engine import Status
+    from unsit.ui.tray import Tray
 
 log = logging.getLogger("unsit")
 
@@ -101,7 +102,8 @@ def run_app(debug: bool = False, paths: AppPaths | None = None) -> int:
     # No applicationDisplayName: Qt would append " — Unsit" to every window title.
     app.setDesktopFileName(DESKTOP_ID)
     app.setQuitOnLastWindowClosed(False)
-    parts = build(app, paths)
+    tray = show_tray_first(app)
+    parts = build(app, paths, tray)
     if parts is None:
         return 0
     from PySide6.QtCore import QTimer
@@ -124,8 +126,26 @@ def _retranslate(tray: Any, windows: Any, controller: Any) -> None:
     controller.render()
 
 
-def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
-    """Create and connect every part; None when another instance owns the socket."""
+def show_tray_first(app: QApplication) -> Tray:
+    """Show the tray icon before anything else is built, and hand its dock request to the tray now.
+
+    The icon is what tells the user Unsit started; the rest (settings, history job, D-Bus
+    watchers, engine: about 200 ms) is built while the tray embeds it.
+    """
+    from unsit.ui.tray import Tray
+
+    tray = Tray()
+    tray.show()
+    app.processEvents()  # sends the XEmbed dock request (and an SNI registration) at once
+    return tray
+
+
+def build(app: QApplication, paths: AppPaths, tray: Tray | None = None) -> dict[str, Any] | None:
+    """Create and connect every part; None when another instance owns the socket.
+
+    Args:
+        tray: the tray icon already shown (``show_tray_first``); made here when None.
+    """
     from PySide6.QtWidgets import QSystemTrayIcon
 
     from unsit.app.controller import Controller
@@ -153,6 +173,9 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.ui.tray import Tray, TrayKind
     from unsit.ui.windows import Windows
 
+    if tray is None:
+        tray = Tray()
+
     clock = SystemClock()
     store = SettingsStore(SettingsFile(paths.settings_file))
     language = LanguageSwitcher(app)
@@ -173,7 +196,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     library = LibraryShelf(asset_path("drills"), asset_path("routines"), paths.user_drills_dir,
                            paths.user_routines_dir)
     drill_problems = library.load_at_start()  # only with the user's own files; else on first use
-    tray = Tray()
+    tray.retranslate()  # built before the chosen language was applied
     sni = SniWatch()  # an SNI host shows the icon without a geometry: ask its watcher
     sni.start()
     tray_ok = QSystemTrayIcon.isSystemTrayAvailable()
