@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from unsit.core.drill_session import State
 from unsit.core.drills import Drill, parse_drill
 from unsit.store.drill_library import load_library
-from unsit.ui.drill_window import TICK_MS, DrillWindow, next_tick_ms
+from unsit.ui.drill_window import DrillWindow, next_tick_ms
 from unsit.ui.figure_view import FRAME_MS
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
@@ -94,7 +94,7 @@ def test_length_changes_the_total(open_window, library):
 def test_step_sequence_with_get_ready_switch_sides_and_both_sides(open_window, library, fake_clock):
     w = open_window(sided(library))
     timer = w.findChild(QTimer, "drill_tick")
-    assert timer is not None and timer.isActive() and 100 <= timer.interval() <= 250
+    assert timer is not None and timer.isActive() and 20 <= timer.interval() <= 1000  # the next second
     advance(w, fake_clock, 3)
     assert texts(w) == ("Step 1 of 4", "Left leg", "0:10")
     assert w.cue_label.text() == "Left hold." and w.figure_view.scene.side == "left"
@@ -300,7 +300,17 @@ def test_the_countdown_tick_leaves_the_moving_figure_to_its_frame_timer(qtbot, o
         assert view.scene is shown
     active = [t.objectName() for t in w.findChildren(QTimer) if t.isActive()]
     assert sorted(active) == ["drill_tick", "figure_frame"]  # one frame timer, and the countdown
-    assert w.findChild(QTimer, "drill_tick").interval() == TICK_MS
+    # 7.2 s of the 8-s step left, 3.7 s of the first 4-s rep: the next tick shows 0:07
+    assert w.findChild(QTimer, "drill_tick").interval() == 205
+
+
+def test_in_reps_the_tick_also_comes_when_the_next_rep_begins(open_window, fake_clock):
+    w = open_window(sided(None))
+    advance(w, fake_clock, 3 + 10 + 3.5)  # 0.5 s before rep 2, 4.5 s left in the step
+    assert w.findChild(QTimer, "drill_tick").interval() == 505
+    advance(w, fake_clock, 0.505)
+    assert "rep 2 of 2" in w.step_label.text()
+    assert w.played[-1] == "tick"  # the new rep is heard on time
 
 
 def test_while_the_figure_holds_the_tick_comes_with_the_countdowns_next_second(open_window, fake_clock):
@@ -316,6 +326,9 @@ def test_while_the_figure_holds_the_tick_comes_with_the_countdowns_next_second(o
 
 
 def test_next_tick_ms():
+    assert next_tick_ms(7.75, 0.3) == 305  # the next rep first
+    assert next_tick_ms(7.75, 2.0) == 755
+    assert next_tick_ms(7.75, 0.0) == 755  # a rep beginning now is counted already
     assert next_tick_ms(7.75) == 755
     assert next_tick_ms(7.0) == 1000  # just changed: the next second is a second away
     assert next_tick_ms(7.002) == 20  # 0:07 is 2 ms away: not sooner than 20 ms
