@@ -173,3 +173,47 @@ class DockWatch:
 
     def close(self) -> None:
         self._x.XCloseDisplay(self._display)
+
+
+# --- the peers ----------------------------------------------------------------------
+PEERS = {"Workrave": ["workrave"], "Safe Eyes": ["safeeyes"]}
+
+
+def installed_peers() -> dict[str, list[str]]:
+    """The peers whose program is on PATH (each missing one is said)."""
+    import shutil
+
+    found = {}
+    for name, command in PEERS.items():
+        if shutil.which(command[0]):
+            found[name] = command
+        else:
+            print(f"{name}: not installed ({command[0]} not on PATH); left out")
+    return found
+
+
+class SystemBus:
+    """A private bus standing in for the system bus: Safe Eyes will not start without one
+    (it listens for suspend there). Also makes Safe Eyes' config folder, which it needs."""
+
+    def __init__(self, home: Path, env: dict[str, str]):
+        import subprocess
+
+        (Path(env["XDG_CONFIG_HOME"]) / "safeeyes" / "style").mkdir(parents=True, exist_ok=True)
+        address = f"unix:path={home / 'system_bus'}"
+        started = subprocess.run(["dbus-daemon", "--session", f"--address={address}", "--fork", "--print-pid"],
+                                 capture_output=True, text=True, check=True, timeout=15)
+        self.pid = int(started.stdout.split()[0])
+        self.address = address
+
+    def env(self, env: dict[str, str]) -> dict[str, str]:
+        """``env`` with this bus as the system bus (for the peers only: Unsit would use it too)."""
+        return {**env, "DBUS_SYSTEM_BUS_ADDRESS": self.address}
+
+    def stop(self) -> None:
+        import signal
+
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
