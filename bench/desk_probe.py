@@ -28,7 +28,7 @@ class Sample:
     """One look at a process."""
 
     at: float  # time.monotonic()
-    switches: int  # voluntary + involuntary context switches, all threads
+    switches: dict[int, int]  # each thread's voluntary + involuntary context switches, by thread id
     ticks: int  # user + system CPU, clock ticks (children not included)
     threads: tuple[str, ...]
     uss_kb: int
@@ -45,11 +45,11 @@ def _task_switches(status: Path) -> int:
 
 def sample(pid: int) -> Sample:
     """Read ``pid``'s figures now (threads that end meanwhile are skipped)."""
-    switches = 0
+    switches = {}
     names = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
-            switches += _task_switches(task / "status")
+            switches[int(task.name)] = _task_switches(task / "status")
             names.append((task / "comm").read_text().strip())
         except (FileNotFoundError, ProcessLookupError):
             continue
@@ -77,7 +77,10 @@ class Rates:
     def between(cls, first: Sample, last: Sample) -> Rates:
         minutes = max(1e-9, (last.at - first.at) / 60)
         ticks = last.ticks - first.ticks
-        return cls((last.switches - first.switches) / minutes, ticks / minutes,
+        # Threads still there at the end: their switches since the start (or since they began);
+        # a thread that ended meanwhile is not counted (its last count is not known).
+        switches = sum(count - first.switches.get(tid, 0) for tid, count in last.switches.items())
+        return cls(switches / minutes, ticks / minutes,
                    100 * ticks / CLK_TCK / (minutes * 60))
 
 

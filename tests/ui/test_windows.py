@@ -93,3 +93,14 @@ def test_the_picker_skips_drills_already_started_today_from_history(qtbot, fake_
         windows.close_all()
         qtbot.waitUntil(lambda: windows.drill_window is None)  # deleted before the Windows object goes
         history.close()
+
+
+def test_memory_is_handed_back_after_the_drill_window_is_gone(windows, qtbot, monkeypatch):
+    released: list[bool] = []
+    monkeypatch.setattr("unsit.runtime.memory.release_after_window", lambda: released.append(True))
+    monkeypatch.setattr("unsit.ui.windows.RELEASE_AFTER_MS", 0)
+    windows.open_drill(None, Settings())
+    assert released == []
+    windows.drill_window.end_drill()
+    qtbot.waitUntil(lambda: windows.drill_window is None)
+    qtbot.waitUntil(lambda: released == [True])

@@ -307,21 +307,10 @@ def held_status(status: Status) -> dict[str, Any]:
 
 
 def release_start_up_memory() -> None:
-    """Hand the heap that start-up used and freed back to the OS (glibc keeps it otherwise).
+    """Hand the heap that start-up used and freed back to the OS (see ``runtime.memory``)."""
+    from unsit.runtime.memory import release_freed_memory
 
-    A tray app idles for hours after a busy start (imports, TOML, the first icons); on
-    Linux this trims a few MB off its resident memory. Elsewhere it only collects garbage.
-    """
-    import gc
-
-    gc.collect()
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        try:
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc (musl): nothing to trim
-            pass
+    release_freed_memory()
 
 
 def shutdown(parts: dict[str, Any]) -> None:
