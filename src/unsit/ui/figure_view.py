@@ -14,7 +14,18 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QBrush, QColor, QHideEvent, QPainter, QPainterPath, QPaintEvent, QPalette, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QHideEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -113,13 +124,15 @@ class _Mapper:
         return QPointF(self.cx + sx * self.scale, self.cy - sy * self.scale)
 
 
-def paint_scene(painter: QPainter, target: QRectF, scene: Scene, colours: Colours) -> None:
-    """Draw ``scene`` into ``target`` (a square works best)."""
+def paint_scene(painter: QPainter, target: QRectF, scene: Scene, colours: Colours, *, backdrop: bool = True) -> None:
+    """Draw ``scene`` into ``target`` (a square works best); ``backdrop=False`` leaves out the floor
+    and props (``paint_backdrop``: the view paints them once and keeps them)."""
     body = solve(scene.pose, scene.hands, scene.desk_x_cm)
     to = _Mapper(target, scene.side == "right")
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    _paint_floor_and_props(painter, to, scene, colours)
+    if backdrop:
+        _paint_floor_and_props(painter, to, scene, colours)
     both = scene.side == "both"
     width = LIMB_CM * to.scale
     _paint_arm(painter, to, body.far_arm, colours.far, width * 0.85)
@@ -128,6 +141,14 @@ def paint_scene(painter: QPainter, target: QRectF, scene: Scene, colours: Colour
     _paint_leg(painter, to, body.work_leg, colours.accent, width)
     _paint_arm(painter, to, body.near_arm, colours.ink, width * 0.9)
     _paint_pelvis(painter, to, body, colours, width)  # on top: a tuck or a tilt is always seen
+    painter.restore()
+
+
+def paint_backdrop(painter: QPainter, target: QRectF, scene: Scene, colours: Colours) -> None:
+    """Draw what stays still under ``scene``'s figure: the floor and the props."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    _paint_floor_and_props(painter, _Mapper(target, scene.side == "right"), scene, colours)
     painter.restore()
 
 
@@ -275,6 +296,10 @@ class FigureView(QWidget):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._next_frame)
         self.paint_count = 0
+        self._palette_colours: tuple[int, Colours] | None = None
+        self._backdrop_cache: tuple[tuple[object, ...], QPixmap] | None = None
+        # Every pixel is painted here (from the backdrop), so the window need not paint under it.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(self._side_px, self._side_px)
@@ -292,10 +317,10 @@ class FigureView(QWidget):
         return self._timer.isActive()
 
     def show_scene(self, scene: Scene) -> None:
-        """Show ``scene``; no repaint when it is what is shown already."""
+        """Show ``scene``; no repaint when it is what is shown already, and only its square."""
         if scene != self._scene:
             self._scene = scene
-            self.update()
+            self.update(self._square().toAlignedRect())
 
     def follow(self, source: Callable[[], Frame], template: Scene) -> None:
         """Animate: every frame, show ``source()``'s pose in ``template``, until it stops moving."""
@@ -323,12 +348,40 @@ class FigureView(QWidget):
         self.stop()
         super().hideEvent(event)
 
+    def _square(self) -> QRectF:
+        """The centred square the scene is drawn into (the rest of the view stays blank)."""
+        side = float(min(self.width(), self.height()))
+        return QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+
+    def _colours(self) -> Colours:
+        """The figure's colours for the palette in use, worked out once per palette."""
+        palette = self.palette()
+        key = palette.cacheKey()
+        if self._palette_colours is None or self._palette_colours[0] != key:
+            self._palette_colours = (key, Colours.from_palette(palette))
+        return self._palette_colours[1]
+
+    def _backdrop(self, scene: Scene, colours: Colours) -> QPixmap:
+        """The background, floor and props, painted once for a size, scene setting and palette."""
+        ratio = self.devicePixelRatioF()
+        key = (self.width(), self.height(), ratio, scene.props, scene.desk_x_cm, scene.side, self.palette().cacheKey())
+        if self._backdrop_cache is None or self._backdrop_cache[0] != key:
+            pixmap = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(colours.background)
+            painter = QPainter(pixmap)
+            paint_backdrop(painter, self._square(), scene, colours)
+            painter.end()
+            self._backdrop_cache = (key, pixmap)
+        return self._backdrop_cache[1]
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         self.paint_count += 1
-        if self._scene is None:
-            return
-        side = float(min(self.width(), self.height()))
-        target = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+        colours = self._colours()
         painter = QPainter(self)
-        paint_scene(painter, target, self._scene, Colours.from_palette(self.palette()))
+        if self._scene is None:
+            painter.fillRect(self.rect(), colours.background)  # opaque: the window paints nothing under it
+        else:  # an opaque copy of the still parts, then the figure
+            painter.drawPixmap(0, 0, self._backdrop(self._scene, colours))
+            paint_scene(painter, self._square(), self._scene, colours, backdrop=False)
         painter.end()
