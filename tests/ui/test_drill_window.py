@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,8 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from unsit.core.drill_session import State
 from unsit.core.drills import Drill, parse_drill
 from unsit.store.drill_library import load_library
-from unsit.ui.drill_window import DrillWindow
+from unsit.ui.drill_window import DrillWindow, next_tick_ms
+from unsit.ui.figure_view import FRAME_MS
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
@@ -91,7 +94,7 @@ def test_length_changes_the_total(open_window, library):
 def test_step_sequence_with_get_ready_switch_sides_and_both_sides(open_window, library, fake_clock):
     w = open_window(sided(library))
     timer = w.findChild(QTimer, "drill_tick")
-    assert timer is not None and timer.isActive() and 100 <= timer.interval() <= 250
+    assert timer is not None and timer.isActive() and 20 <= timer.interval() <= 1000  # the next second
     advance(w, fake_clock, 3)
     assert texts(w) == ("Step 1 of 4", "Left leg", "0:10")
     assert w.cue_label.text() == "Left hold." and w.figure_view.scene.side == "left"
@@ -254,7 +257,7 @@ def test_the_figure_animates_only_while_it_moves(qtbot, open_window, fake_clock)
     advance(w, fake_clock, 8 + 1)
     assert view.animating  # a rep: the leg is moving
     frame_timer = view.findChild(QTimer, "figure_frame")
-    assert frame_timer.interval() <= 20
+    assert frame_timer.interval() == FRAME_MS == 33  # 30 frames a second
     w.toggle_pause()
     assert not view.animating
     w.toggle_pause()
@@ -287,6 +290,105 @@ def test_moving_figure_repaints_at_the_frame_rate(qtbot, open_window, fake_clock
         before = w.figure_view.paint_count
         qtbot.waitUntil(lambda before=before: w.figure_view.paint_count > before, timeout=2000)
     assert w.figure_view.paint_count >= painted + 5
+
+
+def test_the_countdown_tick_leaves_the_moving_figure_to_its_frame_timer(qtbot, open_window, fake_clock):
+    w = open_window(sided(None))
+    advance(w, fake_clock, 3 + 10 + 0.5)
+    view = w.figure_view
+    assert view.animating
+    shown = view.scene
+    for _ in range(3):  # ticks between two frames: the frame timer alone moves the figure
+        advance(w, fake_clock, 0.1)
+        assert view.scene is shown
+    active = [t.objectName() for t in w.findChildren(QTimer) if t.isActive()]
+    assert sorted(active) == ["drill_tick", "figure_frame"]  # one frame timer, and the countdown
+    # 7.2 s of the 8-s step left, 3.7 s of the first 4-s rep: the next tick shows 0:07
+    assert w.findChild(QTimer, "drill_tick").interval() == 205
+
+
+def test_in_reps_the_tick_also_comes_when_the_next_rep_begins(open_window, fake_clock):
+    w = open_window(sided(None))
+    advance(w, fake_clock, 3 + 10 + 3.5)  # 0.5 s before rep 2, 4.5 s left in the step
+    assert w.findChild(QTimer, "drill_tick").interval() == 505
+    advance(w, fake_clock, 0.505)
+    assert "rep 2 of 2" in w.step_label.text()
+    assert w.played[-1] == "tick"  # the new rep is heard on time
+
+
+def test_while_the_figure_holds_the_tick_comes_with_the_countdowns_next_second(open_window, fake_clock):
+    w = open_window(sided(None))
+    advance(w, fake_clock, 3 + 2.25)  # step 1 (a 10-s hold), 7.75 s left
+    tick = w.findChild(QTimer, "drill_tick")
+    assert tick.isActive() and not w.figure_view.animating
+    assert tick.interval() == 755  # 0.75 s until 0:07 shows, and a little
+    advance(w, fake_clock, 0.755)
+    assert w.ring.text == "0:07"
+    assert tick.interval() == 1000
+    assert [t.objectName() for t in w.findChildren(QTimer) if t.isActive()] == ["drill_tick"]
+
+
+def test_next_tick_ms():
+    assert next_tick_ms(7.75, 0.3) == 305  # the next rep first
+    assert next_tick_ms(7.75, 2.0) == 755
+    assert next_tick_ms(7.75, 0.0) == 755  # a rep beginning now is counted already
+    assert next_tick_ms(7.75) == 755
+    assert next_tick_ms(7.0) == 1000  # just changed: the next second is a second away
+    assert next_tick_ms(7.002) == 20  # 0:07 is 2 ms away: not sooner than 20 ms
+    assert next_tick_ms(0.3) == 305
+    assert next_tick_ms(0.0001) == 20
+
+
+def _pooled_threads() -> int:
+    tasks = Path("/proc/self/task")
+    return sum((task / "comm").read_text().strip() == "Thread (pooled)" for task in tasks.iterdir())
+
+
+_DRILL_SCRIPT = """
+import os, sys
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+from unsit.platform.clock import SystemClock
+from unsit.runtime.resources import asset_path
+from unsit.store.drill_library import load_library
+from unsit.ui.drill_window import DrillWindow
+
+class Ahead(SystemClock):
+    ahead = 0.0
+    def monotonic(self):
+        return super().monotonic() + self.ahead
+
+def run(seconds):
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+app = QApplication(sys.argv[:1])
+drills, _ = load_library(asset_path("drills"), None)
+clock = Ahead()
+for drill_id, into_reps in (("standing-hip-extension", 3.2), ("hip-flexor-stretch-reach", 3.2)):
+    drill = next(d for d in drills if d.id == drill_id)
+    window = DrillWindow(drill, clock, sounds_enabled=False)
+    window.show()
+    run(0.3)
+    clock.ahead += into_reps + drill.steps[0].duration_seconds(1.0)
+    run(0.8)  # the figure moves: 30 frames a second, the ring at each tick
+    window.close()
+    run(0.1)
+names = [open(f"/proc/self/task/{t}/comm").read().strip() for t in os.listdir("/proc/self/task")]
+print(names.count("Thread (pooled)"))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads are listed through /proc")
+def test_painting_the_drill_starts_no_pooled_threads():
+    """Translucent fills over ~96 scan lines make Qt's raster engine blend on two pooled threads
+    ("Thread (pooled)") that wake at every such paint: the figure and the ring paint opaque colours.
+    Run in a fresh process on the test display, so no other test's painting is counted."""
+    result = subprocess.run([sys.executable, "-c", _DRILL_SCRIPT], capture_output=True, text=True, timeout=60,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0"]
 
 
 def _colours(image) -> set[str]:

@@ -174,3 +174,14 @@ def test_a_drill_ended_early_whose_window_is_not_deleted_yet_is_not_raised_again
     drill = windows.open_drill("hinge", Settings())
     assert drill.family == "hinge" and windows.drill_window is not old
     assert windows.drill_window.isVisible() and windows.running_drill is windows.drill_window
+
+
+def test_memory_is_handed_back_after_the_drill_window_is_gone(windows, qtbot, monkeypatch):
+    released: list[bool] = []
+    monkeypatch.setattr("unsit.runtime.memory.release_after_window", lambda: released.append(True))
+    monkeypatch.setattr("unsit.ui.windows.RELEASE_AFTER_MS", 0)
+    windows.open_drill(None, Settings())
+    assert released == []
+    windows.drill_window.end_drill()
+    qtbot.waitUntil(lambda: windows.drill_window is None)
+    qtbot.waitUntil(lambda: released == [True])

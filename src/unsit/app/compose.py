@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # Qt and the settings load after the cheap checks in run_app
     from PySide6.QtWidgets import QApplication
 
     from unsit.core.engine import Status
+    from unsit.ui.tray import Tray
 
 log = logging.getLogger("unsit")
 
@@ -132,7 +133,8 @@ def run_app(debug: bool = False, paths: AppPaths | None = None) -> int:
     app = QApplication(sys.argv[:1])
     name_application(app)
     app.setQuitOnLastWindowClosed(False)
-    parts = build(app, paths)
+    tray = show_tray_first(app)
+    parts = build(app, paths, tray)
     if parts is None:
         return 0
     command = _command()
@@ -176,8 +178,26 @@ def _retranslate(tray: Any, windows: Any, controller: Any) -> None:
     controller.render()
 
 
-def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
-    """Create and connect every part; None when another instance owns the socket."""
+def show_tray_first(app: QApplication) -> Tray:
+    """Show the tray icon before anything else is built, and hand its dock request to the tray now.
+
+    The icon is what tells the user Unsit started; the rest (settings, history job, D-Bus
+    watchers, engine: about 200 ms) is built while the tray embeds it.
+    """
+    from unsit.ui.tray import Tray
+
+    tray = Tray()
+    tray.show()
+    app.processEvents()  # sends the XEmbed dock request (and an SNI registration) at once
+    return tray
+
+
+def build(app: QApplication, paths: AppPaths, tray: Tray | None = None) -> dict[str, Any] | None:
+    """Create and connect every part; None when another instance owns the socket.
+
+    Args:
+        tray: the tray icon already shown (``show_tray_first``); made here when None.
+    """
     from PySide6.QtWidgets import QSystemTrayIcon
 
     from unsit.app.commands import CommandHandler
@@ -209,6 +229,9 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     from unsit.ui.tray import Tray, TrayKind
     from unsit.ui.windows import Windows
 
+    if tray is None:
+        tray = Tray()
+
     clock = SystemClock()
     store = SettingsStore(SettingsFile(paths.settings_file))
     language = LanguageSwitcher(app)
@@ -231,7 +254,7 @@ def build(app: QApplication, paths: AppPaths) -> dict[str, Any] | None:
     library = LibraryShelf(asset_path("drills"), asset_path("routines"), paths.user_drills_dir,
                            paths.user_routines_dir)
     drill_problems = library.load()
-    tray = Tray()
+    tray.retranslate()  # built before the chosen language was applied
     sni = SniWatch()  # an SNI host shows the icon without a geometry: ask its watcher
     sni.start()
     tray_ok = QSystemTrayIcon.isSystemTrayAvailable()
@@ -352,21 +375,10 @@ def held_status(status: Status) -> dict[str, Any]:
 
 
 def release_start_up_memory() -> None:
-    """Hand the heap that start-up used and freed back to the OS (glibc keeps it otherwise).
+    """Hand the heap that start-up used and freed back to the OS (see ``runtime.memory``)."""
+    from unsit.runtime.memory import release_freed_memory
 
-    A tray app idles for hours after a busy start (imports, TOML, the first icons); on
-    Linux glibc's ``malloc_trim`` returns the freed pages. Elsewhere it only collects garbage.
-    """
-    import gc
-
-    gc.collect()
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        try:
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc (musl): nothing to trim
-            pass
+    release_freed_memory()
 
 
 def shutdown(parts: dict[str, Any]) -> None:

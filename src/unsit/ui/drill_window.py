@@ -1,8 +1,10 @@
 """The drill window: illustration, cue, countdown ring and controls for one drill run.
 
 It only renders a ``DrillSession`` (core) and forwards the user's intents to it. One
-named QTimer ("drill_tick") ticks the session while the window is shown and running;
-the clock is injected so tests drive it with a FakeClock. Imported lazily by the app.
+named QTimer ("drill_tick") ticks the session while the window is shown and running, when
+the countdown's next second is due or the next rep begins (``next_tick_ms``); the figure's
+own frame timer paints it while it moves. The clock is injected so tests drive it with a
+FakeClock. Imported lazily by the app.
 
 Keys: Space pauses/resumes (wherever the focus is), Right skips the step, Esc ends the
 drill (ended early), Tab + Return activates the focused button, and
@@ -16,6 +18,7 @@ Sounds and spoken cues come from ``core.drill_cues`` (decided) and ``DrillCuePla
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -57,7 +60,10 @@ from unsit.ui.progress_ring import ProgressRing, accent_text
 
 log = logging.getLogger(__name__)
 
-TICK_MS = 100
+TICK_MS = 1000
+"""The countdown's longest tick: it comes when the countdown's next second is due or the next rep
+begins (``next_tick_ms``), and at most this far apart. The figure's own frame timer paints it while
+it moves; the tick repaints the ring (once a second) and counts reps on time."""
 WINDOW_SIZE = (420, 520)
 SIDE_TEXT = {"left": N_("Left leg"), "right": N_("Right leg"), "both": N_("Both legs")}
 
@@ -312,6 +318,7 @@ class DrillWindow(QWidget):
             self._handle(self.runner.start())
         if self.runner.running:
             self._timer.start()
+            self._pace_tick()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
         self._timer.stop()
@@ -339,7 +346,7 @@ class DrillWindow(QWidget):
         if self.runner.state is State.PAUSED:
             self.runner.resume()
             if self.isVisible():
-                self._timer.start()
+                self._timer.start()  # paced by the _refresh below
         elif self.runner.running:
             self._timer.stop()
             self.cue_player.stop()
@@ -503,6 +510,17 @@ class DrillWindow(QWidget):
             self.done_button.setVisible(True)
             self.done_button.setFocus()
         self._refresh_header()
+        self._pace_tick()
+
+    def _pace_tick(self) -> None:
+        """Time the next tick for the countdown's next second or the next rep (see ``next_tick_ms``)."""
+        if self._timer.isActive():
+            s = self.session
+            per_rep = s.step.seconds_per_rep if s.rep is not None else None
+            rep_left = None if not per_rep else per_rep - math.fmod(s.phase_elapsed_seconds, per_rep)
+            interval = next_tick_ms(s.remaining_seconds, rep_left)
+            if interval != self._timer.interval():
+                self._timer.setInterval(interval)  # restarts it: counted from now
 
     def _show_figure(self) -> None:
         """Show the session's pose now; animate only while the figure moves."""
@@ -510,8 +528,23 @@ class DrillWindow(QWidget):
         step = s.step
         frame = s.figure_now()
         scene = Scene.for_step(step, frame.pose)
-        self.figure_view.show_scene(scene)
         if frame.moving and s.running and self.isVisible():
+            # The frame timer draws the moving figure; the countdown tick leaves it alone, else each
+            # tick would add a paint between two frames.
+            if not self.figure_view.animating:
+                self.figure_view.show_scene(scene)
             self.figure_view.follow(s.figure_now, scene)
         else:
+            self.figure_view.show_scene(scene)
             self.figure_view.stop()
+
+
+def next_tick_ms(remaining_seconds: float, rep_left_seconds: float | None = None) -> int:
+    """Milliseconds until the countdown of ``remaining_seconds`` shows its next whole second, or
+    the next rep begins (``rep_left_seconds``), whichever is first: just after it, at most
+    ``TICK_MS`` and at least 20 ms."""
+    fraction = remaining_seconds - math.floor(remaining_seconds)
+    due = fraction if fraction > 1e-9 else 1.0
+    if rep_left_seconds is not None and rep_left_seconds > 1e-9:
+        due = min(due, rep_left_seconds)
+    return max(20, min(TICK_MS, math.ceil(due * 1000) + 5))

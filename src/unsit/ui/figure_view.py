@@ -16,7 +16,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QBrush, QColor, QHideEvent, QPainter, QPainterPath, QPaintEvent, QPalette, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QHideEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -44,8 +55,10 @@ from unsit.core.pose import (
 from unsit.text.i18n import _
 
 ACCENT = "#E8743B"
-FRAME_MS = 16
-"""The animation timer's interval while the figure moves (about the display's rate)."""
+FRAME_MS = 33
+"""The animation timer's interval while the figure moves: 30 frames a second. A move lasts 2 s or
+more and a leg travels at most about 60 px in it, so a frame moves it 1-2 px: smooth to the eye,
+at half the paints (and half the CPU) of the display's 60 Hz."""
 VIEW_BOX = QRectF(-84.0, -18.0, 194.0, 232.0)
 """The projected world area (cm, y up) every pose is drawn into: fixed, so nothing jumps."""
 LIMB_CM = 8.0
@@ -97,6 +110,9 @@ class Colours:
 
 
 def _mix(a: QColor, b: QColor, share_b: float) -> QColor:
+    """``a`` seen through ``b``: an opaque colour. A translucent fill of more than about 96 scan
+    lines makes Qt's raster engine hand the blending to two pooled threads ("Thread (pooled)"),
+    woken on every such fill; opaque colours are drawn on the GUI thread alone."""
     return QColor.fromRgbF(*(x * (1 - share_b) + y * share_b for x, y in
                              zip((a.redF(), a.greenF(), a.blueF()), (b.redF(), b.greenF(), b.blueF()), strict=True)))
 
@@ -124,13 +140,15 @@ class _Mapper:
         return self(point).y()
 
 
-def paint_scene(painter: QPainter, target: QRectF, scene: Scene, colours: Colours) -> None:
-    """Draw ``scene`` into ``target`` (a square works best)."""
+def paint_scene(painter: QPainter, target: QRectF, scene: Scene, colours: Colours, *, backdrop: bool = True) -> None:
+    """Draw ``scene`` into ``target`` (a square works best); ``backdrop=False`` leaves out the floor
+    and props (``paint_backdrop``: the view paints them once and keeps them)."""
     body = solve(scene.pose, scene.hands, scene.desk_x_cm, scene.planted)
     to = _Mapper(target, scene.side == "right", scene.view)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    _paint_floor_and_props(painter, to, scene, colours)
+    if backdrop:
+        _paint_floor_and_props(painter, to, scene, colours)
     both = scene.side == "both"
     width = LIMB_CM * to.scale
     _paint_arm(painter, to, body.far_arm, colours.far, width * 0.85)
@@ -139,6 +157,14 @@ def paint_scene(painter: QPainter, target: QRectF, scene: Scene, colours: Colour
     _paint_leg(painter, to, body.work_leg, colours.accent, width)
     _paint_arm(painter, to, body.near_arm, colours.ink, width * 0.9)
     _paint_pelvis(painter, to, body, colours, width)  # on top: a tuck or a tilt is always seen
+    painter.restore()
+
+
+def paint_backdrop(painter: QPainter, target: QRectF, scene: Scene, colours: Colours) -> None:
+    """Draw what stays still under ``scene``'s figure: the floor and the props."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    _paint_floor_and_props(painter, _Mapper(target, scene.side == "right", scene.view), scene, colours)
     painter.restore()
 
 
@@ -247,8 +273,7 @@ def _paint_floor_and_props(painter: QPainter, to: _Mapper, scene: Scene, colours
     painter.drawLine(QPointF(left, floor_y), QPointF(right, floor_y))  # level in every view
     x = scene.desk_x_cm
     pen = _pen(colours.prop, max(1.0, 2.2 * to.scale))
-    fill = QColor(colours.prop)
-    fill.setAlphaF(0.18)
+    fill = _mix(colours.prop, colours.background, 0.82)  # opaque: see _mix
     painter.setPen(pen)
     painter.setBrush(fill)
     if Prop.WALL in scene.props:
@@ -310,6 +335,10 @@ class FigureView(QWidget):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._next_frame)
         self.paint_count = 0
+        self._palette_colours: tuple[int, Colours] | None = None
+        self._backdrop_cache: tuple[tuple[object, ...], QPixmap] | None = None
+        # Every pixel is painted here (from the backdrop), so the window need not paint under it.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(self._side_px, self._side_px)
@@ -327,10 +356,10 @@ class FigureView(QWidget):
         return self._timer.isActive()
 
     def show_scene(self, scene: Scene) -> None:
-        """Show ``scene``; no repaint when it is what is shown already."""
+        """Show ``scene``; no repaint when it is what is shown already, and only its square."""
         if scene != self._scene:
             self._scene = scene
-            self.update()
+            self.update(self._square().toAlignedRect())
 
     def follow(self, source: Callable[[], Frame], template: Scene) -> None:
         """Animate: every frame, show ``source()``'s pose in ``template``, until it stops moving."""
@@ -358,12 +387,41 @@ class FigureView(QWidget):
         self.stop()
         super().hideEvent(event)
 
+    def _square(self) -> QRectF:
+        """The centred square the scene is drawn into (the rest of the view stays blank)."""
+        side = float(min(self.width(), self.height()))
+        return QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+
+    def _colours(self) -> Colours:
+        """The figure's colours for the palette in use, worked out once per palette."""
+        palette = self.palette()
+        key = palette.cacheKey()
+        if self._palette_colours is None or self._palette_colours[0] != key:
+            self._palette_colours = (key, Colours.from_palette(palette))
+        return self._palette_colours[1]
+
+    def _backdrop(self, scene: Scene, colours: Colours) -> QPixmap:
+        """The background, floor and props, painted once for a size, scene setting and palette."""
+        ratio = self.devicePixelRatioF()
+        key = (self.width(), self.height(), ratio, scene.props, scene.hands, scene.desk_x_cm, scene.side, scene.view,
+               self.palette().cacheKey())
+        if self._backdrop_cache is None or self._backdrop_cache[0] != key:
+            pixmap = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(colours.background)
+            painter = QPainter(pixmap)
+            paint_backdrop(painter, self._square(), scene, colours)
+            painter.end()
+            self._backdrop_cache = (key, pixmap)
+        return self._backdrop_cache[1]
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         self.paint_count += 1
-        if self._scene is None:
-            return
-        side = float(min(self.width(), self.height()))
-        target = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+        colours = self._colours()
         painter = QPainter(self)
-        paint_scene(painter, target, self._scene, Colours.from_palette(self.palette()))
+        if self._scene is None:
+            painter.fillRect(self.rect(), colours.background)  # opaque: the window paints nothing under it
+        else:  # an opaque copy of the still parts, then the figure
+            painter.drawPixmap(0, 0, self._backdrop(self._scene, colours))
+            paint_scene(painter, self._square(), self._scene, colours, backdrop=False)
         painter.end()

@@ -86,8 +86,12 @@ class ProgressRing(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         pen_px = max(4.0, self.width() / 14)
         rect = QRectF(self.rect()).adjusted(pen_px / 2 + 1, pen_px / 2 + 1, -pen_px / 2 - 1, -pen_px / 2 - 1)
-        track = QColor(self.palette().color(QPalette.ColorRole.WindowText))
-        track.setAlphaF(0.15)
+        # The track is text at 15 % over the window colour, mixed here: a translucent pen would wake
+        # Qt's pooled blending threads on every repaint (see figure_view._mix).
+        text, window = (self.palette().color(role) for role in (QPalette.ColorRole.WindowText,
+                                                                 QPalette.ColorRole.Window))
+        track = QColor.fromRgbF(*(0.15 * t + 0.85 * w for t, w in zip(
+            (text.redF(), text.greenF(), text.blueF()), (window.redF(), window.greenF(), window.blueF()), strict=True)))
         painter.setPen(QPen(track, pen_px))
         painter.drawEllipse(rect)
         if self._fraction > 0:
