@@ -37,7 +37,7 @@ def _finish(app: RunningApp) -> None:
     to its end screen, with the pointer resting on the window to keep that open."""
     [window] = app.windows_named("^Unsit")
     app.desktop.run("xdotool", "mousemove", "--window", window, "200", "200")
-    app.wait_until(lambda: (d := app.status()["drill"]) and d["remaining_seconds"] < d["total_seconds"] / 2 - 3,
+    app.wait_until(lambda: (d := app.status()["drill"]) and d["active_seconds"] > d["steps_seconds"] / 2 + 3,
                    200, "over half of the drill done")
     _skip_to_the_end(app)
     status = app.wait_until(lambda: (s := app.status())["phase"] != "in_drill" and s, 10, "the drill to finish")

@@ -432,6 +432,8 @@ class DrillWindow(QWidget):
             "step": s.step_index + 1, "step_count": s.step_count, "side": s.step.side,
             "remaining_seconds": round(s.remaining_seconds, 1),
             "total_seconds": round(self.drill.total_seconds(s.scale), 1),
+            "steps_seconds": round(s.steps_seconds, 1),  # a drill counts as done after half of these
+            "active_seconds": round(s.active_seconds, 1),
             "illustration": {"drawn": self.figure_view.paint_count > 0, "poses": list(s.step.pose_names),
                              "moving": self.figure_view.animating},
         }
