@@ -236,8 +236,8 @@ class DrillWindow(QWidget):
         self.detail_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.figure_view = FigureView(240, self)
         self.ring = ProgressRing(112, self)
-        self.step_label = self._label("step_label", "Step", bold=True)
-        self.side_label = self._label("side_label", "Side", bold=True)
+        self.step_label = self._label("step_label", "Step", size_delta=2, bold=True)  # the count, a step away
+        self.side_label = self._label("side_label", "Side", size_delta=2, bold=True)  # the side, a step away
         self.cue_label = self._label("cue_label", "What to do now", size_delta=3)  # readable a step away
         self.cue_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.cue_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
