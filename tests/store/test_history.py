@@ -166,7 +166,7 @@ def test_a_database_from_a_newer_unsit_is_left_untouched(tmp_path):
 
 
 def test_export_csv_replaces_a_file_atomically(history, tmp_path, monkeypatch):
-    from unsit.store import atomic
+    from unsit.runtime import atomic
 
     out = tmp_path / "export.csv"
     out.write_text("an earlier export\n")

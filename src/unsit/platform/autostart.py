@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
 
-from unsit.store.atomic import write_atomically
+from unsit.runtime.atomic import write_atomically
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from unsit import APP_NAME
-from unsit.store.atomic import replace_file
+from unsit.runtime.atomic import replace_file
 from unsit.text.i18n import _
 
 LOG_KEEP_BYTES = 1_000_000

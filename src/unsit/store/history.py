@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from unsit.core.days import unsit_day
-from unsit.store.atomic import write_atomically
+from unsit.runtime.atomic import write_atomically
 from unsit.store.history_trouble import Trouble, classify, explain
 from unsit.text.i18n import _
 

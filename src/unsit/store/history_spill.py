@@ -17,7 +17,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from unsit.store.atomic import write_atomically
+from unsit.runtime.atomic import write_atomically
 from unsit.store.history import KINDS, MAX_PENDING_EVENTS, Row
 
 log = logging.getLogger(__name__)

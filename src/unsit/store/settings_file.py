@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from unsit.core.settings import FIELDS, Settings, validate
+from unsit.runtime.atomic import fsync_folder, write_atomically
 from unsit.runtime.toml_text import TomlError, parse_toml
-from unsit.store.atomic import fsync_folder, write_atomically
 from unsit.text.i18n import N_, _
 
 log = logging.getLogger(__name__)

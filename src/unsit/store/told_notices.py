@@ -11,7 +11,7 @@ import logging
 import re
 from pathlib import Path
 
-from unsit.store.atomic import write_atomically
+from unsit.runtime.atomic import write_atomically
 
 log = logging.getLogger(__name__)
 

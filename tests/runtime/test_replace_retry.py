@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from unsit.store import atomic
-from unsit.store.atomic import REPLACE_RETRY_SECONDS, replace_file, write_atomically
+from unsit.runtime import atomic
+from unsit.runtime.atomic import REPLACE_RETRY_SECONDS, replace_file, write_atomically
 
 
 def _refusing(times: int, error: type[OSError] = PermissionError):

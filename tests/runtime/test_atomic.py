@@ -7,8 +7,8 @@ import stat
 
 import pytest
 
-from unsit.store import atomic
-from unsit.store.atomic import write_atomically
+from unsit.runtime import atomic
+from unsit.runtime.atomic import write_atomically
 
 
 def test_writes_new_file_and_missing_folders(tmp_path):
