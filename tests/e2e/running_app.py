@@ -54,7 +54,13 @@ class RunningApp:
             (root / "XDG_CONFIG_HOME" / "unsit" / "settings.toml").write_text(settings)
         self.log = open(root / "app.out", "w")  # noqa: SIM115 - open for the whole run; stop() closes it
         self.proc = subprocess.Popen(self.command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, cwd=cwd)
-        self.wait_until(lambda: self.cli("status").returncode == 0, 60, "the app to answer `unsit status`")
+        try:
+            self.wait_until(lambda: self.cli("status").returncode == 0, 60, "the app to answer `unsit status`")
+        except BaseException:  # the test never gets the app to quit: leave no desktop or app behind
+            self.proc.kill()
+            self.proc.wait()
+            self.quit()
+            raise
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([*self.command, *args], env=self.env, capture_output=True, text=True, timeout=30)
