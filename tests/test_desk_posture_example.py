@@ -48,14 +48,14 @@ else:
 """
 
 STAND_IN_DESK = """\
-import os, pathlib, sys, time
+import os, pathlib, sys, threading
 height, reads = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 with open(reads, "a") as log:
     log.write("read\\n")
 text = height.read_text()
 if text.startswith("hang"):
     pathlib.Path(sys.argv[3]).write_text(str(os.getpid()))
-    time.sleep(60)
+    threading.Event().wait(60)  # a desk command that hangs
 if text.startswith("fail"):
     print("no desk on the bus", file=sys.stderr)
     sys.exit(1)

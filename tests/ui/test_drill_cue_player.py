@@ -15,7 +15,8 @@ from unsit.ui.drill_cue_player import DrillCuePlayer
 
 def _player(seconds: float) -> subprocess.Popen[bytes]:
     """A child process standing in for paplay: it sounds for ``seconds``."""
-    return subprocess.Popen([sys.executable, "-c", f"import time; time.sleep({seconds})"])
+    # a player still sounding
+    return subprocess.Popen([sys.executable, "-c", f"import threading; threading.Event().wait({seconds})"])
 
 
 def _state(pid: int) -> str | None:
