@@ -69,17 +69,11 @@ def test_ruff_config_flags_a_silent_blind_except_and_accepts_a_justified_one(tmp
     assert clean.returncode == 0, clean.stdout + clean.stderr
 
 
-def test_scripts_test_lanes_run_every_test_file_once() -> None:
-    """Lane 1 names folders that exist; lane 2 runs all of tests/ but exactly those folders."""
+def test_scripts_test_runs_every_test_once_on_workers_slow_files_first() -> None:
+    """One pytest run over all of tests/ on xdist workers, whole files to a worker; conftest puts the slow first."""
     text = (ROOT / "scripts" / "test").read_text()
-    pure_line = next(line for line in text.splitlines() if line.startswith("pure=("))
-    pure = pure_line.removeprefix("pure=(").removesuffix(")").split()
-    assert pure, "lane 1 names no folder"
-    for folder in pure:
-        assert (ROOT / folder).is_dir(), f"lane 1 names {folder}, which does not exist"
-    assert 'for p in "${pure[@]}"; do ignores+=(--ignore "$p"); done' in text
-    assert text.rstrip().endswith('"${ignores[@]}" tests')
-    every_file = {p.relative_to(ROOT) for p in (ROOT / "tests").rglob("test_*.py")}
-    in_lane_1 = {p for p in every_file if any(str(p).startswith(folder + "/") for folder in pure)}
-    assert in_lane_1, "lane 1 holds no test file"
-    assert every_file - in_lane_1, "lane 2 holds no test file"
+    command = [line for line in text.splitlines() if "-m pytest" in line]
+    assert len(command) == 1, "the suite runs as one pytest session"
+    assert '-n "$workers" --dist loadfile' in command[0] and command[0].rstrip().endswith(" tests")
+    conftest = (ROOT / "tests" / "conftest.py").read_text()
+    assert 'items.sort(key=lambda item: "slow" not in item.keywords)' in conftest

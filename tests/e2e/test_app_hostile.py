@@ -11,8 +11,12 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.desktop import HeadlessDesktop
 from tests.e2e.running_app import RunningApp
+
+pytestmark = [pytest.mark.desktop, pytest.mark.slow]  # the real app on its own desktop
 
 STANDIN = Path(__file__).resolve().parents[1] / "platform" / "notification_standin.py"
 

@@ -11,6 +11,8 @@ import pytest
 
 from tests.e2e.running_app import RunningApp
 
+pytestmark = [pytest.mark.desktop, pytest.mark.slow]  # the real app on its own desktop
+
 
 def test_status_at_the_connection_cap_is_busy_not_did_not_answer(tmp_path):
     soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tests.e2e.running_app import RunningApp
+
+pytestmark = [pytest.mark.desktop, pytest.mark.slow]  # the real app on its own desktop
 
 
 def _one_running_drill(app: RunningApp) -> dict:

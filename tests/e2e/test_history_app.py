@@ -10,7 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.running_app import RunningApp
+
+pytestmark = [pytest.mark.desktop, pytest.mark.slow]  # the real app on its own desktop
 
 PROMPT_SECONDS = 4.0  # the writer waits 5 s for another program's lock: a stalled GUI would take longer
 

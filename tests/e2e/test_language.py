@@ -8,7 +8,7 @@ import pytest
 
 from tests.e2e.running_app import RunningApp
 
-pytestmark = [pytest.mark.desktop]
+pytestmark = [pytest.mark.desktop, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -6,7 +6,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.running_app import RunningApp
+
+pytestmark = [pytest.mark.desktop, pytest.mark.slow]  # the real app on its own desktop
 
 
 def test_deleting_the_runtime_folder_leaves_one_reachable_instance(tmp_path):
