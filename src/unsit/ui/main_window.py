@@ -45,7 +45,7 @@ class MainWindowOpener(QObject):
             window.routine_requested.connect(controller.start_routine)
             window.snooze_requested.connect(controller.snooze)
             window.skip_requested.connect(controller.skip)
-            window.standing_toggled.connect(lambda standing: controller.stand() if standing else controller.sit())
+            window.standing_toggled.connect(controller.set_standing)
             window.pause_requested.connect(controller.pause)
             window.resume_requested.connect(controller.resume)
             window.settings_requested.connect(self._windows.open_settings)
